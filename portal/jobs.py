@@ -1,0 +1,179 @@
+"""Explanation jobs: rows split into chunks, each an independent task, committed as it finishes.
+
+A job's chunks run on an :class:`concurrent.futures.Executor`: a process pool by default (each worker
+loads the model from its skops file and rebuilds the explainer once), or :class:`InlineExecutor` in
+tests. Rows are taken in a seeded random order, so the first chunks are already a random sample of the
+data. Each finished chunk is written atomically and counted in the job's state, which lives in the
+store on the server: a restart skips committed chunks and resumes, and the values equal an
+uninterrupted run. Progress is chunks done / chunks total.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+import pandas as pd
+
+from portal.results import JobProgress
+from portal.store import ResultStore
+
+ARRAY_NAMES = ("values", "base_values", "outputs")
+
+
+@dataclass(frozen=True)
+class ExplanationJob:
+    """Everything a worker needs to explain rows of one model, as plain values."""
+
+    key: str
+    model_name: str
+    model_path: str
+    own_model: bool
+    trusted: tuple[str, ...]
+    trust_code: bool  # the user allowed a pickle/joblib file
+    task: str
+    n_rows: int
+    chunk_rows: int = 500
+    seed: int = 0
+
+    def row_order(self) -> np.ndarray:
+        return np.random.default_rng(self.seed).permutation(self.n_rows)
+
+    def chunks(self) -> list[tuple[int, int]]:
+        return [(start, min(start + self.chunk_rows, self.n_rows)) for start in range(0, self.n_rows, self.chunk_rows)]
+
+
+class InlineExecutor(Executor):
+    """Runs each task at once in the caller: the in-memory twin of a process pool, for tests."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future:
+        future: Future = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as error:  # handed to the caller through the future, as a pool would
+            future.set_exception(error)
+        return future
+
+
+def local_process_pool(max_workers: int = 2) -> ProcessPoolExecutor:
+    """Worker processes started fresh ('spawn'): safe beside the server's threads."""
+    return ProcessPoolExecutor(max_workers=max_workers, mp_context=multiprocessing.get_context("spawn"))
+
+
+class JobRunner:
+    """Runs explanation jobs chunk by chunk, once per key, and reports their progress."""
+
+    def __init__(self, store: ResultStore, executor: Executor | None = None, *, background: bool = True) -> None:
+        self.store = store
+        self.executor = executor or InlineExecutor()
+        self.background = background and not isinstance(self.executor, InlineExecutor)
+        self._lock = threading.Lock()
+        self._active: set[str] = set()
+
+    def submit(self, job: ExplanationJob, rows: pd.DataFrame, background_rows: pd.DataFrame) -> None:
+        """Start ``job`` unless it is finished or already running; returns at once in background mode."""
+        with self._lock:
+            if job.key in self._active or self.result_dir(job).is_dir():
+                return
+            self._active.add(job.key)
+        if self.background:
+            threading.Thread(target=self._run, args=(job, rows, background_rows), daemon=True, name=f"job-{job.model_name}").start()
+        else:
+            self._run(job, rows, background_rows)
+
+    def progress(self, job: ExplanationJob) -> JobProgress:
+        total = len(job.chunks())
+        if self.result_dir(job).is_dir():
+            return JobProgress(job.model_name, total, total, "done")
+        state = self.store.get_json(_state_key(job.key)) or {}
+        return JobProgress(job.model_name, state.get("done", 0), total, state.get("state", "pending"), state.get("error", ""))
+
+    def result(self, job: ExplanationJob) -> dict[str, np.ndarray] | None:
+        """The finished arrays in data order, memory-mapped; None until the job is done."""
+        return self.store.read_arrays(self.result_dir(job), ARRAY_NAMES)
+
+    def result_dir(self, job: ExplanationJob) -> Path:
+        return self.store.array_dir(job.key, "result")
+
+    def _run(self, job: ExplanationJob, rows: pd.DataFrame, background_rows: pd.DataFrame) -> None:
+        try:
+            self._run_chunks(job, rows, background_rows)
+            self._assemble(job)
+        except Exception as error:
+            self._set_state(job, state="failed", error=_describe(error))
+        finally:
+            with self._lock:
+                self._active.discard(job.key)
+
+    def _run_chunks(self, job: ExplanationJob, rows: pd.DataFrame, background_rows: pd.DataFrame) -> None:
+        order = job.row_order()
+        pending = [i for i, _ in enumerate(job.chunks()) if not self._chunk_dir(job, i).is_dir()]
+        done = len(job.chunks()) - len(pending)
+        self._set_state(job, state="running", done=done)
+        futures = {
+            self.executor.submit(explain_chunk, asdict(job), rows.iloc[order[a:b]], background_rows): i
+            for i, (a, b) in enumerate(job.chunks()) if i in pending
+        }
+        failure: BaseException | None = None
+        for future in as_completed(futures):
+            if future.exception() is not None:
+                failure = failure or future.exception()
+                continue  # keep committing the chunks that did finish: nothing computed is lost
+            self.store.write_arrays(self._chunk_dir(job, futures[future]), future.result())
+            done += 1
+            self._set_state(job, state="running", done=done)
+        if failure is not None:
+            raise failure
+
+    def _assemble(self, job: ExplanationJob) -> None:
+        """Put the chunks back in data order as one set of arrays, then drop the chunks."""
+        order = job.row_order()
+        parts = [self.store.read_arrays(self._chunk_dir(job, i), ARRAY_NAMES) for i in range(len(job.chunks()))]
+        merged = {}
+        for name in ARRAY_NAMES:
+            stacked = np.concatenate([np.asarray(p[name]) for p in parts])
+            merged[name] = np.empty_like(stacked)
+            merged[name][order] = stacked
+        self.store.write_arrays(self.result_dir(job), merged)
+        self.store.remove(self.store.array_dir(job.key, "chunks"))
+        self._set_state(job, state="done", done=len(job.chunks()))
+
+    def _chunk_dir(self, job: ExplanationJob, index: int) -> Path:
+        return self.store.array_dir(job.key, "chunks", f"{index:06d}")
+
+    def _set_state(self, job: ExplanationJob, **state: Any) -> None:
+        current = self.store.get_json(_state_key(job.key)) or {}
+        self.store.set_json(_state_key(job.key), {**current, "error": "", **state})
+
+
+def _state_key(job_key: str) -> str:
+    return f"job:{job_key}"
+
+
+def _describe(error: BaseException) -> str:
+    if isinstance(error, BrokenProcessPool):
+        return "a worker process died; restart the portal to resume from the chunks already finished"
+    text = str(error).splitlines()[0] if str(error) else ""
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__
+
+
+_EXPLAINERS: dict[str, Any] = {}
+
+
+def explain_chunk(job: dict[str, Any], rows: pd.DataFrame, background_rows: pd.DataFrame) -> dict[str, np.ndarray]:
+    """One task: explain ``rows`` with the job's model. Runs in a worker; the explainer is built once per process."""
+    from models.persistence import load_model
+    from portal.explain import explainer_for
+
+    explainer = _EXPLAINERS.get(job["key"])
+    if explainer is None:
+        model = load_model(Path(job["model_path"]), trusted=job["trusted"], trust=job["trust_code"], own=job["own_model"])
+        explainer = _EXPLAINERS[job["key"]] = explainer_for(model, task=job["task"], background=background_rows)
+    batch = explainer.explain(rows)
+    return {"values": batch.values, "base_values": batch.base_values, "outputs": batch.outputs}

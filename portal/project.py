@@ -1,0 +1,136 @@
+"""A running project: data, fitted models, metrics and explanation jobs behind one object.
+
+:class:`Project` is what the CLI opens and the Dash layer talks to (it implements
+:class:`portal.services.PortalServices`). Opening trains or loads every model and computes held-out
+metrics; :meth:`Project.start_explanations` queues the explanation jobs, which run in the background
+while the pages poll :meth:`Project.progress`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from portal.config import ProjectConfig
+from portal.data import Dataset, load_dataset
+from portal.fingerprint import key_of, library_versions
+from portal.jobs import ExplanationJob, JobRunner
+from portal.metrics import held_out_metrics
+from portal.results import Explanation, JobProgress, ModelMetrics, Provenance
+from portal.store import ResultStore
+from portal.training import FittedModel, fit_or_load
+
+BACKGROUND_ROWS = 200
+ENGINE_VERSION = "1"
+
+
+@dataclass(frozen=True, eq=False)
+class ModelEntry:
+    """A fitted model with its explanation job and what the engine says about its method."""
+
+    fitted: FittedModel
+    job: ExplanationJob
+    method: str
+    exact: bool
+    output_scale: str
+    feature_names: tuple[str, ...]
+
+
+class Project:
+    def __init__(self, config: ProjectConfig, runner: JobRunner | None = None, log: Callable[[str], None] = print) -> None:
+        self.config = config
+        self.title = config.title
+        self.store = ResultStore(config.cache_dir)
+        self.runner = runner or JobRunner(self.store)
+        self.dataset: Dataset = load_dataset(config.data, config.base_dir)
+        log(f"data: {self.dataset.n_rows:,} rows, {self.dataset.features.shape[1]} features, target '{self.dataset.target}'")
+        self.background = self._background_rows()
+        self.models = {spec.name: self._entry(fit_or_load(spec, self.dataset, self.store, log)) for spec in config.models}
+        self._metrics = tuple(held_out_metrics(name, e.fitted.estimator, self.dataset) for name, e in self.models.items())
+        self._row_positions = {row_id: i for i, row_id in enumerate(self.dataset.ids)}
+
+    # --- PortalServices -------------------------------------------------------------------
+    @property
+    def model_names(self) -> tuple[str, ...]:
+        return tuple(self.models)
+
+    def project_summary(self) -> dict[str, object]:
+        data = self.dataset
+        return {
+            "Title": self.title,
+            "Source": data.source,
+            "Target": data.target,
+            "Task": data.task,
+            "Positive class": data.positive or "–",
+            "Rows": data.n_rows,
+            "Held-out rows": int(data.test_index.size),
+            "Features": data.features.shape[1],
+            "Protected (not model inputs)": ", ".join(p for p in data.protected if p not in data.features) or "–",
+            "Data fingerprint": data.fingerprint,
+        }
+
+    def metrics(self) -> tuple[ModelMetrics, ...]:
+        return self._metrics
+
+    def progress(self, model_name: str) -> JobProgress:
+        return self.runner.progress(self.models[model_name].job)
+
+    def explanation(self, model_name: str) -> Explanation | None:
+        entry = self.models[model_name]
+        arrays = self.runner.result(entry.job)
+        if arrays is None:
+            return None
+        provenance = Provenance(
+            model_fingerprint=entry.fitted.fingerprint, data_fingerprint=self.dataset.fingerprint,
+            method=entry.method, exact=entry.exact, library_versions=library_versions(),
+        )
+        return Explanation(
+            model_name=model_name, feature_names=entry.feature_names, row_ids=self.dataset.ids,
+            values=arrays["values"], base_values=arrays["base_values"], outputs=arrays["outputs"],
+            output_scale=entry.output_scale, provenance=provenance,
+        )
+
+    def row_ids(self) -> tuple[str, ...]:
+        return tuple(self.dataset.ids)
+
+    def row_values(self, row_id: str) -> dict[str, object]:
+        position = self._row_positions.get(str(row_id))
+        if position is None:
+            return {}
+        row = self.dataset.features.iloc[position]
+        return {column: (None if _is_missing(value) else value) for column, value in row.items()}
+
+    # --- jobs -----------------------------------------------------------------------------
+    def start_explanations(self) -> None:
+        """Queue every model's explanation job (finished ones are found in the store and skipped)."""
+        for entry in self.models.values():
+            self.runner.submit(entry.job, self.dataset.features, self.background)
+
+    def _entry(self, fitted: FittedModel) -> ModelEntry:
+        from portal.explain import explainer_for
+
+        explainer = explainer_for(fitted.estimator, task=self.dataset.task, background=self.background)
+        key = key_of("explanation", fitted.fingerprint, self.dataset.fingerprint, explainer.method,
+                     BACKGROUND_ROWS, ENGINE_VERSION, library_versions())
+        spec = next(s for s in self.config.models if s.name == fitted.name)
+        job = ExplanationJob(
+            key=key, model_name=fitted.name, model_path=str(fitted.path), own_model=fitted.own,
+            trusted=spec.trusted, trust_code=spec.trust, task=self.dataset.task, n_rows=self.dataset.n_rows,
+        )
+        return ModelEntry(fitted, job, explainer.method, explainer.exact, explainer.output_scale, explainer.feature_names)
+
+    def _background_rows(self):
+        """A seeded sample of training rows: the reference some exact methods explain against."""
+        train = self.dataset.train_index
+        rng = np.random.default_rng(self.config.data.seed)
+        chosen = np.sort(rng.choice(train, size=min(BACKGROUND_ROWS, train.size), replace=False))
+        return self.dataset.features.iloc[chosen]
+
+
+def _is_missing(value: object) -> bool:
+    try:
+        return bool(np.isnan(value))  # type: ignore[arg-type]
+    except TypeError:
+        return value is None

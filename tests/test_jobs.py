@@ -1,0 +1,75 @@
+"""Chunked jobs: progress, resume after a failure, and the same values as an uninterrupted run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import portal.jobs as jobs
+from portal.jobs import ExplanationJob, JobRunner
+from portal.store import ResultStore
+
+
+def fake_chunk(job: dict, rows: pd.DataFrame, background: pd.DataFrame) -> dict[str, np.ndarray]:
+    """A stand-in for the engine: contributions that depend only on each row's values."""
+    values = rows.to_numpy(dtype=float) * 0.5
+    return {"values": values, "base_values": np.ones(len(rows)), "outputs": 1 + values.sum(axis=1)}
+
+
+@pytest.fixture
+def rows() -> pd.DataFrame:
+    rng = np.random.default_rng(1)
+    return pd.DataFrame(rng.normal(size=(1_050, 3)), columns=["a", "b", "c"])
+
+
+def make_job(n_rows: int) -> ExplanationJob:
+    return ExplanationJob(key="k1", model_name="M", model_path="-", own_model=True, trusted=(),
+                          trust_code=False, task="classification", n_rows=n_rows, chunk_rows=100)
+
+
+def test_a_job_runs_every_chunk_and_restores_data_order(tmp_path: Path, rows: pd.DataFrame, monkeypatch) -> None:
+    monkeypatch.setattr(jobs, "explain_chunk", fake_chunk)
+    runner, job = JobRunner(ResultStore(tmp_path)), make_job(len(rows))
+    assert runner.progress(job).state == "pending" and runner.result(job) is None
+    runner.submit(job, rows, rows.head(5))
+    progress = runner.progress(job)
+    assert (progress.done, progress.total, progress.state) == (11, 11, "done")
+    np.testing.assert_allclose(runner.result(job)["values"], rows.to_numpy() * 0.5)
+
+
+def test_after_a_failure_only_missing_chunks_rerun_and_values_match(tmp_path: Path, rows: pd.DataFrame, monkeypatch) -> None:
+    calls: list[int] = []
+
+    def failing_on_fifth(job, chunk_rows, background):
+        calls.append(len(calls))
+        if len(calls) == 5:
+            raise RuntimeError("worker lost\nsecond line")
+        return fake_chunk(job, chunk_rows, background)
+
+    monkeypatch.setattr(jobs, "explain_chunk", failing_on_fifth)
+    runner, job = JobRunner(ResultStore(tmp_path)), make_job(len(rows))
+    runner.submit(job, rows, rows.head(5))
+    failed = runner.progress(job)
+    assert failed.state == "failed" and failed.error == "RuntimeError: worker lost"
+    assert failed.done == 10  # the inline executor ran every chunk; one failed
+
+    monkeypatch.setattr(jobs, "explain_chunk", fake_chunk)
+    resumed = JobRunner(ResultStore(tmp_path))
+    calls.clear()
+    counted: list[int] = []
+    monkeypatch.setattr(jobs, "explain_chunk", lambda *a: counted.append(1) or fake_chunk(*a))
+    resumed.submit(job, rows, rows.head(5))
+    assert len(counted) == 1 and resumed.progress(job).state == "done"
+    np.testing.assert_allclose(resumed.result(job)["values"], rows.to_numpy() * 0.5)
+
+
+def test_a_finished_job_is_not_computed_again(tmp_path: Path, rows: pd.DataFrame, monkeypatch) -> None:
+    counted: list[int] = []
+    monkeypatch.setattr(jobs, "explain_chunk", lambda *a: counted.append(1) or fake_chunk(*a))
+    job = make_job(len(rows))
+    JobRunner(ResultStore(tmp_path)).submit(job, rows, rows.head(5))
+    JobRunner(ResultStore(tmp_path)).submit(job, rows, rows.head(5))
+    assert len(counted) == 11
