@@ -1,0 +1,57 @@
+"""Global (``/global``): every model's importance on one shared axis, then a beeswarm per model."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import dash_bootstrap_components as dbc
+from dash import html
+
+from layouts import ids
+from layouts.panes import graph, model_card, model_row
+from portal.figures import RAW, SHARE
+
+MODE_LABELS = {SHARE: "Share of total (comparable)", RAW: "Raw mean |SHAP| (each model's scale)"}
+
+
+def global_page(model_names: Sequence[str], colors: Mapping[str, str]) -> html.Div:
+    """The importance chart with its share/raw toggle, then the row of beeswarm panes."""
+    panes = [model_card(m, colors[m], ids.beeswarm_pane(m), "beeswarm") for m in model_names]
+    return html.Div(
+        [
+            html.H2("Global explanations", className="page-title"),
+            dbc.Card(
+                dbc.CardBody(
+                    [
+                        _mode_toggle(),
+                        graph(None, "importance-graph", ids.IMPORTANCE_GRAPH),
+                        html.Div(id=ids.IMPORTANCE_NOTE, className="figure-note"),
+                    ]
+                ),
+                className="shadow-sm mb-4",
+            ),
+            html.H4("Contributions row by row", className="section-title"),
+            html.P(
+                "Each dot is one row: how far that feature pushed this model's output up (right) or down "
+                "(left). Wide bands mean many rows share that contribution.",
+                className="text-muted",
+            ),
+            model_row(panes),
+        ]
+    )
+
+
+def _mode_toggle() -> html.Div:
+    return html.Div(
+        dbc.RadioItems(
+            id=ids.IMPORTANCE_MODE,
+            value=SHARE,
+            inline=True,
+            options=[{"label": label, "value": mode} for mode, label in MODE_LABELS.items()],
+            className="btn-group",
+            inputClassName="btn-check",
+            labelClassName="btn btn-outline-secondary btn-sm",
+            labelCheckedClassName="active",
+        ),
+        className="mode-toggle",
+    )

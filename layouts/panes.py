@@ -1,0 +1,70 @@
+"""Pieces the pages share: graphs, a card per model headed in its colour, and a pane's waiting states."""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+import plotly.graph_objects as go
+from dash import dcc, html
+
+#: A small toolbar, shown on hover: zoom, reset, save as PNG.
+GRAPH_CONFIG = {
+    "displaylogo": False,
+    "displayModeBar": "hover",
+    "modeBarButtons": [["zoom2d", "resetScale2d", "toImage"]],
+}
+
+
+def graph(figure: go.Figure | None, class_name: str, graph_id: str | None = None, toolbar: bool = True) -> dcc.Graph:
+    """A plotly graph with the portal's toolbar; ``class_name`` lets tests and CSS find it."""
+    extra = {"id": graph_id} if graph_id else {}
+    config = GRAPH_CONFIG if toolbar else {"displayModeBar": False}
+    return dcc.Graph(figure=figure if figure is not None else {}, config=config, className=class_name, **extra)
+
+
+def model_card(model: str, color: str, pane_id: dict, kind: str) -> dbc.Card:
+    """A card for one model whose body a callback fills (found by ``pane_id``)."""
+    return dbc.Card(
+        [
+            dbc.CardHeader(
+                [html.Span(className="model-dot", style={"backgroundColor": color}), model],
+                className="model-header",
+                style={"borderTopColor": color},
+            ),
+            dbc.CardBody(waiting(model), id=pane_id, className=f"model-pane {kind}-pane"),
+        ],
+        className="h-100 shadow-sm",
+    )
+
+
+def model_row(cards: list) -> dbc.Row:
+    """Cards side by side: up to three in a row on a wide screen, one per row on a narrow one."""
+    width = max(4, 12 // max(len(cards), 1))
+    return dbc.Row([dbc.Col(card, xs=12, xl=width) for card in cards], className="g-3")
+
+
+def waiting(model: str) -> html.Div:
+    """What a pane shows until its model's explanation is ready (live progress is in the shell)."""
+    return html.Div(
+        [
+            dbc.Spinner(size="sm", color="secondary", spinner_class_name="me-2"),
+            f"{model}'s explanation is still being computed; it appears here when ready.",
+        ],
+        className="pane-waiting",
+    )
+
+
+def failed(error: str) -> dbc.Alert:
+    """What a pane shows when its model's explanation job failed."""
+    return dbc.Alert(
+        [
+            html.Strong("The explanation failed. "),
+            html.Div(error or "No error message was recorded.", className="error-text"),
+        ],
+        color="danger",
+        className="mb-0",
+    )
+
+
+def missing_row(row_id: str) -> dbc.Alert:
+    """The selected row is not in this model's explanation."""
+    return dbc.Alert(f"Row {row_id!r} is not in this model's explanation.", color="warning", className="mb-0")

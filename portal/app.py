@@ -1,0 +1,32 @@
+"""The Dash application: one shell, three pages, callbacks wired to a PortalServices object.
+
+This module, ``layouts`` and ``callbacks`` are the only code that imports Dash; the core stays
+importable without it. Bootstrap's stylesheet is served from ``assets/`` so the portal works offline.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dash
+
+import callbacks
+from layouts.shell import shell
+from portal.services import PortalServices
+
+ASSETS = Path(__file__).resolve().parents[1] / "assets"
+
+
+def create_app(services: PortalServices) -> dash.Dash:
+    """A ready-to-serve Dash app (``app.server`` is the WSGI app) showing ``services``' project."""
+    app = dash.Dash(
+        __name__,
+        title=services.title,
+        assets_folder=str(ASSETS),
+        suppress_callback_exceptions=True,
+        update_title=None,
+        serve_locally=True,
+    )
+    app.layout = shell(services.title)
+    callbacks.register(app, services)
+    return app

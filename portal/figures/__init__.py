@@ -1,0 +1,32 @@
+"""Figures: pure plotly drawings of result values, shared by the pages and the static reports.
+
+Every function here takes results (:class:`~portal.results.Explanation`, ``LocalExplanation``,
+``ModelMetrics``) and returns a ``plotly.graph_objects.Figure``; none takes a model and none imports
+dash. Two rules hold everywhere:
+
+- **one colour per model** — :func:`model_colors` maps the project's model order to a colour-blind
+  safe palette, and every figure takes that mapping;
+- **every number names its scale** — axes and titles say "probability", "log-odds" or "share of
+  total"; numbers on different scales are never drawn on one axis without a visible warning.
+"""
+
+from portal.figures._beeswarm import beeswarm
+from portal.figures._importance import IMPORTANCE_MODES, RAW, SHARE, importance_bars
+from portal.figures._metrics import metrics_table
+from portal.figures._style import model_colors, placeholder, scale_label
+from portal.figures._waterfall import key_values, prediction_text, waterfall
+
+__all__ = [
+    "IMPORTANCE_MODES",
+    "RAW",
+    "SHARE",
+    "beeswarm",
+    "importance_bars",
+    "key_values",
+    "metrics_table",
+    "model_colors",
+    "placeholder",
+    "prediction_text",
+    "scale_label",
+    "waterfall",
+]

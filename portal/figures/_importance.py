@@ -1,0 +1,96 @@
+"""Global importance of every model on one shared axis.
+
+Models may answer on different output scales (a forest in probability, a booster in log-odds), so
+the default view is each feature's **share of the model's total attribution**, which is scale-free.
+The raw view (mean |SHAP|) names each model's scale in its legend and warns when the scales differ.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+
+from portal.figures._style import WARNING, finish, model_colors, placeholder, scale_label
+from portal.results import Explanation
+
+SHARE, RAW = "share", "raw"
+IMPORTANCE_MODES = (SHARE, RAW)
+SHARE_AXIS = "share of the model's total mean |SHAP| (scale-free)"
+SHARE_NOTE = "Shares sum to 100% per model, so they compare across models whatever their scale."
+SCALES_DIFFER = "⚠ Scales differ ({scales}): raw bars of different models are not comparable."
+
+
+def importance_bars(
+    explanations: Sequence[Explanation],
+    *,
+    mode: str = SHARE,
+    colors: Mapping[str, str] | None = None,
+    max_features: int = 15,
+) -> go.Figure:
+    """Grouped horizontal bars, one colour per model, most important feature on top."""
+    if mode not in IMPORTANCE_MODES:
+        raise ValueError(f"mode must be one of {IMPORTANCE_MODES}, not {mode!r}")
+    if not explanations:
+        return placeholder("No model's explanation is ready yet.")
+    colors = colors or model_colors(e.model_name for e in explanations)
+    features = _ranked_features(explanations)
+    shown = features[:max_features][::-1]  # plotly draws the first category at the bottom
+    fig = go.Figure([_bar(e, shown, mode, colors[e.model_name]) for e in explanations[::-1]])
+    fig.update_layout(
+        barmode="group",
+        bargap=0.25,
+        showlegend=True,
+        legend={"traceorder": "reversed", "title": {"text": "model"}, "x": 1.01, "y": 1},
+    )
+    fig.update_xaxes(title=_axis_title(explanations, mode), tickformat=".0%" if mode == SHARE else None)
+    cut = f"top {len(shown)} of {len(features)} features · " if len(shown) < len(features) else ""
+    height = 140 + len(shown) * (12 * len(explanations) + 14)
+    return finish(fig, "Global feature importance", cut + _note(explanations, mode), height)
+
+
+def _values(explanation: Explanation, mode: str) -> np.ndarray:
+    return explanation.share_of_total() if mode == SHARE else explanation.mean_abs()
+
+
+def _ranked_features(explanations: Sequence[Explanation]) -> list[str]:
+    """Features by mean share across models: the same order in both modes, so toggling keeps rows."""
+    totals: dict[str, float] = {}
+    for e in explanations:
+        for name, share in zip(e.feature_names, e.share_of_total()):
+            totals[name] = totals.get(name, 0.0) + float(share) / len(explanations)
+    return sorted(totals, key=lambda name: -totals[name])
+
+
+def _bar(explanation: Explanation, features: list[str], mode: str, color: str) -> go.Bar:
+    by_name = dict(zip(explanation.feature_names, _values(explanation, mode)))
+    unit = scale_label(explanation.output_scale)
+    name = explanation.model_name if mode == SHARE else f"{explanation.model_name} ({unit})"
+    value_format = "%{x:.1%}" if mode == SHARE else "%{x:.4g} " + unit
+    return go.Bar(
+        y=features,
+        x=[by_name.get(f) for f in features],
+        orientation="h",
+        name=name,
+        marker_color=color,
+        hovertemplate=f"{explanation.model_name}<br>%{{y}}: {value_format}<extra></extra>",
+    )
+
+
+def _scales(explanations: Sequence[Explanation]) -> list[str]:
+    return sorted({scale_label(e.output_scale) for e in explanations})
+
+
+def _axis_title(explanations: Sequence[Explanation], mode: str) -> str:
+    if mode == SHARE:
+        return SHARE_AXIS
+    scales = _scales(explanations)
+    return f"mean |SHAP| ({scales[0]})" if len(scales) == 1 else "mean |SHAP| (each model's own scale, see legend)"
+
+
+def _note(explanations: Sequence[Explanation], mode: str) -> str:
+    scales = _scales(explanations)
+    if mode == SHARE or len(scales) == 1:
+        return SHARE_NOTE if mode == SHARE else f"All models in {scales[0]}."
+    return f"<span style='color:{WARNING}'>{SCALES_DIFFER.format(scales=' vs '.join(scales))}</span>"

@@ -1,0 +1,71 @@
+"""The look every figure shares: model colours, scale names, one clean template."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import plotly.graph_objects as go
+
+from portal.results import LOG_ODDS, PROBABILITY, RAW
+
+#: Okabe-Ito colours (safe for colour-blind readers), in the order models are listed.
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#7F7F7F", "#000000")
+#: SHAP's own convention for pushes up (towards the positive class) and down.
+PUSH_UP, PUSH_DOWN = "#E8114F", "#1E88E5"
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
+INK, MUTED, WARNING = "#212529", "#6C757D", "#B02A37"
+
+_SCALE_NAMES = {PROBABILITY: "probability", LOG_ODDS: "log-odds", RAW: "model output units"}
+
+
+def model_colors(model_names: Iterable[str]) -> dict[str, str]:
+    """One colour per model, following the project's model order; the palette repeats past 8."""
+    return {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(model_names)}
+
+
+def scale_label(output_scale: str) -> str:
+    """The words an axis uses for an output scale ("probability", "log-odds", ...)."""
+    return _SCALE_NAMES.get(output_scale, output_scale)
+
+
+def finish(fig: go.Figure, title: str, subtitle: str = "", height: int | None = None) -> go.Figure:
+    """Apply the house template, a left-aligned title and subtitle, and margins that fit the labels.
+
+    Without a title the subtitle becomes a small caption line (for figures inside a pane whose header
+    already names the model); without either the figure has no title band at all.
+    """
+    if title:
+        head = {"text": f"<b>{title}</b>", "subtitle": {"text": subtitle, "font": {"color": MUTED}}}
+    else:
+        head = {"text": subtitle, "font": {"color": MUTED, "size": 13}}
+    top = 80 if title and subtitle else 45 if title or subtitle else 15
+    fig.update_layout(
+        template="plotly_white",
+        font={"family": FONT, "size": 13, "color": INK},
+        title={
+            **head,
+            "x": 0.01,
+            "xref": "container",
+            "xanchor": "left",
+            "y": 0.98,
+            "yanchor": "top",
+            "yref": "container",
+        },
+        margin={"l": 10, "r": 20, "t": top, "b": 10},
+        height=height,
+        hoverlabel={"font_family": FONT},
+    )
+    fig.update_xaxes(automargin=True, title_standoff=8)
+    fig.update_yaxes(automargin=True)
+    return fig
+
+
+def placeholder(message: str, height: int = 260) -> go.Figure:
+    """An empty figure that says why it is empty, instead of a blank axis."""
+    fig = go.Figure()
+    fig.add_annotation(
+        text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper", font={"color": MUTED, "size": 15}
+    )
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return finish(fig, "", height=height)

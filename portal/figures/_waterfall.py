@@ -1,0 +1,136 @@
+"""One model's explanation of one row as a waterfall: from the base value to the prediction.
+
+The largest contributions get their own bar (labelled ``feature = value`` when the row's values are
+given); the rest are summed into one "other N features" bar, so the bars always add up to
+``output - base_value``. Title and axis name the output scale.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+import numpy as np
+import plotly.graph_objects as go
+
+from portal.figures._style import INK, MUTED, PUSH_DOWN, PUSH_UP, finish, scale_label
+from portal.results import LOG_ODDS, LocalExplanation
+
+OTHER = "other {n} features"
+BASE, PREDICTION = "base value", "prediction"
+
+
+def waterfall(
+    local: LocalExplanation,
+    *,
+    feature_values: Mapping[str, object] | None = None,
+    max_features: int = 10,
+    titled: bool = True,
+) -> go.Figure:
+    """Horizontal waterfall from the base value (bottom) to the prediction (top), largest push on top.
+
+    ``titled=False`` leaves the title out, for a pane that already names the model and the prediction.
+    """
+    labels, deltas = _bars(local, feature_values or {}, max_features)
+    fig = go.Figure([_steps(local, labels, deltas), _ends(local)])
+    for x, dash in ((local.base_value, "dot"), (local.output, "dash")):
+        fig.add_vline(x=x, line={"dash": dash, "color": MUTED, "width": 1})
+    fig.update_xaxes(title=f"model output ({scale_label(local.output_scale)})", range=_x_range(local, deltas))
+    fig.update_yaxes(showgrid=False, categoryorder="array", categoryarray=[BASE, *labels, PREDICTION])
+    fig.update_layout(showlegend=False)
+    title = f"{local.model_name} · row {local.row_id}" if titled else ""
+    return finish(fig, title, prediction_text(local) if titled else "", height=130 + 38 * (len(deltas) + 2))
+
+
+def _steps(local: LocalExplanation, labels: list[str], deltas: list[float]) -> go.Waterfall:
+    return go.Waterfall(
+        orientation="h",
+        measure=["relative"] * len(deltas),
+        y=labels,
+        x=deltas,
+        base=local.base_value,
+        text=[_signed(d) for d in deltas],
+        textposition="outside",
+        textfont={"size": 11},
+        cliponaxis=False,
+        increasing={"marker": {"color": PUSH_UP}},
+        decreasing={"marker": {"color": PUSH_DOWN}},
+        connector={"line": {"color": "#ADB5BD", "width": 1, "dash": "dot"}},
+        hovertemplate="%{y}<br>contribution %{customdata:+.4g}<extra></extra>",
+        customdata=deltas,
+    )
+
+
+def _ends(local: LocalExplanation) -> go.Scatter:
+    """Markers for the base value and the prediction, on rows of their own."""
+    return go.Scatter(
+        y=[BASE, PREDICTION],
+        x=[local.base_value, local.output],
+        mode="markers+text",
+        marker={"symbol": "diamond", "size": 11, "color": INK},
+        cliponaxis=False,
+        text=[_number(local.base_value), _number(local.output)],
+        textposition="middle right",
+        textfont={"color": INK},
+        hovertemplate="%{y} %{x:.4g}<extra></extra>",
+    )
+
+
+def prediction_text(local: LocalExplanation) -> str:
+    """One line a reader can quote: 'Prediction 0.72 (probability), base value 0.27'."""
+    scale = scale_label(local.output_scale)
+    if local.output_scale == LOG_ODDS:
+        scale += f", ≈ {1 / (1 + math.exp(-local.output)):.2f} probability"
+    return f"Prediction {_number(local.output)} ({scale}), base value {_number(local.base_value)}"
+
+
+def key_values(local: LocalExplanation, feature_values: Mapping[str, object], k: int = 4) -> list[str]:
+    """'feature = value' for the row's ``k`` most influential features in this model."""
+    top = np.argsort(-np.abs(local.values), kind="stable")[:k]
+    return [_label(local.feature_names[i], feature_values) for i in top]
+
+
+def _bars(local: LocalExplanation, feature_values: Mapping[str, object], max_features: int):
+    """Labels and contributions, bottom to top: the 'other' bar, then smallest to largest."""
+    order = np.argsort(-np.abs(local.values), kind="stable")
+    top, rest = order[:max_features], order[max_features:]
+    labels = [_tick(local.feature_names[i], feature_values) for i in top[::-1]]
+    deltas = [float(local.values[i]) for i in top[::-1]]
+    if len(rest):
+        labels.insert(0, OTHER.format(n=len(rest)))
+        deltas.insert(0, float(local.values[rest].sum()))
+    return labels, deltas
+
+
+def _label(feature: str, feature_values: Mapping[str, object]) -> str:
+    """'tenure = 2' (or just the feature's name when its value is not known)."""
+    return f"{feature} = {_value(feature_values[feature])}" if feature in feature_values else feature
+
+
+def _tick(feature: str, feature_values: Mapping[str, object]) -> str:
+    """The axis label: the feature's name, and its value on a second, muted line (narrow panes)."""
+    if feature not in feature_values:
+        return feature
+    return f"{feature}<br><span style='color:{MUTED}'>= {_value(feature_values[feature])}</span>"
+
+
+def _value(value: object) -> str:
+    text = f"{value:.4g}" if isinstance(value, float) else str(value)
+    return text if len(text) <= 20 else text[:19] + "…"
+
+
+def _x_range(local: LocalExplanation, deltas: list[float]) -> list[float]:
+    """Room on both sides for the bars' outside labels."""
+    path = local.base_value + np.concatenate([[0.0], np.cumsum(deltas)])
+    low, high = min(path.min(), local.output), max(path.max(), local.output)
+    pad = 0.45 * (high - low or 1.0)
+    return [low - pad, high + pad]
+
+
+def _signed(x: float) -> str:
+    """Short signed text for a bar: two significant digits (the hover shows four)."""
+    return f"{x:+.2g}" if abs(x) < 1_000 else f"{x:+,.0f}"
+
+
+def _number(x: float) -> str:
+    return f"{x:,.0f}" if abs(x) >= 1_000 else f"{x:.2f}"
