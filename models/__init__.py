@@ -7,8 +7,8 @@ takes the original data frame (strings, missing values and all), so that explana
 the user's own columns. This package never imports Dash.
 """
 
+from models import builtin as _builtin  # noqa: F401  (registers the built-in kinds)
 from models.registry import build_model, known_kinds, register_kind
 from models.schema import FeatureSchema
-from models import builtin as _builtin  # noqa: F401  (registers the built-in kinds)
 
 __all__ = ["FeatureSchema", "build_model", "known_kinds", "register_kind"]

@@ -8,7 +8,8 @@ User ``params`` override every default.
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from sklearn.compose import ColumnTransformer
 from sklearn.ensemble import (

@@ -11,8 +11,9 @@ from __future__ import annotations
 import os
 import tempfile
 import warnings
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import skops.io as sio
 
@@ -27,7 +28,10 @@ class UntrustedModelError(ValueError):
     def __init__(self, path: Path, types: list[str]) -> None:
         self.types = types
         listed = ", ".join(f'"{t}"' for t in types)
-        super().__init__(f"{path.name} contains types that are not trusted: {listed}. If you trust this file, add trusted = [{listed}] to its [[models]] table")
+        super().__init__(
+            f"{path.name} contains types that are not trusted: {listed}. "
+            f"If you trust this file, add trusted = [{listed}] to its [[models]] table"
+        )
 
 
 def save_model(model: Any, path: Path) -> None:
@@ -63,7 +67,9 @@ def load_model(path: Path, *, trusted: Iterable[str] = (), trust: bool = False, 
 
 def _load_code_running(path: Path, trust: bool) -> Any:
     if not trust:
-        raise UntrustedModelError(path, [f"{path.suffix} files run code when loaded; set trust = true only for files you made"])
+        raise UntrustedModelError(
+            path, [f"{path.suffix} files run code when loaded; set trust = true only for files you made"]
+        )
     warnings.warn(f"loading {path.name} with pickle/joblib: this runs any code the file contains", stacklevel=2)
     import joblib
 

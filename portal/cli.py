@@ -10,8 +10,8 @@ import argparse
 import sys
 import threading
 import time
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from portal.config import ConfigError, ProjectConfig, load_config, parse_config
 
@@ -26,14 +26,20 @@ def build_parser() -> argparse.ArgumentParser:
         description="Model Comparison Portal: compare trained models side by side and explain them.",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    demo = commands.add_parser("demo", help="start a built-in demo project (churn) and open the portal",
-                               description="Train the demo's models (once; later starts load them from the cache), "
-                                           "start their explanations in the background and serve the portal.")
+    demo = commands.add_parser(
+        "demo",
+        help="start a built-in demo project (churn) and open the portal",
+        description="Train the demo's models (once; later starts load them from the cache), "
+        "start their explanations in the background and serve the portal.",
+    )
     demo.add_argument("name", nargs="?", default="churn", help="which demo (default: churn)")
     _add_server_options(demo)
-    serve = commands.add_parser("serve", help="serve the portal for a project file (TOML)",
-                                description="Load the project, train or load its models, start their explanations "
-                                            "in the background and serve the portal.")
+    serve = commands.add_parser(
+        "serve",
+        help="serve the portal for a project file (TOML)",
+        description="Load the project, train or load its models, start their explanations "
+        "in the background and serve the portal.",
+    )
     serve.add_argument("--config", required=True, type=Path, help="the project file (TOML)")
     _add_server_options(serve)
     return parser

@@ -12,9 +12,10 @@ from __future__ import annotations
 import difflib
 import os
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 TASKS = ("classification", "regression")
 DEFAULT_CACHE_ENV = "PORTAL_CACHE_DIR"
@@ -144,7 +145,9 @@ def _parse_data(table: Mapping[str, Any]) -> DataConfig:
     features = _string_list(table, "features") if "features" in table else None
     test_size = table.get("test_size", 0.25)
     if not isinstance(test_size, (int, float)) or isinstance(test_size, bool) or not 0 < test_size < 1:
-        raise ConfigError("[data] test_size", f"{test_size!r} is not a fraction", "use a number between 0 and 1, e.g. 0.25")
+        raise ConfigError(
+            "[data] test_size", f"{test_size!r} is not a fraction", "use a number between 0 and 1, e.g. 0.25"
+        )
     seed = table.get("seed", 0)
     if not isinstance(seed, int) or isinstance(seed, bool):
         raise ConfigError("[data] seed", f"{seed!r} is not a whole number", "use e.g. seed = 0")
@@ -182,7 +185,9 @@ def _parse_model(raw: Any, index: int, base_dir: Path) -> ModelSpec:
         raise ConfigError(f"{where} params", "must be a table", "write params = { n_estimators = 200 }")
     path = _resolve(base_dir, _string(raw, "path", where)) if "path" in raw else None
     if path is not None and not path.is_file():
-        raise ConfigError(f"{where} path", f"no file at {path}", "check the path (relative paths start at the config file)")
+        raise ConfigError(
+            f"{where} path", f"no file at {path}", "check the path (relative paths start at the config file)"
+        )
     trust = raw.get("trust", False)
     if not isinstance(trust, bool):
         raise ConfigError(f"{where} trust", "must be true or false", "write trust = true")

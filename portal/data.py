@@ -65,9 +65,19 @@ def load_dataset(config: DataConfig, base_dir: Path | None = None) -> Dataset:
     train, test = _split(len(frame), y if task == "classification" else None, config)
     fingerprint = frame_fingerprint(pd.concat([features, frame[[config.target]]], axis=1))
     return Dataset(
-        source=config.source, target=config.target, task=task, features=features, y=y, ids=ids,
-        classes=classes, schema=FeatureSchema.infer(features), fingerprint=fingerprint,
-        train_index=train, test_index=test, protected=config.protected, frame=frame,
+        source=config.source,
+        target=config.target,
+        task=task,
+        features=features,
+        y=y,
+        ids=ids,
+        classes=classes,
+        schema=FeatureSchema.infer(features),
+        fingerprint=fingerprint,
+        train_index=train,
+        test_index=test,
+        protected=config.protected,
+        frame=frame,
     )
 
 
@@ -83,14 +93,20 @@ def read_table(source: str, base_dir: Path) -> pd.DataFrame:
     path = path if path.is_absolute() else base_dir / path
     readers = {".csv": pd.read_csv, ".parquet": pd.read_parquet}
     if path.suffix.lower() not in readers:
-        raise ConfigError("[data] source", f"'{path.name}' is not a .csv or .parquet file", "convert it or point at one")
+        raise ConfigError(
+            "[data] source", f"'{path.name}' is not a .csv or .parquet file", "convert it or point at one"
+        )
     if not path.is_file():
-        raise ConfigError("[data] source", f"no file at {path}", "check the path (relative paths start at the config file)")
+        raise ConfigError(
+            "[data] source", f"no file at {path}", "check the path (relative paths start at the config file)"
+        )
     try:
         return readers[path.suffix.lower()](path)
     except Exception as error:  # any parser failure is the same problem for the user
         reason = str(error).splitlines()[0] if str(error) else type(error).__name__
-        raise ConfigError("[data] source", f"cannot read {path.name}: {reason}", "check the file is a valid table") from None
+        raise ConfigError(
+            "[data] source", f"cannot read {path.name}: {reason}", "check the file is a valid table"
+        ) from None
 
 
 def _check_columns(frame: pd.DataFrame, config: DataConfig) -> None:
@@ -99,7 +115,9 @@ def _check_columns(frame: pd.DataFrame, config: DataConfig) -> None:
     named += [("features", c) for c in config.features or ()] + [("exclude", c) for c in config.exclude]
     for field_name, column in named:
         if column is not None and column not in frame.columns:
-            raise ConfigError(f"[data] {field_name}", f"column '{column}' is not in the data", _column_fix(column, frame))
+            raise ConfigError(
+                f"[data] {field_name}", f"column '{column}' is not in the data", _column_fix(column, frame)
+            )
 
 
 def _column_fix(column: str, frame: pd.DataFrame) -> str:
@@ -123,9 +141,13 @@ def _encode_target(target: pd.Series, task: str, positive: object) -> tuple[np.n
         return target.to_numpy(dtype=float), ()
     labels = sorted(target.astype(str).unique())
     if len(labels) < 2:
-        raise ConfigError("[data] target", f"has only one class ({labels[0]!r})", "pick a target with at least two classes")
+        raise ConfigError(
+            "[data] target", f"has only one class ({labels[0]!r})", "pick a target with at least two classes"
+        )
     if len(labels) > 2:
-        raise ConfigError("[data] target", f"has {len(labels)} classes; only binary targets are supported yet", "pick a yes/no target")
+        raise ConfigError(
+            "[data] target", f"has {len(labels)} classes; only binary targets are supported yet", "pick a yes/no target"
+        )
     if positive is not None:
         if str(positive) not in labels:
             raise ConfigError("[data] positive", f"{positive!r} is not a class of the target", f"use one of {labels}")
@@ -142,7 +164,9 @@ def _feature_columns(frame: pd.DataFrame, config: DataConfig) -> tuple[str, ...]
         columns = tuple(c for c in frame.columns if c not in reserved)
     columns = tuple(c for c in columns if c not in config.exclude and c != config.target)
     if not columns:
-        raise ConfigError("[data] features", "no model inputs are left", "list features = [...] or exclude fewer columns")
+        raise ConfigError(
+            "[data] features", "no model inputs are left", "list features = [...] or exclude fewer columns"
+        )
     return columns
 
 
@@ -165,7 +189,11 @@ def _row_ids(frame: pd.DataFrame, id_column: str | None) -> np.ndarray:
     ids = frame[id_column].astype(str)
     duplicated = ids[ids.duplicated()]
     if len(duplicated):
-        raise ConfigError("[data] id", f"column '{id_column}' repeats ids (e.g. {duplicated.iloc[0]!r})", "point id at a unique column or remove it")
+        raise ConfigError(
+            "[data] id",
+            f"column '{id_column}' repeats ids (e.g. {duplicated.iloc[0]!r})",
+            "point id at a unique column or remove it",
+        )
     return ids.to_numpy(dtype=object)
 
 

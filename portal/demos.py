@@ -6,7 +6,7 @@ loaders, and only when a project's source is ``demo:<name>``: the core never imp
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import pandas as pd
 

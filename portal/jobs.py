@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import multiprocessing
 import threading
+from collections.abc import Callable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -83,7 +84,9 @@ class JobRunner:
                 return
             self._active.add(job.key)
         if self.background:
-            threading.Thread(target=self._run, args=(job, rows, background_rows), daemon=True, name=f"job-{job.model_name}").start()
+            threading.Thread(
+                target=self._run, args=(job, rows, background_rows), daemon=True, name=f"job-{job.model_name}"
+            ).start()
         else:
             self._run(job, rows, background_rows)
 
@@ -92,7 +95,9 @@ class JobRunner:
         if self.result_dir(job).is_dir():
             return JobProgress(job.model_name, total, total, "done")
         state = self.store.get_json(_state_key(job.key)) or {}
-        return JobProgress(job.model_name, state.get("done", 0), total, state.get("state", "pending"), state.get("error", ""))
+        return JobProgress(
+            job.model_name, state.get("done", 0), total, state.get("state", "pending"), state.get("error", "")
+        )
 
     def result(self, job: ExplanationJob) -> dict[str, np.ndarray] | None:
         """The finished arrays in data order, memory-mapped; None until the job is done."""
@@ -118,7 +123,8 @@ class JobRunner:
         self._set_state(job, state="running", done=done)
         futures = {
             self.executor.submit(explain_chunk, asdict(job), rows.iloc[order[a:b]], background_rows): i
-            for i, (a, b) in enumerate(job.chunks()) if i in pending
+            for i, (a, b) in enumerate(job.chunks())
+            if i in pending
         }
         failure: BaseException | None = None
         for future in as_completed(futures):
@@ -173,7 +179,9 @@ def explain_chunk(job: dict[str, Any], rows: pd.DataFrame, background_rows: pd.D
 
     explainer = _EXPLAINERS.get(job["key"])
     if explainer is None:
-        model = load_model(Path(job["model_path"]), trusted=job["trusted"], trust=job["trust_code"], own=job["own_model"])
+        model = load_model(
+            Path(job["model_path"]), trusted=job["trusted"], trust=job["trust_code"], own=job["own_model"]
+        )
         explainer = _EXPLAINERS[job["key"]] = explainer_for(model, task=job["task"], background=background_rows)
     batch = explainer.explain(rows)
     return {"values": batch.values, "base_values": batch.base_values, "outputs": batch.outputs}

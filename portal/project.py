@@ -8,8 +8,8 @@ while the pages poll :meth:`Project.progress`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
@@ -39,16 +39,23 @@ class ModelEntry:
 
 
 class Project:
-    def __init__(self, config: ProjectConfig, runner: JobRunner | None = None, log: Callable[[str], None] = print) -> None:
+    def __init__(
+        self, config: ProjectConfig, runner: JobRunner | None = None, log: Callable[[str], None] = print
+    ) -> None:
         self.config = config
         self.title = config.title
         self.store = ResultStore(config.cache_dir)
         self.runner = runner or JobRunner(self.store)
         self.dataset: Dataset = load_dataset(config.data, config.base_dir)
-        log(f"data: {self.dataset.n_rows:,} rows, {self.dataset.features.shape[1]} features, target '{self.dataset.target}'")
+        data = self.dataset
+        log(f"data: {data.n_rows:,} rows, {data.features.shape[1]} features, target '{data.target}'")
         self.background = self._background_rows()
-        self.models = {spec.name: self._entry(fit_or_load(spec, self.dataset, self.store, log)) for spec in config.models}
-        self._metrics = tuple(held_out_metrics(name, e.fitted.estimator, self.dataset) for name, e in self.models.items())
+        self.models = {
+            spec.name: self._entry(fit_or_load(spec, self.dataset, self.store, log)) for spec in config.models
+        }
+        self._metrics = tuple(
+            held_out_metrics(name, e.fitted.estimator, self.dataset) for name, e in self.models.items()
+        )
         self._row_positions = {row_id: i for i, row_id in enumerate(self.dataset.ids)}
 
     # --- PortalServices -------------------------------------------------------------------
@@ -83,13 +90,21 @@ class Project:
         if arrays is None:
             return None
         provenance = Provenance(
-            model_fingerprint=entry.fitted.fingerprint, data_fingerprint=self.dataset.fingerprint,
-            method=entry.method, exact=entry.exact, library_versions=library_versions(),
+            model_fingerprint=entry.fitted.fingerprint,
+            data_fingerprint=self.dataset.fingerprint,
+            method=entry.method,
+            exact=entry.exact,
+            library_versions=library_versions(),
         )
         return Explanation(
-            model_name=model_name, feature_names=entry.feature_names, row_ids=self.dataset.ids,
-            values=arrays["values"], base_values=arrays["base_values"], outputs=arrays["outputs"],
-            output_scale=entry.output_scale, provenance=provenance,
+            model_name=model_name,
+            feature_names=entry.feature_names,
+            row_ids=self.dataset.ids,
+            values=arrays["values"],
+            base_values=arrays["base_values"],
+            outputs=arrays["outputs"],
+            output_scale=entry.output_scale,
+            provenance=provenance,
         )
 
     def row_ids(self) -> tuple[str, ...]:
@@ -112,14 +127,29 @@ class Project:
         from portal.explain import explainer_for
 
         explainer = explainer_for(fitted.estimator, task=self.dataset.task, background=self.background)
-        key = key_of("explanation", fitted.fingerprint, self.dataset.fingerprint, explainer.method,
-                     BACKGROUND_ROWS, ENGINE_VERSION, library_versions())
+        key = key_of(
+            "explanation",
+            fitted.fingerprint,
+            self.dataset.fingerprint,
+            explainer.method,
+            BACKGROUND_ROWS,
+            ENGINE_VERSION,
+            library_versions(),
+        )
         spec = next(s for s in self.config.models if s.name == fitted.name)
         job = ExplanationJob(
-            key=key, model_name=fitted.name, model_path=str(fitted.path), own_model=fitted.own,
-            trusted=spec.trusted, trust_code=spec.trust, task=self.dataset.task, n_rows=self.dataset.n_rows,
+            key=key,
+            model_name=fitted.name,
+            model_path=str(fitted.path),
+            own_model=fitted.own,
+            trusted=spec.trusted,
+            trust_code=spec.trust,
+            task=self.dataset.task,
+            n_rows=self.dataset.n_rows,
         )
-        return ModelEntry(fitted, job, explainer.method, explainer.exact, explainer.output_scale, explainer.feature_names)
+        return ModelEntry(
+            fitted, job, explainer.method, explainer.exact, explainer.output_scale, explainer.feature_names
+        )
 
     def _background_rows(self):
         """A seeded sample of training rows: the reference some exact methods explain against."""

@@ -8,9 +8,10 @@ loads it instead of training again. A user's model file is fingerprinted by its 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from models import build_model
 from models.persistence import load_model, save_model
@@ -30,7 +31,9 @@ class FittedModel:
     seconds_to_fit: float | None = None  # None when loaded from the cache or the user's file
 
 
-def fit_or_load(spec: ModelSpec, dataset: Dataset, store: ResultStore, log: Callable[[str], None] = print) -> FittedModel:
+def fit_or_load(
+    spec: ModelSpec, dataset: Dataset, store: ResultStore, log: Callable[[str], None] = print
+) -> FittedModel:
     if spec.path is not None:
         return _load_users(spec)
     split = bytes_fingerprint(dataset.train_index.tobytes())
@@ -56,13 +59,19 @@ def _fit(spec: ModelSpec, dataset: Dataset) -> Any:
     try:
         return estimator.fit(X, dataset.y[dataset.train_index])
     except (TypeError, ValueError) as error:
-        raise ConfigError(f"[[models]] '{spec.name}' params", str(error).splitlines()[0], "check the parameter values") from None
+        raise ConfigError(
+            f"[[models]] '{spec.name}' params", str(error).splitlines()[0], "check the parameter values"
+        ) from None
 
 
 def _load_users(spec: ModelSpec) -> FittedModel:
     path = spec.path
     if not path.is_file():
-        raise ConfigError(f"[[models]] '{spec.name}' path", f"no file at {path}", "check the path (relative paths start at the config file)")
+        raise ConfigError(
+            f"[[models]] '{spec.name}' path",
+            f"no file at {path}",
+            "check the path (relative paths start at the config file)",
+        )
     try:
         estimator = load_model(path, trusted=spec.trusted, trust=spec.trust)
     except ValueError as error:

@@ -28,14 +28,16 @@ params = { n_estimators = 5 }
 
 @pytest.fixture
 def table(tmp_path: Path) -> Path:
-    frame = pd.DataFrame({
-        "customer_id": [f"c{i}" for i in range(40)],
-        "tenure": range(40),
-        "plan": ["a", "b"] * 20,
-        "senior": [0, 1, 1, 0] * 10,
-        "churn": ["Yes", "No"] * 20,
-        "always": ["x"] * 40,
-    })
+    frame = pd.DataFrame(
+        {
+            "customer_id": [f"c{i}" for i in range(40)],
+            "tenure": range(40),
+            "plan": ["a", "b"] * 20,
+            "senior": [0, 1, 1, 0] * 10,
+            "churn": ["Yes", "No"] * 20,
+            "always": ["x"] * 40,
+        }
+    )
     frame.to_csv(tmp_path / "table.csv", index=False)
     return tmp_path
 
@@ -71,24 +73,24 @@ MISTAKES = [
     (GOOD.replace('id = "customer_id"', 'id = "plan"'), "[data] id", "repeats"),
     (GOOD.replace('id = "customer_id"', 'id = "cust_id"'), "[data] id", "did you mean"),
     (GOOD.replace('protected = ["senior"]', 'protected = ["age"]'), "[data] protected", "not in the data"),
-    (GOOD.replace('protected = ["senior"]', 'protected = 3'), "[data] protected", "list of column names"),
-    (GOOD.replace('[data]', '[data]\ntask = "ranking"'), "[data] task", "classification, regression"),
-    (GOOD.replace('[data]', '[data]\npositive = "Maybe"'), "[data] positive", "not a class"),
-    (GOOD.replace('[data]', '[data]\ntime = "month"'), "[data] time", "not in the data"),
-    (GOOD.replace('[data]', '[data]\nfeatures = ["tenure", "pla"]'), "[data] features", "did you mean 'plan'"),
-    (GOOD.replace('[data]', '[data]\nexclude = ["nope"]'), "[data] exclude", "not in the data"),
-    (GOOD.replace('[data]', '[data]\ntest_size = 2'), "[data] test_size", "between 0 and 1"),
-    (GOOD.replace('[data]', '[data]\nseed = "x"'), "[data] seed", "whole number"),
-    (GOOD.replace('[data]', '[data]\ntargte = "x"'), "[data] targte", "did you mean 'target'"),
-    (GOOD.replace('target = "churn"\n', ''), "[data] target", "is missing"),
+    (GOOD.replace('protected = ["senior"]', "protected = 3"), "[data] protected", "list of column names"),
+    (GOOD.replace("[data]", '[data]\ntask = "ranking"'), "[data] task", "classification, regression"),
+    (GOOD.replace("[data]", '[data]\npositive = "Maybe"'), "[data] positive", "not a class"),
+    (GOOD.replace("[data]", '[data]\ntime = "month"'), "[data] time", "not in the data"),
+    (GOOD.replace("[data]", '[data]\nfeatures = ["tenure", "pla"]'), "[data] features", "did you mean 'plan'"),
+    (GOOD.replace("[data]", '[data]\nexclude = ["nope"]'), "[data] exclude", "not in the data"),
+    (GOOD.replace("[data]", "[data]\ntest_size = 2"), "[data] test_size", "between 0 and 1"),
+    (GOOD.replace("[data]", '[data]\nseed = "x"'), "[data] seed", "whole number"),
+    (GOOD.replace("[data]", '[data]\ntargte = "x"'), "[data] targte", "did you mean 'target'"),
+    (GOOD.replace('target = "churn"\n', ""), "[data] target", "is missing"),
     (GOOD.replace('kind = "random_forest"', 'kind = "random_forrest"'), "[[models]] 'Forest' kind", "random_forest"),
-    (GOOD.replace('name = "Forest"\n', ''), "[[models]] #1 name", "is missing"),
-    (GOOD.replace('params = { n_estimators = 5 }', 'params = 5'), "[[models]] 'Forest' params", "must be a table"),
+    (GOOD.replace('name = "Forest"\n', ""), "[[models]] #1 name", "is missing"),
+    (GOOD.replace("params = { n_estimators = 5 }", "params = 5"), "[[models]] 'Forest' params", "must be a table"),
     (GOOD.replace('kind = "random_forest"', 'path = "nowhere.skops"'), "[[models]] 'Forest' path", "no file"),
     (GOOD + '\n[[models]]\nname = "Forest"\nkind = "ebm"\n', "[[models]] 'Forest' name", "used twice"),
     (GOOD.replace("[[models]]", "[[modles]]"), "modles", "did you mean 'models'"),
     (GOOD + '\n[cache]\ndirectory = "x"\n', "[cache] directory", "known fields: dir"),
-    ('title = 3\n' + GOOD, "title", "must be a string"),
+    ("title = 3\n" + GOOD, "title", "must be a string"),
     ("[data\n", "config", "not valid TOML"),
 ]
 
@@ -114,8 +116,13 @@ def test_unknown_model_parameter_is_reported_at_training(table: Path) -> None:
 
 def test_cli_prints_one_line_and_exits_2(table: Path) -> None:
     path = write(table, GOOD.replace('target = "churn"', 'target = "chrun"'))
-    done = subprocess.run([sys.executable, "-m", "portal", "serve", "--config", str(path)],
-                          capture_output=True, text=True, timeout=120, cwd=Path(__file__).parents[1])
+    done = subprocess.run(
+        [sys.executable, "-m", "portal", "serve", "--config", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=Path(__file__).parents[1],
+    )
     assert done.returncode == 2
     assert done.stderr.strip().splitlines() == [done.stderr.strip()]
     assert "[data] target" in done.stderr and "Traceback" not in done.stderr
@@ -124,6 +131,12 @@ def test_cli_prints_one_line_and_exits_2(table: Path) -> None:
 def test_cache_dir_comes_from_config_then_environment(table: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PORTAL_CACHE_DIR", str(table / "env-cache"))
     assert load_config(write(table, GOOD)).cache_dir == table / "env-cache"
-    config = parse_config({"data": {"source": "x.csv", "target": "y"}, "models": [{"name": "m", "kind": "ebm"}],
-                           "cache": {"dir": "here"}}, base_dir=table)
+    config = parse_config(
+        {
+            "data": {"source": "x.csv", "target": "y"},
+            "models": [{"name": "m", "kind": "ebm"}],
+            "cache": {"dir": "here"},
+        },
+        base_dir=table,
+    )
     assert config.cache_dir == table / "here"

@@ -8,8 +8,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).parents[1]
 CORE_MODULES = sorted(
-    f"{p.parent.name}.{p.stem}" if p.stem != "__init__" else p.parent.name
-    for folder in ("portal", "models") for p in (ROOT / folder).rglob("*.py")
+    ".".join(p.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+    for folder in ("portal", "models")
+    for p in (ROOT / folder).rglob("*.py")
     if p.stem not in ("app", "cli", "__main__")
 )
 

@@ -26,8 +26,17 @@ def rows() -> pd.DataFrame:
 
 
 def make_job(n_rows: int) -> ExplanationJob:
-    return ExplanationJob(key="k1", model_name="M", model_path="-", own_model=True, trusted=(),
-                          trust_code=False, task="classification", n_rows=n_rows, chunk_rows=100)
+    return ExplanationJob(
+        key="k1",
+        model_name="M",
+        model_path="-",
+        own_model=True,
+        trusted=(),
+        trust_code=False,
+        task="classification",
+        n_rows=n_rows,
+        chunk_rows=100,
+    )
 
 
 def test_a_job_runs_every_chunk_and_restores_data_order(tmp_path: Path, rows: pd.DataFrame, monkeypatch) -> None:
@@ -40,7 +49,9 @@ def test_a_job_runs_every_chunk_and_restores_data_order(tmp_path: Path, rows: pd
     np.testing.assert_allclose(runner.result(job)["values"], rows.to_numpy() * 0.5)
 
 
-def test_after_a_failure_only_missing_chunks_rerun_and_values_match(tmp_path: Path, rows: pd.DataFrame, monkeypatch) -> None:
+def test_after_a_failure_only_missing_chunks_rerun_and_values_match(
+    tmp_path: Path, rows: pd.DataFrame, monkeypatch
+) -> None:
     calls: list[int] = []
 
     def failing_on_fifth(job, chunk_rows, background):

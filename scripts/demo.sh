@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Set up from nothing and start the churn demo on http://127.0.0.1:8050/ .
+# Extra arguments go to `python -m portal demo` (e.g. --port 8060).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh requirements.txt
+exec .venv/bin/python -m portal demo "$@"

@@ -1,0 +1,57 @@
+"""Screenshots of a running portal's pages for the README, taken in headless Chromium.
+
+Usage: .venv/bin/python scripts/screenshots.py http://127.0.0.1:8050 docs/screenshots [row id]
+Waits until every page's charts have drawn before each shot.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+from selenium import webdriver
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.common.by import By
+
+PAGES = {"overview": "/", "global": "/global", "local": "/local?id={row}"}
+CHARTS = {"overview": "table", "global": ".js-plotly-plot", "local": ".js-plotly-plot"}
+
+
+def browser(width: int = 1400, height: int = 1100) -> webdriver.Chrome:
+    options = Options()
+    options.binary_location = "/usr/bin/chromium"
+    for flag in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        f"--window-size={width},{height}",
+    ):
+        options.add_argument(flag)
+    return webdriver.Chrome(options=options)
+
+
+def shoot(base: str, folder: Path, row: str) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    driver = browser()
+    try:
+        for name, path in PAGES.items():
+            driver.get(base + path.format(row=row))
+            deadline = time.time() + 60
+            while time.time() < deadline and not driver.find_elements(By.CSS_SELECTOR, CHARTS[name]):
+                time.sleep(0.5)
+            time.sleep(3)  # let plotly finish its transitions
+            height = driver.execute_script("return document.body.scrollHeight")
+            driver.set_window_size(1400, max(900, min(height + 40, 2400)))
+            time.sleep(1)
+            driver.save_screenshot(str(folder / f"{name}.png"))
+            print(f"saved {folder / f'{name}.png'}")
+    finally:
+        driver.quit()
+
+
+if __name__ == "__main__":
+    shoot(sys.argv[1].rstrip("/"), Path(sys.argv[2]), sys.argv[3] if len(sys.argv) > 3 else "C00003")
