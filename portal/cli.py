@@ -7,6 +7,7 @@ code 2, never a traceback. The server runs on waitress (a production WSGI server
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import threading
 import time
@@ -71,7 +72,7 @@ def demo_config(name: str) -> ProjectConfig:
 
 
 def serve(config: ProjectConfig, *, host: str, port: int) -> int:
-    from portal.jobs import JobRunner, local_process_pool
+    from portal.jobs import JobRunner, local_process_pool, stop_pool
     from portal.project import Project
     from portal.store import ResultStore
 
@@ -80,7 +81,7 @@ def serve(config: ProjectConfig, *, host: str, port: int) -> int:
     try:
         project = Project(config, runner=JobRunner(ResultStore(config.cache_dir), pool))
     except BaseException:
-        pool.shutdown(wait=False, cancel_futures=True)
+        stop_pool(pool)
         raise
     project.start_explanations()
     from waitress import serve as waitress_serve
@@ -91,11 +92,18 @@ def serve(config: ProjectConfig, *, host: str, port: int) -> int:
     app = create_app(project)
     print(f"cache: {config.cache_dir}")
     print(f"serving {config.title!r} on http://{host}:{port}/ (Ctrl+C stops)", flush=True)
+    signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)  # stop as on Ctrl+C
     try:
         waitress_serve(app.server, host=host, port=port, threads=8, _quiet=True)
+    except KeyboardInterrupt:
+        print("stopping", flush=True)
     finally:
-        pool.shutdown(wait=False, cancel_futures=True)
+        stop_pool(pool)
     return 0
+
+
+def _raise_keyboard_interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _report_progress(project, started: float, every: float = 5.0) -> None:

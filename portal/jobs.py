@@ -11,7 +11,9 @@ uninterrupted run. Progress is chunks done / chunks total.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -63,8 +65,33 @@ class InlineExecutor(Executor):
 
 
 def local_process_pool(max_workers: int = 2) -> ProcessPoolExecutor:
-    """Worker processes started fresh ('spawn'): safe beside the server's threads."""
-    return ProcessPoolExecutor(max_workers=max_workers, mp_context=multiprocessing.get_context("spawn"))
+    """Worker processes started fresh ('spawn'): safe beside the server's threads.
+
+    Each worker exits on its own when the server process goes away, however it ended (even kill -9),
+    so no orphan keeps computing; committed chunks stay on disk for the next start.
+    """
+    return ProcessPoolExecutor(
+        max_workers=max_workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_exit_with_parent,
+        initargs=(os.getpid(),),
+    )
+
+
+def stop_pool(pool: ProcessPoolExecutor) -> None:
+    """Cancel queued chunks and end the workers now, mid-chunk if need be (nothing half-written is kept)."""
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in list((getattr(pool, "_processes", None) or {}).values()):  # no public API before 3.14
+        process.terminate()
+
+
+def _exit_with_parent(parent_pid: int, every: float = 1.0) -> None:
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(every)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True, name="exit-with-parent").start()
 
 
 class JobRunner:

@@ -56,6 +56,7 @@ class Project:
         self._metrics = tuple(
             held_out_metrics(name, e.fitted.estimator, self.dataset) for name, e in self.models.items()
         )
+        self._explanations: dict[str, Explanation] = {}
         self._row_positions = {row_id: i for i, row_id in enumerate(self.dataset.ids)}
 
     # --- PortalServices -------------------------------------------------------------------
@@ -85,6 +86,15 @@ class Project:
         return self.runner.progress(self.models[model_name].job)
 
     def explanation(self, model_name: str) -> Explanation | None:
+        """A finished explanation is immutable, so it is built once and then served from memory."""
+        if model_name not in self._explanations:
+            built = self._build_explanation(model_name)
+            if built is None:
+                return None
+            self._explanations[model_name] = built
+        return self._explanations[model_name]
+
+    def _build_explanation(self, model_name: str) -> Explanation | None:
         entry = self.models[model_name]
         arrays = self.runner.result(entry.job)
         if arrays is None:

@@ -44,7 +44,9 @@ def shoot(base: str, folder: Path, row: str) -> None:
             while time.time() < deadline and not driver.find_elements(By.CSS_SELECTOR, CHARTS[name]):
                 time.sleep(0.5)
             time.sleep(3)  # let plotly finish its transitions
-            height = driver.execute_script("return document.body.scrollHeight")
+            height = driver.execute_script(
+                "return Math.max(document.body.scrollHeight, document.documentElement.scrollHeight)"
+            )
             driver.set_window_size(1400, max(900, min(height + 40, 2400)))
             time.sleep(1)
             driver.save_screenshot(str(folder / f"{name}.png"))

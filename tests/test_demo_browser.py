@@ -1,0 +1,90 @@
+"""The churn demo as a user meets it: the CLI serves it, a real browser waits for every model's charts.
+
+The demo's own data and model kinds, served by ``python -m portal serve`` (waitress, worker processes,
+a fresh private cache), with smaller forests so the suite stays quick.
+"""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+from tests.test_project import FAST_CHURN
+
+pytestmark = pytest.mark.browser
+ROOT = Path(__file__).parents[1]
+MODELS = ["Random forest", "Gradient boosting", "EBM"]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def demo_url(tmp_path_factory: pytest.TempPathFactory):
+    folder = tmp_path_factory.mktemp("demo")
+    config = folder / "churn.toml"
+    config.write_text(FAST_CHURN + f'\n[cache]\ndir = "{folder / "cache"}"\n')
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    with (folder / "server.log").open("w") as log:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "portal", "serve", "--config", str(config), "--port", str(port)],
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            wait_until_serving(url, server, folder / "server.log")
+            yield url
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+
+def wait_until_serving(url: str, server: subprocess.Popen, log: Path, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise AssertionError(f"the server stopped:\n{log.read_text()}")
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            return
+        except OSError:
+            time.sleep(0.5)
+    raise AssertionError(f"the server did not answer in {timeout} s:\n{log.read_text()}")
+
+
+def charts(dash_br, selector: str, count: int, timeout: float = 180) -> list:
+    """Wait until ``count`` charts are drawn (plotly's svg is inside), polling while jobs finish."""
+    WebDriverWait(dash_br.driver, timeout, poll_frequency=1).until(
+        lambda d: len(d.find_elements(By.CSS_SELECTOR, f"{selector} .main-svg")) >= count
+    )
+    return dash_br.driver.find_elements(By.CSS_SELECTOR, selector)
+
+
+def test_global_page_shows_every_models_charts_once_explained(dash_br, demo_url: str) -> None:
+    dash_br.driver.get(demo_url + "/global")
+    swarms = charts(dash_br, ".beeswarm-graph", 3)
+    assert [e.text for e in dash_br.driver.find_elements(By.CSS_SELECTOR, ".model-header")] == MODELS
+    assert all("of 7,043 rows" in s.text for s in swarms)
+    importance = dash_br.driver.find_element(By.ID, "importance-graph").text
+    assert "Global feature importance" in importance and "contract" in importance
+
+
+def test_local_page_shows_one_waterfall_per_model_for_a_customer(dash_br, demo_url: str) -> None:
+    dash_br.driver.get(demo_url + "/local?id=C00003")
+    charts(dash_br, ".waterfall-graph", 3)
+    lines = [e.text for e in dash_br.driver.find_elements(By.CSS_SELECTOR, ".prediction")]
+    assert len(lines) == 3
+    assert "(probability)" in lines[0] and "(log-odds" in lines[1] and "(log-odds" in lines[2]
