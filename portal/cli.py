@@ -43,7 +43,30 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--config", required=True, type=Path, help="the project file (TOML)")
     _add_server_options(serve)
+    precompute = commands.add_parser(
+        "precompute",
+        help="compute every explanation of a project now, with progress, and summarise",
+        description="Train or load the project's models and compute all their explanations, resuming from "
+        "whatever an earlier run committed; prints rows, seconds and rows/s per model. Exit code 1 if any failed.",
+    )
+    _add_project_options(precompute)
+    cache = commands.add_parser(
+        "cache",
+        help="show or clear the cache of fitted models and explanations",
+        description="Inspect or empty the project's cache directory.",
+    )
+    cache_commands = cache.add_subparsers(dest="cache_command", metavar="ACTION", required=True)
+    _add_project_options(cache_commands.add_parser("info", help="where the cache is, its size, and what it holds"))
+    clear = cache_commands.add_parser("clear", help="remove cached results (all, or one model's)")
+    _add_project_options(clear)
+    clear.add_argument("--model", help="only this model's results and fitted files (its name in the project)")
     return parser
+
+
+def _add_project_options(parser: argparse.ArgumentParser) -> None:
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--config", type=Path, help="the project file (TOML); its [cache] dir is used")
+    where.add_argument("--demo", metavar="NAME", help="a built-in demo project instead of a file (e.g. churn)")
 
 
 def _add_server_options(parser: argparse.ArgumentParser) -> None:
@@ -54,11 +77,65 @@ def _add_server_options(parser: argparse.ArgumentParser) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        config = demo_config(args.name) if args.command == "demo" else load_config(args.config)
-        return serve(config, host=args.host, port=args.port)
+        if args.command == "demo":
+            return serve(demo_config(args.name), host=args.host, port=args.port)
+        if args.command == "serve":
+            return serve(load_config(args.config), host=args.host, port=args.port)
+        if args.command == "precompute":
+            return precompute(_project_config(args, required=True))
+        return cache_command(args)
     except ConfigError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_CONFIG_ERROR
+
+
+def _project_config(args: argparse.Namespace, *, required: bool = False) -> ProjectConfig | None:
+    if args.demo:
+        return demo_config(args.demo)
+    if args.config:
+        return load_config(args.config)
+    if required:
+        raise ConfigError("--config", "no project given", "pass --config FILE or --demo churn")
+    return None
+
+
+def precompute(config: ProjectConfig) -> int:
+    from portal.jobs import JobRunner, local_process_pool, stop_pool
+    from portal.precompute import format_summary, run_all
+    from portal.project import Project
+    from portal.store import ResultStore
+
+    pool = local_process_pool()
+    try:
+        project = Project(config, runner=JobRunner(ResultStore(config.cache_dir), pool))
+        summary = run_all(project)
+    except KeyboardInterrupt:
+        print("interrupted: finished chunks are kept; run the same command again to resume", file=sys.stderr)
+        return 130
+    finally:
+        stop_pool(pool)
+    print(format_summary(summary))
+    return 1 if any(row.state != "done" for row in summary) else 0
+
+
+def cache_command(args: argparse.Namespace) -> int:
+    from portal.cache_admin import cache_info, clear_cache, human_bytes
+    from portal.config import default_cache_dir
+    from portal.store import ResultStore
+
+    config = _project_config(args)
+    store = ResultStore(config.cache_dir if config else default_cache_dir())
+    if args.cache_command == "clear":
+        removed = clear_cache(store, args.model)
+        print(f"removed {removed} cached entries{f' of {args.model!r}' if args.model else ''} from {store.root}")
+        return 0
+    info = cache_info(store)
+    print(f"cache: {info.root}\nsize: {human_bytes(info.total_bytes)}\nfitted model files: {info.n_model_files}")
+    print(f"explanations: {len(info.explanations)}")
+    for e in info.explanations:
+        seconds = f", {e.seconds:.1f} s" if e.seconds is not None else ""
+        print(f"  {e.model_name}: {e.state}, {e.n_rows:,} rows, {human_bytes(e.bytes)}{seconds} [{e.key}]")
+    return 0
 
 
 def demo_config(name: str) -> ProjectConfig:

@@ -10,13 +10,15 @@ uninterrupted run. Progress is chunks done / chunks total.
 
 from __future__ import annotations
 
+import fcntl
 import multiprocessing
 import os
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -97,12 +99,23 @@ def _exit_with_parent(parent_pid: int, every: float = 1.0) -> None:
 class JobRunner:
     """Runs explanation jobs chunk by chunk, once per key, and reports their progress."""
 
-    def __init__(self, store: ResultStore, executor: Executor | None = None, *, background: bool = True) -> None:
+    def __init__(
+        self,
+        store: ResultStore,
+        executor: Executor | None = None,
+        *,
+        background: bool = True,
+        max_jobs: int = 4,
+        window: int = 2,
+    ) -> None:
         self.store = store
         self.executor = executor or InlineExecutor()
         self.background = background and not isinstance(self.executor, InlineExecutor)
         self._lock = threading.Lock()
         self._active: set[str] = set()
+        self._cancelled: set[str] = set()
+        self._slots = threading.BoundedSemaphore(max_jobs)  # the cap on jobs running at once
+        self.window = window
 
     def submit(self, job: ExplanationJob, rows: pd.DataFrame, background_rows: pd.DataFrame) -> None:
         """Start ``job`` unless it is finished or already running; returns at once in background mode."""
@@ -133,38 +146,71 @@ class JobRunner:
     def result_dir(self, job: ExplanationJob) -> Path:
         return self.store.array_dir(job.key, "result")
 
+    def cancel(self, job: ExplanationJob) -> None:
+        """Stop a job after the chunks already running; what was committed stays for a later resume."""
+        with self._lock:
+            if job.key in self._active:
+                self._cancelled.add(job.key)
+
+    def job_state(self, job: ExplanationJob) -> dict[str, Any]:
+        """The raw state record: counts, state, error, and timings of the run that finished it."""
+        return self.store.get_json(_state_key(job.key)) or {}
+
     def _run(self, job: ExplanationJob, rows: pd.DataFrame, background_rows: pd.DataFrame) -> None:
+        self._set_state(job, state="queued", model_name=job.model_name, n_rows=job.n_rows)
+        ending: dict[str, Any] = {}
         try:
-            self._run_chunks(job, rows, background_rows)
-            self._assemble(job)
+            with self._slots, job_lock(self.store.array_dir(job.key)):
+                if not self.result_dir(job).is_dir():  # another process may have finished it meanwhile
+                    started = time.time()
+                    self._run_chunks(job, rows, background_rows)
+                    self._assemble(job, seconds=time.time() - started)
+        except JobCancelled:
+            ending = {"state": "cancelled"}
         except Exception as error:
-            self._set_state(job, state="failed", error=_describe(error))
+            ending = {"state": "failed", "error": _describe(error)}
         finally:
-            with self._lock:
+            with self._lock:  # the end state and leaving the active set are one step for submit()
+                if ending:
+                    self._set_state(job, **ending)
                 self._active.discard(job.key)
+                self._cancelled.discard(job.key)
 
     def _run_chunks(self, job: ExplanationJob, rows: pd.DataFrame, background_rows: pd.DataFrame) -> None:
+        """Feed the job's missing chunks to the executor, a few at a time, committing each as it ends.
+
+        Keeping only ``window`` chunks in flight per job lets several jobs share the workers fairly:
+        a fast model's explanation is not stuck behind every chunk of a slow one.
+        """
         order = job.row_order()
-        pending = [i for i, _ in enumerate(job.chunks()) if not self._chunk_dir(job, i).is_dir()]
-        done = len(job.chunks()) - len(pending)
+        bounds = job.chunks()
+        pending = [i for i in range(len(bounds)) if not self._chunk_dir(job, i).is_dir()]
+        done = len(bounds) - len(pending)
         self._set_state(job, state="running", done=done)
-        futures = {
-            self.executor.submit(explain_chunk, asdict(job), rows.iloc[order[a:b]], background_rows): i
-            for i, (a, b) in enumerate(job.chunks())
-            if i in pending
-        }
+        in_flight: dict[Future, int] = {}
         failure: BaseException | None = None
-        for future in as_completed(futures):
-            if future.exception() is not None:
-                failure = failure or future.exception()
-                continue  # keep committing the chunks that did finish: nothing computed is lost
-            self.store.write_arrays(self._chunk_dir(job, futures[future]), future.result())
-            done += 1
-            self._set_state(job, state="running", done=done)
+        while pending or in_flight:
+            while pending and len(in_flight) < self.window and failure is None:
+                i = pending.pop(0)
+                a, b = bounds[i]
+                in_flight[self.executor.submit(explain_chunk, asdict(job), rows.iloc[order[a:b]], background_rows)] = i
+            finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+            for future in finished:
+                index = in_flight.pop(future)
+                if future.exception() is not None:
+                    failure = failure or future.exception()
+                    continue  # keep committing the chunks that did finish: nothing computed is lost
+                self.store.write_arrays(self._chunk_dir(job, index), future.result())
+                done += 1
+                self._set_state(job, state="running", done=done)
+            if job.key in self._cancelled:
+                failure, pending = failure or JobCancelled(), []
+            if failure is not None:
+                pending = []
         if failure is not None:
             raise failure
 
-    def _assemble(self, job: ExplanationJob) -> None:
+    def _assemble(self, job: ExplanationJob, seconds: float) -> None:
         """Put the chunks back in data order as one set of arrays, then drop the chunks."""
         order = job.row_order()
         parts = [self.store.read_arrays(self._chunk_dir(job, i), ARRAY_NAMES) for i in range(len(job.chunks()))]
@@ -175,7 +221,7 @@ class JobRunner:
             merged[name][order] = stacked
         self.store.write_arrays(self.result_dir(job), merged)
         self.store.remove(self.store.array_dir(job.key, "chunks"))
-        self._set_state(job, state="done", done=len(job.chunks()))
+        self._set_state(job, state="done", done=len(job.chunks()), seconds=round(seconds, 3))
 
     def _chunk_dir(self, job: ExplanationJob, index: int) -> Path:
         return self.store.array_dir(job.key, "chunks", f"{index:06d}")
@@ -183,6 +229,22 @@ class JobRunner:
     def _set_state(self, job: ExplanationJob, **state: Any) -> None:
         current = self.store.get_json(_state_key(job.key)) or {}
         self.store.set_json(_state_key(job.key), {**current, "error": "", **state})
+
+
+class JobCancelled(Exception):
+    """Raised inside a job's run when someone cancelled it."""
+
+
+@contextmanager
+def job_lock(directory: Path):
+    """An exclusive lock on a job across processes; the OS drops it if the holder dies (even kill -9)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    with open(directory / ".lock", "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _state_key(job_key: str) -> str:

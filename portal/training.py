@@ -8,6 +8,7 @@ loads it instead of training again. A user's model file is fingerprinted by its 
 from __future__ import annotations
 
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,6 +47,7 @@ def fit_or_load(
     estimator = _fit(spec, dataset)
     seconds = time.perf_counter() - started
     save_model(estimator, path)
+    store.set_json(f"model:{fingerprint}", {"name": spec.name, "kind": spec.kind, "seconds_to_fit": round(seconds, 3)})
     log(f"trained {spec.name} in {seconds:.1f} s")
     return FittedModel(spec.name, estimator, fingerprint, path, own=True, seconds_to_fit=seconds)
 
@@ -57,7 +59,9 @@ def _fit(spec: ModelSpec, dataset: Dataset) -> Any:
         raise ConfigError(f"[[models]] '{spec.name}' params", str(error), "remove or rename the parameter") from None
     X = dataset.features.iloc[dataset.train_index]
     try:
-        return estimator.fit(X, dataset.y[dataset.train_index])
+        with warnings.catch_warnings():  # interpret's note about its own plots, which the portal does not use
+            warnings.filterwarnings("ignore", message="Missing values detected", category=UserWarning)
+            return estimator.fit(X, dataset.y[dataset.train_index])
     except (TypeError, ValueError) as error:
         raise ConfigError(
             f"[[models]] '{spec.name}' params", str(error).splitlines()[0], "check the parameter values"

@@ -65,7 +65,7 @@ def test_after_a_failure_only_missing_chunks_rerun_and_values_match(
     runner.submit(job, rows, rows.head(5))
     failed = runner.progress(job)
     assert failed.state == "failed" and failed.error == "RuntimeError: worker lost"
-    assert failed.done == 10  # the inline executor ran every chunk; one failed
+    assert failed.done == 5  # chunks in flight beside the failed one are kept; no new ones start
 
     monkeypatch.setattr(jobs, "explain_chunk", fake_chunk)
     resumed = JobRunner(ResultStore(tmp_path))
@@ -73,7 +73,7 @@ def test_after_a_failure_only_missing_chunks_rerun_and_values_match(
     counted: list[int] = []
     monkeypatch.setattr(jobs, "explain_chunk", lambda *a: counted.append(1) or fake_chunk(*a))
     resumed.submit(job, rows, rows.head(5))
-    assert len(counted) == 1 and resumed.progress(job).state == "done"
+    assert len(counted) == 11 - 5 and resumed.progress(job).state == "done"
     np.testing.assert_allclose(resumed.result(job)["values"], rows.to_numpy() * 0.5)
 
 
@@ -84,3 +84,34 @@ def test_a_finished_job_is_not_computed_again(tmp_path: Path, rows: pd.DataFrame
     JobRunner(ResultStore(tmp_path)).submit(job, rows, rows.head(5))
     JobRunner(ResultStore(tmp_path)).submit(job, rows, rows.head(5))
     assert len(counted) == 11
+
+
+def test_a_cancelled_job_stops_early_keeps_its_chunks_and_resumes(
+    tmp_path: Path, rows: pd.DataFrame, monkeypatch
+) -> None:
+    import threading
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    started = threading.Event()
+
+    def slow(*args):
+        started.set()
+        time.sleep(0.1)
+        return fake_chunk(*args)
+
+    monkeypatch.setattr(jobs, "explain_chunk", slow)
+    job = make_job(len(rows))
+    with ThreadPoolExecutor(2) as pool:
+        runner = JobRunner(ResultStore(tmp_path), pool)
+        runner.submit(job, rows, rows.head(5))
+        started.wait(5)
+        runner.cancel(job)
+        while runner.progress(job).state not in ("cancelled", "done"):
+            time.sleep(0.02)
+        stopped = runner.progress(job)
+        assert stopped.state == "cancelled" and 0 < stopped.done < 11
+        runner.submit(job, rows, rows.head(5))
+        while runner.progress(job).state != "done":
+            time.sleep(0.02)
+    np.testing.assert_allclose(runner.result(job)["values"], rows.to_numpy() * 0.5)

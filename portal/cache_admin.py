@@ -1,0 +1,86 @@
+"""What is in the cache, and removing it: behind ``python -m portal cache info|clear``.
+
+The index names every job's model (``job:<key>`` records) and every fitted model file
+(``model:<fingerprint>`` records), so results can be listed and cleared by the model's name.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from portal.store import ResultStore
+
+
+@dataclass(frozen=True)
+class CachedExplanation:
+    key: str
+    model_name: str
+    state: str
+    n_rows: int
+    seconds: float | None
+    bytes: int
+
+
+@dataclass(frozen=True)
+class CacheInfo:
+    root: Path
+    total_bytes: int
+    n_model_files: int
+    explanations: tuple[CachedExplanation, ...]
+
+
+def cache_info(store: ResultStore) -> CacheInfo:
+    explanations = []
+    for key in sorted(k for k in store.index.iterkeys() if isinstance(k, str) and k.startswith("job:")):
+        state = store.get_json(key) or {}
+        job_key = key.removeprefix("job:")
+        explanations.append(
+            CachedExplanation(
+                key=job_key,
+                model_name=state.get("model_name", "?"),
+                state=state.get("state", "?"),
+                n_rows=int(state.get("n_rows", 0)),
+                seconds=state.get("seconds"),
+                bytes=folder_bytes(store.array_dir(job_key)),
+            )
+        )
+    return CacheInfo(
+        store.root, folder_bytes(store.root), len(list(store.models_dir.glob("*.skops"))), tuple(explanations)
+    )
+
+
+def clear_cache(store: ResultStore, model_name: str | None = None) -> int:
+    """Remove every result, or one model's results and fitted files; returns how many entries went."""
+    if model_name is None:
+        count = sum(1 for k in store.index.iterkeys() if isinstance(k, str) and k.startswith(("job:", "model:")))
+        store.index.clear()
+        for path in list(store.arrays_dir.iterdir()) + list(store.models_dir.iterdir()):
+            shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
+        return count
+    removed = 0
+    for key in [k for k in store.index.iterkeys() if isinstance(k, str) and k.startswith(("job:", "model:"))]:
+        record = store.get_json(key) or {}
+        if record.get("model_name", record.get("name")) != model_name:
+            continue
+        identifier = key.split(":", 1)[1]
+        if key.startswith("job:"):
+            shutil.rmtree(store.array_dir(identifier), ignore_errors=True)
+        else:
+            store.model_path(identifier).unlink(missing_ok=True)
+        store.index.delete(key)
+        removed += 1
+    return removed
+
+
+def folder_bytes(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) if folder.exists() else 0
+
+
+def human_bytes(count: int) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if count < 1024 or unit == "GB":
+            return f"{count:.0f} {unit}" if unit == "B" else f"{count:.1f} {unit}"
+        count /= 1024
+    return f"{count:.1f} GB"

@@ -1,0 +1,100 @@
+"""Computing every explanation of a project ahead of time, with progress, for ``portal precompute``.
+
+It uses the same jobs as the server, so an interrupted run resumes from its committed chunks and a
+server started afterwards finds everything done.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TextIO
+
+from portal.project import Project
+from portal.results import JobProgress
+
+BAR_WIDTH = 24
+
+
+@dataclass(frozen=True)
+class ModelSummary:
+    model_name: str
+    state: str
+    rows: int
+    seconds: float | None
+    method: str
+    output_scale: str
+    error: str = ""
+
+    @property
+    def rows_per_second(self) -> float | None:
+        return self.rows / self.seconds if self.seconds else None
+
+
+def run_all(project: Project, *, out: TextIO = sys.stdout, every: float = 0.5) -> tuple[ModelSummary, ...]:
+    """Start every job, draw progress until all have ended, then summarise each model."""
+    project.start_explanations()
+    draw = _redrawing(out) if out.isatty() else _line_by_line(out)
+    while True:
+        progress = [project.progress(name) for name in project.model_names]
+        draw(progress)
+        if all(p.state in ("done", "failed", "cancelled") for p in progress):
+            break
+        time.sleep(every)
+    return tuple(_summary(project, name) for name in project.model_names)
+
+
+def _summary(project: Project, name: str) -> ModelSummary:
+    entry = project.models[name]
+    state = project.runner.job_state(entry.job)
+    progress = project.progress(name)
+    return ModelSummary(
+        name, progress.state, entry.job.n_rows, state.get("seconds"), entry.method, entry.output_scale, progress.error
+    )
+
+
+def bar(progress: JobProgress) -> str:
+    filled = int(round(BAR_WIDTH * progress.fraction))
+    return f"[{'#' * filled}{'.' * (BAR_WIDTH - filled)}] {progress.done}/{progress.total} chunks {progress.state}"
+
+
+def _redrawing(out: TextIO) -> Callable[[list[JobProgress]], None]:
+    drawn = [0]
+
+    def draw(progress: list[JobProgress]) -> None:
+        width = max(len(p.model_name) for p in progress)
+        if drawn[0]:
+            out.write(f"\x1b[{drawn[0]}F")  # back to the first bar
+        for p in progress:
+            out.write(f"\x1b[2K{p.model_name:<{width}}  {bar(p)}\n")
+        out.flush()
+        drawn[0] = len(progress)
+
+    return draw
+
+
+def _line_by_line(out: TextIO) -> Callable[[list[JobProgress]], None]:
+    last: dict[str, tuple[int, str]] = {}
+
+    def draw(progress: list[JobProgress]) -> None:
+        for p in progress:
+            if last.get(p.model_name) != (p.done, p.state):
+                out.write(f"{p.model_name}: {bar(p)}\n")
+                last[p.model_name] = (p.done, p.state)
+        out.flush()
+
+    return draw
+
+
+def format_summary(rows: tuple[ModelSummary, ...]) -> str:
+    header = f"{'model':<20} {'state':<9} {'rows':>9} {'seconds':>9} {'rows/s':>10}  method / scale"
+    lines = [header, "-" * len(header)]
+    for r in rows:
+        seconds = f"{r.seconds:9.1f}" if r.seconds is not None else f"{'cached':>9}"
+        speed = f"{r.rows_per_second:10,.0f}" if r.rows_per_second else f"{'-':>10}"
+        lines.append(f"{r.model_name:<20} {r.state:<9} {r.rows:>9,} {seconds} {speed}  {r.method} / {r.output_scale}")
+        if r.error:
+            lines.append(f"    error: {r.error}")
+    return "\n".join(lines)

@@ -1,0 +1,74 @@
+"""The command line as scripts use it: help, precompute with its summary, cache info and clear."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+ROOT = Path(__file__).parents[1]
+
+PROJECT = """
+title = "Small"
+[data]
+source = "table.csv"
+target = "bought"
+[[models]]
+name = "Forest"
+kind = "random_forest"
+params = {{ n_estimators = 10, max_depth = 4 }}
+[[models]]
+name = "Glass box"
+kind = "ebm"
+params = {{ outer_bags = 1, interactions = 0, max_rounds = 100 }}
+[cache]
+dir = "{cache}"
+"""
+
+
+def portal(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "portal", *args], capture_output=True, text=True, cwd=ROOT, timeout=300
+    )
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("cli")
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"age": rng.integers(18, 80, 600), "plan": rng.choice(["a", "b", "c"], 600)})
+    frame["bought"] = np.where(rng.random(600) < (frame["age"] / 100), "yes", "no")
+    frame.to_csv(folder / "table.csv", index=False)
+    (folder / "project.toml").write_text(PROJECT.format(cache=folder / "cache"))
+    return folder / "project.toml"
+
+
+def test_help_explains_every_command() -> None:
+    done = portal("--help")
+    assert done.returncode == 0
+    for command in ("demo", "serve", "precompute", "cache"):
+        assert command in done.stdout
+
+
+def test_precompute_computes_everything_then_finds_it_cached(project: Path) -> None:
+    first = portal("precompute", "--config", str(project))
+    assert first.returncode == 0, first.stderr
+    table = first.stdout[first.stdout.index("model ") :]
+    assert "Forest" in table and "Glass box" in table and table.count(" done ") == 2
+    assert "tree_shap_path_dependent / probability" in table and "ebm_additive_shapley / log-odds" in table
+    again = portal("precompute", "--config", str(project))
+    assert again.returncode == 0 and "training" not in again.stdout and "running" not in again.stdout
+
+
+def test_cache_info_lists_results_and_clear_removes_one_model(project: Path) -> None:
+    portal("precompute", "--config", str(project))
+    info = portal("cache", "info", "--config", str(project)).stdout
+    assert "explanations: 2" in info and "Forest: done, 600 rows" in info
+    cleared = portal("cache", "clear", "--config", str(project), "--model", "Forest")
+    assert cleared.returncode == 0 and "removed 2 cached entries of 'Forest'" in cleared.stdout
+    info = portal("cache", "info", "--config", str(project)).stdout
+    assert "explanations: 1" in info and "Forest" not in info and "fitted model files: 1" in info

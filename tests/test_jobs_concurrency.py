@@ -1,0 +1,82 @@
+"""The same explanation asked for at once, by 20 threads and by 2 processes, is computed once."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+import portal.jobs as jobs
+from portal.jobs import ExplanationJob, JobRunner
+from portal.store import ResultStore
+from tests.test_jobs import fake_chunk, make_job
+
+ROOT = Path(__file__).parents[1]
+
+PROCESS_SCRIPT = """
+import sys, time
+import numpy as np, pandas as pd
+import portal.jobs as jobs
+from portal.jobs import JobRunner
+from portal.store import ResultStore
+from tests.test_jobs import fake_chunk, make_job
+
+log = sys.argv[2]
+def counting(job, rows, background):
+    with open(log, "a") as handle:
+        handle.write("chunk\\n")
+    time.sleep(0.05)
+    return fake_chunk(job, rows, background)
+
+jobs.explain_chunk = counting
+rows = pd.DataFrame(np.random.default_rng(1).normal(size=(1_050, 3)), columns=["a", "b", "c"])
+runner = JobRunner(ResultStore(sys.argv[1]))
+runner.submit(make_job(len(rows)), rows, rows.head(5))
+print(runner.progress(make_job(len(rows))).state)
+"""
+
+
+def test_twenty_threads_asking_at_once_compute_each_chunk_once(tmp_path: Path, monkeypatch) -> None:
+    counted: list[int] = []
+    lock = threading.Lock()
+
+    def counting(*args):
+        with lock:
+            counted.append(1)
+        return fake_chunk(*args)
+
+    monkeypatch.setattr(jobs, "explain_chunk", counting)
+    rows = pd.DataFrame(np.random.default_rng(1).normal(size=(1_050, 3)), columns=["a", "b", "c"])
+    job: ExplanationJob = make_job(len(rows))
+    with ThreadPoolExecutor(2) as chunks:
+        runner = JobRunner(ResultStore(tmp_path), chunks)
+        start = threading.Barrier(20)
+
+        def ask() -> None:
+            start.wait()
+            runner.submit(job, rows, rows.head(5))
+
+        askers = [threading.Thread(target=ask) for _ in range(20)]
+        for asker in askers:
+            asker.start()
+        for asker in askers:
+            asker.join()
+        deadline = threading.Event()
+        while runner.progress(job).state != "done" and not deadline.wait(0.05):
+            pass
+    assert len(counted) == len(job.chunks()) == 11
+    np.testing.assert_allclose(runner.result(job)["values"], rows.to_numpy() * 0.5)
+
+
+def test_two_processes_asking_at_once_compute_each_chunk_once(tmp_path: Path) -> None:
+    log = tmp_path / "chunks.log"
+    command = [sys.executable, "-c", PROCESS_SCRIPT, str(tmp_path / "cache"), str(log)]
+    processes = [subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True) for _ in range(2)]
+    states = [p.communicate(timeout=120)[0].strip() for p in processes]
+    assert states == ["done", "done"]
+    assert log.read_text().count("chunk") == 11
