@@ -99,21 +99,31 @@ def _project_config(args: argparse.Namespace, *, required: bool = False) -> Proj
     return None
 
 
-def precompute(config: ProjectConfig) -> int:
-    from portal.jobs import JobRunner, local_process_pool, stop_pool
-    from portal.precompute import format_summary, run_all
+def open_project(config: ProjectConfig):
+    """The project with a runner on local worker processes (renewed if a worker dies)."""
+    from portal.jobs import JobRunner, local_process_pool
     from portal.project import Project
     from portal.store import ResultStore
 
-    pool = local_process_pool()
+    runner = JobRunner(ResultStore(config.cache_dir), local_process_pool(), renew=local_process_pool)
     try:
-        project = Project(config, runner=JobRunner(ResultStore(config.cache_dir), pool))
+        return Project(config, runner=runner)
+    except BaseException:
+        runner.shutdown()
+        raise
+
+
+def precompute(config: ProjectConfig) -> int:
+    from portal.precompute import format_summary, run_all
+
+    project = open_project(config)
+    try:
         summary = run_all(project)
     except KeyboardInterrupt:
         print("interrupted: finished chunks are kept; run the same command again to resume", file=sys.stderr)
         return 130
     finally:
-        stop_pool(pool)
+        project.runner.shutdown()
     print(format_summary(summary))
     return 1 if any(row.state != "done" for row in summary) else 0
 
@@ -149,17 +159,8 @@ def demo_config(name: str) -> ProjectConfig:
 
 
 def serve(config: ProjectConfig, *, host: str, port: int) -> int:
-    from portal.jobs import JobRunner, local_process_pool, stop_pool
-    from portal.project import Project
-    from portal.store import ResultStore
-
     started = time.perf_counter()
-    pool = local_process_pool()
-    try:
-        project = Project(config, runner=JobRunner(ResultStore(config.cache_dir), pool))
-    except BaseException:
-        stop_pool(pool)
-        raise
+    project = open_project(config)
     project.start_explanations()
     from waitress import serve as waitress_serve
 
@@ -175,7 +176,7 @@ def serve(config: ProjectConfig, *, host: str, port: int) -> int:
     except KeyboardInterrupt:
         print("stopping", flush=True)
     finally:
-        stop_pool(pool)
+        project.runner.shutdown()
     return 0
 
 

@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from portal.results import JobProgress
 from portal.store import ResultStore
@@ -44,6 +43,8 @@ class ExplanationJob:
     trust_code: bool  # the user allowed a pickle/joblib file
     task: str
     n_rows: int
+    data_path: str  # Parquet file of the model inputs (see portal.frames)
+    background_path: str  # Parquet file of the background rows
     chunk_rows: int = 500
     seed: int = 0
 
@@ -80,7 +81,7 @@ def local_process_pool(max_workers: int = 2) -> ProcessPoolExecutor:
     )
 
 
-def stop_pool(pool: ProcessPoolExecutor) -> None:
+def shutdown_executor(pool: Executor) -> None:
     """Cancel queued chunks and end the workers now, mid-chunk if need be (nothing half-written is kept)."""
     pool.shutdown(wait=False, cancel_futures=True)
     for process in list((getattr(pool, "_processes", None) or {}).values()):  # no public API before 3.14
@@ -107,9 +108,14 @@ class JobRunner:
         background: bool = True,
         max_jobs: int = 4,
         window: int = 2,
+        renew: Callable[[], Executor] | None = None,
+        max_restarts: int = 3,
     ) -> None:
+        """``renew`` makes a fresh executor when a worker process dies; each job tolerates ``max_restarts``."""
         self.store = store
         self.executor = executor or InlineExecutor()
+        self.renew = renew
+        self.max_restarts = max_restarts
         self.background = background and not isinstance(self.executor, InlineExecutor)
         self._lock = threading.Lock()
         self._active: set[str] = set()
@@ -117,18 +123,16 @@ class JobRunner:
         self._slots = threading.BoundedSemaphore(max_jobs)  # the cap on jobs running at once
         self.window = window
 
-    def submit(self, job: ExplanationJob, rows: pd.DataFrame, background_rows: pd.DataFrame) -> None:
+    def submit(self, job: ExplanationJob) -> None:
         """Start ``job`` unless it is finished or already running; returns at once in background mode."""
         with self._lock:
             if job.key in self._active or self.result_dir(job).is_dir():
                 return
             self._active.add(job.key)
         if self.background:
-            threading.Thread(
-                target=self._run, args=(job, rows, background_rows), daemon=True, name=f"job-{job.model_name}"
-            ).start()
+            threading.Thread(target=self._run, args=(job,), daemon=True, name=f"job-{job.model_name}").start()
         else:
-            self._run(job, rows, background_rows)
+            self._run(job)
 
     def progress(self, job: ExplanationJob) -> JobProgress:
         total = len(job.chunks())
@@ -156,14 +160,14 @@ class JobRunner:
         """The raw state record: counts, state, error, and timings of the run that finished it."""
         return self.store.get_json(_state_key(job.key)) or {}
 
-    def _run(self, job: ExplanationJob, rows: pd.DataFrame, background_rows: pd.DataFrame) -> None:
+    def _run(self, job: ExplanationJob) -> None:
         self._set_state(job, state="queued", model_name=job.model_name, n_rows=job.n_rows)
         ending: dict[str, Any] = {}
         try:
             with self._slots, job_lock(self.store.array_dir(job.key)):
                 if not self.result_dir(job).is_dir():  # another process may have finished it meanwhile
                     started = time.time()
-                    self._run_chunks(job, rows, background_rows)
+                    self._run_chunks(job)
                     self._assemble(job, seconds=time.time() - started)
         except JobCancelled:
             ending = {"state": "cancelled"}
@@ -176,7 +180,7 @@ class JobRunner:
                 self._active.discard(job.key)
                 self._cancelled.discard(job.key)
 
-    def _run_chunks(self, job: ExplanationJob, rows: pd.DataFrame, background_rows: pd.DataFrame) -> None:
+    def _run_chunks(self, job: ExplanationJob) -> None:
         """Feed the job's missing chunks to the executor, a few at a time, committing each as it ends.
 
         Keeping only ``window`` chunks in flight per job lets several jobs share the workers fairly:
@@ -188,27 +192,49 @@ class JobRunner:
         done = len(bounds) - len(pending)
         self._set_state(job, state="running", done=done)
         in_flight: dict[Future, int] = {}
+        broken_by: dict[Future, Executor] = {}
         failure: BaseException | None = None
+        restarts = 0
         while pending or in_flight:
             while pending and len(in_flight) < self.window and failure is None:
                 i = pending.pop(0)
                 a, b = bounds[i]
-                in_flight[self.executor.submit(explain_chunk, asdict(job), rows.iloc[order[a:b]], background_rows)] = i
+                executor = self.executor
+                future = executor.submit(explain_chunk, asdict(job), order[a:b].tolist())
+                in_flight[future], broken_by[future] = i, executor
             finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
             for future in finished:
                 index = in_flight.pop(future)
-                if future.exception() is not None:
-                    failure = failure or future.exception()
-                    continue  # keep committing the chunks that did finish: nothing computed is lost
-                self.store.write_arrays(self._chunk_dir(job, index), future.result())
-                done += 1
-                self._set_state(job, state="running", done=done)
+                error = future.exception()
+                if isinstance(error, BrokenProcessPool) and restarts < self.max_restarts and self.renew:
+                    pending.insert(0, index)  # a worker died mid-chunk: run the chunk again on new workers
+                    restarts += self._renew_executor(future, broken_by)
+                elif error is not None:
+                    failure = failure or error  # keep committing chunks that did finish: nothing is lost
+                else:
+                    self.store.write_arrays(self._chunk_dir(job, index), future.result())
+                    done += 1
+                    self._set_state(job, state="running", done=done)
             if job.key in self._cancelled:
                 failure, pending = failure or JobCancelled(), []
             if failure is not None:
                 pending = []
         if failure is not None:
             raise failure
+
+    def _renew_executor(self, future: Future, broken_by: dict[Future, Executor]) -> int:
+        """Replace the executor the future ran on if it is still the current one; 1 if this job renewed it."""
+        broken = broken_by.pop(future)
+        with self._lock:
+            if self.executor is not broken:
+                return 0  # another job already replaced it
+            self.executor = self.renew()
+        shutdown_executor(broken)
+        return 1
+
+    def shutdown(self) -> None:
+        """Stop the current executor's workers (the server is going away)."""
+        shutdown_executor(self.executor)
 
     def _assemble(self, job: ExplanationJob, seconds: float) -> None:
         """Put the chunks back in data order as one set of arrays, then drop the chunks."""
@@ -224,7 +250,8 @@ class JobRunner:
         self._set_state(job, state="done", done=len(job.chunks()), seconds=round(seconds, 3))
 
     def _chunk_dir(self, job: ExplanationJob, index: int) -> Path:
-        return self.store.array_dir(job.key, "chunks", f"{index:06d}")
+        layout = f"{job.chunk_rows}-rows-seed-{job.seed}"  # a resume with other chunking must not mix layouts
+        return self.store.array_dir(job.key, "chunks", layout, f"{index:06d}")
 
     def _set_state(self, job: ExplanationJob, **state: Any) -> None:
         current = self.store.get_json(_state_key(job.key)) or {}
@@ -261,16 +288,21 @@ def _describe(error: BaseException) -> str:
 _EXPLAINERS: dict[str, Any] = {}
 
 
-def explain_chunk(job: dict[str, Any], rows: pd.DataFrame, background_rows: pd.DataFrame) -> dict[str, np.ndarray]:
-    """One task: explain ``rows`` with the job's model. Runs in a worker; the explainer is built once per process."""
+def explain_chunk(job: dict[str, Any], positions: list[int]) -> dict[str, np.ndarray]:
+    """One task: explain the rows at ``positions`` with the job's model.
+
+    Runs in a worker. Arguments are plain JSON values; the model, the data and the explainer are
+    loaded from the store once per process and reused for every later chunk.
+    """
     from models.persistence import load_model
     from portal.explain import explainer_for
+    from portal.frames import read_frame
 
     explainer = _EXPLAINERS.get(job["key"])
     if explainer is None:
-        model = load_model(
-            Path(job["model_path"]), trusted=job["trusted"], trust=job["trust_code"], own=job["own_model"]
-        )
-        explainer = _EXPLAINERS[job["key"]] = explainer_for(model, task=job["task"], background=background_rows)
-    batch = explainer.explain(rows)
+        path = Path(job["model_path"])
+        model = load_model(path, trusted=job["trusted"], trust=job["trust_code"], own=job["own_model"])
+        background = read_frame(job["background_path"])
+        explainer = _EXPLAINERS[job["key"]] = explainer_for(model, task=job["task"], background=background)
+    batch = explainer.explain(read_frame(job["data_path"]).iloc[positions])
     return {"values": batch.values, "base_values": batch.base_values, "outputs": batch.outputs}

@@ -16,6 +16,7 @@ import numpy as np
 from portal.config import ProjectConfig
 from portal.data import Dataset, load_dataset
 from portal.fingerprint import key_of, library_versions
+from portal.frames import write_frame
 from portal.jobs import ExplanationJob, JobRunner
 from portal.metrics import held_out_metrics
 from portal.results import Explanation, JobProgress, ModelMetrics, Provenance
@@ -23,6 +24,7 @@ from portal.store import ResultStore
 from portal.training import FittedModel, fit_or_load
 
 BACKGROUND_ROWS = 200
+CHUNK_ROWS = 500  # small enough for steady progress, large enough that task overhead stays small
 ENGINE_VERSION = "1"
 
 
@@ -40,9 +42,14 @@ class ModelEntry:
 
 class Project:
     def __init__(
-        self, config: ProjectConfig, runner: JobRunner | None = None, log: Callable[[str], None] = print
+        self,
+        config: ProjectConfig,
+        runner: JobRunner | None = None,
+        log: Callable[[str], None] = print,
+        chunk_rows: int = CHUNK_ROWS,
     ) -> None:
         self.config = config
+        self.chunk_rows = chunk_rows
         self.title = config.title
         self.store = ResultStore(config.cache_dir)
         self.runner = runner or JobRunner(self.store)
@@ -50,6 +57,11 @@ class Project:
         data = self.dataset
         log(f"data: {data.n_rows:,} rows, {data.features.shape[1]} features, target '{data.target}'")
         self.background = self._background_rows()
+        frames = self.store.root / "frames"
+        self._data_path = write_frame(data.features, frames / f"{data.fingerprint}.parquet")
+        self._background_path = write_frame(
+            self.background, frames / f"{data.fingerprint}-background-{config.data.seed}-{BACKGROUND_ROWS}.parquet"
+        )
         self.models = {
             spec.name: self._entry(fit_or_load(spec, self.dataset, self.store, log)) for spec in config.models
         }
@@ -131,7 +143,7 @@ class Project:
     def start_explanations(self) -> None:
         """Queue every model's explanation job (finished ones are found in the store and skipped)."""
         for entry in self.models.values():
-            self.runner.submit(entry.job, self.dataset.features, self.background)
+            self.runner.submit(entry.job)
 
     def _entry(self, fitted: FittedModel) -> ModelEntry:
         from portal.explain import explainer_for
@@ -156,6 +168,9 @@ class Project:
             trust_code=spec.trust,
             task=self.dataset.task,
             n_rows=self.dataset.n_rows,
+            chunk_rows=self.chunk_rows,
+            data_path=str(self._data_path),
+            background_path=str(self._background_path),
         )
         return ModelEntry(
             fitted, job, explainer.method, explainer.exact, explainer.output_scale, explainer.feature_names

@@ -9,35 +9,34 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 import portal.jobs as jobs
 from portal.jobs import ExplanationJob, JobRunner
 from portal.store import ResultStore
-from tests.test_jobs import fake_chunk, make_job
+from tests.test_jobs import example_rows, fake_chunk, make_job
 
 ROOT = Path(__file__).parents[1]
 
 PROCESS_SCRIPT = """
 import sys, time
-import numpy as np, pandas as pd
+from pathlib import Path
 import portal.jobs as jobs
 from portal.jobs import JobRunner
 from portal.store import ResultStore
 from tests.test_jobs import fake_chunk, make_job
 
 log = sys.argv[2]
-def counting(job, rows, background):
+def counting(job, positions):
     with open(log, "a") as handle:
         handle.write("chunk\\n")
     time.sleep(0.05)
-    return fake_chunk(job, rows, background)
+    return fake_chunk(job, positions)
 
 jobs.explain_chunk = counting
-rows = pd.DataFrame(np.random.default_rng(1).normal(size=(1_050, 3)), columns=["a", "b", "c"])
+job = make_job(1_050, Path(sys.argv[3]))
 runner = JobRunner(ResultStore(sys.argv[1]))
-runner.submit(make_job(len(rows)), rows, rows.head(5))
-print(runner.progress(make_job(len(rows))).state)
+runner.submit(job)
+print(runner.progress(job).state)
 """
 
 
@@ -51,15 +50,15 @@ def test_twenty_threads_asking_at_once_compute_each_chunk_once(tmp_path: Path, m
         return fake_chunk(*args)
 
     monkeypatch.setattr(jobs, "explain_chunk", counting)
-    rows = pd.DataFrame(np.random.default_rng(1).normal(size=(1_050, 3)), columns=["a", "b", "c"])
-    job: ExplanationJob = make_job(len(rows))
+    rows = example_rows(tmp_path)
+    job: ExplanationJob = make_job(len(rows), tmp_path)
     with ThreadPoolExecutor(2) as chunks:
         runner = JobRunner(ResultStore(tmp_path), chunks)
         start = threading.Barrier(20)
 
         def ask() -> None:
             start.wait()
-            runner.submit(job, rows, rows.head(5))
+            runner.submit(job)
 
         askers = [threading.Thread(target=ask) for _ in range(20)]
         for asker in askers:
@@ -75,7 +74,8 @@ def test_twenty_threads_asking_at_once_compute_each_chunk_once(tmp_path: Path, m
 
 def test_two_processes_asking_at_once_compute_each_chunk_once(tmp_path: Path) -> None:
     log = tmp_path / "chunks.log"
-    command = [sys.executable, "-c", PROCESS_SCRIPT, str(tmp_path / "cache"), str(log)]
+    example_rows(tmp_path)
+    command = [sys.executable, "-c", PROCESS_SCRIPT, str(tmp_path / "cache"), str(log), str(tmp_path)]
     processes = [subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True) for _ in range(2)]
     states = [p.communicate(timeout=120)[0].strip() for p in processes]
     assert states == ["done", "done"]
