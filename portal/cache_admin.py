@@ -74,6 +74,33 @@ def clear_cache(store: ResultStore, model_name: str | None = None) -> int:
     return removed
 
 
+def evict_to_limit(store: ResultStore, limit_bytes: int, protect: set[str] = frozenset()) -> list[str]:
+    """Remove the least recently used finished explanations until the cache fits ``limit_bytes``.
+
+    Jobs that are queued or running, and the keys in ``protect``, are never evicted; fitted models are
+    kept (they are small, and retraining costs more than recomputing). Returns the evicted job keys.
+    """
+    evicted: list[str] = []
+    total = folder_bytes(store.root)
+    for key, _used in sorted(_finished_jobs(store, protect), key=lambda pair: pair[1]):
+        if total <= limit_bytes:
+            break
+        total -= folder_bytes(store.array_dir(key))
+        shutil.rmtree(store.array_dir(key), ignore_errors=True)
+        store.index.delete(f"job:{key}")
+        evicted.append(key)
+    return evicted
+
+
+def _finished_jobs(store: ResultStore, protect: set[str]):
+    for name in store.index.iterkeys():
+        if not (isinstance(name, str) and name.startswith("job:")):
+            continue
+        key, state = name.removeprefix("job:"), store.get_json(name) or {}
+        if key not in protect and state.get("state") not in ("queued", "running"):
+            yield key, float(state.get("used", state.get("finished", 0.0)))
+
+
 def folder_bytes(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) if folder.exists() else 0
 

@@ -105,7 +105,8 @@ def open_project(config: ProjectConfig):
     from portal.project import Project
     from portal.store import ResultStore
 
-    runner = JobRunner(ResultStore(config.cache_dir), local_process_pool(), renew=local_process_pool)
+    store = ResultStore(config.cache_dir)
+    runner = JobRunner(store, local_process_pool(), renew=local_process_pool, size_limit=config.cache_size_limit)
     try:
         return Project(config, runner=runner)
     except BaseException:

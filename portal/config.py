@@ -66,6 +66,7 @@ class ProjectConfig:
     models: tuple[ModelSpec, ...]
     cache_dir: Path
     base_dir: Path
+    cache_size_limit: int | None = None  # bytes; None: no limit
 
 
 _DATA_FIELDS = {f for f in DataConfig.__dataclass_fields__}
@@ -105,12 +106,18 @@ def parse_config(raw: Mapping[str, Any], *, base_dir: Path) -> ProjectConfig:
     models = tuple(_parse_model(m, i, base_dir) for i, m in enumerate(models_raw))
     _check_unique_names(models)
     cache = _table(raw, "cache", "[cache]", required=False)
-    _reject_unknown(cache, {"dir"}, "[cache]")
+    _reject_unknown(cache, {"dir", "size_limit_gb"}, "[cache]")
     cache_dir = _resolve(base_dir, cache["dir"]) if "dir" in cache else default_cache_dir()
+    limit = cache.get("size_limit_gb")
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, (int, float)) or limit <= 0):
+        raise ConfigError(
+            "[cache] size_limit_gb", f"{limit!r} is not a positive number", "write e.g. size_limit_gb = 5"
+        )
     title = raw.get("title", "Model comparison")
     if not isinstance(title, str):
         raise ConfigError("title", "must be a string", 'write title = "My project"')
-    return ProjectConfig(title=title, data=data, models=models, cache_dir=cache_dir, base_dir=base_dir)
+    size_limit = int(limit * 1024**3) if limit is not None else None
+    return ProjectConfig(title, data, models, cache_dir, base_dir, cache_size_limit=size_limit)
 
 
 def _table(raw: Mapping[str, Any], key: str, label: str, *, required: bool) -> Mapping[str, Any]:

@@ -110,12 +110,14 @@ class JobRunner:
         window: int = 2,
         renew: Callable[[], Executor] | None = None,
         max_restarts: int = 3,
+        size_limit: int | None = None,
     ) -> None:
         """``renew`` makes a fresh executor when a worker process dies; each job tolerates ``max_restarts``."""
         self.store = store
         self.executor = executor or InlineExecutor()
         self.renew = renew
         self.max_restarts = max_restarts
+        self.size_limit = size_limit  # bytes; finished results beyond it are evicted, least recently used first
         self.background = background and not isinstance(self.executor, InlineExecutor)
         self._lock = threading.Lock()
         self._active: set[str] = set()
@@ -145,7 +147,27 @@ class JobRunner:
 
     def result(self, job: ExplanationJob) -> dict[str, np.ndarray] | None:
         """The finished arrays in data order, memory-mapped; None until the job is done."""
-        return self.store.read_arrays(self.result_dir(job), ARRAY_NAMES)
+        arrays = self.store.read_arrays(self.result_dir(job), ARRAY_NAMES)
+        if arrays is not None:
+            self._set_state(job, used=time.time())  # for least-recently-used eviction
+        return arrays
+
+    def partial(self, job: ExplanationJob) -> tuple[np.ndarray, dict[str, np.ndarray]] | None:
+        """The chunks committed so far: (row positions, arrays in that order), or None if none yet.
+
+        Rows are taken in a seeded random order, so this is a random sample of the data from the
+        first chunk on: global views can be drawn from it while the rest is computed.
+        """
+        full = self.result(job)
+        if full is not None:
+            return np.arange(job.n_rows), full
+        order, bounds = job.row_order(), job.chunks()
+        committed = [i for i in range(len(bounds)) if self._chunk_dir(job, i).is_dir()]
+        if not committed:
+            return None
+        parts = [self.store.read_arrays(self._chunk_dir(job, i), ARRAY_NAMES) for i in committed]
+        positions = np.concatenate([order[slice(*bounds[i])] for i in committed])
+        return positions, {n: np.concatenate([np.asarray(p[n]) for p in parts]) for n in ARRAY_NAMES}
 
     def result_dir(self, job: ExplanationJob) -> Path:
         return self.store.array_dir(job.key, "result")
@@ -247,7 +269,13 @@ class JobRunner:
             merged[name][order] = stacked
         self.store.write_arrays(self.result_dir(job), merged)
         self.store.remove(self.store.array_dir(job.key, "chunks"))
-        self._set_state(job, state="done", done=len(job.chunks()), seconds=round(seconds, 3))
+        self._set_state(job, state="done", done=len(job.chunks()), seconds=round(seconds, 3), finished=time.time())
+        if self.size_limit is not None:
+            from portal.cache_admin import evict_to_limit
+
+            with self._lock:
+                protect = set(self._active)
+            evict_to_limit(self.store, self.size_limit, protect)
 
     def _chunk_dir(self, job: ExplanationJob, index: int) -> Path:
         layout = f"{job.chunk_rows}-rows-seed-{job.seed}"  # a resume with other chunking must not mix layouts

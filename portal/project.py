@@ -106,11 +106,26 @@ class Project:
             self._explanations[model_name] = built
         return self._explanations[model_name]
 
-    def _build_explanation(self, model_name: str) -> Explanation | None:
-        entry = self.models[model_name]
-        arrays = self.runner.result(entry.job)
-        if arrays is None:
+    def explanation_so_far(self, model_name: str) -> Explanation | None:
+        """The rows explained so far (a seeded random sample that grows chunk by chunk), or None.
+
+        Equal to :meth:`explanation` once the job is done; ``n_rows`` says how many rows it covers.
+        """
+        done = self.explanation(model_name)
+        if done is not None:
+            return done
+        partial = self.runner.partial(self.models[model_name].job)
+        if partial is None:
             return None
+        positions, arrays = partial
+        return self._as_explanation(model_name, self.dataset.ids[positions], arrays)
+
+    def _build_explanation(self, model_name: str) -> Explanation | None:
+        arrays = self.runner.result(self.models[model_name].job)
+        return None if arrays is None else self._as_explanation(model_name, self.dataset.ids, arrays)
+
+    def _as_explanation(self, model_name: str, row_ids: np.ndarray, arrays: dict[str, np.ndarray]) -> Explanation:
+        entry = self.models[model_name]
         provenance = Provenance(
             model_fingerprint=entry.fitted.fingerprint,
             data_fingerprint=self.dataset.fingerprint,
@@ -121,7 +136,7 @@ class Project:
         return Explanation(
             model_name=model_name,
             feature_names=entry.feature_names,
-            row_ids=self.dataset.ids,
+            row_ids=row_ids,
             values=arrays["values"],
             base_values=arrays["base_values"],
             outputs=arrays["outputs"],

@@ -92,6 +92,7 @@ MISTAKES = [
     (GOOD + '\n[cache]\ndirectory = "x"\n', "[cache] directory", "known fields: dir"),
     ("title = 3\n" + GOOD, "title", "must be a string"),
     ("[data\n", "config", "not valid TOML"),
+    (GOOD + '\n[cache]\nsize_limit_gb = "big"\n', "[cache] size_limit_gb", "positive number"),
 ]
 
 

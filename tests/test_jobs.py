@@ -124,3 +124,27 @@ def test_a_cancelled_job_stops_early_keeps_its_chunks_and_resumes(
         while runner.progress(job).state != "done":
             time.sleep(0.02)
     np.testing.assert_allclose(runner.result(job)["values"], rows.to_numpy() * 0.5)
+
+
+def test_partial_results_are_a_growing_random_sample_that_ends_as_the_full_result(
+    tmp_path: Path, rows: pd.DataFrame, monkeypatch
+) -> None:
+    def failing_after_three(job, positions):
+        failing_after_three.calls += 1
+        if failing_after_three.calls > 3:
+            raise RuntimeError("stop here")
+        return fake_chunk(job, positions)
+
+    failing_after_three.calls = 0
+    monkeypatch.setattr(jobs, "explain_chunk", failing_after_three)
+    runner, job = JobRunner(ResultStore(tmp_path), window=1), make_job(len(rows), tmp_path)
+    assert runner.partial(job) is None
+    runner.submit(job)
+    positions, arrays = runner.partial(job)
+    assert len(positions) == 300 and len(set(positions)) == 300
+    assert positions.max() > 900  # a sample from across the data, not its first rows
+    np.testing.assert_allclose(arrays["values"], rows.to_numpy()[positions] * 0.5)
+    monkeypatch.setattr(jobs, "explain_chunk", fake_chunk)
+    runner.submit(job)
+    positions, arrays = runner.partial(job)
+    np.testing.assert_array_equal(positions, np.arange(len(rows)))

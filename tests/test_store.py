@@ -51,3 +51,18 @@ def test_arrays_are_written_whole_and_read_memory_mapped(tmp_path: Path) -> None
     np.testing.assert_array_equal(read["values"], np.arange(6.0).reshape(3, 2))
     assert not [p for p in target.parent.iterdir() if p.name.startswith(".tmp-")]
     assert store.read_arrays(store.array_dir("absent"), ("values",)) is None
+
+
+def test_eviction_removes_least_recently_used_results_and_never_a_running_job(tmp_path: Path) -> None:
+    from portal.cache_admin import evict_to_limit, folder_bytes
+
+    store = ResultStore(tmp_path / "cache")
+    for used, key in enumerate(["old", "newer", "running", "newest"]):
+        store.write_arrays(store.array_dir(key, "result"), {"values": np.zeros(50_000)})  # 400 KB each
+        state = "running" if key == "running" else "done"
+        store.set_json(f"job:{key}", {"state": state, "used": float(used)})
+    limit = folder_bytes(store.root) - 500_000  # room for all but about one result
+    evicted = evict_to_limit(store, limit)
+    assert evicted == ["old", "newer"]  # "old" alone was not enough: results are a little over 400 KB apart
+    assert store.array_dir("running").exists() and store.array_dir("newest").exists()
+    assert store.get_json("job:old") is None and folder_bytes(store.root) <= limit

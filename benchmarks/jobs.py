@@ -1,0 +1,141 @@
+"""Benchmark of the job system on a 100k-row project: first global view, total time, overhead.
+
+Usage: python benchmarks/jobs.py [--rows 100000] [--out benchmarks/results/jobs.json]
+
+The project is the churn demo table resampled to ``--rows`` customers, with a gradient-boosting
+model, an EBM and a small random forest. Printed, for one run on this machine:
+- time to the first global view: from starting the jobs until every model has a first committed
+  chunk (a seeded random sample of rows) that the global page can draw; target < 10 s;
+- total time with two local workers;
+- overhead of the job system (chunking, worker start-up, Parquet, atomic commits) against calling
+  the engine directly in one process, both on one core; target < 10 %.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).parents[1]))
+
+from portal.config import load_config  # noqa: E402
+from portal.demos import churn  # noqa: E402
+from portal.explain import explainer_for  # noqa: E402
+from portal.jobs import JobRunner, local_process_pool  # noqa: E402
+from portal.project import Project  # noqa: E402
+from portal.store import ResultStore  # noqa: E402
+
+PROJECT = """
+title = "Churn, resampled"
+[data]
+source = "customers.parquet"
+target = "churn"
+id = "customer_id"
+protected = ["senior_citizen"]
+positive = "Yes"
+[[models]]
+name = "Gradient boosting"
+kind = "gradient_boosting"
+[[models]]
+name = "EBM"
+kind = "ebm"
+[[models]]
+name = "Random forest"
+kind = "random_forest"
+params = {{ n_estimators = 30, max_depth = 6 }}
+[cache]
+dir = "{cache}"
+"""
+
+
+def make_project(folder: Path, rows: int, cache: str) -> Path:
+    table_path = folder / "customers.parquet"
+    if not table_path.exists():
+        table = churn()
+        rng = np.random.default_rng(0)
+        big = table.iloc[rng.integers(0, len(table), rows)].reset_index(drop=True)
+        big["monthly_charges"] = big["monthly_charges"] + rng.normal(0, 0.5, rows).round(2)
+        big["customer_id"] = [f"C{i:07d}" for i in range(rows)]
+        big.to_parquet(table_path, index=False)
+    path = folder / f"{cache}.toml"
+    path.write_text(PROJECT.format(cache=folder / cache))
+    return path
+
+
+def run_jobs(config_path: Path, workers: int) -> dict[str, float]:
+    config = load_config(config_path)
+    runner = JobRunner(
+        ResultStore(config.cache_dir), local_process_pool(workers), renew=lambda: local_process_pool(workers)
+    )
+    project = Project(config, runner=runner, log=lambda _: None)
+    try:
+        started = time.perf_counter()
+        project.start_explanations()
+        first = None
+        while True:
+            if first is None and all(project.explanation_so_far(m) is not None for m in project.model_names):
+                first = time.perf_counter() - started
+            if all(project.progress(m).state in ("done", "failed") for m in project.model_names):
+                break
+            time.sleep(0.05)
+        total = time.perf_counter() - started
+        assert all(project.progress(m).state == "done" for m in project.model_names)
+    finally:
+        runner.shutdown()
+    return {"first_global_view_s": first, "total_s": total}
+
+
+def run_direct(config_path: Path) -> float:
+    """The engine called directly: one explainer per model over every row, in this process."""
+    project = Project(load_config(config_path), log=lambda _: None)
+    started = time.perf_counter()
+    for entry in project.models.values():
+        explainer = explainer_for(entry.fitted.estimator, task=project.dataset.task, background=project.background)
+        explainer.explain(project.dataset.features)
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results" / "jobs.json")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        train = time.perf_counter()
+        Project(load_config(make_project(folder, args.rows, "models")), log=lambda _: None)
+        train = time.perf_counter() - train
+        two = run_jobs(make_project(folder, args.rows, "two-workers"), workers=2)
+        one = run_jobs(make_project(folder, args.rows, "one-worker"), workers=1)
+        direct = run_direct(make_project(folder, args.rows, "direct"))
+    overhead = one["total_s"] / direct - 1
+    result = {
+        "rows": args.rows,
+        "training_s": train,
+        "first_global_view_s": two["first_global_view_s"],
+        "total_two_workers_s": two["total_s"],
+        "total_one_worker_s": one["total_s"],
+        "direct_one_core_s": direct,
+        "overhead_one_worker_vs_direct": overhead,
+        "speedup_two_workers_vs_direct": direct / two["total_s"],
+    }
+    print(f"rows                                   {args.rows:>10,}")
+    print(f"training (3 models, not timed below)   {train:>9.1f} s")
+    print(f"first global view, 2 workers           {two['first_global_view_s']:>9.1f} s   (target < 10 s)")
+    print(f"all explanations, 2 workers            {two['total_s']:>9.1f} s")
+    print(f"all explanations, 1 worker             {one['total_s']:>9.1f} s")
+    print(f"engine called directly, 1 core         {direct:>9.1f} s")
+    print(f"job system overhead (1 worker/direct)  {overhead:>+9.1%}   (target < 10 %)")
+    print(f"speed-up of 2 workers over direct      {direct / two['total_s']:>9.2f}x")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
