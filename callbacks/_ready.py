@@ -9,15 +9,34 @@ from portal.results import Explanation
 from portal.services import PortalServices
 
 
-def ready_explanation(services: PortalServices, model: str, ready: Sequence[str] | None) -> Explanation | None:
-    """The model's explanation once the shell has seen its job finish, else None."""
-    return services.explanation(model) if model in (ready or ()) else None
+def ready_explanation(
+    services: PortalServices, model: str, ready: Sequence[str] | None, sampled: dict | None = None
+) -> Explanation | None:
+    """The model's explanation once the shell has seen its job finish, else None.
+
+    With ``sampled`` (the shell's levels of models still computing), a model with rows done gives
+    its explanation so far: a random sample of rows, enough for global views.
+    """
+    if model in (ready or ()):
+        return services.explanation(model)
+    if model in (sampled or {}):
+        return services.explanation_so_far(model)
+    return None
 
 
-def ready_explanations(services: PortalServices, ready: Sequence[str] | None) -> list[Explanation]:
-    """Every ready explanation, in the project's model order."""
-    found = (ready_explanation(services, m, ready) for m in services.model_names)
+def ready_explanations(
+    services: PortalServices, ready: Sequence[str] | None, sampled: dict | None = None
+) -> list[Explanation]:
+    """Every ready (or, with ``sampled``, partly computed) explanation, in the project's model order."""
+    found = (ready_explanation(services, m, ready, sampled) for m in services.model_names)
     return [e for e in found if e is not None]
+
+
+def so_far_note(services: PortalServices, explanations: Sequence[Explanation]) -> str:
+    """'EBM: 1,000 of 100,000 rows so far' for every explanation that does not cover all rows yet."""
+    total = services.total_rows()
+    partial = [f"{e.model_name}: {e.n_rows:,} of {total:,} rows so far" for e in explanations if e.n_rows < total]
+    return ("Computed so far (a random sample; updates as it grows) — " + "; ".join(partial)) if partial else ""
 
 
 def not_ready(services: PortalServices, model: str):

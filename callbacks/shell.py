@@ -34,6 +34,20 @@ def poll_progress(services: PortalServices, ready_before: list[str] | None):
     return bars, (dash.no_update if ready == (ready_before or []) else ready), stop
 
 
+def sample_levels(services: PortalServices, levels_before: dict | None):
+    """For each model still computing with rows already done: which quarter of its rows is done.
+
+    Pages redraw a model's global views from its rows so far when this changes: first as soon as one
+    chunk (a random sample) lands, then at each quarter, so the browser is not redrawn every second.
+    """
+    levels = {}
+    for model in services.model_names:
+        p = services.progress(model)
+        if p.state != "done" and p.done > 0:
+            levels[model] = int(4 * p.fraction)
+    return dash.no_update if levels == (levels_before or {}) else levels
+
+
 def register(app: dash.Dash, services: PortalServices) -> None:
     @app.callback(Output(ids.PAGE, "children"), Input(ids.URL, "pathname"), State(ids.URL, "search"))
     def _route(pathname, search):
@@ -48,3 +62,11 @@ def register(app: dash.Dash, services: PortalServices) -> None:
     )
     def _poll(_n_intervals, ready_before):
         return poll_progress(services, ready_before)
+
+    @app.callback(
+        Output(ids.SAMPLED_MODELS, "data"),
+        Input(ids.PROGRESS_POLL, "n_intervals"),
+        State(ids.SAMPLED_MODELS, "data"),
+    )
+    def _sample_levels(_n_intervals, levels_before):
+        return sample_levels(services, levels_before)

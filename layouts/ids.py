@@ -14,6 +14,7 @@ PAGE = "page"
 PROGRESS_AREA = "progress-area"
 PROGRESS_POLL = "progress-poll"
 READY_MODELS = "ready-models"  # dcc.Store: the names of models whose explanation is ready
+SAMPLED_MODELS = "sampled-models"  # dcc.Store: {model: quarter of rows done} for models still computing
 
 # global page
 IMPORTANCE_GRAPH = "importance-graph"

@@ -26,6 +26,7 @@ def shell(title: str) -> html.Div:
         [
             dcc.Location(id=ids.URL, refresh=False),
             dcc.Store(id=ids.READY_MODELS, data=[]),
+            dcc.Store(id=ids.SAMPLED_MODELS, data={}),
             dcc.Interval(id=ids.PROGRESS_POLL, interval=POLL_MS),
             _navbar(title),
             dbc.Container(

@@ -144,6 +144,9 @@ class Project:
             provenance=provenance,
         )
 
+    def total_rows(self) -> int:
+        return self.dataset.n_rows
+
     def row_ids(self) -> tuple[str, ...]:
         return tuple(self.dataset.ids)
 

@@ -30,6 +30,12 @@ class PortalServices(Protocol):
     def explanation(self, model_name: str) -> Explanation | None:
         """The model's full explanation, or None while it is still being computed."""
 
+    def explanation_so_far(self, model_name: str) -> Explanation | None:
+        """The rows explained so far (a seeded random sample that grows), the full one when done, or None."""
+
+    def total_rows(self) -> int:
+        """How many rows the data has (explanations so far may cover fewer)."""
+
     def row_ids(self) -> tuple[str, ...]:
         """Every row's id, as strings, in data order."""
 

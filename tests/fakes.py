@@ -8,6 +8,8 @@ explanation until :meth:`FakeServices.finish` is called; models in ``failed`` re
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from portal.results import LOG_ODDS, PROBABILITY, Explanation, JobProgress, ModelMetrics, Provenance
@@ -96,6 +98,25 @@ class FakeServices:
         if model_name in self._running or model_name in self._failed:
             return None
         return self._explanations[model_name]
+
+    def explanation_so_far(self, model_name: str) -> Explanation | None:
+        """A running model has its first 30% of rows (3 of 10 chunks) done."""
+        if model_name in self._failed:
+            return None
+        full = self._explanations[model_name]
+        if model_name not in self._running:
+            return full
+        n = len(self._ids) * 3 // CHUNKS
+        return replace(
+            full,
+            row_ids=full.row_ids[:n],
+            values=full.values[:n],
+            base_values=full.base_values[:n],
+            outputs=full.outputs[:n],
+        )
+
+    def total_rows(self) -> int:
+        return len(self._ids)
 
     def row_ids(self) -> tuple[str, ...]:
         return self._ids

@@ -69,13 +69,15 @@ def test_searching_a_row_lists_matches_from_the_server_and_puts_the_choice_in_th
     dash_duo.wait_for_contains_text(".key-values", "Key values", timeout=10)
 
 
-def test_a_running_model_shows_progress_then_its_chart_arrives_without_a_reload(dash_duo) -> None:
+def test_a_running_model_shows_its_rows_so_far_then_all_rows_without_a_reload(dash_duo) -> None:
     services = FakeServices(running=("EBM",))
     open_page(dash_duo, services, "/global")
     dash_duo.wait_for_contains_text(".progress-area", "EBM", timeout=10)
     assert "3 of 10 chunks" in dash_duo.find_element(".progress-area").text
-    wait_for_count(dash_duo, ".beeswarm-graph", 2)
-    assert "still being computed" in dash_duo.find_element(".pane-waiting").text
+    swarms = wait_for_count(dash_duo, ".beeswarm-graph", 3)
+    dash_duo.wait_for_contains_text("#importance-note", "EBM: 150 of 500 rows so far", timeout=10)
+    assert "computed so far: 150 of 500" in swarms[2].text
     services.finish("EBM")
-    wait_for_count(dash_duo, ".beeswarm-graph", 3)
     wait_for_count(dash_duo, ".progress-row", 0)
+    dash_duo.wait_for_text_to_equal("#importance-note", "", timeout=10)
+    assert "computed so far" not in dash_duo.find_elements(".beeswarm-graph")[2].text

@@ -133,3 +133,17 @@ def test_create_app_wires_every_callback_and_takes_the_projects_title() -> None:
         ids.WATERFALL_PANE,
     ):
         assert component_id in outputs
+
+
+def test_a_running_model_shows_its_rows_so_far_on_the_global_page() -> None:
+    services = FakeServices(running=("EBM",))
+    levels = shell.sample_levels(services, {})
+    assert levels == {"EBM": 1}  # 3 of 10 chunks: the second quarter
+    assert shell.sample_levels(services, levels) is dash.no_update
+    pane = global_page.beeswarm_pane(services, "EBM", ["Random forest", "Gradient boosting"], levels)
+    assert "computed so far: 150 of 500" in pane.figure.layout.title.text
+    figure, note = global_page.importance(services, "share", ["Random forest", "Gradient boosting"], levels)
+    assert [t.name for t in figure.data] == ["EBM", "Gradient boosting", "Random forest"]
+    assert note.startswith("Computed so far") and "EBM: 150 of 500 rows so far" in note
+    waiting = global_page.beeswarm_pane(services, "EBM", ["Random forest", "Gradient boosting"], None)
+    assert "still being computed" in str(waiting.children)  # without sample levels, nothing partial is drawn

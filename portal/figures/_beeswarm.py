@@ -25,11 +25,13 @@ def beeswarm(
     max_features: int = 12,
     color: str = PALETTE[0],
     titled: bool = True,
+    total_rows: int | None = None,
 ) -> go.Figure:
     """A horizontal beeswarm of the most important features, most important on top.
 
     ``titled=False`` drops the model name from the title (for a pane headed by it); the "n of N
-    rows" line stays.
+    rows" line stays. ``total_rows`` above ``explanation.n_rows`` marks an explanation still being
+    computed: the line then says how many rows are done so far.
     """
     rows = sample_rows(explanation.n_rows, sample_size, seed)
     order = np.argsort(-explanation.mean_abs(), kind="stable")[:max_features][::-1]
@@ -53,6 +55,8 @@ def beeswarm(
     )
     sampled = " (seeded sample)" if len(rows) < explanation.n_rows else ""
     subtitle = f"{len(rows):,} of {explanation.n_rows:,} rows{sampled}"
+    if total_rows and total_rows > explanation.n_rows:
+        subtitle += f" · computed so far: {explanation.n_rows:,} of {total_rows:,}"
     return finish(fig, explanation.model_name if titled else "", subtitle, height=130 + 34 * len(order))
 
 
