@@ -5,16 +5,15 @@ from __future__ import annotations
 from urllib.parse import parse_qs
 
 import dash
-from dash import Input, Output, State
+from dash import ALL, Input, Output, State
 
 from callbacks import global_page, local, overview
 from layouts import ids
-from layouts.shell import not_found, progress_area
-from portal.figures import model_colors
+from layouts.shell import not_found, row_state
 from portal.services import PortalServices
 
 ROUTES = {"/": overview.page, "/global": global_page.page, "/local": local.page}
-FINISHED = ("done", "failed")
+FINISHED = ("done", "failed", "cancelled")
 
 
 def render_page(services: PortalServices, pathname: str | None, search: str | None):
@@ -25,13 +24,38 @@ def render_page(services: PortalServices, pathname: str | None, search: str | No
     return build(services, parse_qs((search or "").lstrip("?")))
 
 
+ROW_PROPERTIES = (  # (id kind, property, key of layouts.shell.row_state), in output order
+    (ids.PROGRESS_ROW, "style", "style"),
+    (ids.PROGRESS_BAR, "value", "value"),
+    (ids.PROGRESS_BAR, "animated", "animated"),
+    (ids.PROGRESS_TEXT, "children", "text"),
+    (ids.JOB_ACTION, "children", "label"),
+    (ids.JOB_ACTION, "title", "hint"),
+    (ids.PROGRESS_ERROR, "children", "error"),
+)
+
+
 def poll_progress(services: PortalServices, ready_before: list[str] | None):
-    """Progress bars, the names of ready models (unchanged -> no update), and whether to stop polling."""
+    """Each progress row's properties (lists in model order, one per ROW_PROPERTIES entry), the names
+    of ready models (unchanged -> no update), and whether to stop polling."""
     progress = [services.progress(m) for m in services.model_names]
+    states = [row_state(p) for p in progress]
+    rows = [[state[key] for state in states] for _kind, _prop, key in ROW_PROPERTIES]
     ready = [p.model_name for p in progress if p.state == "done"]
-    bars = progress_area(progress, model_colors(services.model_names))
     stop = all(p.state in FINISHED for p in progress)
-    return bars, (dash.no_update if ready == (ready_before or []) else ready), stop
+    return rows, (dash.no_update if ready == (ready_before or []) else ready), stop
+
+
+def act_on_job(services: PortalServices, model: str | None, clicks: int | None) -> bool:
+    """Cancel a running job or resume a cancelled one; returns whether polling must restart."""
+    if not model or not clicks:
+        return False  # the buttons were only redrawn
+    state = services.progress(model).state
+    if state in ("cancelled", "failed"):
+        services.resume(model)
+    elif state != "cancelling":
+        services.cancel(model)
+    return True
 
 
 def sample_levels(services: PortalServices, levels_before: dict | None):
@@ -54,14 +78,26 @@ def register(app: dash.Dash, services: PortalServices) -> None:
         return render_page(services, pathname, search)
 
     @app.callback(
-        Output(ids.PROGRESS_AREA, "children"),
+        *[Output(ids.per_model(kind, ALL), prop) for kind, prop, _key in ROW_PROPERTIES],
         Output(ids.READY_MODELS, "data"),
         Output(ids.PROGRESS_POLL, "disabled"),
         Input(ids.PROGRESS_POLL, "n_intervals"),
         State(ids.READY_MODELS, "data"),
     )
     def _poll(_n_intervals, ready_before):
-        return poll_progress(services, ready_before)
+        rows, ready, stop = poll_progress(services, ready_before)
+        return (*rows, ready, stop)
+
+    @app.callback(
+        Output(ids.PROGRESS_POLL, "disabled", allow_duplicate=True),
+        Input(ids.job_action(ALL), "n_clicks"),
+        prevent_initial_call=True,
+    )
+    def _job_action(_clicks):
+        trigger = dash.ctx.triggered_id
+        clicked = dash.ctx.triggered[0]["value"] if dash.ctx.triggered else None
+        restart = act_on_job(services, trigger["model"] if trigger else None, clicked)
+        return False if restart else dash.no_update
 
     @app.callback(
         Output(ids.SAMPLED_MODELS, "data"),

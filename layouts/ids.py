@@ -29,6 +29,23 @@ BEESWARM_PANE = "beeswarm-pane"
 WATERFALL_PANE = "waterfall-pane"
 
 
+# per-model progress rows in the shell: built once, their properties updated in place
+PROGRESS_ROW = "progress-row"
+PROGRESS_BAR = "progress-bar"
+PROGRESS_TEXT = "progress-text"
+PROGRESS_ERROR = "progress-error"
+JOB_ACTION = "job-action"  # the cancel / resume / retry button beside a model's progress bar
+
+
+def per_model(kind: str, model: Any) -> dict[str, Any]:
+    """Id of one model's element of ``kind`` (pass ``dash.ALL`` or ``MATCH`` as ``model`` in callbacks)."""
+    return {"type": kind, "model": model}
+
+
+def job_action(model: Any) -> dict[str, Any]:
+    return per_model(JOB_ACTION, model)
+
+
 def beeswarm_pane(model: Any) -> dict[str, Any]:
     """Id of a model's beeswarm pane on /global (pass ``dash.MATCH`` as ``model`` in callbacks)."""
     return {"type": BEESWARM_PANE, "model": model}

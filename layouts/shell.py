@@ -17,10 +17,24 @@ from portal.results import JobProgress
 
 PAGES = (("Overview", "/"), ("Global", "/global"), ("Local", "/local"))
 POLL_MS = 1_000
-STATE_WORDS = {"pending": "waiting to start", "running": "computing"}
+STATE_WORDS = {
+    "pending": "waiting to start",
+    "queued": "queued",
+    "running": "computing",
+    "cancelling": "cancelling",
+    "cancelled": "cancelled",
+    "failed": "failed",
+}
+ACTIONS = {  # state -> (button label, tooltip)
+    "cancelling": ("Cancelling…", "Waiting for the chunks in progress to finish"),
+    "cancelled": ("Resume", "Continue from the chunks already computed"),
+    "failed": ("Retry", "Start again from the chunks already computed"),
+}
+CANCEL = ("Cancel", "Stop after the chunks in progress; what is computed is kept")
+HIDDEN, SHOWN = {"display": "none"}, {}
 
 
-def shell(title: str) -> html.Div:
+def shell(title: str, model_names: Sequence[str], colors: Mapping[str, str]) -> html.Div:
     """The app's whole layout; the routing callback fills ``PAGE``."""
     return html.Div(
         [
@@ -30,7 +44,7 @@ def shell(title: str) -> html.Div:
             dcc.Interval(id=ids.PROGRESS_POLL, interval=POLL_MS),
             _navbar(title),
             dbc.Container(
-                [html.Div(id=ids.PROGRESS_AREA, className="progress-area"), html.Main(id=ids.PAGE)],
+                [progress_area(model_names, colors), html.Main(id=ids.PAGE)],
                 fluid="xxl",
                 className="pb-5",
             ),
@@ -50,38 +64,65 @@ def _navbar(title: str) -> dbc.Navbar:
     )
 
 
-def progress_area(progress: Sequence[JobProgress], colors: Mapping[str, str]) -> list:
-    """A bar per model still computing and an alert per failed model; nothing once all are ready."""
-    return [_failed(p) if p.state == "failed" else _bar(p, colors[p.model_name]) for p in progress if p.state != "done"]
+def progress_area(model_names: Sequence[str], colors: Mapping[str, str]) -> html.Div:
+    """One row per model, built once and hidden until its job reports; polling updates it in place.
+
+    Updating properties (never replacing the rows) keeps the buttons under the user's pointer: a row
+    rebuilt every second would swallow clicks.
+    """
+    return html.Div([_row(m, colors[m]) for m in model_names], id=ids.PROGRESS_AREA, className="progress-area")
 
 
-def _bar(p: JobProgress, color: str) -> html.Div:
-    words = STATE_WORDS.get(p.state, p.state)
+def _row(model: str, color: str) -> html.Div:
+    label, hint = CANCEL
     return html.Div(
         [
-            html.Span(p.model_name, className="progress-model"),
-            dbc.Progress(
-                value=100 * p.fraction,
-                color=color,
-                striped=True,
-                animated=p.state == "running",
-                className="progress-track",
+            html.Div(
+                [
+                    html.Span(model, className="progress-model"),
+                    dbc.Progress(
+                        id=ids.per_model(ids.PROGRESS_BAR, model),
+                        value=0,
+                        color=color,
+                        striped=True,
+                        animated=True,
+                        className="progress-track",
+                    ),
+                    html.Span(id=ids.per_model(ids.PROGRESS_TEXT, model), className="progress-text"),
+                    dbc.Button(
+                        label,
+                        id=ids.job_action(model),
+                        title=hint,
+                        size="sm",
+                        color="secondary",
+                        outline=True,
+                        className="progress-action",
+                    ),
+                ],
+                className="progress-line",
             ),
-            html.Span(f"{words}: {p.done} of {p.total} chunks", className="progress-text"),
+            html.Div(id=ids.per_model(ids.PROGRESS_ERROR, model), className="error-text text-danger"),
         ],
+        id=ids.per_model(ids.PROGRESS_ROW, model),
         className="progress-row",
+        style=HIDDEN,
     )
 
 
-def _failed(p: JobProgress) -> dbc.Alert:
-    return dbc.Alert(
-        [
-            html.Strong(f"{p.model_name}: the explanation failed after {p.done} of {p.total} chunks."),
-            html.Div(p.error or "No error message was recorded.", className="error-text"),
-        ],
-        color="danger",
-        className="py-2 mb-2",
-    )
+def row_state(p: JobProgress) -> dict[str, object]:
+    """What a model's progress row shows for ``p``: visibility, bar, words, button, error."""
+    label, hint = ACTIONS.get(p.state, CANCEL)
+    words = f"{STATE_WORDS.get(p.state, p.state)}: {p.done} of {p.total} chunks"
+    error = f"The explanation failed. {p.error or 'No error message was recorded.'}" if p.state == "failed" else ""
+    return {
+        "style": HIDDEN if p.state == "done" else SHOWN,
+        "value": 100 * p.fraction,
+        "animated": p.state == "running",
+        "text": words,
+        "label": label,
+        "hint": hint,
+        "error": error,
+    }
 
 
 def not_found(pathname: str) -> dbc.Alert:

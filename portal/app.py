@@ -12,6 +12,7 @@ import dash
 
 import callbacks
 from layouts.shell import shell
+from portal.figures import model_colors
 from portal.services import PortalServices
 
 ASSETS = Path(__file__).resolve().parents[1] / "assets"
@@ -27,6 +28,6 @@ def create_app(services: PortalServices) -> dash.Dash:
         update_title=None,
         serve_locally=True,
     )
-    app.layout = shell(services.title)
+    app.layout = shell(services.title, services.model_names, model_colors(services.model_names))
     callbacks.register(app, services)
     return app

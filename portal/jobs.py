@@ -177,6 +177,7 @@ class JobRunner:
         with self._lock:
             if job.key in self._active:
                 self._cancelled.add(job.key)
+                self._set_state(job, state="cancelling")  # shown at once; chunks in flight still finish
 
     def job_state(self, job: ExplanationJob) -> dict[str, Any]:
         """The raw state record: counts, state, error, and timings of the run that finished it."""
@@ -236,7 +237,7 @@ class JobRunner:
                 else:
                     self.store.write_arrays(self._chunk_dir(job, index), future.result())
                     done += 1
-                    self._set_state(job, state="running", done=done)
+                    self._set_state(job, state="cancelling" if job.key in self._cancelled else "running", done=done)
             if job.key in self._cancelled:
                 failure, pending = failure or JobCancelled(), []
             if failure is not None:

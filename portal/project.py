@@ -144,6 +144,12 @@ class Project:
             provenance=provenance,
         )
 
+    def cancel(self, model_name: str) -> None:
+        self.runner.cancel(self.models[model_name].job)
+
+    def resume(self, model_name: str) -> None:
+        self.runner.submit(self.models[model_name].job)
+
     def total_rows(self) -> int:
         return self.dataset.n_rows
 

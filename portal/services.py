@@ -33,6 +33,12 @@ class PortalServices(Protocol):
     def explanation_so_far(self, model_name: str) -> Explanation | None:
         """The rows explained so far (a seeded random sample that grows), the full one when done, or None."""
 
+    def cancel(self, model_name: str) -> None:
+        """Stop the model's job after the chunks in progress; computed chunks are kept."""
+
+    def resume(self, model_name: str) -> None:
+        """Start a cancelled (or failed) job again from its computed chunks."""
+
     def total_rows(self) -> int:
         """How many rows the data has (explanations so far may cover fewer)."""
 

@@ -90,6 +90,8 @@ class FakeServices:
     def progress(self, model_name: str) -> JobProgress:
         if model_name in self._failed:
             return JobProgress(model_name, 4, CHUNKS, "failed", self._failed[model_name])
+        if model_name in getattr(self, "_cancelled", ()):
+            return JobProgress(model_name, 3, CHUNKS, "cancelled")
         if model_name in self._running:
             return JobProgress(model_name, 3, CHUNKS, "running")
         return JobProgress(model_name, CHUNKS, CHUNKS, "done")
@@ -114,6 +116,12 @@ class FakeServices:
             base_values=full.base_values[:n],
             outputs=full.outputs[:n],
         )
+
+    def cancel(self, model_name: str) -> None:
+        self._cancelled = getattr(self, "_cancelled", set()) | {model_name}
+
+    def resume(self, model_name: str) -> None:
+        self._cancelled = getattr(self, "_cancelled", set()) - {model_name}
 
     def total_rows(self) -> int:
         return len(self._ids)

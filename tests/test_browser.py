@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
@@ -78,6 +80,26 @@ def test_a_running_model_shows_its_rows_so_far_then_all_rows_without_a_reload(da
     dash_duo.wait_for_contains_text("#importance-note", "EBM: 150 of 500 rows so far", timeout=10)
     assert "computed so far: 150 of 500" in swarms[2].text
     services.finish("EBM")
-    wait_for_count(dash_duo, ".progress-row", 0)
+    WebDriverWait(dash_duo.driver, 10).until(
+        lambda d: not [r for r in d.find_elements(By.CSS_SELECTOR, ".progress-row") if r.is_displayed()]
+    )
     dash_duo.wait_for_text_to_equal("#importance-note", "", timeout=10)
     assert "computed so far" not in dash_duo.find_elements(".beeswarm-graph")[2].text
+
+
+def test_the_progress_button_cancels_and_resumes_a_job(dash_duo) -> None:
+    services = FakeServices(running=("EBM",))
+    open_page(dash_duo, services, "/global")
+    action = f"[id='{_pattern_id('job-action', 'EBM')}']"
+    dash_duo.wait_for_text_to_equal(action, "Cancel", timeout=10)
+    dash_duo.find_element(action).click()
+    dash_duo.wait_for_text_to_equal(action, "Resume", timeout=10)
+    assert services.progress("EBM").state == "cancelled"
+    dash_duo.find_element(action).click()
+    dash_duo.wait_for_text_to_equal(action, "Cancel", timeout=10)
+    assert services.progress("EBM").state == "running"
+
+
+def _pattern_id(kind: str, model: str) -> str:
+    """The DOM id Dash gives a dict id: its JSON with sorted keys and no spaces."""
+    return json.dumps({"model": model, "type": kind}, separators=(",", ":"), sort_keys=True)

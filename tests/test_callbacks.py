@@ -34,14 +34,23 @@ def of_class(component, class_name: str) -> list:
     return [c for c in walk(component) if class_name in (getattr(c, "className", None) or "").split()]
 
 
+def rows_by_model(services: FakeServices, rows: list[list]) -> dict[str, dict]:
+    """poll_progress's per-property lists, regrouped as {model: {key: value}}."""
+    keys = [key for _kind, _prop, key in shell.ROW_PROPERTIES]
+    return {m: {k: rows[j][i] for j, k in enumerate(keys)} for i, m in enumerate(services.model_names)}
+
+
 def test_poll_keeps_polling_while_a_model_runs_and_stops_once_all_are_done() -> None:
     services = FakeServices(running=("EBM",))
-    bars, ready, stop = shell.poll_progress(services, [])
+    rows, ready, stop = shell.poll_progress(services, [])
     assert ready == ["Random forest", "Gradient boosting"] and stop is False
-    assert "EBM" in text_of(bars[0]) and "3 of 10 chunks" in text_of(bars[0])
+    ebm = rows_by_model(services, rows)["EBM"]
+    assert ebm["style"] == {} and ebm["text"] == "computing: 3 of 10 chunks" and ebm["value"] == 30.0
+    assert rows_by_model(services, rows)["Random forest"]["style"] == {"display": "none"}
     services.finish("EBM")
-    bars, ready, stop = shell.poll_progress(services, ready)
-    assert (bars, ready, stop) == ([], ALL, True)
+    rows, ready, stop = shell.poll_progress(services, ready)
+    assert ready == ALL and stop is True
+    assert all(r["style"] == {"display": "none"} for r in rows_by_model(services, rows).values())
 
 
 def test_poll_sends_no_update_while_the_set_of_ready_models_is_unchanged() -> None:
@@ -52,10 +61,11 @@ def test_poll_sends_no_update_while_the_set_of_ready_models_is_unchanged() -> No
 
 def test_a_failed_job_stops_polling_and_shows_its_error_readably() -> None:
     services = FakeServices(failed={"EBM": "MemoryError: chunk 5 needed 9 GiB"})
-    bars, ready, stop = shell.poll_progress(services, [])
+    rows, ready, stop = shell.poll_progress(services, [])
     assert stop is True and ready == ["Random forest", "Gradient boosting"]
-    assert "EBM: the explanation failed after 4 of 10 chunks." in text_of(bars[0])
-    assert "MemoryError: chunk 5 needed 9 GiB" in text_of(bars[0])
+    ebm = rows_by_model(services, rows)["EBM"]
+    assert ebm["text"] == "failed: 4 of 10 chunks" and ebm["label"] == "Retry"
+    assert ebm["error"] == "The explanation failed. MemoryError: chunk 5 needed 9 GiB"
     pane = global_page.beeswarm_pane(services, "EBM", ready)
     assert "MemoryError" in text_of(pane)
 
@@ -147,3 +157,16 @@ def test_a_running_model_shows_its_rows_so_far_on_the_global_page() -> None:
     assert note.startswith("Computed so far") and "EBM: 150 of 500 rows so far" in note
     waiting = global_page.beeswarm_pane(services, "EBM", ["Random forest", "Gradient boosting"], None)
     assert "still being computed" in str(waiting.children)  # without sample levels, nothing partial is drawn
+
+
+def test_the_progress_button_cancels_a_running_job_and_resumes_a_cancelled_one() -> None:
+    services = FakeServices(running=("EBM",))
+    assert shell.act_on_job(services, "EBM", None) is False  # buttons redrawn, nothing clicked
+    assert shell.act_on_job(services, "EBM", 1) is True
+    assert services.progress("EBM").state == "cancelled"
+    rows, _, stop = shell.poll_progress(services, [])
+    ebm = rows_by_model(services, rows)["EBM"]
+    assert stop is True and ebm["label"] == "Resume" and ebm["text"] == "cancelled: 3 of 10 chunks"
+    shell.act_on_job(services, "EBM", 1)
+    rows, _, stop = shell.poll_progress(services, [])
+    assert stop is False and rows_by_model(services, rows)["EBM"]["label"] == "Cancel"
