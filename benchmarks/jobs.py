@@ -45,6 +45,7 @@ kind = "gradient_boosting"
 [[models]]
 name = "EBM"
 kind = "ebm"
+params = {{ outer_bags = 2, interactions = 3, max_rounds = 500 }}
 [[models]]
 name = "Random forest"
 kind = "random_forest"
