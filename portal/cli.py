@@ -7,6 +7,7 @@ code 2, never a traceback. The server runs on waitress (a production WSGI server
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 import threading
@@ -99,19 +100,50 @@ def _project_config(args: argparse.Namespace, *, required: bool = False) -> Proj
     return None
 
 
+CELERY_WINDOW = 8  # chunks of one job in flight on Celery: the local default of 2 would use 2 workers per model
+
+
 def open_project(config: ProjectConfig):
-    """The project with a runner on local worker processes (renewed if a worker dies)."""
+    """The project with its runner: Celery workers when PORTAL_REDIS_URL is set, else local processes
+    (renewed if one dies)."""
     from portal.jobs import JobRunner, local_process_pool
     from portal.project import Project
     from portal.store import ResultStore
 
-    store = ResultStore(config.cache_dir)
-    runner = JobRunner(store, local_process_pool(), renew=local_process_pool, size_limit=config.cache_size_limit)
+    store, limit = ResultStore(config.cache_dir), config.cache_size_limit
+    redis_url = os.environ.get("PORTAL_REDIS_URL")
+    if redis_url:
+        runner = JobRunner(store, _celery_executor(redis_url), window=CELERY_WINDOW, size_limit=limit)
+    else:
+        runner = JobRunner(store, local_process_pool(), renew=local_process_pool, size_limit=limit)
     try:
         return Project(config, runner=runner)
     except BaseException:
         runner.shutdown()
         raise
+
+
+def _celery_executor(redis_url: str):
+    from kombu.utils.url import maybe_sanitize_url
+
+    from portal.celery_runner import CeleryExecutor, workers_online
+
+    executor, where = CeleryExecutor(redis_url), maybe_sanitize_url(redis_url)  # hides the password
+    try:
+        workers = workers_online(executor.app)
+    except Exception as error:  # kombu's OperationalError after about 6 s
+        raise ConfigError(
+            "PORTAL_REDIS_URL", f"cannot reach Redis at {where} ({error})", "start redis-server or fix the URL"
+        ) from None
+    if workers:
+        print(f"jobs: {len(workers)} Celery worker(s) on {where}: {', '.join(workers)}")
+    else:
+        print(
+            f"jobs: no Celery worker answered on {where}; chunks wait until one starts "
+            "(celery -A portal.celery_runner worker)",
+            file=sys.stderr,
+        )
+    return executor
 
 
 def precompute(config: ProjectConfig) -> int:

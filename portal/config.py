@@ -77,7 +77,7 @@ _TOP_FIELDS = {"title", "data", "models", "cache"}
 def default_cache_dir() -> Path:
     """``$PORTAL_CACHE_DIR``, else the per-user cache directory (XDG)."""
     if os.environ.get(DEFAULT_CACHE_ENV):
-        return Path(os.environ[DEFAULT_CACHE_ENV]).expanduser()
+        return Path(os.environ[DEFAULT_CACHE_ENV]).expanduser().resolve()  # workers may run elsewhere
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
     return Path(base) / "model-comparison-portal"
 

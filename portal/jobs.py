@@ -15,6 +15,7 @@ import multiprocessing
 import os
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -314,7 +315,9 @@ def _describe(error: BaseException) -> str:
     return f"{type(error).__name__}: {text}" if text else type(error).__name__
 
 
-_EXPLAINERS: dict[str, Any] = {}
+#: Explainers built in this worker process, by job key; a few, so long-lived workers do not grow.
+_EXPLAINERS: OrderedDict[str, Any] = OrderedDict()
+_EXPLAINERS_KEPT = 4
 
 
 def explain_chunk(job: dict[str, Any], positions: list[int]) -> dict[str, np.ndarray]:
@@ -328,10 +331,14 @@ def explain_chunk(job: dict[str, Any], positions: list[int]) -> dict[str, np.nda
     from portal.frames import read_frame
 
     explainer = _EXPLAINERS.get(job["key"])
-    if explainer is None:
+    if explainer is not None:
+        _EXPLAINERS.move_to_end(job["key"])
+    else:
         path = Path(job["model_path"])
         model = load_model(path, trusted=job["trusted"], trust=job["trust_code"], own=job["own_model"])
         background = read_frame(job["background_path"])
         explainer = _EXPLAINERS[job["key"]] = explainer_for(model, task=job["task"], background=background)
+        while len(_EXPLAINERS) > _EXPLAINERS_KEPT:
+            _EXPLAINERS.popitem(last=False)
     batch = explainer.explain(read_frame(job["data_path"]).iloc[positions])
     return {"values": batch.values, "base_values": batch.base_values, "outputs": batch.outputs}

