@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -72,3 +73,17 @@ def test_cache_info_lists_results_and_clear_removes_one_model(project: Path) -> 
     assert cleared.returncode == 0 and "removed 2 cached entries of 'Forest'" in cleared.stdout
     info = portal("cache", "info", "--config", str(project)).stdout
     assert "explanations: 1" in info and "Forest" not in info and "fitted model files: 1" in info
+
+
+def test_an_unreachable_redis_is_one_clear_line_and_exit_code_2(project: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "portal", "precompute", "--config", str(project)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        env={**os.environ, "PORTAL_REDIS_URL": "redis://127.0.0.1:9/0"},
+    )
+    assert done.returncode == 2
+    assert done.stderr.startswith("error: PORTAL_REDIS_URL: cannot reach Redis at redis://127.0.0.1:9/0")
+    assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
