@@ -74,3 +74,19 @@ def test_metrics_and_summary_describe_the_held_out_split(churn_project: Project)
     assert summary["Rows"] == 7_043 and summary["Positive class"] == "Yes"
     assert summary["Protected (not model inputs)"] == "senior_citizen"
     assert churn_project.row_values("C00003")["tenure"] == 2
+
+
+def test_no_database_in_the_cache_holds_a_pickled_value(churn_project: Project) -> None:
+    import sqlite3
+
+    from diskcache.core import MODE_PICKLE
+
+    databases = list(churn_project.config.cache_dir.rglob("*.db"))
+    assert databases  # the index at least
+    for database in databases:
+        with sqlite3.connect(database) as db:
+            modes = dict(db.execute("SELECT mode, COUNT(*) FROM Cache GROUP BY mode").fetchall())
+        assert MODE_PICKLE not in modes and sum(modes.values()) > 0, (database, modes)
+    assert not list(churn_project.config.cache_dir.rglob("*.pkl")) and not list(
+        churn_project.config.cache_dir.rglob("*.pickle")
+    )
