@@ -9,7 +9,7 @@ same figure serves the page and a static report.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -17,7 +17,13 @@ import numpy as np
 PROBABILITY = "probability"
 LOG_ODDS = "log-odds"
 RAW = "raw"
-OUTPUT_SCALES = (PROBABILITY, LOG_ODDS, RAW)
+#: Multi-class raw scores, one per class; the probabilities are their softmax (not log-odds of one class).
+LOGIT = "logit"
+OUTPUT_SCALES = (PROBABILITY, LOG_ODDS, RAW, LOGIT)
+
+NOT_MULTICLASS = "the explanation of '{model}' has no class axis"
+UNKNOWN_CLASS = "no class '{name}' in the explanation of '{model}'; its classes are {classes}"
+PICK_A_CLASS = "the explanation of '{model}' is multi-class: pick one of {classes} with for_class() first"
 
 
 @dataclass(frozen=True)
@@ -36,16 +42,26 @@ class ExplanationBatch:
     """Per-row contributions of one model for a block of rows, in the model's original columns.
 
     Invariant: ``base_values + values.sum(axis=1) == outputs`` in ``output_scale``.
+
+    Regression and binary classification (class 1) are 2-D as shown. A multi-class explanation has one
+    slice per class on a trailing axis: values ``(n_rows, n_features, n_classes)``, base_values and outputs
+    ``(n_rows, n_classes)``, and ``class_names`` names the slices in order (empty otherwise).
     """
 
-    values: np.ndarray  # (n_rows, n_features)
-    base_values: np.ndarray  # (n_rows,)
-    outputs: np.ndarray  # (n_rows,)
+    values: np.ndarray  # (n_rows, n_features) or (n_rows, n_features, n_classes)
+    base_values: np.ndarray  # (n_rows,) or (n_rows, n_classes)
+    outputs: np.ndarray  # (n_rows,) or (n_rows, n_classes)
+    class_names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, eq=False)
 class Explanation:
-    """One model's explanation of a whole data set, feature by original column."""
+    """One model's explanation of a whole data set, feature by original column.
+
+    Multi-class explanations carry a trailing class axis named by ``class_names`` (as
+    :class:`ExplanationBatch`); :meth:`for_class` gives the 2-D explanation of one class, which every
+    figure takes. ``explained_class`` says which class a 2-D classification explanation is about, when known.
+    """
 
     model_name: str
     feature_names: tuple[str, ...]
@@ -55,23 +71,47 @@ class Explanation:
     outputs: np.ndarray  # (n_rows,)
     output_scale: str
     provenance: Provenance
+    class_names: tuple[str, ...] = ()
+    explained_class: str = ""
 
     @property
     def n_rows(self) -> int:
         return int(self.values.shape[0])
 
+    @property
+    def is_multiclass(self) -> bool:
+        return self.values.ndim == 3
+
     def mean_abs(self) -> np.ndarray:
-        """Global importance: mean |contribution| per feature, in ``output_scale`` units."""
+        """Global importance: mean |contribution| per feature (per feature and class when multi-class)."""
         return np.abs(self.values).mean(axis=0)
 
     def share_of_total(self) -> np.ndarray:
-        """Each feature's share of the model's total mean |contribution|: scale-free, sums to 1."""
+        """Each feature's share of the model's total mean |contribution|: scale-free, sums to 1 (per class)."""
         importance = self.mean_abs()
-        total = importance.sum()
-        return importance / total if total > 0 else importance
+        total = importance.sum(axis=0)
+        return np.divide(importance, total, out=np.array(importance, dtype=np.float64), where=total > 0)
+
+    def for_class(self, name: str) -> Explanation:
+        """The 2-D explanation of one class of a multi-class explanation, by class name."""
+        if not self.is_multiclass:
+            raise ValueError(NOT_MULTICLASS.format(model=self.model_name))
+        if name not in self.class_names:
+            raise ValueError(UNKNOWN_CLASS.format(name=name, model=self.model_name, classes=list(self.class_names)))
+        k = self.class_names.index(name)
+        return replace(
+            self,
+            values=self.values[:, :, k],
+            base_values=self.base_values[:, k],
+            outputs=self.outputs[:, k],
+            class_names=(),
+            explained_class=name,
+        )
 
     def row(self, index: int) -> LocalExplanation:
-        """The explanation of one row, by position."""
+        """The explanation of one row, by position (of one class: see :meth:`for_class`)."""
+        if self.is_multiclass:
+            raise ValueError(PICK_A_CLASS.format(model=self.model_name, classes=list(self.class_names)))
         return LocalExplanation(
             model_name=self.model_name,
             feature_names=self.feature_names,
@@ -96,6 +136,29 @@ class LocalExplanation:
     output: float
     output_scale: str
     provenance: Provenance
+
+
+@dataclass(frozen=True, eq=False)
+class InteractionValues:
+    """SHAP interaction values of one tree model for a sample of rows, in original columns on both axes.
+
+    ``values[r, i, j]`` (i != j) is half the interaction of columns i and j in row r and ``values[r, i, i]``
+    column i's main effect, so summing over the last feature axis gives the row's SHAP values.
+    Invariant: ``base_values + values.sum(axis=(1, 2)) == outputs`` in ``output_scale``. Multi-class:
+    a trailing class axis, as in :class:`ExplanationBatch`.
+    """
+
+    feature_names: tuple[str, ...]
+    values: np.ndarray  # (n_rows, n_features, n_features) or (n_rows, n_features, n_features, n_classes)
+    base_values: np.ndarray  # (n_rows,) or (n_rows, n_classes)
+    outputs: np.ndarray  # (n_rows,) or (n_rows, n_classes)
+    output_scale: str
+    method: str
+    class_names: tuple[str, ...] = ()
+
+    def shap_values(self) -> np.ndarray:
+        """Each row's SHAP values: the interaction values summed over the second feature axis."""
+        return self.values.sum(axis=2)
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,9 @@ import pytest
 from sklearn.compose import ColumnTransformer
 from sklearn.ensemble import ExtraTreesRegressor, HistGradientBoostingClassifier, RandomForestClassifier
 from sklearn.impute import SimpleImputer
-from sklearn.neighbors import KNeighborsClassifier
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import PolynomialFeatures
+from sklearn.svm import SVC
 
 from models import FeatureSchema, build_model
 from portal.explain import EBM_SHAPLEY, TREE_SHAP, UnsupportedModelError, explainer_for
@@ -185,11 +185,11 @@ def test_bare_estimators_are_explained_in_their_own_columns() -> None:
         np.testing.assert_allclose(batch.base_values + batch.values.sum(axis=1), batch.outputs, atol=1e-6)
 
 
-def test_a_model_without_an_exact_method_is_refused_in_one_line() -> None:
+def test_a_classifier_without_probabilities_is_refused_in_one_line() -> None:
     numbers = X[["visits"]]
-    model = KNeighborsClassifier().fit(numbers, TARGETS["classification"])
+    model = SVC().fit(numbers, TARGETS["classification"])  # no predict_proba: nothing in probability to explain
     with pytest.raises(
-        UnsupportedModelError, match=r"^cannot explain KNeighborsClassifier exactly; supported: [^\n]*$"
+        UnsupportedModelError, match=r"^cannot explain SVC: a classification model needs predict_proba\(\) [^\n]*$"
     ):
         explainer_for(model, task="classification", background=numbers)
 

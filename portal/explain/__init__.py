@@ -1,22 +1,97 @@
-"""Exact explanations: how much each original column moved one model's output for one row.
-
-Every explainer here is exact, never sampled: path-dependent TreeSHAP for tree ensembles (random
-forests, extra trees, gradient boosting, histogram gradient boosting) and, for Explainable Boosting
-Machines, interventional Shapley values computed from the model's own additive terms against a
-background sample. Each states its ``output_scale`` (probability, log-odds or raw) and every batch it
-returns keeps ``base_values + values.sum(axis=1) == outputs``, where outputs are the model's own
-predictions in that scale.
-
-Contributions are always in the user's original columns: whatever a Pipeline's ColumnTransformer
-made of a column (one-hot parts, imputed copies) is summed back to it.
+"""Explanations: how much each original column moved one model's output for one row.
 
     explainer = explainer_for(model, task="classification", background=background_rows)
-    batch = explainer.explain(rows)
+    batch = explainer.explain(rows)   # batch.base_values + batch.values.sum(axis=1) == batch.outputs
 
-Models with no exact method raise :class:`UnsupportedModelError`.
+Every explainer states its ``method``, whether it is ``exact``, and its ``output_scale``; every batch
+keeps ``base_values + values.sum(axis=1) == outputs`` (checked before it leaves), where outputs are the
+model's own predictions in that scale. Contributions are always in the user's original columns: what a
+Pipeline's preparation made of a column (one-hot parts, imputed copies, scaled copies) is summed back.
+Binary classifiers explain class 1 (2-D values); multi-class classifiers explain every class (a trailing
+class axis named by ``class_names``); regressors explain the prediction.
+
+Which method gives which scale, and why
+---------------------------------------
+``scale="native"`` (the default) explains each model in its own scale with its cheapest exact method:
+
+============================================  ===============================  =====================================
+family                                        method                           native scale (binary / multi / regr.)
+============================================  ===============================  =====================================
+RandomForest, ExtraTrees                      path-dependent TreeSHAP (shap)   probability / probability / raw
+GradientBoosting, HistGradientBoosting        path-dependent TreeSHAP (shap)   log-odds / logit / raw
+XGBoost, LightGBM                             the library's own TreeSHAP       log-odds / logit / raw
+ExplainableBoosting                           Shapley values of its terms      log-odds / logit / raw
+soft VotingClassifier, VotingRegressor        weighted average of members      probability / probability / raw
+anything else with predict(_proba)            model-agnostic (see below)       probability / probability / raw
+============================================  ===============================  =====================================
+
+Forests average probabilities, so probability is their native scale; boosted models and EBMs add scores,
+so theirs is the score (log-odds, one logit per class, or the target's units).
+
+``scale="common"`` puts every classifier in probability, so cross-model views compare like with like
+(regressors keep their native explanation: their scale is already shared). All probability-scale
+values are interventional Shapley values against the background:
+
+- forest classifiers: interventional TreeSHAP (shap, ``model_output="probability"``): exact, since a
+  forest's probability is the average of its trees' leaf values.
+- boosted trees (scikit-learn, XGBoost, LightGBM) and EBMs: their probability is the sigmoid or softmax
+  of a sum of terms, and no cheap exact method exists. shap's interventional ``model_output="probability"``
+  is not one: it rescales each reference's log-odds contributions by (p(x) - p(r)) / (score(x) - score(r)),
+  which adds up but is not the Shapley value of the probability (measured: off by 0.03 on a small
+  GradientBoostingClassifier); for multi-class LightGBM it applies a per-class sigmoid and does not even add
+  up. So these are explained by the model-agnostic method on ``predict_proba``.
+- the model-agnostic method (:func:`model_agnostic_explainer`) treats each original column as one player:
+  with at most ``Budget.max_exact_features`` columns it evaluates every coalition (shap's Exact explainer,
+  ``method == EXACT_ENUMERATION``, exact); with more it samples permutations (shap's Permutation explainer,
+  ``method == PERMUTATION``, ``exact`` False). Both are capped by a :class:`Budget` and raise
+  :class:`BudgetExceededError`, saying how to raise it, rather than run for hours.
+- averaging ensembles: the members in probability, averaged; exact exactly when every member is.
+
+TreeSHAP values are Shapley values over the columns the trees see, summed back to their original column;
+the model-agnostic method and EBMs treat the original column as one player. For columns the preparation
+maps one to one (numbers, ordinal codes) the two agree; for one-hot columns they can differ slightly.
+
+Also here: :func:`average_explainer` (a weighted average of any models' explainers in one scale) and
+:func:`interaction_values` (SHAP interaction values of a tree model for a capped sample of rows).
 """
 
-from portal.explain._base import EBM_SHAPLEY, TREE_SHAP, ModelExplainer, UnsupportedModelError
+from portal.explain._agnostic import Budget, BudgetExceededError, ModelAgnosticExplainer, model_agnostic_explainer
+from portal.explain._average import AveragedExplainer, average_explainer
+from portal.explain._base import (
+    EBM_SHAPLEY,
+    EXACT_ENUMERATION,
+    LIGHTGBM_TREE_SHAP,
+    PERMUTATION,
+    SCALES,
+    TREE_SHAP,
+    TREE_SHAP_INTERVENTIONAL,
+    WEIGHTED_AVERAGE,
+    XGBOOST_TREE_SHAP,
+    ModelExplainer,
+    UnsupportedModelError,
+)
 from portal.explain._dispatch import explainer_for
+from portal.explain._interactions import MAX_INTERACTION_ROWS, interaction_values
 
-__all__ = ["EBM_SHAPLEY", "TREE_SHAP", "ModelExplainer", "UnsupportedModelError", "explainer_for"]
+__all__ = [
+    "EBM_SHAPLEY",
+    "EXACT_ENUMERATION",
+    "LIGHTGBM_TREE_SHAP",
+    "MAX_INTERACTION_ROWS",
+    "PERMUTATION",
+    "SCALES",
+    "TREE_SHAP",
+    "TREE_SHAP_INTERVENTIONAL",
+    "WEIGHTED_AVERAGE",
+    "XGBOOST_TREE_SHAP",
+    "AveragedExplainer",
+    "Budget",
+    "BudgetExceededError",
+    "ModelAgnosticExplainer",
+    "ModelExplainer",
+    "UnsupportedModelError",
+    "average_explainer",
+    "explainer_for",
+    "interaction_values",
+    "model_agnostic_explainer",
+]

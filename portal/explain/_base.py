@@ -1,41 +1,72 @@
-"""What every exact explainer promises, and the one check every batch passes before it leaves."""
+"""What every explainer promises, and the one check every batch passes before it leaves."""
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
 from sklearn.base import is_classifier
 
-from portal.results import ExplanationBatch
+from portal.results import LOG_ODDS, LOGIT, ExplanationBatch
 
 TREE_SHAP = "tree_shap_path_dependent"
+TREE_SHAP_INTERVENTIONAL = "tree_shap_interventional"
+XGBOOST_TREE_SHAP = "tree_shap_path_dependent_xgboost"
+LIGHTGBM_TREE_SHAP = "tree_shap_path_dependent_lightgbm"
 EBM_SHAPLEY = "ebm_additive_shapley"
+EXACT_ENUMERATION = "shapley_exact_enumeration"
+PERMUTATION = "shapley_permutation_approximate"
+WEIGHTED_AVERAGE = "weighted_average"
 TASKS = ("classification", "regression")
+#: Scales a caller can ask for: each model's own, or one scale shared by every model of the task.
+SCALES = ("native", "common")
 
 UNSUPPORTED = (
     "cannot explain {kind} exactly; supported: RandomForest, ExtraTrees, GradientBoosting and "
-    "HistGradientBoosting classifiers and regressors, ExplainableBoosting models (binary or regression), "
-    "bare or after one ColumnTransformer in a Pipeline"
+    "HistGradientBoosting (scikit-learn), XGBoost and LightGBM classifiers and regressors, ExplainableBoosting "
+    "models, soft VotingClassifier and VotingRegressor of these, bare or after preparation steps in a Pipeline; "
+    "model_agnostic_explainer() explains any model approximately"
 )
+NO_OUTPUT = "cannot explain {kind}: a {task} model needs {method}() to be explained"
 NOT_ADDITIVE = "{method} broke additivity by {gap:.3g} on {kind}: base + contributions != model output"
 WRONG_TASK = "the model is a {kind} but the task is '{task}'"
+WRONG_SCALE = "scale must be one of {scales}, not '{scale}'"
+#: Additivity is checked to this fraction of the outputs' magnitude (float64 arithmetic) ...
+TOLERANCE = 1e-9
+#: ... or this one, for libraries that compute in float32 (XGBoost's contributions and margins).
+FLOAT32_TOLERANCE = 1e-5
 
 
 class UnsupportedModelError(ValueError):
-    """The model (or its preparation) has no exact explanation here; the message says what does."""
+    """The model (or its preparation) has no explanation here; the message says what does."""
 
 
 class ModelExplainer(Protocol):
-    """Explains one fitted model exactly, in the original columns of the frame the model takes."""
+    """Explains one fitted model in the original columns of the frame the model takes.
+
+    ``class_names`` is empty for regression and binary classification (class 1 explained, 2-D values);
+    for multi-class models it names the trailing class axis of every batch.
+    """
 
     method: str
     exact: bool
     output_scale: str
     feature_names: tuple[str, ...]
+    class_names: tuple[str, ...]
+    tolerance: float  # additivity holds to this fraction of the outputs' magnitude
 
     def explain(self, X: pd.DataFrame) -> ExplanationBatch: ...
+
+    def check_budget(self, n_rows: int) -> None:
+        """Raise :class:`~portal.explain.BudgetExceededError` if explaining ``n_rows`` rows costs too much."""
+
+
+class Unbudgeted:
+    """For model-specific methods: they cost little per row, so there is no budget to check."""
+
+    def check_budget(self, n_rows: int) -> None:
+        return None
 
 
 def check_task(estimator: object, task: str) -> None:
@@ -43,26 +74,64 @@ def check_task(estimator: object, task: str) -> None:
     if task not in TASKS:
         raise ValueError(f"task must be one of {TASKS}, not '{task}'")
     kind = type(estimator).__name__
+    if not hasattr(estimator, "__sklearn_tags__"):  # not a scikit-learn estimator: take the task as given
+        return
     if is_classifier(estimator) != (task == "classification"):
         raise ValueError(WRONG_TASK.format(kind=kind, task=task))
-    if task == "classification" and len(getattr(estimator, "classes_", ())) != 2:
-        raise UnsupportedModelError(UNSUPPORTED.format(kind=f"a {kind} that is not binary"))
+    if task == "classification" and len(getattr(estimator, "classes_", ())) < 2:
+        raise UnsupportedModelError(UNSUPPORTED.format(kind=f"a {kind} with fewer than two classes"))
     if getattr(estimator, "n_outputs_", 1) != 1:
         raise UnsupportedModelError(UNSUPPORTED.format(kind=f"a {kind} with several outputs"))
 
 
+def check_scale(scale: str) -> None:
+    if scale not in SCALES:
+        raise ValueError(WRONG_SCALE.format(scales=SCALES, scale=scale))
+
+
+def class_names(estimator: Any) -> tuple[str, ...]:
+    """The names of a multi-class model's classes, in its order; empty for binary models and regressors."""
+    classes = getattr(estimator, "classes_", None)
+    return () if classes is None or len(classes) < 3 else tuple(str(c) for c in classes)
+
+
+def score_scale(estimator: Any) -> str:
+    """The scale of a boosted classifier's raw score: log-odds of class 1, or one logit per class."""
+    return LOGIT if class_names(estimator) else LOG_ODDS
+
+
 def additive_batch(
-    values: np.ndarray, base_value: float, outputs: np.ndarray, *, method: str, kind: str
+    values: np.ndarray,
+    base_value: float | np.ndarray,
+    outputs: np.ndarray,
+    *,
+    method: str,
+    kind: str,
+    class_names: tuple[str, ...] = (),
+    tolerance: float = TOLERANCE,
 ) -> ExplanationBatch:
     """The batch, once ``base + sum(values) == outputs`` holds; a broken invariant is a bug, never shown.
 
-    The tolerance is 1e-9 relative to the outputs' magnitude, so large regression targets (prices in the
-    hundreds of thousands) are held to the same number of significant digits as probabilities.
+    ``values`` is ``(n, features)`` or ``(n, features, classes)``; ``base_value`` broadcasts to the
+    outputs' shape (a number, one per class, or one per row). The tolerance is relative to the outputs'
+    magnitude, so large regression targets are held to the same number of significant digits as
+    probabilities.
     """
     values = np.asarray(values, dtype=np.float64)
-    outputs = np.asarray(outputs, dtype=np.float64).reshape(-1)
-    base_values = np.full(values.shape[0], float(base_value))
+    outputs = np.asarray(outputs, dtype=np.float64)
+    outputs = outputs.reshape(values.shape[0], *values.shape[2:])
+    base_values = np.broadcast_to(np.asarray(base_value, dtype=np.float64), outputs.shape).copy()
     gap = float(np.max(np.abs(base_values + values.sum(axis=1) - outputs), initial=0.0))
-    if gap > 1e-9 * max(1.0, float(np.max(np.abs(outputs), initial=0.0))):
+    if gap > tolerance * max(1.0, float(np.max(np.abs(outputs), initial=0.0))):
         raise RuntimeError(NOT_ADDITIVE.format(method=method, gap=gap, kind=kind))
-    return ExplanationBatch(values=values, base_values=base_values, outputs=outputs)
+    return ExplanationBatch(values=values, base_values=base_values, outputs=outputs, class_names=class_names)
+
+
+def import_shap() -> Any:
+    """shap, imported only when needed: it is slow to import and pokes matplotlib, which warns."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PendingDeprecationWarning)
+        import shap
+    return shap

@@ -16,7 +16,6 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 from sklearn.compose import ColumnTransformer
-from sklearn.pipeline import Pipeline
 
 MIXED = "transformer '{name}' mixes columns {columns} into one output; its contributions cannot be attributed"
 UNTRACED = "transformer '{name}': output {index} never changed with any single input column; cannot attribute it"
@@ -32,7 +31,7 @@ def column_origins(prepare: ColumnTransformer, background: pd.DataFrame) -> np.n
         if block.stop > block.start:
             inputs = _positions(columns, names)
             frame = background[[names[i] for i in inputs]]
-            origins[block] = np.asarray(inputs)[_block_origins(name, transformer, frame, block.stop - block.start)]
+            origins[block] = np.asarray(inputs)[block_origins(name, transformer, frame, block.stop - block.start)]
     return origins
 
 
@@ -52,7 +51,7 @@ def _positions(columns: object, names: list[str]) -> list[int]:
     return (order.iloc[key] if key.dtype.kind in "biu" else order.loc[key]).tolist()
 
 
-def _block_origins(name: str, transformer: object, frame: pd.DataFrame, width: int) -> np.ndarray:
+def block_origins(name: str, transformer: object, frame: pd.DataFrame, width: int) -> np.ndarray:
     """Origin of each of the transformer's outputs, as a position among its own input columns."""
     if isinstance(transformer, str):  # "passthrough": one output per input, in order
         return np.arange(frame.shape[1])
@@ -112,7 +111,7 @@ def _probes(frame: pd.DataFrame, j: int, categories: object) -> list[pd.DataFram
 
 def _learnt_categories(transformer: object, width: int) -> list | None:
     """The categories an encoder in the transformer learnt for each of its ``width`` inputs, if any."""
-    steps = [s for _, s in transformer.steps] if isinstance(transformer, Pipeline) else [transformer]
+    steps = [s for _, s in getattr(transformer, "steps", ())] or [transformer]
     for step in steps:
         categories = getattr(step, "categories_", None)
         if isinstance(categories, list) and len(categories) == width:

@@ -1,0 +1,172 @@
+"""Any model with predict / predict_proba: interventional Shapley values from model evaluations alone.
+
+Each original column is one player; a coalition's value is the model's mean output over the background
+rows with the coalition's columns set to the explained row's values (``_coalitions``). With few columns
+every coalition is evaluated (exact, 2^columns x background evaluations per row); with more, shap's
+Permutation explainer samples antithetic permutations (approximate; it still adds up exactly). Both are
+budgeted, because a model evaluated millions of times can run for hours.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+import numpy as np
+import pandas as pd
+
+from portal.explain._base import (
+    EXACT_ENUMERATION,
+    NO_OUTPUT,
+    PERMUTATION,
+    TOLERANCE,
+    UnsupportedModelError,
+    additive_batch,
+    check_task,
+    class_names,
+)
+from portal.explain._coalitions import exact_shapley, permutation_shapley
+from portal.results import PROBABILITY, RAW, ExplanationBatch
+
+OVER_ROWS = (
+    "{method} was asked to explain {rows:,} rows of {kind}, over its budget of {limit:,} rows; explain a sample, "
+    "or raise the limit with budget=Budget(max_rows=...)"
+)
+OVER_EVALUATIONS = (
+    "{method} on {rows:,} rows of {kind} needs {needed:,} model evaluations ({per_row:,} per row), over its budget "
+    "of {limit:,}; explain fewer rows, use a smaller background, or raise the limit with "
+    "budget=Budget(max_evaluations=...)"
+)
+
+
+class BudgetExceededError(RuntimeError):
+    """Explaining the rows asked for would cost more model evaluations than the budget allows."""
+
+
+@dataclass(frozen=True)
+class Budget:
+    """How much a model-agnostic explanation may cost.
+
+    max_rows : rows one call may explain.
+    max_evaluations : model rows evaluated in one call (rows x evaluations per row x background rows).
+    max_exact_features : up to this many columns every coalition is evaluated (exact); above, permutations.
+    permutations : antithetic permutations per row for the approximate method.
+    """
+
+    max_rows: int = 10_000
+    max_evaluations: int = 50_000_000
+    max_exact_features: int = 10
+    permutations: int = 10
+
+
+@dataclass(frozen=True, eq=False)
+class ModelAgnosticExplainer:
+    """Shapley values of ``output`` (the whole model, original columns in) against ``background``."""
+
+    method: str
+    output_scale: str
+    model: Any
+    output: Callable[[pd.DataFrame], np.ndarray] = field(repr=False)
+    background: pd.DataFrame = field(repr=False)
+    budget: Budget
+    class_names: tuple[str, ...] = ()
+
+    tolerance: ClassVar[float] = TOLERANCE
+
+    @property
+    def exact(self) -> bool:
+        return self.method == EXACT_ENUMERATION
+
+    @property
+    def feature_names(self) -> tuple[str, ...]:
+        return tuple(self.background.columns)
+
+    def evaluations_per_row(self) -> int:
+        """Model rows evaluated to explain one row."""
+        f = len(self.feature_names)
+        masks = 2**f if self.exact else self.budget.permutations * (2 * f + 1)
+        return masks * len(self.background)
+
+    def check_budget(self, n_rows: int) -> None:
+        kind, limit = type(self.model).__name__, self.budget
+        if n_rows > limit.max_rows:
+            raise BudgetExceededError(
+                OVER_ROWS.format(method=self.method, rows=n_rows, kind=kind, limit=limit.max_rows)
+            )
+        per_row = self.evaluations_per_row()
+        if n_rows * per_row > limit.max_evaluations:
+            raise BudgetExceededError(
+                OVER_EVALUATIONS.format(
+                    method=self.method,
+                    rows=n_rows,
+                    kind=kind,
+                    needed=n_rows * per_row,
+                    per_row=per_row,
+                    limit=limit.max_evaluations,
+                )
+            )
+
+    def explain(self, X: pd.DataFrame) -> ExplanationBatch:
+        self.check_budget(len(X))
+        rows = X.loc[:, list(self.feature_names)].reset_index(drop=True)
+        if len(rows) == 0:
+            return self._empty()
+        if self.exact:
+            values, base = exact_shapley(self.output, self.background, rows)
+        else:
+            values, base = permutation_shapley(
+                self.output, self.background, rows, permutations=self.budget.permutations
+            )
+        return additive_batch(
+            values,
+            base,
+            self.output(rows),
+            method=self.method,
+            kind=type(self.model).__name__,
+            class_names=self.class_names,
+        )
+
+    def _empty(self) -> ExplanationBatch:
+        k = len(self.class_names)
+        shape = (0, len(self.feature_names)) + ((k,) if k else ())
+        empty = np.zeros(shape[:1] + shape[2:])
+        return ExplanationBatch(np.zeros(shape), empty, empty.copy(), self.class_names)
+
+
+def model_agnostic_explainer(
+    model: Any, *, task: str, background: pd.DataFrame, budget: Budget | None = None
+) -> ModelAgnosticExplainer:
+    """Interventional Shapley values of any fitted model, in probability (classification, every class when
+    multi-class, class 1 when binary) or its prediction (regression); exact when the model has at most
+    ``budget.max_exact_features`` columns, approximate above.
+    """
+    check_task(model, task)
+    if len(background) == 0:
+        raise ValueError("the background needs at least one row")
+    budget = budget or Budget()
+    columns = list(getattr(model, "feature_names_in_", background.columns))
+    method = EXACT_ENUMERATION if len(columns) <= budget.max_exact_features else PERMUTATION
+    output, scale = _output(model, task)
+    frame = background.loc[:, columns].reset_index(drop=True)
+    names = class_names(model) if task == "classification" else ()
+    width = np.shape(output(frame.iloc[:1]))  # also proves the model takes the frame
+    if len(width) == 2 and not names:  # several outputs from a model that does not name its classes
+        names = tuple(str(k) for k in range(width[1]))
+    return ModelAgnosticExplainer(method, scale, model, output, frame, budget, names)
+
+
+def _output(model: Any, task: str) -> tuple[Callable[[pd.DataFrame], np.ndarray], str]:
+    kind = type(model).__name__
+    if task == "regression":
+        if not hasattr(model, "predict"):
+            raise UnsupportedModelError(NO_OUTPUT.format(kind=kind, task=task, method="predict"))
+        return model.predict, RAW
+    if not hasattr(model, "predict_proba"):
+        raise UnsupportedModelError(NO_OUTPUT.format(kind=kind, task=task, method="predict_proba"))
+
+    def probability(frame: pd.DataFrame) -> np.ndarray:
+        proba = np.asarray(model.predict_proba(frame), dtype=np.float64)
+        return proba[:, 1] if proba.shape[1] == 2 else proba
+
+    return probability, PROBABILITY
