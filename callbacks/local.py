@@ -14,7 +14,7 @@ from callbacks._ready import not_ready, ready_explanation
 from layouts import ids
 from layouts.local import local_page, waterfall_body
 from layouts.panes import missing_row
-from portal.figures import key_values, model_colors, prediction_text, waterfall
+from portal.figures import key_values, method_label, model_colors, prediction_text, waterfall
 from portal.services import PortalServices
 
 MAX_OPTIONS = 50
@@ -47,7 +47,10 @@ def waterfall_pane(services: PortalServices, model: str, row_id: str | None, rea
         return missing_row(str(row_id))
     local, values = explanation.row(int(positions[0])), services.row_values(str(row_id))
     return waterfall_body(
-        prediction_text(local), waterfall(local, feature_values=values, titled=False), key_values(local, values)
+        prediction_text(local),
+        method_label(local.provenance),
+        waterfall(local, feature_values=values, titled=False),
+        key_values(local, values),
     )
 
 

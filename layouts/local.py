@@ -43,11 +43,12 @@ def _picker(row_id: str | None, options: Sequence[str], limit: int) -> html.Div:
     )
 
 
-def waterfall_body(prediction: str, figure: go.Figure, key_values: Sequence[str]) -> html.Div:
-    """One model's pane for the chosen row: the prediction line, the waterfall, the key values."""
+def waterfall_body(prediction: str, method: str, figure: go.Figure, key_values: Sequence[str]) -> html.Div:
+    """One model's pane for the chosen row: the prediction line, the method, the waterfall, the key values."""
     return html.Div(
         [
             html.P(prediction, className="prediction"),
+            html.P(method, className="method-label"),
             graph(figure, "waterfall-graph"),
             html.P(
                 [html.Span("Key values: ", className="fw-semibold"), ", ".join(key_values)], className="key-values mb-0"

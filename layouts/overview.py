@@ -11,8 +11,8 @@ from dash import html
 from layouts.panes import graph
 
 
-def overview_page(summary: Mapping[str, object], metrics_figure: go.Figure) -> html.Div:
-    """The summary facts on the left, the metrics table on the right."""
+def overview_page(summary: Mapping[str, object], metrics_figure: go.Figure, methods: html.Table) -> html.Div:
+    """The summary facts on the left, the metrics table and how each model is explained on the right."""
     return html.Div(
         [
             html.H2("Overview", className="page-title"),
@@ -25,9 +25,16 @@ def overview_page(summary: Mapping[str, object], metrics_figure: go.Figure) -> h
                         xl=4,
                     ),
                     dbc.Col(
-                        dbc.Card(
-                            dbc.CardBody(graph(metrics_figure, "metrics-graph", toolbar=False)), className="shadow-sm"
-                        ),
+                        [
+                            dbc.Card(
+                                dbc.CardBody(graph(metrics_figure, "metrics-graph", toolbar=False)),
+                                className="shadow-sm mb-3",
+                            ),
+                            dbc.Card(
+                                [dbc.CardHeader("How each model is explained"), dbc.CardBody(methods)],
+                                className="shadow-sm",
+                            ),
+                        ],
                         xs=12,
                         lg=7,
                         xl=8,
@@ -37,6 +44,20 @@ def overview_page(summary: Mapping[str, object], metrics_figure: go.Figure) -> h
             ),
         ]
     )
+
+
+def methods_table(rows: list[tuple[str, str, str, str]]) -> dbc.Table:
+    """(model, colour, method, output scale) rows; the model names in their colours."""
+    head = html.Thead(html.Tr([html.Th("model"), html.Th("method"), html.Th("output scale")]))
+    body = html.Tbody(
+        [
+            html.Tr(
+                [html.Td(html.Span(model, style={"color": color}, className="fw-semibold")), html.Td(m), html.Td(s)]
+            )
+            for model, color, m, s in rows
+        ]
+    )
+    return dbc.Table([head, body], size="sm", className="mb-0 methods-table", borderless=True)
 
 
 def _facts(summary: Mapping[str, object]) -> html.Dl:

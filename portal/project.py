@@ -69,6 +69,7 @@ class Project:
             held_out_metrics(name, e.fitted.estimator, self.dataset) for name, e in self.models.items()
         )
         self._explanations: dict[str, Explanation] = {}
+        self._versions = library_versions()
         self._row_positions = {row_id: i for i, row_id in enumerate(self.dataset.ids)}
 
     # --- PortalServices -------------------------------------------------------------------
@@ -90,6 +91,12 @@ class Project:
             "Protected (not model inputs)": ", ".join(p for p in data.protected if p not in data.features) or "–",
             "Data fingerprint": data.fingerprint,
         }
+
+    def methods(self) -> tuple[Provenance, ...]:
+        return tuple(self._provenance(name) for name in self.models)
+
+    def output_scales(self) -> tuple[str, ...]:
+        return tuple(entry.output_scale for entry in self.models.values())
 
     def metrics(self) -> tuple[ModelMetrics, ...]:
         return self._metrics
@@ -125,14 +132,7 @@ class Project:
         return None if arrays is None else self._as_explanation(model_name, self.dataset.ids, arrays)
 
     def _as_explanation(self, model_name: str, row_ids: np.ndarray, arrays: dict[str, np.ndarray]) -> Explanation:
-        entry = self.models[model_name]
-        provenance = Provenance(
-            model_fingerprint=entry.fitted.fingerprint,
-            data_fingerprint=self.dataset.fingerprint,
-            method=entry.method,
-            exact=entry.exact,
-            library_versions=library_versions(),
-        )
+        entry, provenance = self.models[model_name], self._provenance(model_name)
         return Explanation(
             model_name=model_name,
             feature_names=entry.feature_names,
@@ -152,6 +152,16 @@ class Project:
 
     def total_rows(self) -> int:
         return self.dataset.n_rows
+
+    def _provenance(self, model_name: str) -> Provenance:
+        entry = self.models[model_name]
+        return Provenance(
+            model_fingerprint=entry.fitted.fingerprint,
+            data_fingerprint=self.dataset.fingerprint,
+            method=entry.method,
+            exact=entry.exact,
+            library_versions=self._versions,
+        )
 
     def row_ids(self) -> tuple[str, ...]:
         return tuple(self.dataset.ids)

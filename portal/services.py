@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from portal.results import Explanation, JobProgress, ModelMetrics
+from portal.results import Explanation, JobProgress, ModelMetrics, Provenance
 
 
 class PortalServices(Protocol):
@@ -20,6 +20,12 @@ class PortalServices(Protocol):
 
     def project_summary(self) -> dict[str, object]:
         """Plain facts for the overview: source, target, task, positive class, rows, features, ..."""
+
+    def methods(self) -> tuple[Provenance, ...]:
+        """How each model is explained (method, exact or not), in model order; known before any result."""
+
+    def output_scales(self) -> tuple[str, ...]:
+        """The output scale of each model's explanation, in model order."""
 
     def metrics(self) -> tuple[ModelMetrics, ...]:
         """Held-out metrics per model, in model order."""

@@ -74,6 +74,12 @@ class FakeServices:
             "Data fingerprint": "data-fake",
         }
 
+    def methods(self) -> tuple[Provenance, ...]:
+        return tuple(self._explanations[m].provenance for m in MODELS)
+
+    def output_scales(self) -> tuple[str, ...]:
+        return tuple(MODELS.values())
+
     def metrics(self) -> tuple[ModelMetrics, ...]:
         table = {
             "Random forest": (0.842, 0.137, 0.421, 0.801),

@@ -8,7 +8,7 @@ import dash
 import pytest
 from dash import dcc
 
-from callbacks import global_page, local, shell
+from callbacks import global_page, local, overview, shell
 from layouts import ids
 from portal.app import create_app
 from tests.fakes import FakeServices
@@ -112,7 +112,7 @@ def test_beeswarm_pane_waits_until_the_model_is_ready() -> None:
     services = FakeServices(running=("EBM",))
     assert of_class(global_page.beeswarm_pane(services, "EBM", ["Random forest"]), "pane-waiting")
     graph = global_page.beeswarm_pane(services, "Random forest", ["Random forest"])
-    assert isinstance(graph, dcc.Graph) and graph.figure.layout.title.text == "500 of 500 rows"
+    assert isinstance(graph, dcc.Graph) and graph.figure.layout.title.text == "500 of 500 rows · exact: fake"
 
 
 def test_waterfall_pane_shows_prediction_line_and_a_waterfall_that_adds_up() -> None:
@@ -170,3 +170,9 @@ def test_the_progress_button_cancels_a_running_job_and_resumes_a_cancelled_one()
     shell.act_on_job(services, "EBM", 1)
     rows, _, stop = shell.poll_progress(services, [])
     assert stop is False and rows_by_model(services, rows)["EBM"]["label"] == "Cancel"
+
+
+def test_overview_says_how_each_model_is_explained() -> None:
+    page = overview.page(FakeServices(), {})
+    table = text_of(of_class(page, "methods-table")[0])
+    assert "Random forest" in table and "exact: fake" in table and "probability" in table and "log-odds" in table

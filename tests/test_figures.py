@@ -89,7 +89,7 @@ def test_beeswarm_small_sample_points_are_real_contributions(explanations) -> No
     e = explanations[0]
     fig = figures.beeswarm(e, sample_size=100, max_features=4, titled=False)
     assert len(fig.data[0].x) <= 100 * 4
-    assert fig.layout.title.text == "100 of 500 rows (seeded sample)"
+    assert fig.layout.title.text == "100 of 500 rows (seeded sample) · exact: fake"
     assert set(np.round(fig.data[0].x, 12)) <= set(np.round(e.values.ravel(), 12))
     top = e.feature_names[int(np.argmax(e.mean_abs()))]
     assert fig.layout.yaxis.ticktext[-1] == top  # most important drawn on top
@@ -141,3 +141,22 @@ def test_metrics_table_heads_columns_in_model_colours_and_bolds_the_best(service
     ebm = table.cells.values[3]
     assert ebm[rows.index("AUC")] == "<b>0.855</b>" and ebm[rows.index("Brier score")] == "<b>0.132</b>"
     assert table.cells.values[1][rows.index("AUC")] == "0.842"
+
+
+def test_every_view_names_the_method_and_flags_approximate_models() -> None:
+    from dataclasses import replace
+
+    from portal.figures import method_label
+    from portal.results import Provenance
+
+    services = FakeServices()
+    forest = services.explanation("Random forest")
+    exact = replace(forest, provenance=Provenance("m", "d", "tree_shap_path_dependent", exact=True))
+    sampled = replace(
+        forest, model_name="Vendor", provenance=Provenance("m", "d", "shapley_permutation_approximate", exact=False)
+    )
+    assert method_label(exact.provenance) == "exact: TreeSHAP (path-dependent)"
+    assert method_label(sampled.provenance) == "approximate: sampled permutations"
+    assert "approximate: sampled permutations" in figures.beeswarm(sampled).layout.title.subtitle.text
+    assert "exact for every model shown" in figures.importance_bars([exact]).layout.title.subtitle.text
+    assert "approximate for Vendor" in figures.importance_bars([exact, sampled]).layout.title.subtitle.text

@@ -13,7 +13,7 @@ dash. Two rules hold everywhere:
 from portal.figures._beeswarm import beeswarm
 from portal.figures._importance import IMPORTANCE_MODES, RAW, SHARE, importance_bars
 from portal.figures._metrics import metrics_table
-from portal.figures._style import model_colors, placeholder, scale_label
+from portal.figures._style import method_label, model_colors, placeholder, scale_label
 from portal.figures._waterfall import key_values, prediction_text, waterfall
 
 __all__ = [
@@ -23,6 +23,7 @@ __all__ = [
     "beeswarm",
     "importance_bars",
     "key_values",
+    "method_label",
     "metrics_table",
     "model_colors",
     "placeholder",

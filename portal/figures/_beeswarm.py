@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from portal.figures._style import PALETTE, finish, scale_label
+from portal.figures._style import PALETTE, finish, method_label, scale_label
 from portal.results import Explanation
 
 SAMPLE_SIZE = 2_000
@@ -57,6 +57,7 @@ def beeswarm(
     subtitle = f"{len(rows):,} of {explanation.n_rows:,} rows{sampled}"
     if total_rows and total_rows > explanation.n_rows:
         subtitle += f" · computed so far: {explanation.n_rows:,} of {total_rows:,}"
+    subtitle += f" · {method_label(explanation.provenance)}"
     return finish(fig, explanation.model_name if titled else "", subtitle, height=130 + 34 * len(order))
 
 

@@ -46,8 +46,17 @@ def importance_bars(
     )
     fig.update_xaxes(title=_axis_title(explanations, mode), tickformat=".0%" if mode == SHARE else None)
     cut = f"top {len(shown)} of {len(features)} features · " if len(shown) < len(features) else ""
+    cut += _exactness(explanations) + " · "
     height = 140 + len(shown) * (12 * len(explanations) + 14)
     return finish(fig, "Global feature importance", cut + _note(explanations, mode), height)
+
+
+def _exactness(explanations: Sequence[Explanation]) -> str:
+    """'exact for every model', or which models are approximate (a sampled estimate)."""
+    approximate = [e.model_name for e in explanations if not e.provenance.exact]
+    if not approximate:
+        return "exact for every model shown"
+    return f"<span style='color:{WARNING}'>approximate for {', '.join(approximate)}</span>"
 
 
 def _values(explanation: Explanation, mode: str) -> np.ndarray:

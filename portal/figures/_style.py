@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 import plotly.graph_objects as go
 
-from portal.results import LOG_ODDS, PROBABILITY, RAW
+from portal.results import LOG_ODDS, LOGIT, PROBABILITY, RAW, Provenance
 
 #: Okabe-Ito colours (safe for colour-blind readers), in the order models are listed.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#7F7F7F", "#000000")
@@ -15,7 +15,17 @@ PUSH_UP, PUSH_DOWN = "#E8114F", "#1E88E5"
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 INK, MUTED, WARNING = "#212529", "#6C757D", "#B02A37"
 
-_SCALE_NAMES = {PROBABILITY: "probability", LOG_ODDS: "log-odds", RAW: "model output units"}
+_SCALE_NAMES = {PROBABILITY: "probability", LOG_ODDS: "log-odds", LOGIT: "logit", RAW: "model output units"}
+#: Plain words for the engine's method names (portal.explain); unknown names are shown as they are.
+_METHOD_NAMES = {
+    "tree_shap_path_dependent": "TreeSHAP (path-dependent)",
+    "tree_shap_interventional": "TreeSHAP (interventional)",
+    "tree_shap_path_dependent_xgboost": "XGBoost's own TreeSHAP",
+    "tree_shap_path_dependent_lightgbm": "LightGBM's own TreeSHAP",
+    "ebm_additive_shapley": "Shapley values of the EBM's own terms",
+    "shapley_exact_enumeration": "every coalition evaluated",
+    "shapley_permutation_approximate": "sampled permutations",
+}
 
 
 def model_colors(model_names: Iterable[str]) -> dict[str, str]:
@@ -26,6 +36,15 @@ def model_colors(model_names: Iterable[str]) -> dict[str, str]:
 def scale_label(output_scale: str) -> str:
     """The words an axis uses for an output scale ("probability", "log-odds", ...)."""
     return _SCALE_NAMES.get(output_scale, output_scale)
+
+
+def method_label(provenance: Provenance) -> str:
+    """'exact: TreeSHAP (path-dependent)' or 'approximate: sampled permutations'."""
+    name = provenance.method
+    words = _METHOD_NAMES.get(name, name)
+    if name.startswith("weighted_average"):
+        words = "weighted average of its members' values"
+    return f"{'exact' if provenance.exact else 'approximate'}: {words}"
 
 
 def finish(fig: go.Figure, title: str, subtitle: str = "", height: int | None = None) -> go.Figure:
