@@ -73,11 +73,29 @@ def charts(dash_br, selector: str, count: int, timeout: float = 180) -> list:
     return dash_br.driver.find_elements(By.CSS_SELECTOR, selector)
 
 
+def all_jobs_done(dash_br, timeout: float = 180) -> None:
+    """The progress rows hide themselves once every model's explanation is complete."""
+    WebDriverWait(dash_br.driver, timeout, poll_frequency=1).until(
+        lambda d: (
+            d.find_elements(By.CSS_SELECTOR, ".progress-row")
+            and not [r for r in d.find_elements(By.CSS_SELECTOR, ".progress-row") if r.is_displayed()]
+        )
+    )
+
+
 def test_global_page_shows_every_models_charts_once_explained(dash_br, demo_url: str) -> None:
     dash_br.driver.get(demo_url + "/global")
-    swarms = charts(dash_br, ".beeswarm-graph", 3)
+    charts(dash_br, ".beeswarm-graph", 3)  # from the rows computed so far, then from all rows
+    all_jobs_done(dash_br)
+    WebDriverWait(dash_br.driver, 30).until(
+        lambda d: all(
+            "of 7,043 rows" in s.text and "so far" not in s.text
+            for s in d.find_elements(By.CSS_SELECTOR, ".beeswarm-graph")
+        )
+    )
+    swarms = dash_br.driver.find_elements(By.CSS_SELECTOR, ".beeswarm-graph")
     assert [e.text for e in dash_br.driver.find_elements(By.CSS_SELECTOR, ".model-header")] == MODELS
-    assert all("of 7,043 rows" in s.text for s in swarms)
+    assert len(swarms) == 3 and all("exact: " in s.text for s in swarms)
     importance = dash_br.driver.find_element(By.ID, "importance-graph").text
     assert "Global feature importance" in importance and "contract" in importance
 
