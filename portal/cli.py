@@ -1,4 +1,4 @@
-"""The ``python -m portal`` command line: demo and serve.
+"""The ``python -m portal`` command line: demo, serve, precompute, export and cache.
 
 Mistakes in a project file or its data print one line naming the field and the fix, and exit with
 code 2, never a traceback. The server runs on waitress (a production WSGI server), never in debug mode.
@@ -14,12 +14,21 @@ import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from portal.config import ConfigError, ProjectConfig, load_config, parse_config
+from portal.config import ConfigError, ModelSpec, ProjectConfig, load_config, parse_config
+
+if TYPE_CHECKING:
+    from portal.export import ExportSummary
+    from portal.results import Explanation
 
 EXIT_CONFIG_ERROR = 2
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8050
+EXPORT_DONE = (
+    "exported {summary.rows} rows x {summary.columns} columns of '{model}' to {summary.path} in {summary.seconds:.1f} s"
+)
+EXPORT_FAILED = "error: the explanation of '{model}' {state}: {error}"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -51,6 +60,16 @@ def build_parser() -> argparse.ArgumentParser:
         "whatever an earlier run committed; prints rows, seconds and rows/s per model. Exit code 1 if any failed.",
     )
     _add_project_options(precompute)
+    export = commands.add_parser(
+        "export",
+        help="write one model's per-row contributions to a CSV file (for regulators and scripts)",
+        description="Write one line per data row: the id, each feature's contribution, base_value, model_output "
+        "and output_scale, where base_value + the contributions = model_output. Computes the explanation first "
+        "if needed (progress on stderr); prints a one-line summary.",
+    )
+    _add_project_options(export)
+    export.add_argument("--model", required=True, help="the model to export (its name in the project)")
+    export.add_argument("--out", required=True, type=Path, help="the CSV file to write (replaced atomically)")
     cache = commands.add_parser(
         "cache",
         help="show or clear the cache of fitted models and explanations",
@@ -84,6 +103,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return serve(load_config(args.config), host=args.host, port=args.port)
         if args.command == "precompute":
             return precompute(_project_config(args, required=True))
+        if args.command == "export":
+            return export(_project_config(args, required=True), model=args.model, out=args.out)
         return cache_command(args)
     except ConfigError as error:
         print(f"error: {error}", file=sys.stderr)
@@ -159,6 +180,57 @@ def precompute(config: ProjectConfig) -> int:
         project.runner.shutdown()
     print(format_summary(summary))
     return 1 if any(row.state != "done" for row in summary) else 0
+
+
+def export(config: ProjectConfig, *, model: str, out: Path) -> int:
+    """Compute the model's explanation if it is not in the cache yet, then write it as CSV.
+
+    Only this model is opened and computed (its job and cache key are those of the whole project). All but
+    the final summary line goes to stderr, so stdout stays clean for scripts.
+    """
+    from contextlib import redirect_stdout
+    from dataclasses import replace
+
+    from portal.precompute import run_all
+
+    spec = _export_target(config, model, out)
+    with redirect_stdout(sys.stderr):  # the project's log lines, and the progress
+        project = open_project(replace(config, models=(spec,)))
+        try:
+            (result,) = run_all(project, out=sys.stderr)
+        except KeyboardInterrupt:
+            print("interrupted: finished chunks are kept; run the same command again to resume")
+            return 130
+        finally:
+            project.runner.shutdown()
+    if result.state != "done":
+        print(EXPORT_FAILED.format(model=model, state=result.state, error=result.error or "-"), file=sys.stderr)
+        return 1
+    summary = _write_export(project.explanation(model), out, id_name=config.data.id)
+    print(EXPORT_DONE.format(model=model, summary=summary))
+    return 0
+
+
+def _export_target(config: ProjectConfig, model: str, out: Path) -> ModelSpec:
+    """The model's spec, checked with the output folder before anything is computed."""
+    spec = next((m for m in config.models if m.name == model), None)
+    if spec is None:
+        known = ", ".join(f"'{m.name}'" for m in config.models)
+        raise ConfigError("--model", f"'{model}' is not a model of this project", f"use one of {known}")
+    if not out.parent.is_dir():
+        raise ConfigError("--out", f"no folder {out.parent}", "create it first or write elsewhere")
+    return spec
+
+
+def _write_export(explanation: Explanation, out: Path, *, id_name: str | None) -> ExportSummary:
+    from portal.export import DEFAULT_ID_NAME, write_explanation_csv
+
+    try:
+        return write_explanation_csv(explanation, out, id_name=id_name or DEFAULT_ID_NAME)
+    except OSError as error:
+        raise ConfigError("--out", f"cannot write {out} ({error.strerror})", "write elsewhere") from None
+    except ValueError as error:  # a column name the table would repeat
+        raise ConfigError("--out", str(error)) from None
 
 
 def cache_command(args: argparse.Namespace) -> int:

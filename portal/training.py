@@ -3,10 +3,16 @@
 A built-in model's fingerprint hashes its kind, parameters, the data fingerprint, the split and the
 library versions; the fitted model is saved with skops under that name in the cache, so a restart
 loads it instead of training again. A user's model file is fingerprinted by its bytes.
+
+A user's model is checked when the project opens, not later in a worker: its file must load under the
+trust rules of :mod:`models.persistence`, it must take the data's columns (the message names the
+missing and the extra ones), and the engine must be able to explain it. Each failure is a
+:class:`~portal.config.ConfigError`: one line naming the model and the fix.
 """
 
 from __future__ import annotations
 
+import sys
 import time
 import warnings
 from collections.abc import Callable
@@ -15,11 +21,20 @@ from pathlib import Path
 from typing import Any
 
 from models import build_model
-from models.persistence import load_model, save_model
+from models.persistence import CODE_RUNNING_WARNING, load_model, runs_code, save_model
 from portal.config import ConfigError, ModelSpec
 from portal.data import Dataset
 from portal.fingerprint import bytes_fingerprint, key_of, library_versions
 from portal.store import ResultStore
+
+#: Training rows the explainability check of a user's model uses as its background.
+CHECK_ROWS = 200
+COLUMNS_DIFFER = "{file} was trained on other columns than the data: {differences}"
+COLUMN_ORDER = "{file} takes the data's columns in another order: {order}"
+COLUMN_COUNT = "{file} takes {expected} columns but the data has {actual} ({columns}); it has no column names to match"
+MISSING_FIX = "point [data] source at a table with the model's columns, or retrain the model on the data's columns"
+EXTRA_FIX = "list the model's columns in [data] features = [...] (or the others in exclude)"
+NOT_LOADED = "cannot load {file}: {reason}"
 
 
 @dataclass(frozen=True, eq=False)
@@ -36,7 +51,7 @@ def fit_or_load(
     spec: ModelSpec, dataset: Dataset, store: ResultStore, log: Callable[[str], None] = print
 ) -> FittedModel:
     if spec.path is not None:
-        return _load_users(spec)
+        return _load_users(spec, dataset)
     split = bytes_fingerprint(dataset.train_index.tobytes())
     fingerprint = key_of("model", spec.kind, dict(spec.params), dataset.fingerprint, split, library_versions())
     path = store.model_path(fingerprint)
@@ -68,16 +83,77 @@ def _fit(spec: ModelSpec, dataset: Dataset) -> Any:
         ) from None
 
 
-def _load_users(spec: ModelSpec) -> FittedModel:
-    path = spec.path
+def _load_users(spec: ModelSpec, dataset: Dataset) -> FittedModel:
+    """Load the user's file and check it fits the data and can be explained, naming the model if not."""
+    path, where = spec.path, f"[[models]] '{spec.name}' path"
     if not path.is_file():
-        raise ConfigError(
-            f"[[models]] '{spec.name}' path",
-            f"no file at {path}",
-            "check the path (relative paths start at the config file)",
-        )
+        raise ConfigError(where, f"no file at {path}", "check the path (relative paths start at the config file)")
+    if runs_code(path) and spec.trust:
+        print(CODE_RUNNING_WARNING.format(file=path.name), file=sys.stderr, flush=True)
     try:
         estimator = load_model(path, trusted=spec.trusted, trust=spec.trust)
-    except ValueError as error:
-        raise ConfigError(f"[[models]] '{spec.name}' path", str(error), "") from None
+    except ValueError as error:  # untrusted types, or a pickle without trust: the message says what to add
+        raise ConfigError(where, str(error)) from None
+    except Exception as error:  # a damaged file, or a class that cannot be imported here
+        raise ConfigError(
+            where, NOT_LOADED.format(file=path.name, reason=_first_line(error)), "check the file loads in Python"
+        ) from None
+    check_columns(estimator, tuple(dataset.features.columns), where=where, file=path.name)
+    _check_explainable(estimator, dataset, f"[[models]] '{spec.name}'")
     return FittedModel(spec.name, estimator, bytes_fingerprint(path.read_bytes()), path, own=False)
+
+
+def model_columns(estimator: Any) -> tuple[tuple[str, ...] | None, int | None]:
+    """The column names the model was fitted on (its own, or its Pipeline's first step's), and their count."""
+    for candidate in (estimator, _first_step(estimator)):
+        names = getattr(candidate, "feature_names_in_", None)
+        if names is not None:
+            return tuple(str(n) for n in names), len(names)
+    count = getattr(estimator, "n_features_in_", None) or getattr(_first_step(estimator), "n_features_in_", None)
+    return None, count
+
+
+def check_columns(estimator: Any, columns: tuple[str, ...], *, where: str, file: str) -> None:
+    """Raise a ConfigError unless the model takes exactly ``columns``, in that order."""
+    names, count = model_columns(estimator)
+    if names is None:
+        if count is not None and count != len(columns):
+            problem = COLUMN_COUNT.format(file=file, expected=count, actual=len(columns), columns=", ".join(columns))
+            raise ConfigError(where, problem, EXTRA_FIX if count < len(columns) else MISSING_FIX)
+        return
+    missing = [n for n in names if n not in columns]
+    extra = [c for c in columns if c not in names]
+    if missing or extra:
+        differences = "; ".join(
+            f"{label}: {', '.join(found)}"
+            for label, found in (("missing from the data", missing), ("in the data but not in the model", extra))
+            if found
+        )
+        fix = MISSING_FIX if missing else EXTRA_FIX
+        raise ConfigError(where, COLUMNS_DIFFER.format(file=file, differences=differences), fix)
+    if names != columns:
+        order = ", ".join(f'"{n}"' for n in names)
+        raise ConfigError(
+            where, COLUMN_ORDER.format(file=file, order=order), f"write features = [{order}] under [data]"
+        )
+
+
+def _check_explainable(estimator: Any, dataset: Dataset, where: str) -> None:
+    """Build the model's explainer once here, so an unexplainable model is a line at start-up, not a traceback."""
+    from portal.explain import explainer_for
+
+    background = dataset.features.iloc[dataset.train_index[:CHECK_ROWS]]
+    try:
+        explainer_for(estimator, task=dataset.task, background=background)
+    except ValueError as error:  # UnsupportedModelError, or a regressor given a classification target
+        raise ConfigError(where, str(error).splitlines()[0]) from None
+
+
+def _first_step(estimator: Any) -> Any:
+    steps = getattr(estimator, "steps", None)
+    return steps[0][1] if steps else None
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).splitlines()[0] if str(error) else ""
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__
