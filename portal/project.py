@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from portal.config import ProjectConfig
+from portal.config import ConfigError, ProjectConfig
 from portal.data import Dataset, load_dataset
 from portal.fingerprint import key_of, library_versions
 from portal.frames import write_frame
@@ -182,7 +182,10 @@ class Project:
     def _entry(self, fitted: FittedModel) -> ModelEntry:
         from portal.explain import explainer_for
 
-        explainer = explainer_for(fitted.estimator, task=self.dataset.task, background=self.background)
+        try:
+            explainer = explainer_for(fitted.estimator, task=self.dataset.task, background=self.background)
+        except ValueError as error:  # UnsupportedModelError, or a regressor given a classification target
+            raise ConfigError(f"[[models]] '{fitted.name}'", str(error).splitlines()[0]) from None
         key = key_of(
             "explanation",
             fitted.fingerprint,

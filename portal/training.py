@@ -28,7 +28,6 @@ from portal.fingerprint import bytes_fingerprint, key_of, library_versions
 from portal.store import ResultStore
 
 #: Training rows the explainability check of a user's model uses as its background.
-CHECK_ROWS = 200
 COLUMNS_DIFFER = "{file} was trained on other columns than the data: {differences}"
 COLUMN_ORDER = "{file} takes the data's columns in another order: {order}"
 COLUMN_COUNT = "{file} takes {expected} columns but the data has {actual} ({columns}); it has no column names to match"
@@ -53,7 +52,8 @@ def fit_or_load(
     if spec.path is not None:
         return _load_users(spec, dataset)
     split = bytes_fingerprint(dataset.train_index.tobytes())
-    fingerprint = key_of("model", spec.kind, dict(spec.params), dataset.fingerprint, split, library_versions())
+    settings = _effective_settings(spec, dataset)
+    fingerprint = key_of("model", spec.kind, settings, dataset.fingerprint, split, library_versions())
     path = store.model_path(fingerprint)
     if path.is_file():
         return FittedModel(spec.name, load_model(path, own=True), fingerprint, path, own=True)
@@ -99,7 +99,6 @@ def _load_users(spec: ModelSpec, dataset: Dataset) -> FittedModel:
             where, NOT_LOADED.format(file=path.name, reason=_first_line(error)), "check the file loads in Python"
         ) from None
     check_columns(estimator, tuple(dataset.features.columns), where=where, file=path.name)
-    _check_explainable(estimator, dataset, f"[[models]] '{spec.name}'")
     return FittedModel(spec.name, estimator, bytes_fingerprint(path.read_bytes()), path, own=False)
 
 
@@ -138,15 +137,14 @@ def check_columns(estimator: Any, columns: tuple[str, ...], *, where: str, file:
         )
 
 
-def _check_explainable(estimator: Any, dataset: Dataset, where: str) -> None:
-    """Build the model's explainer once here, so an unexplainable model is a line at start-up, not a traceback."""
-    from portal.explain import explainer_for
-
-    background = dataset.features.iloc[dataset.train_index[:CHECK_ROWS]]
+def _effective_settings(spec: ModelSpec, dataset: Dataset) -> dict[str, Any]:
+    """Every scalar setting of the estimator the kind builds, defaults included: a changed default retrains."""
     try:
-        explainer_for(estimator, task=dataset.task, background=background)
-    except ValueError as error:  # UnsupportedModelError, or a regressor given a classification target
-        raise ConfigError(where, str(error).splitlines()[0]) from None
+        estimator = build_model(spec.kind, spec.params, dataset.schema, dataset.task)
+    except TypeError as error:  # an unknown keyword in params
+        raise ConfigError(f"[[models]] '{spec.name}' params", str(error), "remove or rename the parameter") from None
+    scalars = (bool, int, float, str, type(None))
+    return {k: v for k, v in estimator.get_params(deep=True).items() if isinstance(v, scalars)}
 
 
 def _first_step(estimator: Any) -> Any:

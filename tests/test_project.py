@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from portal.config import parse_config
+from portal.data import load_dataset
 from portal.demos import CHURN_CONFIG
 from portal.jobs import JobRunner
 from portal.project import Project
@@ -90,3 +91,16 @@ def test_no_database_in_the_cache_holds_a_pickled_value(churn_project: Project) 
     assert not list(churn_project.config.cache_dir.rglob("*.pkl")) and not list(
         churn_project.config.cache_dir.rglob("*.pickle")
     )
+
+
+def test_a_changed_default_of_a_model_kind_changes_the_fingerprint(monkeypatch) -> None:
+    import models.builtin as builtin
+    from portal.training import _effective_settings
+
+    config = parse_config(tomllib.loads(FAST_CHURN), base_dir=Path.cwd())
+    spec = next(s for s in config.models if s.kind == "ebm")
+    dataset = load_dataset(config.data)
+    before = _effective_settings(spec, dataset)
+    monkeypatch.setattr(builtin, "EBM_DEFAULTS", {**builtin.EBM_DEFAULTS, "learning_rate": 0.5})
+    after = _effective_settings(spec, dataset)
+    assert before["model__learning_rate"] != after["model__learning_rate"] == 0.5
