@@ -90,6 +90,8 @@ def shutdown_executor(pool: Executor) -> None:
 
 
 def _exit_with_parent(parent_pid: int, every: float = 1.0) -> None:
+    os.environ.setdefault("PORTAL_TREESHAP_THREADS", "1")  # the pool's processes already fill the cores
+
     def watch() -> None:
         while os.getppid() == parent_pid:
             time.sleep(every)

@@ -16,7 +16,7 @@ from sklearn.preprocessing import PolynomialFeatures
 from sklearn.svm import SVC
 
 from models import FeatureSchema, build_model
-from portal.explain import EBM_SHAPLEY, TREE_SHAP, UnsupportedModelError, explainer_for
+from portal.explain import EBM_SHAPLEY, TREE_SHAP, TREE_SHAP_FAST, UnsupportedModelError, explainer_for
 from portal.explain._base import additive_batch
 from portal.results import LOG_ODDS, PROBABILITY, RAW
 
@@ -83,7 +83,7 @@ def test_contributions_add_up_to_the_models_own_output(kind: str, task: str) -> 
     explainer = explainer_for(model, task=task, background=BACKGROUND)
     batch = explainer.explain(ROWS)
     assert explainer.output_scale == SCALES.get((kind, task), RAW)
-    assert explainer.method == (EBM_SHAPLEY if kind == "ebm" else TREE_SHAP) and explainer.exact
+    assert explainer.method == (EBM_SHAPLEY if kind == "ebm" else TREE_SHAP_FAST) and explainer.exact
     assert batch.values.shape == (len(ROWS), X.shape[1]) and batch.values.dtype == np.float64
     np.testing.assert_allclose(batch.base_values + batch.values.sum(axis=1), batch.outputs, atol=1e-6, rtol=0)
     np.testing.assert_allclose(batch.outputs, model_output(model, explainer.output_scale, ROWS), atol=1e-9, rtol=0)
@@ -214,3 +214,15 @@ def test_a_batch_that_does_not_add_up_is_never_returned() -> None:
     np.testing.assert_array_equal(batch.base_values, [1.0, 1.0])
     with pytest.raises(RuntimeError, match="broke additivity by 1e-06"):
         additive_batch(values, 1.0, outputs + [0.0, 1e-6], method="m", kind="k")
+
+
+def test_where_the_fast_kernel_declines_shap_gives_the_same_values(monkeypatch) -> None:
+    """The engine falls back to shap's TreeExplainer, says so in the method, and the values agree."""
+    from portal.explain import _tree
+
+    model = fitted("random_forest", "classification")
+    fast = explainer_for(model, task="classification", background=BACKGROUND)
+    monkeypatch.setattr(_tree.FastTreeShap, "try_from", classmethod(lambda cls, estimator: None))
+    slow = explainer_for(model, task="classification", background=BACKGROUND)
+    assert (fast.method, slow.method) == (TREE_SHAP_FAST, TREE_SHAP)
+    np.testing.assert_allclose(fast.explain(ROWS).values, slow.explain(ROWS).values, atol=1e-9, rtol=0)

@@ -25,7 +25,7 @@ from portal.explain import (
     EBM_SHAPLEY,
     EXACT_ENUMERATION,
     PERMUTATION,
-    TREE_SHAP,
+    TREE_SHAP_FAST,
     TREE_SHAP_INTERVENTIONAL,
     WEIGHTED_AVERAGE,
     XGBOOST_TREE_SHAP,
@@ -109,7 +109,7 @@ def test_a_voting_regressor_averages_its_members_native_values() -> None:
     explainer = explainer_for(model, task="regression", background=BACKGROUND_MIXED)
     batch = explainer.explain(ROWS_MIXED)
     assert explainer.exact and explainer.output_scale == RAW
-    assert explainer.method == f"{WEIGHTED_AVERAGE}({TREE_SHAP}, {TREE_SHAP}, {EBM_SHAPLEY})"
+    assert explainer.method == f"{WEIGHTED_AVERAGE}({TREE_SHAP_FAST}, {TREE_SHAP_FAST}, {EBM_SHAPLEY})"
     members = [explainer_for(m, task="regression", background=BACKGROUND_MIXED) for m in model.estimators_]
     expected = sum(w * m.explain(ROWS_MIXED).values for w, m in zip([1, 2, 1], members)) / 4
     np.testing.assert_allclose(batch.values, expected, atol=1e-9, rtol=0)
@@ -135,7 +135,7 @@ def test_an_average_refuses_members_in_different_scales_and_bad_weights() -> Non
         explainer_for(fitted(f, "binary", "numeric"), task="classification", background=BACKGROUND["numeric"])
         for f in ("random_forest", "xgboost")
     ]
-    assert [e.method for e in native] == [TREE_SHAP, XGBOOST_TREE_SHAP]
+    assert [e.method for e in native] == [TREE_SHAP_FAST, XGBOOST_TREE_SHAP]
     with pytest.raises(ValueError, match=r"share one output scale; got \['log-odds', 'probability'\]"):
         average_explainer(native)
     with pytest.raises(ValueError, match="one non-negative weight per member"):
@@ -246,7 +246,7 @@ def test_supported_families_never_fall_back_on_wide_data_but_a_soft_vote_of_them
     model = VotingClassifier(members, voting="soft").fit(WIDE, WIDE_TARGET)
     background, rows = WIDE.iloc[:10], WIDE.iloc[-3:]
     native = [explainer_for(m, task="classification", background=background).method for m in model.estimators_]
-    assert native == [TREE_SHAP, TREE_SHAP, EBM_SHAPLEY]
+    assert native == [TREE_SHAP_FAST, TREE_SHAP_FAST, EBM_SHAPLEY]
     explainer = explainer_for(model, task="classification", background=background)
     assert not explainer.exact
     assert explainer.method == f"{WEIGHTED_AVERAGE}({TREE_SHAP_INTERVENTIONAL}, {PERMUTATION}, {PERMUTATION})"

@@ -39,7 +39,7 @@ from portal.explain import (
     EBM_SHAPLEY,
     EXACT_ENUMERATION,
     LIGHTGBM_TREE_SHAP,
-    TREE_SHAP,
+    TREE_SHAP_FAST,
     TREE_SHAP_INTERVENTIONAL,
     XGBOOST_TREE_SHAP,
     explainer_for,
@@ -277,7 +277,7 @@ def test_native_values_equal_the_reference_and_add_up(family: str, task: str, fr
     else:
         scale = {"binary": LOG_ODDS, "multiclass": LOGIT, "regression": RAW}[task]
     assert (explainer.method, explainer.exact, explainer.output_scale) == (
-        NATIVE_METHODS.get(family, TREE_SHAP),
+        NATIVE_METHODS.get(family, TREE_SHAP_FAST),
         True,
         scale,
     )

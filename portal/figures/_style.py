@@ -19,6 +19,7 @@ _SCALE_NAMES = {PROBABILITY: "probability", LOG_ODDS: "log-odds", LOGIT: "logit"
 #: Plain words for the engine's method names (portal.explain); unknown names are shown as they are.
 _METHOD_NAMES = {
     "tree_shap_path_dependent": "TreeSHAP (path-dependent)",
+    "tree_shap_path_dependent_fast": "TreeSHAP (path-dependent, fast kernel)",
     "tree_shap_interventional": "TreeSHAP (interventional)",
     "tree_shap_path_dependent_xgboost": "XGBoost's own TreeSHAP",
     "tree_shap_path_dependent_lightgbm": "LightGBM's own TreeSHAP",
