@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import shutil
 import sys
 import tempfile
 import time
@@ -92,8 +94,18 @@ def run_jobs(config_path: Path, workers: int) -> dict[str, float]:
     return {"first_global_view_s": first, "total_s": total}
 
 
+def forget_explanations(config_path: Path) -> None:
+    """Drop every computed explanation but keep the fitted models, so each run explains from scratch."""
+    store = ResultStore(load_config(config_path).cache_dir)
+    for key in [k for k in store.index.iterkeys() if isinstance(k, str) and k.startswith("job:")]:
+        store.index.delete(key)
+    shutil.rmtree(store.arrays_dir)
+    store.arrays_dir.mkdir(mode=0o700)
+
+
 def run_direct(config_path: Path) -> float:
-    """The engine called directly: one explainer per model over every row, in this process."""
+    """The engine called directly, on one core like one worker: one explainer per model over every row."""
+    os.environ["PORTAL_TREESHAP_THREADS"] = "1"
     project = Project(load_config(config_path), log=lambda _: None)
     started = time.perf_counter()
     for entry in project.models.values():
@@ -109,12 +121,14 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
+        config = make_project(folder, args.rows, "cache")
         train = time.perf_counter()
-        Project(load_config(make_project(folder, args.rows, "models")), log=lambda _: None)
+        Project(load_config(config), log=lambda _: None)
         train = time.perf_counter() - train
-        two = run_jobs(make_project(folder, args.rows, "two-workers"), workers=2)
-        one = run_jobs(make_project(folder, args.rows, "one-worker"), workers=1)
-        direct = run_direct(make_project(folder, args.rows, "direct"))
+        two = run_jobs(config, workers=2)
+        forget_explanations(config)
+        one = run_jobs(config, workers=1)
+        direct = run_direct(config)
     overhead = one["total_s"] / direct - 1
     result = {
         "rows": args.rows,

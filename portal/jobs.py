@@ -74,12 +74,21 @@ def local_process_pool(max_workers: int = 2) -> ProcessPoolExecutor:
     Each worker exits on its own when the server process goes away, however it ended (even kill -9),
     so no orphan keeps computing; committed chunks stay on disk for the next start.
     """
-    return ProcessPoolExecutor(
+    pool = ProcessPoolExecutor(
         max_workers=max_workers,
         mp_context=multiprocessing.get_context("spawn"),
         initializer=_exit_with_parent,
         initargs=(os.getpid(),),
     )
+    for _ in range(max_workers):  # start and warm the workers now, while the server trains its models
+        pool.submit(_warm_up)
+    return pool
+
+
+def _warm_up() -> None:
+    """Import what every chunk needs (about 4 s of shap, scikit-learn, interpret and compiled kernels)."""
+    import portal.explain  # noqa: F401
+    import portal.treeshap  # noqa: F401
 
 
 def shutdown_executor(pool: Executor) -> None:

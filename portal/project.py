@@ -24,7 +24,8 @@ from portal.store import ResultStore
 from portal.training import FittedModel, fit_or_load
 
 BACKGROUND_ROWS = 200
-CHUNK_ROWS = 500  # small enough for steady progress, large enough that task overhead stays small
+CHUNK_ROWS = 500  # the smallest chunk: fine progress, and a first sample in seconds on slow models
+MAX_CHUNKS = 64  # beyond this, chunks grow with the data so per-task overhead stays small
 ENGINE_VERSION = "1"
 
 
@@ -46,10 +47,10 @@ class Project:
         config: ProjectConfig,
         runner: JobRunner | None = None,
         log: Callable[[str], None] = print,
-        chunk_rows: int = CHUNK_ROWS,
+        chunk_rows: int | None = None,
     ) -> None:
         self.config = config
-        self.chunk_rows = chunk_rows
+        self._chunk_rows = chunk_rows
         self.title = config.title
         self.store = ResultStore(config.cache_dir)
         self.runner = runner or JobRunner(self.store)
@@ -205,7 +206,7 @@ class Project:
             trust_code=spec.trust,
             task=self.dataset.task,
             n_rows=self.dataset.n_rows,
-            chunk_rows=self.chunk_rows,
+            chunk_rows=self._chunk_rows or chunk_rows_for(self.dataset.n_rows),
             data_path=str(self._data_path),
             background_path=str(self._background_path),
         )
@@ -219,6 +220,11 @@ class Project:
         rng = np.random.default_rng(self.config.data.seed)
         chosen = np.sort(rng.choice(train, size=min(BACKGROUND_ROWS, train.size), replace=False))
         return self.dataset.features.iloc[chosen]
+
+
+def chunk_rows_for(n_rows: int) -> int:
+    """500 rows a chunk, or n / 64 on big data: 100k rows go in 64 chunks of 1,563."""
+    return max(CHUNK_ROWS, -(-n_rows // MAX_CHUNKS))
 
 
 def _is_missing(value: object) -> bool:
