@@ -60,7 +60,7 @@ def test_precompute_computes_everything_then_finds_it_cached(project: Path) -> N
     assert first.returncode == 0, first.stderr
     table = first.stdout[first.stdout.index("model ") :]
     assert "Forest" in table and "Glass box" in table and table.count(" done ") == 2
-    assert "tree_shap_path_dependent / probability" in table and "ebm_additive_shapley / log-odds" in table
+    assert "tree_shap_path_dependent_fast / probability" in table and "ebm_additive_shapley / log-odds" in table
     again = portal("precompute", "--config", str(project))
     assert again.returncode == 0 and "training" not in again.stdout and "running" not in again.stdout
 
