@@ -38,6 +38,7 @@ from portal.config import load_config
 from portal.jobs import ARRAY_NAMES, JobRunner, explain_chunk
 from portal.project import Project
 from portal.store import ResultStore
+from tests.projects import two_models
 from tests.redis_fixture import redis_server
 
 ROOT = Path(__file__).parents[1]
@@ -47,15 +48,7 @@ SMALL = """
 [data]
 source = "{table}"
 target = "bought"
-[[models]]
-name = "Forest"
-kind = "random_forest"
-params = {{ n_estimators = 10, max_depth = 4 }}
-[[models]]
-name = "Glass box"
-kind = "ebm"
-params = {{ outer_bags = 1, interactions = 0, max_rounds = 100 }}
-[cache]
+{models}[cache]
 dir = "{cache}"
 """
 SLOW = """
@@ -87,7 +80,7 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def make_project(folder: Path, template: str, cache: str) -> Path:
     path = folder / f"{cache}.toml"
-    path.write_text(template.format(table=folder / "table.csv", cache=folder / cache))
+    path.write_text(template.format(table=folder / "table.csv", cache=folder / cache, models=two_models()))
     return path
 
 

@@ -3,38 +3,25 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-ROOT = Path(__file__).parents[1]
+from tests.projects import run_portal, two_models
 
 PROJECT = """
 title = "Small"
 [data]
 source = "table.csv"
 target = "bought"
-[[models]]
-name = "Forest"
-kind = "random_forest"
-params = {{ n_estimators = 10, max_depth = 4 }}
-[[models]]
-name = "Glass box"
-kind = "ebm"
-params = {{ outer_bags = 1, interactions = 0, max_rounds = 100 }}
-[cache]
+{models}[cache]
 dir = "{cache}"
 """
 
 
-def portal(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "portal", *args], capture_output=True, text=True, cwd=ROOT, timeout=300
-    )
+portal = run_portal
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +31,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     frame = pd.DataFrame({"age": rng.integers(18, 80, 600), "plan": rng.choice(["a", "b", "c"], 600)})
     frame["bought"] = np.where(rng.random(600) < (frame["age"] / 100), "yes", "no")
     frame.to_csv(folder / "table.csv", index=False)
-    (folder / "project.toml").write_text(PROJECT.format(cache=folder / "cache"))
+    (folder / "project.toml").write_text(PROJECT.format(cache=folder / "cache", models=two_models()))
     return folder / "project.toml"
 
 
@@ -76,14 +63,8 @@ def test_cache_info_lists_results_and_clear_removes_one_model(project: Path) -> 
 
 
 def test_an_unreachable_redis_is_one_clear_line_and_exit_code_2(project: Path) -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "portal", "precompute", "--config", str(project)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-        env={**os.environ, "PORTAL_REDIS_URL": "redis://127.0.0.1:9/0"},
-    )
+    env = {**os.environ, "PORTAL_REDIS_URL": "redis://127.0.0.1:9/0"}
+    done = portal("precompute", "--config", str(project), timeout=120, env=env)
     assert done.returncode == 2
     assert done.stderr.startswith("error: PORTAL_REDIS_URL: cannot reach Redis at redis://127.0.0.1:9/0")
     assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr

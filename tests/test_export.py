@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -16,8 +14,8 @@ from portal.jobs import JobRunner
 from portal.project import Project
 from portal.results import LOG_ODDS, PROBABILITY, Explanation, Provenance
 from portal.store import ResultStore
+from tests.projects import run_portal, two_models
 
-ROOT = Path(__file__).parents[1]
 ROWS = 300
 PROJECT = """
 title = "Export"
@@ -25,24 +23,13 @@ title = "Export"
 source = "table.csv"
 target = "bought"
 id = "customer"
-[[models]]
-name = "Forest"
-kind = "random_forest"
-params = {{ n_estimators = 8, max_depth = 4 }}
-[[models]]
-name = "Glass box"
-kind = "ebm"
-params = {{ outer_bags = 1, interactions = 0, max_rounds = 100 }}
-[cache]
+{models}[cache]
 dir = "{cache}"
 """
 COLUMNS = ["customer", "age", "income", "plan", "base_value", "model_output", "output_scale"]
 
 
-def portal(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "portal", *args], capture_output=True, text=True, cwd=ROOT, timeout=300
-    )
+portal = run_portal
 
 
 def synthetic_table(rows: int = ROWS, seed: int = 0) -> pd.DataFrame:
@@ -68,7 +55,7 @@ def exported(tmp_path_factory: pytest.TempPathFactory) -> dict:
     folder = tmp_path_factory.mktemp("export")
     synthetic_table().to_csv(folder / "table.csv", index=False)
     config_path = folder / "project.toml"
-    config_path.write_text(PROJECT.format(cache=folder / "cache"))
+    config_path.write_text(PROJECT.format(cache=folder / "cache", models=two_models(trees=8)))
     runs = {
         name: portal("export", "--config", str(config_path), "--model", name, "--out", str(folder / f"{name}.csv"))
         for name in ("Forest", "Glass box")
