@@ -52,8 +52,8 @@ class Project:
         self.config = config
         self._chunk_rows = chunk_rows
         self.title = config.title
-        self.store = ResultStore(config.cache_dir)
-        self.runner = runner or JobRunner(self.store)
+        self.runner = runner or JobRunner(ResultStore(config.cache_dir))
+        self.store = self.runner.store  # one store (and one index connection) for models and jobs
         self.dataset: Dataset = load_dataset(config.data, config.base_dir)
         data = self.dataset
         log(f"data: {data.n_rows:,} rows, {data.features.shape[1]} features, target '{data.target}'")
