@@ -1,0 +1,132 @@
+"""The rows where models disagree most: in what they predict, or in the reasons they give.
+
+A team lead choosing between models wants to read the cases where the choice matters. Three measures per row,
+over the rows every model has explained:
+
+- ``prediction_spread``: highest minus lowest model output. Only meaningful when every model is in the same
+  output scale, so mixing scales raises instead of ranking apples against oranges.
+- ``top_reasons_differ``: the models do not name the same feature as their biggest reason (largest |contribution|).
+- ``sign_conflicts``: how many features that are among some model's top three reasons push the row one way in
+  one model and the other way in another.
+
+    table = disagreement_rows([rf_explanation, gb_explanation], by="prediction", top=50)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from portal.results import Explanation
+
+ORDERINGS = ("prediction", "reasons")
+TOP_REASONS = 3
+
+
+@dataclass(frozen=True, eq=False)
+class DisagreementTable:
+    """Rows ranked by disagreement, most first; per-model arrays are (n_rows, n_models) in ``model_names`` order."""
+
+    model_names: tuple[str, ...]
+    output_scale: str
+    row_ids: np.ndarray  # (n_rows,)
+    outputs: np.ndarray  # (n_rows, n_models)
+    prediction_spread: np.ndarray  # (n_rows,)
+    top_features: np.ndarray  # (n_rows, n_models) feature names, str
+    top_reasons_differ: np.ndarray  # (n_rows,) bool
+    sign_conflicts: np.ndarray  # (n_rows,) int
+    rows_compared: int  # rows every model has explained, before taking the top
+
+    def records(self) -> list[dict[str, object]]:
+        """One plain dict per row, for a table: id, each model's output and top reason, the measures."""
+        records = []
+        for r, row_id in enumerate(self.row_ids):
+            record: dict[str, object] = {"row": str(row_id), "spread": float(self.prediction_spread[r])}
+            for m, name in enumerate(self.model_names):
+                record[f"{name}: output"] = float(self.outputs[r, m])
+                record[f"{name}: top reason"] = str(self.top_features[r, m])
+            record["top reasons differ"] = bool(self.top_reasons_differ[r])
+            record["sign conflicts"] = int(self.sign_conflicts[r])
+            records.append(record)
+        return records
+
+
+def disagreement_rows(
+    explanations: Sequence[Explanation], *, by: str = "prediction", top: int = 50
+) -> DisagreementTable:
+    """The ``top`` rows where the models disagree most, ranked ``by`` "prediction" spread or by "reasons".
+
+    Ranking by reasons puts rows whose top reasons differ first, then more sign conflicts, then larger spread.
+    Each explanation must be 2-D (one class: see :meth:`Explanation.for_class`) over the same features.
+    """
+    if by not in ORDERINGS:
+        raise ValueError(f"by must be one of {ORDERINGS}, not {by!r}")
+    if len(explanations) < 2:
+        raise ValueError("disagreement needs at least two models")
+    _check_comparable(explanations)
+    ids, positions = _common_rows(explanations)
+    values = np.stack([np.asarray(e.values)[p] for e, p in zip(explanations, positions)], axis=1)  # (n, m, f)
+    outputs = np.stack([np.asarray(e.outputs)[p] for e, p in zip(explanations, positions)], axis=1)  # (n, m)
+    spread = outputs.max(axis=1) - outputs.min(axis=1)
+    biggest = np.abs(values).argmax(axis=2)  # (n, m)
+    differ = (biggest != biggest[:, :1]).any(axis=1)
+    conflicts = _sign_conflicts(values)
+    if by == "prediction":
+        order = np.lexsort((np.arange(len(ids)), -spread))
+    else:
+        order = np.lexsort((np.arange(len(ids)), -spread, -conflicts, ~differ))
+    order = order[:top]
+    names = np.asarray(explanations[0].feature_names, dtype=object)
+    return DisagreementTable(
+        model_names=tuple(e.model_name for e in explanations),
+        output_scale=explanations[0].output_scale,
+        row_ids=ids[order],
+        outputs=outputs[order],
+        prediction_spread=spread[order],
+        top_features=names[biggest[order]],
+        top_reasons_differ=differ[order],
+        sign_conflicts=conflicts[order],
+        rows_compared=len(ids),
+    )
+
+
+def _check_comparable(explanations: Sequence[Explanation]) -> None:
+    first = explanations[0]
+    for e in explanations:
+        if e.is_multiclass:
+            raise ValueError(f"the explanation of '{e.model_name}' is multi-class: pick a class with for_class() first")
+        if e.feature_names != first.feature_names:
+            raise ValueError(f"'{e.model_name}' explains other features than '{first.model_name}'")
+        if e.output_scale != first.output_scale:
+            raise ValueError(
+                f"'{first.model_name}' is in {first.output_scale} and '{e.model_name}' in {e.output_scale}: "
+                "compare them in the common scale"
+            )
+
+
+def _common_rows(explanations: Sequence[Explanation]) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Row ids every explanation covers (in the first one's order) and each explanation's positions of them."""
+    ids = np.asarray(explanations[0].row_ids).astype(str)
+    for e in explanations[1:]:
+        ids = ids[np.isin(ids, np.asarray(e.row_ids).astype(str))]
+    positions = []
+    for e in explanations:
+        own = np.asarray(e.row_ids).astype(str)
+        lookup = dict(zip(own, range(len(own))))
+        positions.append(np.fromiter((lookup[i] for i in ids), dtype=np.int64, count=len(ids)))
+    return ids, positions
+
+
+def _sign_conflicts(values: np.ndarray) -> np.ndarray:
+    """Per row: features among any model's top reasons that push up in one model and down in another."""
+    n_rows, n_models, n_features = values.shape
+    k = min(TOP_REASONS, n_features)
+    top = np.argsort(-np.abs(values), axis=2)[:, :, :k]  # (n, m, k)
+    is_top = np.zeros((n_rows, n_features), dtype=bool)
+    rows = np.repeat(np.arange(n_rows), n_models * k)
+    is_top[rows, top.reshape(-1)] = True
+    signs = np.sign(values)  # (n, m, f)
+    conflict = (signs.max(axis=1) > 0) & (signs.min(axis=1) < 0)
+    return (conflict & is_top).sum(axis=1)

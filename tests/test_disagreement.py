@@ -1,0 +1,74 @@
+"""Rows where models disagree: spread of predictions, differing top reasons, sign conflicts."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from portal.disagreement import disagreement_rows
+from portal.results import LOG_ODDS, PROBABILITY, Explanation, Provenance
+
+FEATURES = ("tenure", "contract", "charges", "gender")
+
+
+def explanation(name: str, values, ids=("a", "b", "c"), scale: str = PROBABILITY, base: float = 0.3) -> Explanation:
+    values = np.asarray(values, dtype=np.float64)
+    base_values = np.full(len(values), base)
+    return Explanation(
+        model_name=name,
+        feature_names=FEATURES,
+        row_ids=np.asarray(ids),
+        values=values,
+        base_values=base_values,
+        outputs=base_values + values.sum(axis=1),
+        output_scale=scale,
+        provenance=Provenance("m", "d", "tree_shap", True),
+    )
+
+
+RF = explanation("RF", [[0.2, 0.1, 0.0, 0.0], [0.1, 0.0, 0.0, 0.0], [-0.1, 0.05, 0.0, 0.0]])
+GB = explanation("GB", [[0.2, 0.1, 0.0, 0.01], [0.0, 0.3, 0.0, 0.0], [0.1, -0.05, 0.0, 0.0]])
+
+
+def test_rows_rank_by_prediction_spread_with_each_models_output_and_top_reason() -> None:
+    table = disagreement_rows([RF, GB], by="prediction")
+    # outputs: a 0.6 / 0.61, b 0.4 / 0.6, c 0.25 / 0.35
+    assert table.row_ids.tolist() == ["b", "c", "a"]
+    assert table.prediction_spread == pytest.approx([0.2, 0.1, 0.01])
+    assert table.outputs[0] == pytest.approx([0.4, 0.6])
+    assert table.top_features[0].tolist() == ["tenure", "contract"]
+    assert table.top_reasons_differ.tolist() == [True, False, False]
+    assert table.sign_conflicts.tolist() == [0, 2, 0]  # row c: tenure and contract flip sign
+    assert table.rows_compared == 3
+    assert table.records()[0] == {
+        "row": "b",
+        "spread": pytest.approx(0.2),
+        "RF: output": pytest.approx(0.4),
+        "RF: top reason": "tenure",
+        "GB: output": pytest.approx(0.6),
+        "GB: top reason": "contract",
+        "top reasons differ": True,
+        "sign conflicts": 0,
+    }
+
+
+def test_by_reasons_puts_differing_top_reasons_then_sign_conflicts_first() -> None:
+    table = disagreement_rows([RF, GB], by="reasons", top=2)
+    assert table.row_ids.tolist() == ["b", "c"]
+
+
+def test_only_rows_every_model_explained_are_compared_in_the_first_models_order() -> None:
+    partial = explanation("GB", [[0.0, 0.3, 0.0, 0.0], [0.2, 0.1, 0.0, 0.01]], ids=("b", "a"))
+    table = disagreement_rows([RF, partial])
+    assert table.rows_compared == 2 and sorted(table.row_ids.tolist()) == ["a", "b"]
+    assert table.outputs[table.row_ids.tolist().index("b")] == pytest.approx([0.4, 0.6])
+
+
+def test_mixed_scales_multiclass_and_single_models_are_refused_with_the_reason() -> None:
+    log_odds = explanation("GB", GB.values, scale=LOG_ODDS)
+    with pytest.raises(ValueError, match="'RF' is in probability and 'GB' in log-odds: compare them in the common"):
+        disagreement_rows([RF, log_odds])
+    with pytest.raises(ValueError, match="at least two models"):
+        disagreement_rows([RF])
+    with pytest.raises(ValueError, match="by must be one of"):
+        disagreement_rows([RF, GB], by="vibes")
