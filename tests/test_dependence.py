@@ -1,0 +1,76 @@
+"""A feature's dependence across models on shared rows, and an EBM's shape function against its own Shapley values."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from interpret.glassbox import ExplainableBoostingClassifier
+
+from portal.dependence import dependence, ebm_shape_function
+from portal.explain import explainer_for
+from portal.results import LOG_ODDS, PROBABILITY, Explanation, Provenance
+
+FEATURES = pd.DataFrame(
+    {"tenure": [1.0, 5.0, 9.0, 20.0], "contract": ["month", "year", "month", "two years"]},
+    index=pd.Index(["a", "b", "c", "d"]),
+)
+
+
+def explanation(name: str, ids, values) -> Explanation:
+    values = np.asarray(values, dtype=np.float64)
+    return Explanation(
+        model_name=name,
+        feature_names=("tenure", "contract"),
+        row_ids=np.asarray(ids),
+        values=values,
+        base_values=np.zeros(len(values)),
+        outputs=values.sum(axis=1),
+        output_scale=PROBABILITY,
+        provenance=Provenance("m", "d", "tree_shap", True),
+    )
+
+
+RF = explanation("RF", ["a", "b", "c", "d"], [[0.3, 0.1], [0.1, -0.1], [-0.1, 0.1], [-0.3, -0.2]])
+GB = explanation("GB", ["d", "b", "a"], [[-0.5, -0.3], [0.2, -0.2], [0.6, 0.2]])  # a partial job: c not yet
+
+
+def test_every_model_is_drawn_on_the_same_rows_with_its_own_contributions() -> None:
+    rf, gb = dependence([RF, GB], FEATURES, "tenure", colour_by="contract")
+    assert rf.values.tolist() == gb.values.tolist() == [1.0, 5.0, 20.0]  # rows a, b, d: explained by both
+    assert rf.contributions.tolist() == [0.3, 0.1, -0.3]
+    assert gb.contributions.tolist() == [0.6, 0.2, -0.5]
+    assert rf.colour_values.tolist() == ["month", "year", "two years"]
+    assert (rf.n_shown, rf.n_total, rf.categorical) == (3, 3, False)
+
+
+def test_the_sample_is_capped_seeded_and_categories_are_flagged() -> None:
+    first = dependence([RF], FEATURES, "contract", max_points=2)[0]
+    again = dependence([RF], FEATURES, "contract", max_points=2)[0]
+    assert first.categorical and (first.n_shown, first.n_total) == (2, 4)
+    assert first.values.tolist() == again.values.tolist()
+
+
+def test_unknown_features_are_named() -> None:
+    with pytest.raises(ValueError, match="no feature 'age'"):
+        dependence([RF], FEATURES, "age")
+    with pytest.raises(ValueError, match="no feature 'age' to colour by"):
+        dependence([RF], FEATURES, "tenure", colour_by="age")
+
+
+def test_an_ebm_shape_function_equals_its_shapley_values_of_a_feature_without_pairs() -> None:
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"x": rng.normal(size=400), "y": rng.normal(size=400), "colour": rng.choice(["r", "g", "b"], 400)})
+    target = (X["x"] + (X["colour"] == "r") + rng.normal(0, 0.5, 400) > 0.5).astype(int)
+    ebm = ExplainableBoostingClassifier(outer_bags=1, max_rounds=200, interactions=0, n_jobs=1, random_state=0)
+    ebm.fit(X, target)
+    background = X.iloc[:50]
+    explainer = explainer_for(ebm, task="classification", background=background)
+    for feature in ("x", "colour"):
+        shape = ebm_shape_function(ebm, feature, background, LOG_ODDS)
+        probe = pd.concat([X.iloc[[0]]] * len(shape.grid), ignore_index=True)
+        probe[feature] = shape.grid
+        own = explainer.explain(probe).values[:, explainer.feature_names.index(feature)]
+        assert shape.scores == pytest.approx(own, abs=1e-9)
+    with pytest.raises(ValueError, match="no main term for 'z'"):
+        ebm_shape_function(ebm, "z", background, LOG_ODDS)
