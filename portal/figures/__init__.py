@@ -10,9 +10,21 @@ dash. Two rules hold everywhere:
   total"; numbers on different scales are never drawn on one axis without a visible warning.
 """
 
+from portal.figures._agreement import STATISTICS, agreement_heatmap
 from portal.figures._beeswarm import beeswarm
+from portal.figures._dependence import dependence_panels
 from portal.figures._importance import IMPORTANCE_MODES, RAW, SHARE, importance_bars
 from portal.figures._metrics import metrics_table
+from portal.figures._performance import (
+    calibration_figure,
+    confusion_figure,
+    lift_figure,
+    precision_recall_figure,
+    predicted_actual_figure,
+    residuals_figure,
+    roc_figure,
+    segment_error_figure,
+)
 from portal.figures._style import method_label, model_colors, placeholder, scale_label
 from portal.figures._waterfall import key_values, prediction_text, waterfall
 
@@ -20,14 +32,25 @@ __all__ = [
     "IMPORTANCE_MODES",
     "RAW",
     "SHARE",
+    "STATISTICS",
+    "agreement_heatmap",
     "beeswarm",
+    "calibration_figure",
+    "confusion_figure",
+    "dependence_panels",
     "importance_bars",
     "key_values",
+    "lift_figure",
     "method_label",
     "metrics_table",
     "model_colors",
     "placeholder",
+    "precision_recall_figure",
+    "predicted_actual_figure",
     "prediction_text",
+    "residuals_figure",
+    "roc_figure",
     "scale_label",
+    "segment_error_figure",
     "waterfall",
 ]

@@ -1,0 +1,95 @@
+"""The workbench's figures draw the values they are given, name scales and samples, and stay small."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from portal.compare import agreement
+from portal.dependence import FeatureDependence, ShapeFunction
+from portal.figures import (
+    agreement_heatmap,
+    calibration_figure,
+    confusion_figure,
+    dependence_panels,
+    lift_figure,
+    predicted_actual_figure,
+    residuals_figure,
+    roc_figure,
+    segment_error_figure,
+)
+from portal.performance import classification_curves, confusion_at, regression_diagnostics
+from portal.results import LOG_ODDS, PROBABILITY
+
+FEATURES = ("tenure", "contract", "charges")
+
+
+def test_the_agreement_heatmap_shows_the_chosen_statistic_with_its_basis() -> None:
+    matrix = agreement({"RF": np.array([3.0, 2, 1]), "GB": np.array([1.0, 2, 3]), "flat": np.zeros(3)}, FEATURES, k=2)
+    fig = agreement_heatmap(matrix, "kendall", basis="common scale: probability · 500 of 7,043 rows")
+    heat = fig.data[0]
+    assert np.asarray(heat.z)[0, 1] == pytest.approx(-1.0) and list(heat.x) == ["RF", "GB", "flat"]
+    assert heat.text[0][2] == "n/a"  # a flat model has no ranking
+    assert "Kendall's tau-b" in fig.layout.title.text and "500 of 7,043 rows" in fig.layout.title.subtitle.text
+    overlap = agreement_heatmap(matrix, "top_k_overlap")
+    assert overlap.data[0].zmin == 0.0 and "top-2 overlap" in overlap.layout.title.text
+    with pytest.raises(ValueError, match="statistic must be one of"):
+        agreement_heatmap(matrix, "pearson")
+
+
+def panel(name: str, scale: str, categorical: bool = False) -> FeatureDependence:
+    values = np.array(["a", "b", "a"], dtype=object) if categorical else np.array([1.0, 2.0, 3.0])
+    return FeatureDependence(
+        name,
+        "tenure",
+        values,
+        np.array([0.1, -0.2, 0.3]),
+        "contract",
+        np.array(["m", "y", "m"], dtype=object),
+        scale,
+        categorical,
+        3,
+        7_043,
+    )
+
+
+def test_dependence_panels_share_an_axis_only_in_one_scale_and_draw_the_shape_function() -> None:
+    shape = ShapeFunction("tenure", np.array([1.0, 3.0]), np.array([0.2, -0.2]), PROBABILITY)
+    fig = dependence_panels([panel("RF", PROBABILITY), panel("GB", PROBABILITY)], shape=shape)
+    assert fig.layout.yaxis2.matches == "y" or fig.layout.yaxis2.showticklabels is False
+    assert [t.name for t in fig.data].count("EBM shape function") == 2
+    assert list(fig.data[0].y) == [0.1, -0.2, 0.3] and list(fig.data[0].marker.color) == [0.0, 1.0, 0.0]
+    assert "3 of 7,043 rows" in fig.layout.title.subtitle.text
+    mixed = dependence_panels([panel("RF", PROBABILITY), panel("GB", LOG_ODDS)], shape=shape)
+    assert "scales differ" in mixed.layout.title.subtitle.text
+    assert [t.name for t in mixed.data].count("EBM shape function") == 1  # only over the panel in its scale
+    boxes = dependence_panels([panel("RF", PROBABILITY, categorical=True)])
+    assert boxes.data[0].type == "box"
+
+
+def test_performance_figures_name_each_models_score_and_stay_small() -> None:
+    rng = np.random.default_rng(1)
+    y = rng.integers(0, 2, 20_000)
+    curves = [
+        classification_curves(name, y, np.clip(y * s + rng.random(20_000) * (1 - s), 0, 1))
+        for name, s in (("RF", 0.3), ("GB", 0.1))
+    ]
+    roc = roc_figure(curves)
+    assert roc.data[1].name.startswith("RF (AUC 0.") and len(roc.data[1].x) <= 200
+    assert len(roc.to_json()) < 1_000_000
+    assert "Brier" in calibration_figure(curves).data[1].name
+    assert lift_figure(curves).layout.xaxis.tickformat == ".0%"
+    confusion = confusion_figure({c.model_name: confusion_at(y, np.full(len(y), 0.7), 0.5) for c in curves})
+    assert list(confusion.data[0].y) == [int(y.sum()), int(len(y) - y.sum()), 0, 0]
+
+
+def test_regression_figures_draw_the_sample_and_segments() -> None:
+    actual = np.arange(100.0)
+    diagnostics = [
+        regression_diagnostics("price", actual, actual + 2, {"cut": np.array(["a", "b"] * 50)}, max_points=40)
+    ]
+    assert len(predicted_actual_figure(diagnostics, unit="USD").data[1].x) == 40
+    assert residuals_figure(diagnostics).data[0].y.tolist() == [-2.0] * 40
+    bars = segment_error_figure(diagnostics, "cut")
+    assert list(bars.data[0].y) == [2.0, 2.0]
+    assert "Choose a segment" in segment_error_figure(diagnostics, "nope").layout.annotations[0].text
