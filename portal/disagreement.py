@@ -3,8 +3,9 @@
 A team lead choosing between models wants to read the cases where the choice matters. Three measures per row,
 over the rows every model has explained:
 
-- ``prediction_spread``: highest minus lowest model output. Only meaningful when every model is in the same
-  output scale, so mixing scales raises instead of ranking apples against oranges.
+- ``prediction_spread``: highest minus lowest model output, in one scale. Outputs in log-odds are turned into
+  probabilities first (exactly: the sigmoid of a binary model's own log-odds is its probability), so a forest in
+  probability and a booster in log-odds compare; other mixes (units against probabilities) raise.
 - ``top_reasons_differ``: the models do not name the same feature as their biggest reason (largest |contribution|).
 - ``sign_conflicts``: how many features that are among some model's top three reasons push the row one way in
   one model and the other way in another.
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from portal.results import Explanation
+from portal.results import LOG_ODDS, PROBABILITY, Explanation
 
 ORDERINGS = ("prediction", "reasons")
 TOP_REASONS = 3
@@ -68,7 +69,10 @@ def disagreement_rows(
     _check_comparable(explanations)
     ids, positions = _common_rows(explanations)
     values = np.stack([np.asarray(e.values)[p] for e, p in zip(explanations, positions)], axis=1)  # (n, m, f)
-    outputs = np.stack([np.asarray(e.outputs)[p] for e, p in zip(explanations, positions)], axis=1)  # (n, m)
+    scale = _shared_scale(explanations)
+    outputs = np.stack(
+        [_in_scale(np.asarray(e.outputs)[p], e.output_scale, scale) for e, p in zip(explanations, positions)], axis=1
+    )  # (n, m)
     spread = outputs.max(axis=1) - outputs.min(axis=1)
     biggest = np.abs(values).argmax(axis=2)  # (n, m)
     differ = (biggest != biggest[:, :1]).any(axis=1)
@@ -81,7 +85,7 @@ def disagreement_rows(
     names = np.asarray(explanations[0].feature_names, dtype=object)
     return DisagreementTable(
         model_names=tuple(e.model_name for e in explanations),
-        output_scale=explanations[0].output_scale,
+        output_scale=scale,
         row_ids=ids[order],
         outputs=outputs[order],
         prediction_spread=spread[order],
@@ -99,11 +103,25 @@ def _check_comparable(explanations: Sequence[Explanation]) -> None:
             raise ValueError(f"the explanation of '{e.model_name}' is multi-class: pick a class with for_class() first")
         if e.feature_names != first.feature_names:
             raise ValueError(f"'{e.model_name}' explains other features than '{first.model_name}'")
-        if e.output_scale != first.output_scale:
-            raise ValueError(
-                f"'{first.model_name}' is in {first.output_scale} and '{e.model_name}' in {e.output_scale}: "
-                "compare them in the common scale"
-            )
+
+
+def _shared_scale(explanations: Sequence[Explanation]) -> str:
+    """The one scale the outputs are compared in: theirs if they share it, probability for probability/log-odds."""
+    scales = {e.output_scale for e in explanations}
+    if len(scales) == 1:
+        return scales.pop()
+    if scales == {PROBABILITY, LOG_ODDS}:
+        return PROBABILITY
+    first = explanations[0]
+    other = next(e for e in explanations if e.output_scale != first.output_scale)
+    raise ValueError(
+        f"'{first.model_name}' is in {first.output_scale} and '{other.model_name}' in {other.output_scale}: "
+        "compare them in the common scale"
+    )
+
+
+def _in_scale(outputs: np.ndarray, scale: str, target: str) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-outputs)) if scale == LOG_ODDS and target == PROBABILITY else outputs
 
 
 def _common_rows(explanations: Sequence[Explanation]) -> tuple[np.ndarray, list[np.ndarray]]:

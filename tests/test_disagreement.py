@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from portal.disagreement import disagreement_rows
-from portal.results import LOG_ODDS, PROBABILITY, Explanation, Provenance
+from portal.results import LOG_ODDS, PROBABILITY, RAW, Explanation, Provenance
 
 FEATURES = ("tenure", "contract", "charges", "gender")
 
@@ -64,10 +64,19 @@ def test_only_rows_every_model_explained_are_compared_in_the_first_models_order(
     assert table.outputs[table.row_ids.tolist().index("b")] == pytest.approx([0.4, 0.6])
 
 
+def test_log_odds_outputs_are_compared_as_the_probabilities_they_are() -> None:
+    log_odds = explanation("GB", GB.values, scale=LOG_ODDS, base=0.0)  # outputs 0.31, 0.3, 0.05 in log-odds
+    table = disagreement_rows([RF, log_odds])
+    assert table.output_scale == PROBABILITY
+    sigmoid = 1 / (1 + np.exp(-np.array([0.31, 0.3, 0.05])))
+    outputs = dict(zip(table.row_ids, table.outputs[:, 1]))
+    assert [outputs[r] for r in "abc"] == pytest.approx(sigmoid)
+
+
 def test_mixed_scales_multiclass_and_single_models_are_refused_with_the_reason() -> None:
-    log_odds = explanation("GB", GB.values, scale=LOG_ODDS)
-    with pytest.raises(ValueError, match="'RF' is in probability and 'GB' in log-odds: compare them in the common"):
-        disagreement_rows([RF, log_odds])
+    units = explanation("GB", GB.values, scale=RAW)
+    with pytest.raises(ValueError, match="'RF' is in probability and 'GB' in raw: compare them in the common"):
+        disagreement_rows([RF, units])
     with pytest.raises(ValueError, match="at least two models"):
         disagreement_rows([RF])
     with pytest.raises(ValueError, match="by must be one of"):
