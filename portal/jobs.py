@@ -1,23 +1,23 @@
 """Explanation jobs: rows split into chunks, each an independent task, committed as it finishes.
 
-A job's chunks run on an :class:`concurrent.futures.Executor`: a process pool by default (each worker
-loads the model from its skops file and rebuilds the explainer once), or :class:`InlineExecutor` in
-tests. Rows are taken in a seeded random order, so the first chunks are already a random sample of the
-data. Each finished chunk is written atomically and counted in the job's state, which lives in the
-store on the server: a restart skips committed chunks and resumes, and the values equal an
-uninterrupted run. Progress is chunks done / chunks total.
+A job's chunks run on an :class:`concurrent.futures.Executor` (:mod:`portal.workers`): a warm process
+pool by default (each worker loads the model from its skops file and rebuilds the explainer once), or
+:class:`InlineExecutor` in tests. Rows are taken in a seeded order whose every prefix is a sample
+stratified by the target (:mod:`portal.sampling`), so the first chunks already show every class in
+proportion. A task may carry several chunks of a fast model (:mod:`portal.batching`); each finished
+chunk is written atomically and counted in the job's state, which lives in the store on the server: a
+restart skips committed chunks and resumes, and the values equal an uninterrupted run. Progress is
+chunks done / chunks total.
 """
 
 from __future__ import annotations
 
 import fcntl
-import multiprocessing
-import os
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -26,10 +26,24 @@ from typing import Any
 
 import numpy as np
 
+from portal.batching import BatchSizer
 from portal.results import JobProgress
+from portal.sampling import read_order
 from portal.store import ResultStore
+from portal.workers import (  # noqa: F401 - the pool is made through this module
+    InlineExecutor,
+    LocalPool,
+    local_process_pool,
+    shutdown_executor,
+    warm_up,
+)
 
 ARRAY_NAMES = ("values", "base_values", "outputs")
+#: Seconds of engine work a local worker's task aims at (JobRunner ``task_seconds``): the 20-50 ms a
+#: call costs besides its rows (the preparation's checks, indexing) is then 1-2 %, and a cancel or a
+#: job beside it waits about this long.
+TASK_SECONDS = 2.0
+USED_EVERY = 60.0  # seconds: result() stamps a key as used at most this often
 
 
 @dataclass(frozen=True)
@@ -48,65 +62,22 @@ class ExplanationJob:
     background_path: str  # Parquet file of the background rows
     chunk_rows: int = 500
     seed: int = 0
+    scale: str = "native"  # or "common": every classifier in probability (see portal.explain)
+    order_path: str = ""  # .npy of the row order, a stratified sample first (portal.sampling); "" = random
 
     def row_order(self) -> np.ndarray:
+        """The order chunks take rows in: every prefix is a seeded sample, stratified when ``order_path`` is set."""
+        if self.order_path:
+            return read_order(self.order_path, self.n_rows)
         return np.random.default_rng(self.seed).permutation(self.n_rows)
+
+    def layout(self) -> str:
+        """Names the chunking, so a resume with another chunk size or order never mixes chunks."""
+        order = Path(self.order_path).stem if self.order_path else f"seed-{self.seed}"
+        return f"{self.chunk_rows}-rows-{order}"
 
     def chunks(self) -> list[tuple[int, int]]:
         return [(start, min(start + self.chunk_rows, self.n_rows)) for start in range(0, self.n_rows, self.chunk_rows)]
-
-
-class InlineExecutor(Executor):
-    """Runs each task at once in the caller: the in-memory twin of a process pool, for tests."""
-
-    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future:
-        future: Future = Future()
-        try:
-            future.set_result(fn(*args, **kwargs))
-        except BaseException as error:  # handed to the caller through the future, as a pool would
-            future.set_exception(error)
-        return future
-
-
-def local_process_pool(max_workers: int = 2) -> ProcessPoolExecutor:
-    """Worker processes started fresh ('spawn'): safe beside the server's threads.
-
-    Each worker exits on its own when the server process goes away, however it ended (even kill -9),
-    so no orphan keeps computing; committed chunks stay on disk for the next start.
-    """
-    pool = ProcessPoolExecutor(
-        max_workers=max_workers,
-        mp_context=multiprocessing.get_context("spawn"),
-        initializer=_exit_with_parent,
-        initargs=(os.getpid(),),
-    )
-    for _ in range(max_workers):  # start and warm the workers now, while the server trains its models
-        pool.submit(_warm_up)
-    return pool
-
-
-def _warm_up() -> None:
-    """Import what every chunk needs (about 4 s of shap, scikit-learn, interpret and compiled kernels)."""
-    import portal.explain  # noqa: F401
-    import portal.treeshap  # noqa: F401
-
-
-def shutdown_executor(pool: Executor) -> None:
-    """Cancel queued chunks and end the workers now, mid-chunk if need be (nothing half-written is kept)."""
-    pool.shutdown(wait=False, cancel_futures=True)
-    for process in list((getattr(pool, "_processes", None) or {}).values()):  # no public API before 3.14
-        process.terminate()
-
-
-def _exit_with_parent(parent_pid: int, every: float = 1.0) -> None:
-    os.environ.setdefault("PORTAL_TREESHAP_THREADS", "1")  # the pool's processes already fill the cores
-
-    def watch() -> None:
-        while os.getppid() == parent_pid:
-            time.sleep(every)
-        os._exit(0)
-
-    threading.Thread(target=watch, daemon=True, name="exit-with-parent").start()
 
 
 class JobRunner:
@@ -123,8 +94,15 @@ class JobRunner:
         renew: Callable[[], Executor] | None = None,
         max_restarts: int = 3,
         size_limit: int | None = None,
+        task_seconds: float | None = None,
     ) -> None:
-        """``renew`` makes a fresh executor when a worker process dies; each job tolerates ``max_restarts``."""
+        """``renew`` makes a fresh executor when a worker process dies; each job tolerates ``max_restarts``.
+
+        ``task_seconds`` gives a task several chunks of a fast model, about that many seconds of work
+        (see :mod:`portal.batching`); None keeps one chunk a task.
+        """
+        self.task_seconds = task_seconds
+        self._used: dict[str, float] = {}  # when result() last stamped each key as used
         self.store = store
         self.executor = executor or InlineExecutor()
         self.renew = renew
@@ -160,15 +138,17 @@ class JobRunner:
     def result(self, job: ExplanationJob) -> dict[str, np.ndarray] | None:
         """The finished arrays in data order, memory-mapped; None until the job is done."""
         arrays = self.store.read_arrays(self.result_dir(job), ARRAY_NAMES)
-        if arrays is not None:
-            self._set_state(job, used=time.time())  # for least-recently-used eviction
+        now = time.time()
+        if arrays is not None and now - self._used.get(job.key, 0.0) >= USED_EVERY:
+            self._used[job.key] = now  # for least-recently-used eviction; an index write per read would cost
+            self._set_state(job, used=now)
         return arrays
 
     def partial(self, job: ExplanationJob) -> tuple[np.ndarray, dict[str, np.ndarray]] | None:
         """The chunks committed so far: (row positions, arrays in that order), or None if none yet.
 
-        Rows are taken in a seeded random order, so this is a random sample of the data from the
-        first chunk on: global views can be drawn from it while the rest is computed.
+        Rows are taken in a seeded, stratified order, so this is a sample of the data from the first
+        chunk on: global views can be drawn from it while the rest is computed.
         """
         full = self.result(job)
         if full is not None:
@@ -196,7 +176,7 @@ class JobRunner:
         return self.store.get_json(_state_key(job.key)) or {}
 
     def _run(self, job: ExplanationJob) -> None:
-        self._set_state(job, state="queued", model_name=job.model_name, n_rows=job.n_rows)
+        self._set_state(job, state="queued", model_name=job.model_name, n_rows=job.n_rows, scale=job.scale)
         ending: dict[str, Any] = {}
         try:
             with self._slots, job_lock(self.store.array_dir(job.key)):
@@ -216,39 +196,39 @@ class JobRunner:
                 self._cancelled.discard(job.key)
 
     def _run_chunks(self, job: ExplanationJob) -> None:
-        """Feed the job's missing chunks to the executor, a few at a time, committing each as it ends.
+        """Feed the job's missing chunks to the executor, a few tasks at a time, committing each as it ends.
 
-        Keeping only ``window`` chunks in flight per job lets several jobs share the workers fairly:
+        Keeping only ``window`` tasks in flight per job lets several jobs share the workers fairly:
         a fast model's explanation is not stuck behind every chunk of a slow one.
         """
-        order = job.row_order()
-        bounds = job.chunks()
+        order, bounds = job.row_order(), job.chunks()
         pending = [i for i in range(len(bounds)) if not self._chunk_dir(job, i).is_dir()]
         done = len(bounds) - len(pending)
         self._set_state(job, state="running", done=done)
-        in_flight: dict[Future, int] = {}
+        sizer = BatchSizer(job.chunk_rows, self.task_seconds)
+        in_flight: dict[Future, list[int]] = {}
         broken_by: dict[Future, Executor] = {}
         failure: BaseException | None = None
         restarts = 0
         while pending or in_flight:
             while pending and len(in_flight) < self.window and failure is None:
-                i = pending.pop(0)
-                a, b = bounds[i]
+                size = sizer.next_size(len(pending))
+                take, pending = pending[:size], pending[size:]
                 executor = self.executor
-                future = executor.submit(explain_chunk, asdict(job), order[a:b].tolist())
-                in_flight[future], broken_by[future] = i, executor
+                positions = np.concatenate([order[slice(*bounds[i])] for i in take]).tolist()
+                future = executor.submit(explain_chunk, asdict(job), positions)
+                in_flight[future], broken_by[future] = take, executor
             finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
             for future in finished:
-                index = in_flight.pop(future)
+                indices = in_flight.pop(future)
                 error = future.exception()
                 if isinstance(error, BrokenProcessPool) and restarts < self.max_restarts and self.renew:
-                    pending.insert(0, index)  # a worker died mid-chunk: run the chunk again on new workers
+                    pending[:0] = indices  # a worker died mid-task: run its chunks again on new workers
                     restarts += self._renew_executor(future, broken_by)
                 elif error is not None:
                     failure = failure or error  # keep committing chunks that did finish: nothing is lost
                 else:
-                    self.store.write_arrays(self._chunk_dir(job, index), future.result())
-                    done += 1
+                    done += self._commit(job, indices, future.result(), sizer)
                     self._set_state(job, state="cancelling" if job.key in self._cancelled else "running", done=done)
             if job.key in self._cancelled:
                 failure, pending = failure or JobCancelled(), []
@@ -256,6 +236,18 @@ class JobRunner:
                 pending = []
         if failure is not None:
             raise failure
+
+    def _commit(self, job: ExplanationJob, indices: list[int], arrays: dict[str, Any], sizer: BatchSizer) -> int:
+        """Write a task's rows back as its chunks, each an atomic commit of its own; returns how many."""
+        bounds, start = job.chunks(), 0
+        for i in indices:
+            rows = bounds[i][1] - bounds[i][0]
+            part = {name: np.asarray(arrays[name])[start : start + rows] for name in ARRAY_NAMES}
+            self.store.write_arrays(self._chunk_dir(job, i), part)
+            start += rows
+        seconds = arrays.get("seconds")
+        sizer.record(start, None if seconds is None else float(seconds))
+        return len(indices)
 
     def _renew_executor(self, future: Future, broken_by: dict[Future, Executor]) -> int:
         """Replace the executor the future ran on if it is still the current one; 1 if this job renewed it."""
@@ -291,8 +283,7 @@ class JobRunner:
             evict_to_limit(self.store, self.size_limit, protect)
 
     def _chunk_dir(self, job: ExplanationJob, index: int) -> Path:
-        layout = f"{job.chunk_rows}-rows-seed-{job.seed}"  # a resume with other chunking must not mix layouts
-        return self.store.array_dir(job.key, "chunks", layout, f"{index:06d}")
+        return self.store.array_dir(job.key, "chunks", job.layout(), f"{index:06d}")
 
     def _set_state(self, job: ExplanationJob, **state: Any) -> None:
         current = self.store.get_json(_state_key(job.key)) or {}
@@ -348,8 +339,27 @@ def explain_chunk(job: dict[str, Any], positions: list[int]) -> dict[str, np.nda
         path = Path(job["model_path"])
         model = load_model(path, trusted=job["trusted"], trust=job["trust_code"], own=job["own_model"])
         background = read_frame(job["background_path"])
-        explainer = _EXPLAINERS[job["key"]] = explainer_for(model, task=job["task"], background=background)
+        scale = job.get("scale", "native")
+        explainer = _EXPLAINERS[job["key"]] = explainer_for(model, task=job["task"], background=background, scale=scale)
         while len(_EXPLAINERS) > _EXPLAINERS_KEPT:
             _EXPLAINERS.popitem(last=False)
-    batch = explainer.explain(read_frame(job["data_path"]).iloc[positions])
-    return {"values": batch.values, "base_values": batch.base_values, "outputs": batch.outputs}
+    started = time.perf_counter()
+    ascending = np.argsort(positions, kind="stable")  # rows in data order: see _back_to_task_order
+    batch = explainer.explain(read_frame(job["data_path"]).iloc[np.asarray(positions)[ascending]])
+    seconds = np.float64(time.perf_counter() - started)  # the engine's time, for the runner's task sizes
+    back = _back_to_task_order(ascending)
+    arrays = {"values": batch.values, "base_values": batch.base_values, "outputs": batch.outputs}
+    return {**{name: array[back] for name, array in arrays.items()}, "seconds": seconds}
+
+
+def _back_to_task_order(ascending: np.ndarray) -> np.ndarray:
+    """Where each of the task's rows sits among the rows explained in data order.
+
+    The engine gets a task's rows in the order of the table, not the task's shuffled one: the text
+    cells of a frame read from Parquet lie in memory in row order, and reading them in a random order
+    made an EBM's chunk about twice as slow (measured, 25k rows). Each row is explained on its own,
+    so the values are the same either way.
+    """
+    back = np.empty_like(ascending)
+    back[ascending] = np.arange(len(ascending))
+    return back
