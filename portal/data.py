@@ -19,7 +19,11 @@ from portal.config import ConfigError, DataConfig
 from portal.demos import DEMO_PREFIX, DEMO_TABLES, load_demo_table
 from portal.fingerprint import frame_fingerprint
 
-MAX_CLASSIFICATION_LEVELS = 10
+MAX_CLASSIFICATION_LEVELS = 10  # more distinct labels than this is rarely a class (an id, a count)
+TOO_MANY_CLASSES = "has {n} classes; at most {limit} are supported"
+RARE_CLASS = "class {label!r} has only one row, too few to hold any out for testing"
+SPLIT_TOO_SMALL = "holding out {share:g} of {rows} rows leaves a side of the split without {what}"
+POSITIVE_NOT_BINARY = "applies to a two-class target only; this one has {n} classes, and each is explained"
 
 
 @dataclass(frozen=True, eq=False)
@@ -27,7 +31,8 @@ class Dataset:
     """A validated table: model inputs in original columns, an encoded target, ids and a split.
 
     For classification ``y`` holds class codes 0..k-1 in the order of ``classes``; for a binary task
-    the positive class is code 1.
+    the positive class is code 1. A target with three or more classes is multi-class: every class is
+    explained (``class_names``) and there is no positive class.
     """
 
     source: str
@@ -49,8 +54,18 @@ class Dataset:
         return len(self.features)
 
     @property
+    def is_multiclass(self) -> bool:
+        return len(self.classes) > 2
+
+    @property
+    def class_names(self) -> tuple[str, ...]:
+        """The classes a multi-class explanation has one slice for; empty for binary and regression."""
+        return self.classes if self.is_multiclass else ()
+
+    @property
     def positive(self) -> str | None:
-        return self.classes[-1] if self.task == "classification" else None
+        """The class a binary explanation is about; None for regression and multi-class."""
+        return self.classes[-1] if len(self.classes) == 2 else None
 
 
 def load_dataset(config: DataConfig, base_dir: Path | None = None) -> Dataset:
@@ -139,21 +154,37 @@ def _encode_target(target: pd.Series, task: str, positive: object) -> tuple[np.n
         if not pd.api.types.is_numeric_dtype(target):
             raise ConfigError("[data] task", "regression needs a numeric target", 'set task = "classification"')
         return target.to_numpy(dtype=float), ()
-    labels = sorted(target.astype(str).unique())
+    labels = _class_labels(target.astype(str), positive)
+    codes = target.astype(str).map({label: code for code, label in enumerate(labels)})
+    return codes.to_numpy(dtype=int), tuple(labels)
+
+
+def _class_labels(target: pd.Series, positive: object) -> list[str]:
+    """The classes in code order: sorted, with a binary target's positive class last (code 1)."""
+    counts = target.value_counts()
+    labels = sorted(counts.index)
     if len(labels) < 2:
         raise ConfigError(
             "[data] target", f"has only one class ({labels[0]!r})", "pick a target with at least two classes"
         )
-    if len(labels) > 2:
+    if len(labels) > MAX_CLASSIFICATION_LEVELS:
         raise ConfigError(
-            "[data] target", f"has {len(labels)} classes; only binary targets are supported yet", "pick a yes/no target"
+            "[data] target",
+            TOO_MANY_CLASSES.format(n=len(labels), limit=MAX_CLASSIFICATION_LEVELS),
+            'pick a target with fewer classes, or set task = "regression" if it is a number',
         )
-    if positive is not None:
-        if str(positive) not in labels:
-            raise ConfigError("[data] positive", f"{positive!r} is not a class of the target", f"use one of {labels}")
-        labels = [label for label in labels if label != str(positive)] + [str(positive)]
-    codes = target.astype(str).map({label: code for code, label in enumerate(labels)})
-    return codes.to_numpy(dtype=int), tuple(labels)
+    rare = counts[counts < 2]
+    if len(rare):
+        raise ConfigError(
+            "[data] target", RARE_CLASS.format(label=rare.index[0]), "drop its rows or merge it into another class"
+        )
+    if positive is None:
+        return labels
+    if len(labels) > 2:
+        raise ConfigError("[data] positive", POSITIVE_NOT_BINARY.format(n=len(labels)), "remove positive")
+    if str(positive) not in labels:
+        raise ConfigError("[data] positive", f"{positive!r} is not a class of the target", f"use one of {labels}")
+    return [label for label in labels if label != str(positive)] + [str(positive)]
 
 
 def _feature_columns(frame: pd.DataFrame, config: DataConfig) -> tuple[str, ...]:
@@ -199,7 +230,12 @@ def _row_ids(frame: pd.DataFrame, id_column: str | None) -> np.ndarray:
 
 def _split(n_rows: int, strata: np.ndarray | None, config: DataConfig) -> tuple[np.ndarray, np.ndarray]:
     """A seeded held-out split, stratified by class for classification."""
-    train, test = train_test_split(
-        np.arange(n_rows), test_size=config.test_size, random_state=config.seed, stratify=strata
-    )
+    try:
+        train, test = train_test_split(
+            np.arange(n_rows), test_size=config.test_size, random_state=config.seed, stratify=strata
+        )
+    except ValueError:  # stratifying needs every class at least once on both sides of the split
+        what = f"a row of each of the {len(np.unique(strata))} classes" if strata is not None else "rows"
+        problem = SPLIT_TOO_SMALL.format(share=config.test_size, rows=n_rows, what=what)
+        raise ConfigError("[data] test_size", problem, "change test_size, or use more rows") from None
     return np.sort(train), np.sort(test)

@@ -61,6 +61,7 @@ class Explanation:
     Multi-class explanations carry a trailing class axis named by ``class_names`` (as
     :class:`ExplanationBatch`); :meth:`for_class` gives the 2-D explanation of one class, which every
     figure takes. ``explained_class`` says which class a 2-D classification explanation is about, when known.
+    ``sample_of`` above zero says the rows are a seeded sample of that many data rows (views say "n of N").
     """
 
     model_name: str
@@ -73,6 +74,7 @@ class Explanation:
     provenance: Provenance
     class_names: tuple[str, ...] = ()
     explained_class: str = ""
+    sample_of: int = 0  # the rows are a seeded sample of this many data rows (0: not a sample)
 
     @property
     def n_rows(self) -> int:
@@ -121,12 +123,13 @@ class Explanation:
             output=float(self.outputs[index]),
             output_scale=self.output_scale,
             provenance=self.provenance,
+            explained_class=self.explained_class,
         )
 
 
 @dataclass(frozen=True, eq=False)
 class LocalExplanation:
-    """One model's explanation of one row."""
+    """One model's explanation of one row (of the class ``explained_class`` names, when known)."""
 
     model_name: str
     feature_names: tuple[str, ...]
@@ -136,6 +139,7 @@ class LocalExplanation:
     output: float
     output_scale: str
     provenance: Provenance
+    explained_class: str = ""
 
 
 @dataclass(frozen=True, eq=False)
@@ -159,6 +163,25 @@ class InteractionValues:
     def shap_values(self) -> np.ndarray:
         """Each row's SHAP values: the interaction values summed over the second feature axis."""
         return self.values.sum(axis=2)
+
+
+@dataclass(frozen=True, eq=False)
+class ModelInteractions:
+    """One model's interaction values on a seeded sample of the data's rows: what /interactions draws.
+
+    ``row_ids`` name the sampled rows in the order of ``values``' first axis; ``total_rows`` is how many
+    rows the sample was drawn from, so views can say "n of N rows".
+    """
+
+    model_name: str
+    row_ids: np.ndarray  # (n_rows,)
+    total_rows: int
+    values: InteractionValues
+    provenance: Provenance
+
+    @property
+    def n_rows(self) -> int:
+        return int(self.values.values.shape[0])
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from portal.figures._style import PALETTE, finish, method_label, scale_label
+from portal.figures._style import PALETTE, class_label, finish, method_label, scale_and_class
 from portal.results import Explanation
 
 SAMPLE_SIZE = 2_000
@@ -51,14 +51,20 @@ def beeswarm(
     names = [explanation.feature_names[i] for i in order]
     fig.update_yaxes(tickvals=list(range(len(order))), ticktext=names, range=[-0.6, len(order) - 0.4], showgrid=False)
     fig.update_xaxes(
-        title=f"SHAP value ({scale_label(explanation.output_scale)})", zeroline=True, zerolinecolor="#ADB5BD"
+        title=f"SHAP value ({scale_and_class(explanation.output_scale, explanation.explained_class)})",
+        zeroline=True,
+        zerolinecolor="#ADB5BD",
     )
-    sampled = " (seeded sample)" if len(rows) < explanation.n_rows else ""
-    subtitle = f"{len(rows):,} of {explanation.n_rows:,} rows{sampled}"
+    population = explanation.sample_of or explanation.n_rows  # an explanation of a sample counts against the data
+    sampled = " (seeded sample)" if len(rows) < population else ""
+    subtitle = f"{len(rows):,} of {population:,} rows{sampled}"
+    if explanation.explained_class:
+        subtitle = f"{class_label(explanation.explained_class)} · {subtitle}"
     if total_rows and total_rows > explanation.n_rows:
         subtitle += f" · computed so far: {explanation.n_rows:,} of {total_rows:,}"
-    subtitle += f" · {method_label(explanation.provenance)}"
-    return finish(fig, explanation.model_name if titled else "", subtitle, height=130 + 34 * len(order))
+    subtitle += f"{' · ' if titled else '<br>'}{method_label(explanation.provenance)}"  # a narrow pane: two lines
+    fig = finish(fig, explanation.model_name if titled else "", subtitle, height=130 + 34 * len(order))
+    return fig if titled else fig.update_layout(margin_t=62)
 
 
 def sample_rows(n_rows: int, sample_size: int, seed: int) -> np.ndarray:

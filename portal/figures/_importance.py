@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from portal.figures._style import WARNING, finish, model_colors, placeholder, scale_label
+from portal.figures._style import WARNING, class_label, finish, model_colors, placeholder, scale_label
 from portal.results import Explanation
 
 SHARE, RAW = "share", "raw"
@@ -45,10 +45,28 @@ def importance_bars(
         legend={"traceorder": "reversed", "title": {"text": "model"}, "x": 1.01, "y": 1},
     )
     fig.update_xaxes(title=_axis_title(explanations, mode), tickformat=".0%" if mode == SHARE else None)
-    cut = f"top {len(shown)} of {len(features)} features · " if len(shown) < len(features) else ""
+    cut = _coverage(explanations)
+    cut += f"top {len(shown)} of {len(features)} features · " if len(shown) < len(features) else ""
     cut += _exactness(explanations) + " · "
     height = 140 + len(shown) * (12 * len(explanations) + 14)
-    return finish(fig, "Global feature importance", cut + _note(explanations, mode), height)
+    return finish(fig, _title(explanations), cut + _note(explanations, mode), height)
+
+
+def _title(explanations: Sequence[Explanation]) -> str:
+    """The title names the class shown when every explanation is of the same one class."""
+    classes = {e.explained_class for e in explanations}
+    label = class_label(classes.pop()) if len(classes) == 1 else ""
+    return f"Global feature importance · {label}" if label else "Global feature importance"
+
+
+def _coverage(explanations: Sequence[Explanation]) -> str:
+    """'500 of 7,043 rows (seeded sample) · ' when the bars come from a sample of the data, else nothing."""
+    sampled = [e for e in explanations if e.sample_of]
+    if not sampled:
+        return ""
+    sizes = sorted({e.n_rows for e in sampled})
+    counted = f"{sizes[0]:,}" if len(sizes) == 1 else f"{sizes[0]:,}–{sizes[-1]:,}"
+    return f"{counted} of {max(e.sample_of for e in sampled):,} rows (seeded sample) · "
 
 
 def _exactness(explanations: Sequence[Explanation]) -> str:
@@ -101,5 +119,6 @@ def _axis_title(explanations: Sequence[Explanation], mode: str) -> str:
 def _note(explanations: Sequence[Explanation], mode: str) -> str:
     scales = _scales(explanations)
     if mode == SHARE or len(scales) == 1:
-        return SHARE_NOTE if mode == SHARE else f"All models in {scales[0]}."
+        every = f"All models in {scales[0]}." if len(scales) == 1 else ""
+        return f"{SHARE_NOTE} {every}".strip() if mode == SHARE else every
     return f"<span style='color:{WARNING}'>{SCALES_DIFFER.format(scales=' vs '.join(scales))}</span>"

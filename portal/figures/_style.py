@@ -39,6 +39,16 @@ def scale_label(output_scale: str) -> str:
     return _SCALE_NAMES.get(output_scale, output_scale)
 
 
+def class_label(explained_class: str) -> str:
+    """'class: setosa' for one class of a multi-class explanation; empty when no class is named."""
+    return f"class: {explained_class}" if explained_class else ""
+
+
+def scale_and_class(output_scale: str, explained_class: str) -> str:
+    """An axis's unit words with the class they are about: 'probability, class: setosa'."""
+    return ", ".join(part for part in (scale_label(output_scale), class_label(explained_class)) if part)
+
+
 def method_label(provenance: Provenance) -> str:
     """'exact: TreeSHAP (path-dependent)' or 'approximate: sampled permutations'."""
     name = provenance.method

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 import numpy as np
 import plotly.graph_objects as go
 
-from portal.figures._style import INK, MUTED, PUSH_DOWN, PUSH_UP, finish, scale_label
+from portal.figures._style import INK, MUTED, PUSH_DOWN, PUSH_UP, class_label, finish, scale_and_class
 from portal.results import LOG_ODDS, LocalExplanation
 
 OTHER = "other {n} features"
@@ -35,10 +35,14 @@ def waterfall(
     fig = go.Figure([_steps(local, labels, deltas), _ends(local)])
     for x, dash in ((local.base_value, "dot"), (local.output, "dash")):
         fig.add_vline(x=x, line={"dash": dash, "color": MUTED, "width": 1})
-    fig.update_xaxes(title=f"model output ({scale_label(local.output_scale)})", range=_x_range(local, deltas))
+    fig.update_xaxes(
+        title=f"model output ({scale_and_class(local.output_scale, local.explained_class)})",
+        range=_x_range(local, deltas),
+    )
     fig.update_yaxes(showgrid=False, categoryorder="array", categoryarray=[BASE, *labels, PREDICTION])
     fig.update_layout(showlegend=False)
-    title = f"{local.model_name} · row {local.row_id}" if titled else ""
+    title = " · ".join(p for p in (local.model_name, f"row {local.row_id}", class_label(local.explained_class)) if p)
+    title = title if titled else ""
     return finish(fig, title, prediction_text(local) if titled else "", height=130 + 38 * (len(deltas) + 2))
 
 
@@ -77,8 +81,11 @@ def _ends(local: LocalExplanation) -> go.Scatter:
 
 
 def prediction_text(local: LocalExplanation) -> str:
-    """One line a reader can quote: 'Prediction 0.72 (probability), base value 0.27'."""
-    scale = scale_label(local.output_scale)
+    """One line a reader can quote: 'Prediction 0.72 (probability), base value 0.27'.
+
+    Of one class of a multi-class model: 'Prediction 0.72 (probability, class: setosa), base value 0.33'.
+    """
+    scale = scale_and_class(local.output_scale, local.explained_class)
     if local.output_scale == LOG_ODDS:
         scale += f", ≈ {1 / (1 + math.exp(-local.output)):.2f} probability"
     return f"Prediction {_number(local.output)} ({scale}), base value {_number(local.base_value)}"
