@@ -1,7 +1,8 @@
 """Project configuration: the one way to describe a project, read from TOML.
 
-A project names its data (``[data]``), the models to compare (``[[models]]``) and where computed
-results live (``[cache]``). Every mistake a user can make in the file is reported as a
+A project names its data (``[data]``), the models to compare (``[[models]]``), where computed
+results live (``[cache]``) and, optionally, how many rows to explain in the common scale
+(``[explain] common_sample_rows``). Every mistake a user can make in the file is reported as a
 :class:`ConfigError` whose message is one line naming the field and the fix; the CLI prints it and
 exits with code 2. Checks that need the data itself (does the target column exist?) happen when the
 data is loaded, in :mod:`portal.data`, and raise the same error type.
@@ -10,6 +11,7 @@ data is loaded, in :mod:`portal.data`, and raise the same error type.
 from __future__ import annotations
 
 import difflib
+import math
 import os
 import tomllib
 from collections.abc import Mapping
@@ -18,6 +20,8 @@ from pathlib import Path
 from typing import Any
 
 TASKS = ("classification", "regression")
+#: The model kind that averages other models of the project instead of training one (see portal.averages).
+AVERAGE_KIND = "average"
 DEFAULT_CACHE_ENV = "PORTAL_CACHE_DIR"
 
 
@@ -49,7 +53,8 @@ class DataConfig:
 
 @dataclass(frozen=True)
 class ModelSpec:
-    """One model to compare: a built-in ``kind`` to train, or a fitted model file at ``path``."""
+    """One model to compare: a built-in ``kind`` to train, a fitted model file at ``path``, or
+    ``kind = "average"``: the weighted average of other models of the project (``members``, ``weights``)."""
 
     name: str
     kind: str | None = None
@@ -57,6 +62,12 @@ class ModelSpec:
     params: Mapping[str, Any] = field(default_factory=dict)
     trusted: tuple[str, ...] = ()
     trust: bool = False
+    members: tuple[str, ...] = ()  # kind = "average": the averaged models' names
+    weights: tuple[float, ...] = ()  # kind = "average": one per member (empty: equal)
+
+    @property
+    def is_average(self) -> bool:
+        return self.kind == AVERAGE_KIND
 
 
 @dataclass(frozen=True)
@@ -67,11 +78,14 @@ class ProjectConfig:
     cache_dir: Path
     base_dir: Path
     cache_size_limit: int | None = None  # bytes; None: no limit
+    common_sample_rows: int = 500  # [explain]: rows explained in the common scale (probability)
 
 
 _DATA_FIELDS = {f for f in DataConfig.__dataclass_fields__}
-_MODEL_FIELDS = {"name", "kind", "path", "params", "trusted", "trust"}
-_TOP_FIELDS = {"title", "data", "models", "cache"}
+_MODEL_FIELDS = {"name", "kind", "path", "params", "trusted", "trust", "members", "weights"}
+_TOP_FIELDS = {"title", "data", "models", "cache", "explain"}
+#: Rows a classification project explains in the common scale (probability) when [explain] does not say.
+DEFAULT_COMMON_SAMPLE_ROWS = 500
 
 
 def default_cache_dir() -> Path:
@@ -105,6 +119,7 @@ def parse_config(raw: Mapping[str, Any], *, base_dir: Path) -> ProjectConfig:
         raise ConfigError("[[models]]", "no models are listed", "add at least one [[models]] table")
     models = tuple(_parse_model(m, i, base_dir) for i, m in enumerate(models_raw))
     _check_unique_names(models)
+    _check_averages(models)
     cache = _table(raw, "cache", "[cache]", required=False)
     _reject_unknown(cache, {"dir", "size_limit_gb"}, "[cache]")
     cache_dir = _resolve(base_dir, cache["dir"]) if "dir" in cache else default_cache_dir()
@@ -117,7 +132,19 @@ def parse_config(raw: Mapping[str, Any], *, base_dir: Path) -> ProjectConfig:
     if not isinstance(title, str):
         raise ConfigError("title", "must be a string", 'write title = "My project"')
     size_limit = int(limit * 1024**3) if limit is not None else None
-    return ProjectConfig(title, data, models, cache_dir, base_dir, cache_size_limit=size_limit)
+    sample = _common_sample_rows(_table(raw, "explain", "[explain]", required=False))
+    return ProjectConfig(
+        title, data, models, cache_dir, base_dir, cache_size_limit=size_limit, common_sample_rows=sample
+    )
+
+
+def _common_sample_rows(table: Mapping[str, Any]) -> int:
+    _reject_unknown(table, {"common_sample_rows"}, "[explain]")
+    rows = table.get("common_sample_rows", DEFAULT_COMMON_SAMPLE_ROWS)
+    if isinstance(rows, bool) or not isinstance(rows, int) or rows < 1:
+        where, fix = "[explain] common_sample_rows", "write e.g. common_sample_rows = 500"
+        raise ConfigError(where, f"{rows!r} is not a positive whole number", fix)
+    return rows
 
 
 def _table(raw: Mapping[str, Any], key: str, label: str, *, required: bool) -> Mapping[str, Any]:
@@ -185,6 +212,11 @@ def _parse_model(raw: Any, index: int, base_dir: Path) -> ModelSpec:
     if ("kind" in raw) == ("path" in raw):
         raise ConfigError(f"{where} kind", "exactly one of kind or path is needed", _kind_fix())
     kind = _string(raw, "kind", where) if "kind" in raw else None
+    if kind == AVERAGE_KIND:
+        return _parse_average(raw, name, where)
+    for key in ("members", "weights"):
+        if key in raw:
+            raise ConfigError(f"{where} {key}", 'is only for kind = "average"', f"remove {key}, or average models")
     if kind is not None:
         _check_kind(kind, where)
     params = raw.get("params", {})
@@ -219,7 +251,10 @@ def _check_kind(kind: str, where: str) -> None:
 def _kind_fix() -> str:
     from models import known_kinds
 
-    return f"use kind = one of {', '.join(known_kinds())}, or path = a fitted model file"
+    return (
+        f"use kind = one of {', '.join(known_kinds())}, or path = a fitted model file, "
+        f'or kind = "{AVERAGE_KIND}" with members = [...]'
+    )
 
 
 def _check_unique_names(models: tuple[ModelSpec, ...]) -> None:
@@ -228,6 +263,61 @@ def _check_unique_names(models: tuple[ModelSpec, ...]) -> None:
         if spec.name in seen:
             raise ConfigError(f"[[models]] '{spec.name}' name", "is used twice", "give each model its own name")
         seen.add(spec.name)
+
+
+MEMBERS_EXAMPLE = 'members = ["Random forest", "Gradient boosting"]'
+
+
+def _parse_average(raw: Mapping[str, Any], name: str, where: str) -> ModelSpec:
+    """``kind = "average"``: two or more other models of the project, each once, with optional weights."""
+    for key in ("params", "trusted", "trust"):
+        if key in raw:
+            raise ConfigError(f"{where} {key}", "an average has no settings of its own", f"remove {key}")
+    members = raw.get("members")
+    if members is None:
+        raise ConfigError(f"{where} members", "is missing", f"list the models to average: {MEMBERS_EXAMPLE}")
+    if not isinstance(members, list) or not all(isinstance(m, str) for m in members):
+        raise ConfigError(f"{where} members", "must be a list of model names", f"write {MEMBERS_EXAMPLE}")
+    if len(members) < 2:
+        raise ConfigError(f"{where} members", f"lists {len(members)} model(s)", f"name two or more: {MEMBERS_EXAMPLE}")
+    twice = next((m for i, m in enumerate(members) if m in members[:i]), None)
+    if twice is not None:
+        raise ConfigError(f"{where} members", f"lists '{twice}' twice", "list each model once; give it a larger weight")
+    return ModelSpec(name=name, kind=AVERAGE_KIND, members=tuple(members), weights=_weights(raw, len(members), where))
+
+
+def _weights(raw: Mapping[str, Any], count: int, where: str) -> tuple[float, ...]:
+    weights = raw.get("weights")
+    if weights is None:
+        return ()
+    numbers = isinstance(weights, list) and all(isinstance(w, (int, float)) for w in weights)
+    if not numbers or any(isinstance(w, bool) for w in weights):
+        raise ConfigError(f"{where} weights", "must be a list of numbers", "write e.g. weights = [0.5, 0.5]")
+    if len(weights) != count:
+        problem = f"has {len(weights)} weights for {count} members"
+        raise ConfigError(f"{where} weights", problem, "give one weight per member, in the order of members")
+    bad = next((w for w in weights if not math.isfinite(w) or w < 0), None)
+    if bad is not None:
+        raise ConfigError(f"{where} weights", f"{bad!r} is not a number of zero or more", "use weights >= 0")
+    if sum(weights) == 0:
+        raise ConfigError(f"{where} weights", "are all zero", "give at least one member a positive weight")
+    return tuple(float(w) for w in weights)
+
+
+def _check_averages(models: tuple[ModelSpec, ...]) -> None:
+    """Every member of an average is another model of the project, and not itself an average."""
+    by_name = {spec.name: spec for spec in models}
+    for spec in (s for s in models if s.is_average):
+        where = f"[[models]] '{spec.name}' members"
+        for member in spec.members:
+            if member not in by_name:
+                others = [s.name for s in models if not s.is_average]
+                guess = difflib.get_close_matches(member, others, n=1)
+                fix = f"did you mean '{guess[0]}'?" if guess else f"use the name of one of {', '.join(others)}"
+                raise ConfigError(where, f"'{member}' is not a model of this project", fix)
+            if by_name[member].is_average:
+                problem = "names the average itself" if member == spec.name else f"'{member}' is itself an average"
+                raise ConfigError(where, problem, "list the trained or loaded models directly (averages do not nest)")
 
 
 def _string(table: Mapping[str, Any], key: str, where: str = "[data]") -> str:
