@@ -12,6 +12,8 @@ from pathlib import Path
 
 from portal.store import ResultStore
 
+KIND_WORDS = {"interactions": " (interaction values)"}  # results other than explanations, named so in listings
+
 
 @dataclass(frozen=True)
 class CachedExplanation:
@@ -21,6 +23,7 @@ class CachedExplanation:
     n_rows: int
     seconds: float | None
     bytes: int
+    scale: str = "native"  # or "common": a common-scale job (portal.common_services)
 
 
 @dataclass(frozen=True)
@@ -39,11 +42,12 @@ def cache_info(store: ResultStore) -> CacheInfo:
         explanations.append(
             CachedExplanation(
                 key=job_key,
-                model_name=state.get("model_name", "?"),
+                model_name=state.get("model_name", "?") + KIND_WORDS.get(state.get("kind", ""), ""),
                 state=state.get("state", "?"),
                 n_rows=int(state.get("n_rows", 0)),
                 seconds=state.get("seconds"),
                 bytes=folder_bytes(store.array_dir(job_key)),
+                scale=state.get("scale", "native"),
             )
         )
     return CacheInfo(

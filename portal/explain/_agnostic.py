@@ -4,7 +4,9 @@ Each original column is one player; a coalition's value is the model's mean outp
 rows with the coalition's columns set to the explained row's values (``_coalitions``). With few columns
 every coalition is evaluated (exact, 2^columns x background evaluations per row); with more, shap's
 Permutation explainer samples antithetic permutations (approximate; it still adds up exactly). Both are
-budgeted, because a model evaluated millions of times can run for hours.
+budgeted, because a model evaluated millions of times can run for hours. A Pipeline whose preparation works
+column by column is evaluated on its prepared pool (``_coalitions.Prepared``): the same numbers, several
+times faster.
 """
 
 from __future__ import annotations
@@ -26,7 +28,8 @@ from portal.explain._base import (
     check_task,
     class_names,
 )
-from portal.explain._coalitions import exact_shapley, permutation_shapley
+from portal.explain._coalitions import Prepared, exact_shapley, permutation_shapley
+from portal.explain._preparation import Preparation, split_model
 from portal.results import PROBABILITY, RAW, ExplanationBatch
 
 OVER_ROWS = (
@@ -71,6 +74,7 @@ class ModelAgnosticExplainer:
     background: pd.DataFrame = field(repr=False)
     budget: Budget
     class_names: tuple[str, ...] = ()
+    prepared: Prepared | None = field(default=None, repr=False)  # the faster road for column-wise Pipelines
 
     tolerance: ClassVar[float] = TOLERANCE
 
@@ -113,10 +117,10 @@ class ModelAgnosticExplainer:
         if len(rows) == 0:
             return self._empty()
         if self.exact:
-            values, base = exact_shapley(self.output, self.background, rows)
+            values, base = exact_shapley(self.output, self.background, rows, prepared=self.prepared)
         else:
             values, base = permutation_shapley(
-                self.output, self.background, rows, permutations=self.budget.permutations
+                self.output, self.background, rows, permutations=self.budget.permutations, prepared=self.prepared
             )
         return additive_batch(
             values,
@@ -153,7 +157,26 @@ def model_agnostic_explainer(
     width = np.shape(output(frame.iloc[:1]))  # also proves the model takes the frame
     if len(width) == 2 and not names:  # several outputs from a model that does not name its classes
         names = tuple(str(k) for k in range(width[1]))
-    return ModelAgnosticExplainer(method, scale, model, output, frame, budget, names)
+    return ModelAgnosticExplainer(method, scale, model, output, frame, budget, names, _prepared(model, task, frame))
+
+
+def _prepared(model: Any, task: str, background: pd.DataFrame) -> Prepared | None:
+    """The model as column-wise preparation + estimator, when it is a Pipeline whose preparation makes a
+    numeric matrix column by column; None otherwise (every hybrid row then goes through the whole model).
+    The additivity check of every batch compares against the whole model's own output, so a preparation
+    that is not column-wise after all cannot pass unnoticed."""
+    preparing, estimator = split_model(model)
+    if preparing is None:
+        return None
+    try:
+        preparation = Preparation.of(model, preparing, background)
+        matrix = preparation.prepare(background.iloc[:2])
+    except (UnsupportedModelError, ValueError):
+        return None
+    if not isinstance(matrix, np.ndarray) or matrix.dtype.kind not in "biuf":
+        return None  # a frame out (set_output) or text left in: the estimator wants it as it is
+    output, _ = _output(estimator, task)
+    return Prepared(lambda frame: preparation.prepare(frame), preparation.origins, output)
 
 
 def _output(model: Any, task: str) -> tuple[Callable[[pd.DataFrame], np.ndarray], str]:

@@ -7,12 +7,21 @@ from, so every column keeps its own dtype (strings, categories, missing values).
 
 ``exact_shapley`` evaluates all 2^columns coalitions of each row in one model call per block of rows
 and weighs them exactly. ``permutation_shapley`` hands positions to shap's Permutation explainer
-(shap's maskers mix rows by arithmetic, which positions survive exactly).
+(shap's maskers mix rows by arithmetic, which positions survive exactly), one row at a time with a seed
+of its own (from its values): a row gets the same values in any batch, chunk or process, so a job that
+resumes, a chunk size that changes and a row explained alone on the server all agree.
+
+A model whose preparation works column by column (a :class:`Prepared`) is evaluated faster: the pool is
+prepared once, and a hybrid row's prepared columns are each taken from the pool row its original column
+comes from. That gives the numbers preparing each hybrid row would give (the same operations on the same
+cells), without running encoders and imputers on every one of millions of hybrid rows: measured on the
+churn demo's gradient boosting (imputer and one-hot encoder, 18 columns, 100 background rows), 3-7x faster.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from math import factorial
 
 import numpy as np
@@ -25,22 +34,44 @@ Output = Callable[[pd.DataFrame], np.ndarray]
 BLOCK_ROWS = 250_000
 
 
+@dataclass(frozen=True, eq=False)
+class Prepared:
+    """A model as a column-wise preparation and an estimator: ``prepare`` maps original columns to a numeric
+    matrix whose column j depends on original column ``origins[j]`` only; ``output`` evaluates that matrix."""
+
+    prepare: Callable[[pd.DataFrame], np.ndarray]
+    origins: np.ndarray
+    output: Output
+
+
 class Pool:
     """The background rows, then the explained rows, addressed by position."""
 
-    def __init__(self, background: pd.DataFrame, rows: pd.DataFrame) -> None:
+    def __init__(self, background: pd.DataFrame, rows: pd.DataFrame, prepared: Prepared | None = None) -> None:
         self.n_background = len(background)
         self.frame = pd.concat([background, rows], ignore_index=True)
+        self.prepared = prepared
+        self.matrix = None if prepared is None else np.asarray(prepared.prepare(self.frame), dtype=np.float64)
 
     def pick(self, positions: np.ndarray) -> pd.DataFrame:
         """``(m, columns)`` positions -> the frame of those cells, column by column."""
         picked = np.asarray(positions).astype(np.intp)
         return pd.DataFrame({c: self.frame[c].array.take(picked[:, j]) for j, c in enumerate(self.frame.columns)})
 
+    def evaluate(self, output: Output, positions: np.ndarray) -> np.ndarray:
+        """The model's output on the hybrid rows ``positions`` describe: ``(m, columns)`` -> ``(m[, k])``."""
+        if self.prepared is None:
+            return np.asarray(output(self.pick(positions)), dtype=np.float64)
+        picked = np.asarray(positions).astype(np.intp)[:, self.prepared.origins]
+        matrix = self.matrix[picked, np.arange(self.prepared.origins.size)]
+        return np.asarray(self.prepared.output(matrix), dtype=np.float64)
 
-def exact_shapley(output: Output, background: pd.DataFrame, rows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+
+def exact_shapley(
+    output: Output, background: pd.DataFrame, rows: pd.DataFrame, *, prepared: Prepared | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """``(values (n, columns[, k]), base (n[, k]))``: exact, from every coalition's mean output."""
-    pool, f, n_background = Pool(background, rows), rows.shape[1], len(background)
+    pool, f, n_background = Pool(background, rows, prepared), rows.shape[1], len(background)
     members = ((np.arange(2**f)[:, np.newaxis] >> np.arange(f)) & 1).astype(bool)  # (coalitions, columns)
     per_row = members.shape[0] * n_background
     step = max(1, BLOCK_ROWS // per_row)
@@ -50,7 +81,7 @@ def exact_shapley(output: Output, background: pd.DataFrame, rows: pd.DataFrame) 
         own = (n_background + block)[:, np.newaxis, np.newaxis, np.newaxis]
         filler = np.arange(n_background)[np.newaxis, np.newaxis, :, np.newaxis]
         positions = np.where(members[np.newaxis, :, np.newaxis, :], own, filler)  # (block, coalitions, bg, f)
-        out = np.asarray(output(pool.pick(positions.reshape(-1, f))), dtype=np.float64)
+        out = pool.evaluate(output, positions.reshape(-1, f))
         worth.append(out.reshape(block.size, members.shape[0], n_background, -1).mean(axis=2))
     worth = np.concatenate(worth)  # (n, coalitions, k)
     values = _shapley_from_worth(worth, f)
@@ -72,23 +103,38 @@ def _shapley_from_worth(worth: np.ndarray, f: int) -> np.ndarray:
 
 
 def permutation_shapley(
-    output: Output, background: pd.DataFrame, rows: pd.DataFrame, *, permutations: int, seed: int = 0
+    output: Output,
+    background: pd.DataFrame,
+    rows: pd.DataFrame,
+    *,
+    permutations: int,
+    seed: int = 0,
+    prepared: Prepared | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """``(values, base)`` from shap's Permutation explainer: ``permutations`` antithetic pairs per row."""
+    """``(values, base)`` from shap's Permutation explainer: ``permutations`` antithetic pairs per row, each
+    row's permutations drawn from a seed of its own (``seed`` and the row's values)."""
     shap = import_shap()
-    pool, f, n_background = Pool(background, rows), rows.shape[1], len(background)
-
-    def evaluate(positions: np.ndarray) -> np.ndarray:
-        return np.asarray(output(pool.pick(positions)), dtype=np.float64)
-
+    pool, f, n_background = Pool(background, rows, prepared), rows.shape[1], len(background)
     masker = shap.maskers.Independent(_positions(n_background, 0, f), max_samples=n_background)
+    seeds = row_seeds(rows, seed)
+    values, base = [], []
     state = np.random.get_state()  # shap seeds and shuffles numpy's global generator: put it back afterwards
     try:
-        explainer = shap.explainers.Permutation(evaluate, masker, seed=seed)
-        result = explainer(_positions(len(rows), n_background, f), max_evals=permutations * (2 * f + 1), silent=True)
+        explainer = shap.explainers.Permutation(lambda p: pool.evaluate(output, p), masker, seed=seed)
+        for i in range(len(rows)):
+            np.random.seed(seeds[i])
+            result = explainer(_positions(1, n_background + i, f), max_evals=permutations * (2 * f + 1), silent=True)
+            values.append(np.asarray(result.values)[0])
+            base.append(np.asarray(result.base_values)[0])
     finally:
         np.random.set_state(state)
-    return np.asarray(result.values), np.asarray(result.base_values)
+    return np.asarray(values), np.asarray(base)
+
+
+def row_seeds(rows: pd.DataFrame, seed: int) -> np.ndarray:
+    """A 32-bit seed per row from its values (and ``seed``): equal rows, equal seeds, wherever they are."""
+    hashed = pd.util.hash_pandas_object(rows.reset_index(drop=True), index=False).to_numpy(dtype=np.uint64)
+    return ((hashed ^ np.uint64(seed)) % np.uint64(2**32)).astype(np.int64)
 
 
 def _positions(n: int, start: int, f: int) -> np.ndarray:

@@ -1,0 +1,120 @@
+"""What /global and /local share about the common scale: the chooser, the explanations in it, the notes.
+
+A classification project opens both pages in the common scale (every model in probability, on a
+seeded sample of rows for the global views; any row on demand for the local one); the chooser switches
+to each model's own scale (exact, all rows). Regression projects have one scale already: the chooser is
+hidden and the pages show each model's own explanation.
+"""
+
+from __future__ import annotations
+
+import dash
+from dash import html
+
+from layouts import ids
+from layouts.panes import failed, waiting
+from layouts.scale_toggle import scale_toggle
+from layouts.shell import row_state
+from portal.common_scale import COMMON, UNAVAILABLE
+from portal.figures import RAW, SHARE
+from portal.results import Explanation, JobProgress
+from portal.services import PortalServices
+
+COMMON_LABEL = "Common scale: probability"
+NATIVE_LABEL = "Each model's own scale"
+COMPUTING = "Probability sample still computing (drawn from its rows so far) — {models}."
+COMMON_WORDS = "common scale (probability)"
+
+
+def has_common_scale(services: PortalServices) -> bool:
+    return services.project_summary().get("Task") == "classification"
+
+
+def chooser(services: PortalServices, *, global_views: bool) -> html.Div:
+    """The scale toggle, its native choice saying whether that is exact (and, for global views, all rows)."""
+    exact = all(p.exact for p in services.methods())
+    details = [word for word, shown in (("exact", exact), ("all rows", global_views)) if shown]
+    native = f"{NATIVE_LABEL} ({', '.join(details)})" if details else NATIVE_LABEL
+    common = f"{COMMON_LABEL} (seeded sample)" if global_views else COMMON_LABEL
+    return scale_toggle(has_common_scale(services), common, native)
+
+
+def mode_for(scale: str | None) -> str:
+    """The importance chart's default mode in a scale: raw mean |SHAP| on the shared axis of the common
+    scale, the scale-free share of total across models' own scales."""
+    return RAW if scale == COMMON else SHARE
+
+
+def common_explanation(services: PortalServices, model: str, levels: dict | None) -> Explanation | None:
+    """The model's common-scale explanation once the shell has seen rows of it (``levels``), else None."""
+    return services.common_explanation(model) if model in (levels or {}) else None
+
+
+def computing_note(services: PortalServices, levels: dict | None) -> str:
+    """Which models' probability samples are still being computed, with their progress."""
+    running = []
+    for model in services.model_names:
+        progress = services.common_progress(model)
+        if progress is not None and progress.state not in ("done", UNAVAILABLE) and model in (levels or {}):
+            running.append(f"{model} {progress.done} of {progress.total} chunks")
+    return COMPUTING.format(models=", ".join(running)) if running else ""
+
+
+def common_state(services: PortalServices, model: str) -> str:
+    """Why a model is not drawn in the common scale yet, in a few words."""
+    progress = services.common_progress(model) or services.progress(model)
+    if progress.state == UNAVAILABLE:
+        return "no probability scale"
+    return "failed" if progress.state == "failed" else "still computing"
+
+
+def common_not_ready(services: PortalServices, model: str):
+    """A pane's waiting note in the common scale, or why the model has none there."""
+    progress = services.common_progress(model) or services.progress(model)
+    if progress.state == UNAVAILABLE:
+        return html.P(progress.error, className="pane-waiting text-muted mb-0")
+    return failed(progress.error) if progress.state == "failed" else waiting(model)
+
+
+# --- the shell: progress of the common-scale jobs ---------------------------------------------
+SAMPLE_WORDS = "probability sample, {text}"
+
+
+def follow(services: PortalServices, own: JobProgress) -> tuple[JobProgress, dict]:
+    """What a model's progress row follows: its own job until that is done, then its common-scale job
+    (with words saying so, to merge into :func:`layouts.shell.row_state`)."""
+    common = services.common_progress(own.model_name)
+    if own.state != "done" or common is None or common.state in ("done", UNAVAILABLE):
+        return own, {}
+    return common, {"text": SAMPLE_WORDS.format(text=row_state(common)["text"]), "style": {}}
+
+
+def common_finished(services: PortalServices, finished: tuple[str, ...]) -> bool:
+    """Whether every common-scale job has ended (or the model needs none)."""
+    found = (services.common_progress(m) for m in services.model_names)
+    return all(p is None or p.state in (*finished, UNAVAILABLE) for p in found)
+
+
+def common_levels(services: PortalServices, levels_before: dict | None):
+    """For each model with common-scale rows: which quarter of its sample is done (4: all of it).
+
+    Pages redraw the common-scale views when this changes. Models without a job of their own count as
+    done once their own explanation is (their common view is cut from it).
+    """
+    levels = {}
+    for model in services.model_names:
+        common = services.common_progress(model)
+        if common is None:
+            if services.progress(model).state == "done":
+                levels[model] = 4
+        elif common.state != UNAVAILABLE and common.done > 0:
+            levels[model] = int(4 * common.fraction)
+    return dash.no_update if levels == (levels_before or {}) else levels
+
+
+def needless_redraw(triggers: object, scale: str | None) -> bool:
+    """Only stores of the other scale changed (``triggers``: the ids of ``dash.ctx.triggered_prop_ids``):
+    nothing the page shows in ``scale`` did, so no redraw and no flicker."""
+    other = (ids.READY_MODELS, ids.SAMPLED_MODELS) if scale == COMMON else (ids.COMMON_LEVELS,)
+    found = list(triggers or ())
+    return bool(found) and all(t in other for t in found)

@@ -1,0 +1,40 @@
+"""The scale chooser of /global and /local: every model in the common scale, or each in its own.
+
+Real radio inputs drawn as a button group, so it works from the keyboard (Tab to it, arrow keys to
+choose). One id on both pages, remembered for the browser session, so /global and /local show the same
+scale. It is always in the page, hidden when the project has no common scale to offer (regression: the
+target's units are shared already), so the callbacks that take its value fire on every project.
+"""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import html
+
+from layouts import ids
+from portal.common_scale import COMMON, NATIVE
+
+
+def scale_toggle(shown: bool, common_label: str, native_label: str) -> html.Div:
+    """The two choices, the common scale first and chosen; only the native one when not ``shown``."""
+    return html.Div(
+        [
+            html.Span("Scale", className="fw-semibold", id=f"{ids.SCALE_TOGGLE}-label"),
+            dbc.RadioItems(
+                id=ids.SCALE_TOGGLE,
+                value=COMMON if shown else NATIVE,
+                inline=True,
+                options=[{"label": common_label, "value": COMMON}, {"label": native_label, "value": NATIVE}],
+                className="btn-group",
+                inputClassName="btn-check",
+                labelClassName="btn btn-outline-primary btn-sm",
+                labelCheckedClassName="active",
+                persistence=True,
+                persistence_type="session",
+            ),
+        ],
+        className="scale-toggle",
+        role="radiogroup",
+        **{"aria-labelledby": f"{ids.SCALE_TOGGLE}-label"},
+        style={} if shown else {"display": "none"},
+    )
