@@ -1,27 +1,35 @@
 """The Dash application: one shell, three pages, callbacks wired to a PortalServices object.
 
-This module, ``layouts`` and ``callbacks`` are the only code that imports Dash; the core stays
-importable without it. Bootstrap's stylesheet is served from ``assets/`` so the portal works offline.
+This module, :mod:`portal.callback_manager`, ``layouts`` and ``callbacks`` are the only code that imports
+Dash; the core stays importable without it. Bootstrap's stylesheet is served from ``assets/`` so the portal
+works offline.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import dash
 
 import callbacks
 from layouts.shell import shell
+from portal.callback_manager import background_manager
 from portal.figures import model_colors
 from portal.services import PortalServices
 
 ASSETS = Path(__file__).resolve().parents[1] / "assets"
 
 
-def create_app(services: PortalServices) -> dash.Dash:
-    """A ready-to-serve Dash app (``app.server`` is the WSGI app) showing ``services``' project."""
+def create_app(services: PortalServices, background: Any = None) -> dash.Dash:
+    """A ready-to-serve Dash app (``app.server`` is the WSGI app) showing ``services``' project.
+
+    ``background`` runs the background callbacks (:func:`portal.callback_manager.background_manager`);
+    by default a DiskcacheManager in a fresh private temporary folder.
+    """
     app = dash.Dash(
         __name__,
+        background_callback_manager=background or background_manager(),
         title=services.title,
         assets_folder=str(ASSETS),
         suppress_callback_exceptions=True,

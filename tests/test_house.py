@@ -11,7 +11,7 @@ CORE_MODULES = sorted(
     ".".join(p.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
     for folder in ("portal", "models")
     for p in (ROOT / folder).rglob("*.py")
-    if p.stem not in ("app", "cli", "__main__")
+    if p.stem not in ("app", "callback_manager", "cli", "__main__")
 )
 
 
