@@ -9,11 +9,21 @@ from __future__ import annotations
 
 import dash
 
-from callbacks import global_page, local, shell
+from callbacks import (
+    agreement,
+    disagreement,
+    feature,
+    global_page,
+    interactions,
+    local,
+    performance,
+    shell,
+    whatif,
+)
 from portal.services import PortalServices
 
 
 def register(app: dash.Dash, services: PortalServices) -> None:
     """Wire every page's callbacks to ``services``."""
-    for module in (shell, global_page, local):
+    for module in (shell, global_page, agreement, local, disagreement, whatif, feature, performance, interactions):
         module.register(app, services)

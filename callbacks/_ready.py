@@ -39,6 +39,14 @@ def so_far_note(services: PortalServices, explanations: Sequence[Explanation]) -
     return ("Computed so far (a random sample; updates as it grows) — " + "; ".join(partial)) if partial else ""
 
 
+def of_class(explanation: Explanation | None, class_name: str | None) -> Explanation | None:
+    """The chosen class of a multi-class explanation (the first class if the choice is not one of its);
+    any other explanation as it is."""
+    if explanation is None or not explanation.is_multiclass:
+        return explanation
+    return explanation.for_class(class_name if class_name in explanation.class_names else explanation.class_names[0])
+
+
 def not_ready(services: PortalServices, model: str):
     """A waiting note, or the job's error if it failed."""
     progress = services.progress(model)

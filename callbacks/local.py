@@ -10,10 +10,13 @@ import dash
 import numpy as np
 from dash import MATCH, Input, Output, State
 
-from callbacks._ready import not_ready, ready_explanation
+from callbacks._common import COMMON_WORDS, chooser, common_not_ready, has_common_scale, needless_redraw
+from callbacks._ready import not_ready, of_class, ready_explanation
 from layouts import ids
 from layouts.local import local_page, waterfall_body
 from layouts.panes import missing_row
+from layouts.whatif import whatif_card
+from portal.common_scale import COMMON, NATIVE
 from portal.figures import key_values, method_label, model_colors, prediction_text, waterfall
 from portal.services import PortalServices
 
@@ -25,7 +28,12 @@ def page(services: PortalServices, query: dict):
     row_ids = services.row_ids()
     row_id = (query.get("id") or [None])[0] or (row_ids[0] if row_ids else None)
     options = search_rows(row_ids, "", row_id)
-    return local_page(services.model_names, model_colors(services.model_names), row_id, options, MAX_OPTIONS)
+    colors = model_colors(services.model_names)
+    scale = chooser(services, global_views=False)
+    layout = local_page(services.model_names, colors, row_id, options, MAX_OPTIONS, services.class_names(), scale)
+    values = services.row_values(str(row_id)) if row_id else {}
+    layout.children.insert(-1, whatif_card(services.feature_specs(), values))  # before the disagreement table
+    return layout
 
 
 def search_rows(row_ids: Sequence[str], text: str | None, selected: str | None, limit: int = MAX_OPTIONS) -> list[str]:
@@ -37,9 +45,19 @@ def search_rows(row_ids: Sequence[str], text: str | None, selected: str | None, 
     return matches
 
 
-def waterfall_pane(services: PortalServices, model: str, row_id: str | None, ready: list[str] | None):
-    """The model's waterfall for the row with its prediction line, or why it cannot be shown."""
-    explanation = ready_explanation(services, model, ready)
+def waterfall_pane(
+    services: PortalServices,
+    model: str,
+    row_id: str | None,
+    ready: list[str] | None,
+    class_name: str | None = None,
+    scale: str = NATIVE,
+):
+    """The model's waterfall for the row (of ``class_name`` when multi-class) with its prediction line, or
+    why it cannot be shown. In the common ``scale`` the row is explained on demand (any row, at once)."""
+    if scale == COMMON and has_common_scale(services):
+        return common_waterfall(services, model, row_id, class_name)
+    explanation = of_class(ready_explanation(services, model, ready), class_name)
     if explanation is None:
         return not_ready(services, model)
     positions = np.flatnonzero(np.asarray(explanation.row_ids) == row_id)
@@ -52,6 +70,27 @@ def waterfall_pane(services: PortalServices, model: str, row_id: str | None, rea
         waterfall(local, feature_values=values, titled=False),
         key_values(local, values),
     )
+
+
+def common_waterfall(services: PortalServices, model: str, row_id: str | None, class_name: str | None):
+    """The row in probability, from the model's finished common-scale job or computed now on the server."""
+    values = services.row_values(str(row_id))
+    if not values:
+        return missing_row(str(row_id))
+    local = services.explain_row(model, str(row_id), COMMON, class_name or _first_class(services))
+    if local is None:
+        return common_not_ready(services, model)
+    return waterfall_body(
+        prediction_text(local),
+        f"{method_label(local.provenance)} · {COMMON_WORDS}",
+        waterfall(local, feature_values=values, titled=False),
+        key_values(local, values),
+    )
+
+
+def _first_class(services: PortalServices) -> str | None:
+    classes = services.class_names()
+    return classes[0] if classes else None
 
 
 def register(app: dash.Dash, services: PortalServices) -> None:
@@ -72,7 +111,11 @@ def register(app: dash.Dash, services: PortalServices) -> None:
         Output(ids.waterfall_pane(MATCH), "children"),
         Input(ids.ROW_PICKER, "value"),
         Input(ids.READY_MODELS, "data"),
+        Input(ids.CLASS_PICKER, "value"),
+        Input(ids.SCALE_TOGGLE, "value"),
         State(ids.waterfall_pane(MATCH), "id"),
     )
-    def _waterfall(row_id, ready, pane_id):
-        return waterfall_pane(services, pane_id["model"], row_id, ready)
+    def _waterfall(row_id, ready, class_name, scale, pane_id):
+        if needless_redraw(dash.ctx.triggered_prop_ids.values(), scale):
+            return dash.no_update
+        return waterfall_pane(services, pane_id["model"], row_id, ready, class_name, scale)

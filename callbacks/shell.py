@@ -7,12 +7,20 @@ from urllib.parse import parse_qs
 import dash
 from dash import ALL, Input, Output, State
 
-from callbacks import global_page, local, overview
+from callbacks import feature, global_page, interactions, local, overview, performance
+from callbacks._common import common_finished, common_levels, follow
 from layouts import ids
 from layouts.shell import not_found, row_state
 from portal.services import PortalServices
 
-ROUTES = {"/": overview.page, "/global": global_page.page, "/local": local.page}
+ROUTES = {
+    "/": overview.page,
+    "/global": global_page.page,
+    "/local": local.page,
+    "/feature": feature.page,
+    "/performance": performance.page,
+    "/interactions": interactions.page,
+}
 FINISHED = ("done", "failed", "cancelled")
 
 
@@ -37,12 +45,13 @@ ROW_PROPERTIES = (  # (id kind, property, key of layouts.shell.row_state), in ou
 
 def poll_progress(services: PortalServices, ready_before: list[str] | None):
     """Each progress row's properties (lists in model order, one per ROW_PROPERTIES entry), the names
-    of ready models (unchanged -> no update), and whether to stop polling."""
+    of ready models (unchanged -> no update), and whether to stop polling. A model's row follows its
+    common-scale job once its own is done."""
     progress = [services.progress(m) for m in services.model_names]
-    states = [row_state(p) for p in progress]
+    states = [row_state(shown) | words for shown, words in (follow(services, p) for p in progress)]
     rows = [[state[key] for state in states] for _kind, _prop, key in ROW_PROPERTIES]
     ready = [p.model_name for p in progress if p.state == "done"]
-    stop = all(p.state in FINISHED for p in progress)
+    stop = all(p.state in FINISHED for p in progress) and common_finished(services, FINISHED)
     return rows, (dash.no_update if ready == (ready_before or []) else ready), stop
 
 
@@ -50,7 +59,7 @@ def act_on_job(services: PortalServices, model: str | None, clicks: int | None) 
     """Cancel a running job or resume a cancelled one; returns whether polling must restart."""
     if not model or not clicks:
         return False  # the buttons were only redrawn
-    state = services.progress(model).state
+    state = follow(services, services.progress(model))[0].state
     if state in ("cancelled", "failed"):
         services.resume(model)
     elif state != "cancelling":
@@ -81,12 +90,14 @@ def register(app: dash.Dash, services: PortalServices) -> None:
         *[Output(ids.per_model(kind, ALL), prop) for kind, prop, _key in ROW_PROPERTIES],
         Output(ids.READY_MODELS, "data"),
         Output(ids.PROGRESS_POLL, "disabled"),
+        Output(ids.COMMON_LEVELS, "data"),
         Input(ids.PROGRESS_POLL, "n_intervals"),
         State(ids.READY_MODELS, "data"),
+        State(ids.COMMON_LEVELS, "data"),
     )
-    def _poll(_n_intervals, ready_before):
+    def _poll(_n_intervals, ready_before, levels_before):
         rows, ready, stop = poll_progress(services, ready_before)
-        return (*rows, ready, stop)
+        return (*rows, ready, stop, common_levels(services, levels_before))  # after stop: never misses the end
 
     @app.callback(
         Output(ids.PROGRESS_POLL, "disabled", allow_duplicate=True),

@@ -8,28 +8,40 @@ import dash_bootstrap_components as dbc
 from dash import html
 
 from layouts import ids
+from layouts.agreement import agreement_card
+from layouts.class_picker import class_picker
 from layouts.panes import graph, model_card, model_row
 from portal.figures import RAW, SHARE
 
-MODE_LABELS = {SHARE: "Share of total (comparable)", RAW: "Raw mean |SHAP| (each model's scale)"}
+MODE_LABELS = {SHARE: "Share of total (comparable on any scale)", RAW: "Mean |SHAP| (in the scale shown)"}
 
 
-def global_page(model_names: Sequence[str], colors: Mapping[str, str]) -> html.Div:
-    """The importance chart with its share/raw toggle, then the row of beeswarm panes."""
+def global_page(
+    model_names: Sequence[str],
+    colors: Mapping[str, str],
+    class_names: Sequence[str] = (),
+    scale: html.Div | None = None,
+    mode: str = SHARE,
+) -> html.Div:
+    """The class chooser (multi-class only), the ``scale`` chooser, the importance chart with its share/raw
+    toggle (``mode`` chosen), the beeswarms."""
     panes = [model_card(m, colors[m], ids.beeswarm_pane(m), "beeswarm") for m in model_names]
     return html.Div(
         [
             html.H2("Global explanations", className="page-title"),
+            class_picker(class_names),
+            *([scale] if scale is not None else []),
             dbc.Card(
                 dbc.CardBody(
                     [
-                        _mode_toggle(),
+                        _mode_toggle(mode),
                         graph(None, "importance-graph", ids.IMPORTANCE_GRAPH),
                         html.Div(id=ids.IMPORTANCE_NOTE, className="figure-note"),
                     ]
                 ),
                 className="shadow-sm mb-4",
             ),
+            agreement_card(),
             html.H4("Contributions row by row", className="section-title"),
             html.P(
                 "Each dot is one row: how far that feature pushed this model's output up (right) or down "
@@ -41,11 +53,11 @@ def global_page(model_names: Sequence[str], colors: Mapping[str, str]) -> html.D
     )
 
 
-def _mode_toggle() -> html.Div:
+def _mode_toggle(mode: str = SHARE) -> html.Div:
     return html.Div(
         dbc.RadioItems(
             id=ids.IMPORTANCE_MODE,
-            value=SHARE,
+            value=mode,
             inline=True,
             options=[{"label": label, "value": mode} for mode, label in MODE_LABELS.items()],
             className="btn-group",

@@ -15,6 +15,7 @@ PROGRESS_AREA = "progress-area"
 PROGRESS_POLL = "progress-poll"
 READY_MODELS = "ready-models"  # dcc.Store: the names of models whose explanation is ready
 SAMPLED_MODELS = "sampled-models"  # dcc.Store: {model: quarter of rows done} for models still computing
+COMMON_LEVELS = "common-levels"  # dcc.Store: {model: quarter of its common-scale sample done; 4 when all}
 
 # global page
 IMPORTANCE_GRAPH = "importance-graph"
@@ -23,6 +24,53 @@ IMPORTANCE_NOTE = "importance-note"
 
 # local page
 ROW_PICKER = "row-picker"
+
+# global and local pages of a multi-class project (present but hidden otherwise, so callbacks still fire)
+CLASS_PICKER = "class-picker"
+# global and local pages: the common scale or each model's own (hidden when a project has no common scale)
+SCALE_TOGGLE = "scale-toggle"
+
+# agreement card on the global page
+AGREEMENT_STATISTIC = "agreement-statistic"
+AGREEMENT_K = "agreement-k"
+AGREEMENT_GRAPH = "agreement-graph"
+AGREEMENT_NOTE = "agreement-note"
+RANK_DIFFERENCES = "rank-differences"
+
+# disagreement card on the local page
+DISAGREEMENT_ORDER = "disagreement-order"
+DISAGREEMENT_TABLE = "disagreement-table"
+DISAGREEMENT_ROW = "disagreement-row"  # dict ids {"type": ..., "row": row id}: one button per listed row
+
+# what-if card on the local page
+WHATIF_INPUT = "whatif-input"  # dict ids {"type": ..., "feature": name}: one input per feature
+WHATIF_RESET = "whatif-reset"
+WHATIF_ERROR = "whatif-error"
+WHATIF_RESULTS = "whatif-results"
+
+# feature page
+FEATURE_PICKER = "feature-picker"
+COLOUR_PICKER = "colour-picker"
+SHAPE_TOGGLE = "shape-toggle"
+DEPENDENCE_GRAPH = "dependence-graph"
+DEPENDENCE_NOTE = "dependence-note"
+
+# performance page
+THRESHOLD_SLIDER = "threshold-slider"
+CONFUSION_GRAPH = "confusion-graph"
+SEGMENT_PICKER = "segment-picker"
+SEGMENT_GRAPH = "segment-graph"
+
+# interactions page
+INTERACTION_MODEL = "interaction-model"
+INTERACTION_ROWS = "interaction-rows"
+INTERACTION_CLASS = "interaction-class"  # multi-class projects only
+INTERACTION_COMPUTE = "interaction-compute"
+INTERACTION_CANCEL = "interaction-cancel"
+INTERACTION_RUNNING = "interaction-running"  # the progress bar and its words, shown while computing
+INTERACTION_BAR = "interaction-bar"
+INTERACTION_STATUS = "interaction-status"
+INTERACTION_RESULT = "interaction-result"
 
 # per-model panes (dict ids, matched with MATCH)
 BEESWARM_PANE = "beeswarm-pane"
@@ -54,3 +102,13 @@ def beeswarm_pane(model: Any) -> dict[str, Any]:
 def waterfall_pane(model: Any) -> dict[str, Any]:
     """Id of a model's waterfall pane on /local (pass ``dash.MATCH`` as ``model`` in callbacks)."""
     return {"type": WATERFALL_PANE, "model": model}
+
+
+def performance_graph(name: str) -> str:
+    """Id of one of /performance's graphs ("roc", "precision-recall", "calibration", "lift", ...)."""
+    return f"performance-{name}"
+
+
+def whatif_input(feature: Any) -> dict[str, Any]:
+    """Id of the what-if input of one feature (pass ``dash.ALL`` in callbacks)."""
+    return {"type": WHATIF_INPUT, "feature": feature}

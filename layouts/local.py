@@ -9,19 +9,31 @@ import plotly.graph_objects as go
 from dash import dcc, html
 
 from layouts import ids
+from layouts.class_picker import class_picker
+from layouts.disagreement import disagreement_card
 from layouts.panes import graph, model_card, model_row
 
 
 def local_page(
-    model_names: Sequence[str], colors: Mapping[str, str], row_id: str | None, options: Sequence[str], limit: int
+    model_names: Sequence[str],
+    colors: Mapping[str, str],
+    row_id: str | None,
+    options: Sequence[str],
+    limit: int,
+    class_names: Sequence[str] = (),
+    scale: html.Div | None = None,
 ) -> html.Div:
-    """The row picker, then the row of waterfall panes."""
+    """The class chooser (multi-class only), the ``scale`` chooser, the row picker, then the row of waterfall
+    panes."""
     panes = [model_card(m, colors[m], ids.waterfall_pane(m), "waterfall") for m in model_names]
     return html.Div(
         [
             html.H2("Local explanations", className="page-title"),
+            class_picker(class_names),
+            *([scale] if scale is not None else []),
             dbc.Card(dbc.CardBody(_picker(row_id, options, limit)), className="shadow-sm mb-4 picker-card"),
             model_row(panes),
+            disagreement_card(),
         ]
     )
 

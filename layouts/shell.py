@@ -15,7 +15,14 @@ from dash import dcc, html
 from layouts import ids
 from portal.results import JobProgress
 
-PAGES = (("Overview", "/"), ("Global", "/global"), ("Local", "/local"))
+PAGES = (
+    ("Overview", "/"),
+    ("Global", "/global"),
+    ("Local", "/local"),
+    ("Feature", "/feature"),
+    ("Performance", "/performance"),
+    ("Interactions", "/interactions"),
+)
 POLL_MS = 1_000
 STATE_WORDS = {
     "pending": "waiting to start",
@@ -41,6 +48,7 @@ def shell(title: str, model_names: Sequence[str], colors: Mapping[str, str]) -> 
             dcc.Location(id=ids.URL, refresh=False),
             dcc.Store(id=ids.READY_MODELS, data=[]),
             dcc.Store(id=ids.SAMPLED_MODELS, data={}),
+            dcc.Store(id=ids.COMMON_LEVELS, data={}),
             dcc.Interval(id=ids.PROGRESS_POLL, interval=POLL_MS),
             _navbar(title),
             dbc.Container(

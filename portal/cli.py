@@ -127,7 +127,7 @@ CELERY_WINDOW = 8  # chunks of one job in flight on Celery: the local default of
 def open_project(config: ProjectConfig):
     """The project with its runner: Celery workers when PORTAL_REDIS_URL is set, else local processes
     (renewed if one dies)."""
-    from portal.jobs import JobRunner, local_process_pool
+    from portal.jobs import TASK_SECONDS, JobRunner, local_process_pool
     from portal.project import Project
     from portal.store import ResultStore
 
@@ -136,7 +136,9 @@ def open_project(config: ProjectConfig):
     if redis_url:
         runner = JobRunner(store, _celery_executor(redis_url), window=CELERY_WINDOW, size_limit=limit)
     else:
-        runner = JobRunner(store, local_process_pool(), renew=local_process_pool, size_limit=limit)
+        runner = JobRunner(
+            store, local_process_pool(), renew=local_process_pool, size_limit=limit, task_seconds=TASK_SECONDS
+        )
     try:
         return Project(config, runner=runner)
     except BaseException:
@@ -185,19 +187,20 @@ def precompute(config: ProjectConfig) -> int:
 def export(config: ProjectConfig, *, model: str, out: Path) -> int:
     """Compute the model's explanation if it is not in the cache yet, then write it as CSV.
 
-    Only this model is opened and computed (its job and cache key are those of the whole project). All but
-    the final summary line goes to stderr, so stdout stays clean for scripts.
+    Only this model (with an average's members) is opened and computed; its job and cache key are those of
+    the whole project. All but the final summary line goes to stderr, so stdout stays clean for scripts.
     """
     from contextlib import redirect_stdout
     from dataclasses import replace
 
     from portal.precompute import run_all
 
-    spec = _export_target(config, model, out)
+    specs = _export_target(config, model, out)
     with redirect_stdout(sys.stderr):  # the project's log lines, and the progress
-        project = open_project(replace(config, models=(spec,)))
+        project = open_project(replace(config, models=specs))
         try:
-            (result,) = run_all(project, out=sys.stderr)
+            done = run_all(project, out=sys.stderr, common=False)  # the export is in the model's own scale
+            result = next(r for r in done if r.model_name == model)
         except KeyboardInterrupt:
             print("interrupted: finished chunks are kept; run the same command again to resume")
             return 130
@@ -211,15 +214,15 @@ def export(config: ProjectConfig, *, model: str, out: Path) -> int:
     return 0
 
 
-def _export_target(config: ProjectConfig, model: str, out: Path) -> ModelSpec:
-    """The model's spec, checked with the output folder before anything is computed."""
+def _export_target(config: ProjectConfig, model: str, out: Path) -> tuple[ModelSpec, ...]:
+    """The model's spec (after its members' when it is an average), checked with the output folder first."""
     spec = next((m for m in config.models if m.name == model), None)
     if spec is None:
         known = ", ".join(f"'{m.name}'" for m in config.models)
         raise ConfigError("--model", f"'{model}' is not a model of this project", f"use one of {known}")
     if not out.parent.is_dir():
         raise ConfigError("--out", f"no folder {out.parent}", "create it first or write elsewhere")
-    return spec
+    return (*(m for m in config.models if m.name in spec.members), spec)
 
 
 def _write_export(explanation: Explanation, out: Path, *, id_name: str | None) -> ExportSummary:
@@ -249,7 +252,8 @@ def cache_command(args: argparse.Namespace) -> int:
     print(f"explanations: {len(info.explanations)}")
     for e in info.explanations:
         seconds = f", {e.seconds:.1f} s" if e.seconds is not None else ""
-        print(f"  {e.model_name}: {e.state}, {e.n_rows:,} rows, {human_bytes(e.bytes)}{seconds} [{e.key}]")
+        name = f"{e.model_name} (common)" if e.scale == "common" else e.model_name
+        print(f"  {name}: {e.state}, {e.n_rows:,} rows, {human_bytes(e.bytes)}{seconds} [{e.key}]")
     return 0
 
 
@@ -267,12 +271,14 @@ def serve(config: ProjectConfig, *, host: str, port: int) -> int:
     started = time.perf_counter()
     project = open_project(config)
     project.start_explanations()
+    project.warm_up()  # compiles the common scale's kernels now, not on the first visit to /local
     from waitress import serve as waitress_serve
 
     from portal.app import create_app
+    from portal.callback_manager import manager_from_env
 
     threading.Thread(target=_report_progress, args=(project, started), daemon=True).start()
-    app = create_app(project)
+    app = create_app(project, manager_from_env(config.cache_dir))
     print(f"cache: {config.cache_dir}")
     print(f"serving {config.title!r} on http://{host}:{port}/ (Ctrl+C stops)", flush=True)
     signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)  # stop as on Ctrl+C
@@ -290,10 +296,14 @@ def _raise_keyboard_interrupt(signum: int, frame: object) -> None:
 
 
 def _report_progress(project, started: float, every: float = 5.0) -> None:
-    """Print each model's explanation progress until all are done, then the time it took."""
+    """Print each model's explanation progress (and its common-scale job's) until all are done, then the
+    time it took."""
+    from dataclasses import replace
+
     last = ""
     while True:
         progress = [project.progress(name) for name in project.model_names]
+        progress += [replace(project.common_progress(n), model_name=f"{n} (common)") for n in project.common_jobs]
         line = "explanations: " + ", ".join(f"{p.model_name} {p.done}/{p.total} {p.state}" for p in progress)
         if line != last:
             print(line, flush=True)

@@ -13,15 +13,21 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from portal.averages import build_averages
+from portal.classes import model_class_names
+from portal.common_services import CommonScaleServices
 from portal.config import ConfigError, ProjectConfig
 from portal.data import Dataset, load_dataset
 from portal.fingerprint import key_of, library_versions
 from portal.frames import write_frame
+from portal.interactions import InteractionServices
 from portal.jobs import ExplanationJob, JobRunner
 from portal.metrics import held_out_metrics
 from portal.results import Explanation, JobProgress, ModelMetrics, Provenance
+from portal.sampling import order_beside
 from portal.store import ResultStore
 from portal.training import FittedModel, fit_or_load
+from portal.workbench import WorkbenchServices
 
 BACKGROUND_ROWS = 200
 CHUNK_ROWS = 500  # the smallest chunk: fine progress, and a first sample in seconds on slow models
@@ -39,9 +45,10 @@ class ModelEntry:
     exact: bool
     output_scale: str
     feature_names: tuple[str, ...]
+    class_names: tuple[str, ...] = ()  # multi-class: the data's name of each class slice, in the model's order
 
 
-class Project:
+class Project(WorkbenchServices, CommonScaleServices, InteractionServices):
     def __init__(
         self,
         config: ProjectConfig,
@@ -63,20 +70,23 @@ class Project:
         self._background_path = write_frame(
             self.background, frames / f"{data.fingerprint}-background-{config.data.seed}-{BACKGROUND_ROWS}.parquet"
         )
+        self._order_path = order_beside(self._data_path, data.y, data.task, config.data.seed)  # a sample first
         self.models = {
-            spec.name: self._entry(fit_or_load(spec, self.dataset, self.store, log)) for spec in config.models
+            spec.name: self._entry(fit_or_load(spec, self.dataset, self.store, log))
+            for spec in config.models
+            if not spec.is_average
         }
-        self._metrics = tuple(
-            held_out_metrics(name, e.fitted.estimator, self.dataset) for name, e in self.models.items()
-        )
+        self.averages = build_averages(config.models, self.models, task=data.task, store=self.store)  # kind = average
+        self._metrics = tuple(held_out_metrics(name, self._estimator(name), self.dataset) for name in self.model_names)
         self._explanations: dict[str, Explanation] = {}
         self._versions = library_versions()
         self._row_positions = {row_id: i for i, row_id in enumerate(self.dataset.ids)}
+        self._open_common_scale()  # classification: the jobs that put every model in probability
 
     # --- PortalServices -------------------------------------------------------------------
     @property
     def model_names(self) -> tuple[str, ...]:
-        return tuple(self.models)
+        return tuple(spec.name for spec in self.config.models)
 
     def project_summary(self) -> dict[str, object]:
         data = self.dataset
@@ -86,6 +96,7 @@ class Project:
             "Target": data.target,
             "Task": data.task,
             "Positive class": data.positive or "–",
+            "Classes": ", ".join(data.classes) or "–",
             "Rows": data.n_rows,
             "Held-out rows": int(data.test_index.size),
             "Features": data.features.shape[1],
@@ -94,15 +105,17 @@ class Project:
         }
 
     def methods(self) -> tuple[Provenance, ...]:
-        return tuple(self._provenance(name) for name in self.models)
+        return tuple(self._provenance(name) for name in self.model_names)
 
     def output_scales(self) -> tuple[str, ...]:
-        return tuple(entry.output_scale for entry in self.models.values())
+        return tuple((self.averages.get(name) or self.models[name]).output_scale for name in self.model_names)
 
     def metrics(self) -> tuple[ModelMetrics, ...]:
         return self._metrics
 
     def progress(self, model_name: str) -> JobProgress:
+        if model_name in self.averages:
+            return self.averages[model_name].progress(self)
         return self.runner.progress(self.models[model_name].job)
 
     def explanation(self, model_name: str) -> Explanation | None:
@@ -122,6 +135,8 @@ class Project:
         done = self.explanation(model_name)
         if done is not None:
             return done
+        if model_name in self.averages:
+            return self.averages[model_name].explanation_so_far(self)
         partial = self.runner.partial(self.models[model_name].job)
         if partial is None:
             return None
@@ -129,6 +144,8 @@ class Project:
         return self._as_explanation(model_name, self.dataset.ids[positions], arrays)
 
     def _build_explanation(self, model_name: str) -> Explanation | None:
+        if model_name in self.averages:
+            return self.averages[model_name].explanation(self)
         arrays = self.runner.result(self.models[model_name].job)
         return None if arrays is None else self._as_explanation(model_name, self.dataset.ids, arrays)
 
@@ -143,18 +160,30 @@ class Project:
             outputs=arrays["outputs"],
             output_scale=entry.output_scale,
             provenance=provenance,
+            class_names=entry.class_names,
         )
 
     def cancel(self, model_name: str) -> None:
+        if model_name in self.averages:
+            return self.averages[model_name].cancel(self)
         self.runner.cancel(self.models[model_name].job)
+        self._cancel_common(model_name)
 
     def resume(self, model_name: str) -> None:
+        if model_name in self.averages:
+            return self.averages[model_name].resume(self)
         self.runner.submit(self.models[model_name].job)
+        self._submit_common(model_name)
 
     def total_rows(self) -> int:
         return self.dataset.n_rows
 
+    def class_names(self) -> tuple[str, ...]:
+        return self.dataset.class_names
+
     def _provenance(self, model_name: str) -> Provenance:
+        if model_name in self.averages:
+            return self.averages[model_name].provenance(self.dataset.fingerprint, self._versions)
         entry = self.models[model_name]
         return Provenance(
             model_fingerprint=entry.fitted.fingerprint,
@@ -175,10 +204,13 @@ class Project:
         return {column: (None if _is_missing(value) else value) for column, value in row.items()}
 
     # --- jobs -----------------------------------------------------------------------------
-    def start_explanations(self) -> None:
-        """Queue every model's explanation job (finished ones are found in the store and skipped)."""
+    def start_explanations(self, common: bool = True) -> None:
+        """Queue every model's explanation job (finished ones are found in the store and skipped), then,
+        unless ``common`` is False, the common-scale jobs once those have ended (:mod:`portal.common_services`)."""
         for entry in self.models.values():
             self.runner.submit(entry.job)
+        if common:
+            self._submit_common_after_own()
 
     def _entry(self, fitted: FittedModel) -> ModelEntry:
         from portal.explain import explainer_for
@@ -209,10 +241,33 @@ class Project:
             chunk_rows=self._chunk_rows or chunk_rows_for(self.dataset.n_rows),
             data_path=str(self._data_path),
             background_path=str(self._background_path),
+            order_path=str(self._order_path),
+            seed=self.config.data.seed,
         )
         return ModelEntry(
-            fitted, job, explainer.method, explainer.exact, explainer.output_scale, explainer.feature_names
+            fitted,
+            job,
+            explainer.method,
+            explainer.exact,
+            explainer.output_scale,
+            explainer.feature_names,
+            self._class_names(fitted, explainer.class_names),
         )
+
+    def _class_names(self, fitted: FittedModel, engine_names: tuple[str, ...]) -> tuple[str, ...]:
+        """The data's names for the explanation's class slices; a model with other classes is a ConfigError."""
+        if self.dataset.task != "classification":
+            return ()
+        try:
+            names = model_class_names(getattr(fitted.estimator, "classes_", None), self.dataset.classes)
+        except ValueError as error:
+            raise ConfigError(f"[[models]] '{fitted.name}'", str(error), "train it on this target") from None
+        return names if engine_names else ()
+
+    def _estimator(self, model_name: str):
+        """What predicts for the model: its fitted estimator, or an average's combination of its members'."""
+        average = self.averages.get(model_name)
+        return average.estimator if average else self.models[model_name].fitted.estimator
 
     def _background_rows(self):
         """A seeded sample of training rows: the reference some exact methods explain against."""

@@ -6,9 +6,20 @@ Everything returned is a value (results, dataclasses, plain dicts): no models, n
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from typing import Protocol
 
-from portal.results import Explanation, JobProgress, ModelMetrics, Provenance
+from portal.dependence import FeatureDependence, ShapeFunction
+from portal.performance import ClassificationCurves, Confusion, RegressionDiagnostics
+from portal.results import (
+    Explanation,
+    JobProgress,
+    LocalExplanation,
+    ModelInteractions,
+    ModelMetrics,
+    Provenance,
+)
+from portal.whatif import FeatureSpec
 
 
 class PortalServices(Protocol):
@@ -48,8 +59,74 @@ class PortalServices(Protocol):
     def total_rows(self) -> int:
         """How many rows the data has (explanations so far may cover fewer)."""
 
+    def class_names(self) -> tuple[str, ...]:
+        """A multi-class project's classes, which pages let the reader choose from; empty otherwise.
+
+        Each model's explanation then has one slice per class (``Explanation.for_class(name)``).
+        """
+
     def row_ids(self) -> tuple[str, ...]:
         """Every row's id, as strings, in data order."""
 
     def row_values(self, row_id: str) -> dict[str, object]:
         """The original feature values of one row (for labels such as 'tenure = 2')."""
+
+    # --- /interactions (implemented by portal.interactions.InteractionServices) ---------------
+    def interaction_support(self) -> dict[str, str]:
+        """For each model, in order: empty when it can have interaction values (tree models), else why not."""
+
+    def interactions(
+        self, model_name: str, n_rows: int, progress: Callable[[int, int], None] | None = None
+    ) -> ModelInteractions:
+        """The model's interaction values on a seeded sample of ``n_rows`` rows: read from the result store, or
+        computed now (``progress(rows done, rows)`` as chunks finish) and stored. Arrays stay on the server."""
+
+    # --- the common scale (implemented by portal.common_services.CommonScaleServices) ------
+    def common_progress(self, model_name: str) -> JobProgress | None:
+        """The model's common-scale job (state "unavailable" with the reason if it has no common scale), or
+        None when it needs no job (already in probability, or a regression project)."""
+
+    def common_explanation(self, model_name: str) -> Explanation | None:
+        """The model in the common scale (classification: probability) on a seeded sample of rows
+        (``sample_of`` says of how many; the rows done so far while its job runs), or None."""
+
+    def explain_row(
+        self, model_name: str, row_id: str, scale: str = "common", class_name: str | None = None
+    ) -> LocalExplanation | None:
+        """One row in ``scale`` ("common" or "native"), computed on the server if no finished job covers it;
+        None for an unknown row or a model without a common scale."""
+
+    # --- the workbench pages (implemented by portal.workbench.WorkbenchServices) ------------
+    def feature_names(self) -> tuple[str, ...]:
+        """The data's feature columns, in order."""
+
+    def feature_dependence(
+        self, feature: str, colour_by: str | None, explanations: Sequence[Explanation]
+    ) -> tuple[FeatureDependence, ...]:
+        """Each explanation's dependence on ``feature`` over one shared, seeded, capped sample of rows."""
+
+    def shape_function(self, feature: str) -> ShapeFunction | None:
+        """An EBM's learned shape function of ``feature`` (centred, in its scale), or None without an EBM."""
+
+    def classification_curves(self, class_name: str | None = None) -> tuple[ClassificationCurves, ...]:
+        """Held-out ROC, precision-recall, calibration and lift per model (multi-class: one class against the rest)."""
+
+    def confusions(self, threshold: float, class_name: str | None = None) -> dict[str, Confusion]:
+        """Held-out confusion counts per model at ``threshold``."""
+
+    def segment_columns(self) -> tuple[str, ...]:
+        """Features with few levels, to break regression errors down by."""
+
+    def regression_diagnostics(self, segment: str | None = None) -> tuple[RegressionDiagnostics, ...]:
+        """Held-out predicted against actual, residuals and error by ``segment`` per model."""
+
+    def feature_specs(self) -> tuple[FeatureSpec, ...]:
+        """What each feature's what-if input accepts: a number range or the data's categories."""
+
+    def what_if(
+        self, row_id: str, edits: Mapping[str, object], scale: str = "native", class_name: str | None = None
+    ) -> dict[str, tuple[LocalExplanation, LocalExplanation]]:
+        """Every model's explanation of the row as it is and as edited: {model: (original, edited)}.
+
+        Raises :class:`portal.whatif.WhatIfError` for an edit that does not fit its feature.
+        """

@@ -14,8 +14,14 @@ from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.common.by import By
 
-PAGES = {"overview": "/", "global": "/global", "local": "/local?id={row}"}
-CHARTS = {"overview": "table", "global": ".js-plotly-plot", "local": ".js-plotly-plot"}
+PAGES = {
+    "overview": "/",
+    "global": "/global",
+    "local": "/local?id={row}",
+    "feature": "/feature?feature=tenure&colour-by=contract",
+    "performance": "/performance",
+}
+CHARTS = {"overview": "table"}  # every other page waits for its plotly charts
 
 
 def browser(width: int = 1400, height: int = 1100) -> webdriver.Chrome:
@@ -41,7 +47,9 @@ def shoot(base: str, folder: Path, row: str) -> None:
         for name, path in PAGES.items():
             driver.get(base + path.format(row=row))
             deadline = time.time() + 60
-            while time.time() < deadline and not driver.find_elements(By.CSS_SELECTOR, CHARTS[name]):
+            while time.time() < deadline and not driver.find_elements(
+                By.CSS_SELECTOR, CHARTS.get(name, ".js-plotly-plot")
+            ):
                 time.sleep(0.5)
             time.sleep(3)  # let plotly finish its transitions
             height = driver.execute_script(

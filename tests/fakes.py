@@ -11,8 +11,29 @@ from __future__ import annotations
 from dataclasses import replace
 
 import numpy as np
+import pandas as pd
 
-from portal.results import LOG_ODDS, PROBABILITY, Explanation, JobProgress, ModelMetrics, Provenance
+from portal.common_scale import Sample, take
+from portal.dependence import ShapeFunction, dependence
+from portal.performance import (
+    ClassificationCurves,
+    Confusion,
+    RegressionDiagnostics,
+    classification_curves,
+    confusion_at,
+)
+from portal.results import (
+    LOG_ODDS,
+    LOGIT,
+    PROBABILITY,
+    Explanation,
+    JobProgress,
+    ModelInteractions,
+    ModelMetrics,
+    Provenance,
+)
+from portal.whatif import FeatureSpec, edited_row, feature_specs
+from tests.fake_interactions import NOT_A_TREE, fake_interactions
 
 MODELS = {"Random forest": PROBABILITY, "Gradient boosting": LOG_ODDS, "EBM": LOG_ODDS}
 FEATURES = (
@@ -33,6 +54,7 @@ CHOICES = {
     "senior_citizen": ("No", "Yes"),
 }
 CHUNKS = 10
+COMMON_CHUNKS, COMMON_SAMPLE = 20, 100
 
 
 class FakeServices:
@@ -41,17 +63,31 @@ class FakeServices:
     title = "Telco customer churn (fake)"
 
     def __init__(
-        self, n_rows: int = 500, *, running: tuple[str, ...] = (), failed: dict[str, str] | None = None, seed: int = 7
+        self,
+        n_rows: int = 500,
+        *,
+        running: tuple[str, ...] = (),
+        failed: dict[str, str] | None = None,
+        seed: int = 7,
+        classes: tuple[str, ...] = (),
+        common_running: tuple[str, ...] = (),
     ) -> None:
+        """``classes`` (three or more) makes it a multi-class project: every explanation gets a class axis.
+        ``common_running`` names log-odds models whose common-scale (probability) job is still computing."""
         rng = np.random.default_rng(seed)
+        self._classes = tuple(classes)
         self._ids = tuple(f"C{i:05d}" for i in range(n_rows))
         self._data = _feature_table(rng, n_rows)
         weights = rng.uniform(0.2, 1.5, size=len(FEATURES)) * np.linspace(1.6, 0.3, len(FEATURES))
         self._explanations = {
-            name: _explanation(name, scale, self._ids, weights, rng) for name, scale in MODELS.items()
+            name: _explanation(name, scale, self._ids, weights, rng, self._classes) for name, scale in MODELS.items()
         }
         self._running = set(running)
         self._failed = dict(failed or {})
+        self._common_running = set(common_running)
+        self._sample = Sample.draw(n_rows, COMMON_SAMPLE, seed=3)
+        self._common = {m: _in_probability(e) for m, e in self._explanations.items() if e.output_scale != PROBABILITY}
+        self.rows_explained: list[tuple[str, str, str]] = []  # (model, row id, scale) of each explain_row call
 
     @property
     def model_names(self) -> tuple[str, ...]:
@@ -67,7 +103,7 @@ class FakeServices:
             "Source": "fake:churn",
             "Target": "churn",
             "Task": "classification",
-            "Positive class": "Yes",
+            "Positive class": "–" if self._classes else "Yes",
             "Rows": len(self._ids),
             "Held-out rows": 125,
             "Features": len(FEATURES),
@@ -132,12 +168,130 @@ class FakeServices:
     def total_rows(self) -> int:
         return len(self._ids)
 
+    def class_names(self) -> tuple[str, ...]:
+        return self._classes
+
     def row_ids(self) -> tuple[str, ...]:
         return self._ids
 
     def row_values(self, row_id: str) -> dict[str, object]:
+        if row_id not in self._ids:
+            return {}
         i = self._ids.index(row_id)
         return {name: column[i : i + 1].tolist()[0] for name, column in self._data.items()}
+
+    # --- the common scale: log-odds models get a probability-scale twin on a sample of rows -------------
+    def common_progress(self, model_name: str) -> JobProgress | None:
+        if model_name not in self._common:
+            return None
+        done = 4 if model_name in self._common_running else COMMON_CHUNKS
+        return JobProgress(model_name, done, COMMON_CHUNKS, "running" if done < COMMON_CHUNKS else "done")
+
+    def finish_common(self, model_name: str) -> None:
+        self._common_running.discard(model_name)
+
+    def common_explanation(self, model_name: str) -> Explanation | None:
+        """A running common job has the first fifth of its sample done."""
+        if model_name not in self._common:
+            native = self.explanation(model_name)
+            return None if native is None else self._sample.restrict(native)
+        common = self._sample.restrict(self._common[model_name])
+        if model_name in self._common_running:
+            return take(common, np.arange(common.n_rows // 5))
+        return common
+
+    def explain_row(self, model_name: str, row_id: str, scale: str = "common", class_name: str | None = None):
+        if row_id not in self._ids:
+            return None
+        self.rows_explained.append((model_name, row_id, scale))
+        full = self._common.get(model_name) if scale == "common" else None
+        one = take(full if full is not None else self._explanations[model_name], [self._ids.index(row_id)])
+        return one.for_class(class_name).row(0) if class_name and one.is_multiclass else one.row(0)
+
+    # --- /interactions: the forest and the boosted model are trees, the EBM is not (see fake_interactions) ---
+    interaction_delay = 0.0  # seconds per progress step (a quarter of the rows), to test cancelling
+
+    def interaction_support(self) -> dict[str, str]:
+        return {m: NOT_A_TREE.format(kind="ExplainableBoostingClassifier") if m == "EBM" else "" for m in MODELS}
+
+    def interactions(self, model_name: str, n_rows: int, progress=None) -> ModelInteractions:
+        if self.interaction_support()[model_name]:
+            raise ValueError(self.interaction_support()[model_name])
+        return fake_interactions(
+            model_name, MODELS[model_name], FEATURES, self._ids, n_rows, progress=progress, delay=self.interaction_delay
+        )
+
+    # --- workbench pages: computed by the real core functions from the fake data -----------------
+    def feature_names(self) -> tuple[str, ...]:
+        return FEATURES
+
+    def feature_dependence(self, feature, colour_by, explanations):
+        frame = pd.DataFrame(self._data, index=pd.Index(self._ids))
+        return dependence(explanations, frame, feature, colour_by=colour_by or None)
+
+    def shape_function(self, feature: str) -> ShapeFunction | None:
+        """The EBM's 'shape' of a numeric feature: a straight line through its contributions' trend."""
+        if feature not in ("tenure", "monthly_charges", "total_charges"):
+            return None
+        grid = np.linspace(self._data[feature].min(), self._data[feature].max(), 20)
+        return ShapeFunction(feature, grid, np.linspace(0.4, -0.4, 20), MODELS["EBM"])
+
+    def classification_curves(self, class_name: str | None = None) -> tuple[ClassificationCurves, ...]:
+        y, scores = self._held_out()
+        return tuple(classification_curves(name, y, p) for name, p in scores.items())
+
+    def confusions(self, threshold: float, class_name: str | None = None) -> dict[str, Confusion]:
+        y, scores = self._held_out()
+        return {name: confusion_at(y, p, threshold) for name, p in scores.items()}
+
+    def segment_columns(self) -> tuple[str, ...]:
+        return tuple(CHOICES)
+
+    def regression_diagnostics(self, segment: str | None = None) -> tuple[RegressionDiagnostics, ...]:
+        raise ValueError("the fake project is a classification project")
+
+    def feature_specs(self) -> tuple[FeatureSpec, ...]:
+        return feature_specs(pd.DataFrame(self._data))
+
+    def what_if(self, row_id, edits, scale="native", class_name=None):
+        """Each changed feature's contribution flips sign: enough for the page to show a difference."""
+        edited_row(pd.DataFrame(self._data).iloc[[self._ids.index(row_id)]], edits, self.feature_specs())
+        results = {}
+        for name in MODELS:
+            explanation = self.explanation(name)
+            if explanation is None:
+                continue
+            if explanation.is_multiclass:
+                explanation = explanation.for_class(class_name or self._classes[0])
+            before = explanation.row(self._ids.index(row_id))
+            values = before.values.copy()
+            for feature in edits:
+                values[FEATURES.index(feature)] *= -1
+            after = replace(before, row_id=f"{row_id} (edited)", values=values, output=before.base_value + values.sum())
+            results[name] = (before, after)
+        return results
+
+    def _held_out(self) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """125 held-out rows: a seeded outcome and, per model, a noisier or sharper probability of it."""
+        rng = np.random.default_rng(11)
+        y = rng.integers(0, 2, 125)
+        noise = {"Random forest": 0.7, "Gradient boosting": 0.6, "EBM": 0.55}
+        return y, {name: np.clip((1 - n) * y + n * rng.random(125), 0, 1) for name, n in noise.items()}
+
+
+def _in_probability(native: Explanation) -> Explanation:
+    """A log-odds explanation's probability-scale twin: smaller contributions, marked approximate."""
+    values = np.asarray(native.values) * 0.06
+    base = np.full(np.shape(native.base_values), 0.27)
+    provenance = replace(native.provenance, method="fake-permutation", exact=False)
+    return replace(
+        native,
+        values=values,
+        base_values=base,
+        outputs=base + values.sum(axis=1),
+        output_scale=PROBABILITY,
+        provenance=provenance,
+    )
 
 
 def _feature_table(rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
@@ -149,8 +303,18 @@ def _feature_table(rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
 
 
 def _explanation(
-    name: str, scale: str, ids: tuple[str, ...], weights: np.ndarray, rng: np.random.Generator
+    name: str,
+    scale: str,
+    ids: tuple[str, ...],
+    weights: np.ndarray,
+    rng: np.random.Generator,
+    classes: tuple[str, ...] = (),
 ) -> Explanation:
+    if classes:  # one slice per class, each with its own order of feature importance
+        slices = [_explanation(name, scale, ids, rng.permutation(weights), rng) for _ in classes]
+        stack = {k: np.stack([getattr(e, k) for e in slices], axis=-1) for k in ("values", "base_values", "outputs")}
+        scale = scale if scale == PROBABILITY else LOGIT
+        return replace(slices[0], **stack, output_scale=scale, class_names=tuple(classes))
     n = len(ids)
     values = rng.normal(size=(n, len(FEATURES))) * weights * rng.uniform(0.6, 1.4, size=len(FEATURES))
     base = -1.0

@@ -112,7 +112,7 @@ def test_beeswarm_pane_waits_until_the_model_is_ready() -> None:
     services = FakeServices(running=("EBM",))
     assert of_class(global_page.beeswarm_pane(services, "EBM", ["Random forest"]), "pane-waiting")
     graph = global_page.beeswarm_pane(services, "Random forest", ["Random forest"])
-    assert isinstance(graph, dcc.Graph) and graph.figure.layout.title.text == "500 of 500 rows · exact: fake"
+    assert isinstance(graph, dcc.Graph) and graph.figure.layout.title.text == "500 of 500 rows<br>exact: fake"
 
 
 def test_waterfall_pane_shows_prediction_line_and_a_waterfall_that_adds_up() -> None:

@@ -46,7 +46,9 @@ def test_precompute_computes_everything_then_finds_it_cached(project: Path) -> N
     first = portal("precompute", "--config", str(project))
     assert first.returncode == 0, first.stderr
     table = first.stdout[first.stdout.index("model ") :]
-    assert "Forest" in table and "Glass box" in table and table.count(" done ") == 2
+    assert "Forest" in table and "Glass box" in table and table.count(" done ") == 3
+    assert "Glass box (common)   done            500" in table  # the EBM in probability, on the sample
+    assert "shapley_exact_enumeration / probability" in table
     assert "tree_shap_path_dependent_fast / probability" in table and "ebm_additive_shapley / log-odds" in table
     again = portal("precompute", "--config", str(project))
     assert again.returncode == 0 and "training" not in again.stdout and "running" not in again.stdout
@@ -55,11 +57,12 @@ def test_precompute_computes_everything_then_finds_it_cached(project: Path) -> N
 def test_cache_info_lists_results_and_clear_removes_one_model(project: Path) -> None:
     portal("precompute", "--config", str(project))
     info = portal("cache", "info", "--config", str(project)).stdout
-    assert "explanations: 2" in info and "Forest: done, 600 rows" in info
+    assert "explanations: 3" in info and "Forest: done, 600 rows" in info
+    assert "Glass box (common): done, 500 rows" in info
     cleared = portal("cache", "clear", "--config", str(project), "--model", "Forest")
     assert cleared.returncode == 0 and "removed 2 cached entries of 'Forest'" in cleared.stdout
     info = portal("cache", "info", "--config", str(project)).stdout
-    assert "explanations: 1" in info and "Forest" not in info and "fitted model files: 1" in info
+    assert "explanations: 2" in info and "Forest" not in info and "fitted model files: 1" in info
 
 
 def test_an_unreachable_redis_is_one_clear_line_and_exit_code_2(project: Path) -> None:

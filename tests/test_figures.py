@@ -89,7 +89,7 @@ def test_beeswarm_small_sample_points_are_real_contributions(explanations) -> No
     e = explanations[0]
     fig = figures.beeswarm(e, sample_size=100, max_features=4, titled=False)
     assert len(fig.data[0].x) <= 100 * 4
-    assert fig.layout.title.text == "100 of 500 rows (seeded sample) · exact: fake"
+    assert fig.layout.title.text == "100 of 500 rows (seeded sample)<br>exact: fake"  # two lines in a pane
     assert set(np.round(fig.data[0].x, 12)) <= set(np.round(e.values.ravel(), 12))
     top = e.feature_names[int(np.argmax(e.mean_abs()))]
     assert fig.layout.yaxis.ticktext[-1] == top  # most important drawn on top

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -58,7 +60,10 @@ def test_dependence_panels_share_an_axis_only_in_one_scale_and_draw_the_shape_fu
     fig = dependence_panels([panel("RF", PROBABILITY), panel("GB", PROBABILITY)], shape=shape)
     assert fig.layout.yaxis2.matches == "y" or fig.layout.yaxis2.showticklabels is False
     assert [t.name for t in fig.data].count("EBM shape function") == 2
-    assert list(fig.data[0].y) == [0.1, -0.2, 0.3] and list(fig.data[0].marker.color) == [0.0, 1.0, 0.0]
+    levels = [t for t in fig.data if t.name == "contract = m"]
+    assert len(levels) == 2 and list(levels[0].y) == [0.1, 0.3] and levels[0].showlegend and not levels[1].showlegend
+    numeric = dependence_panels([replace(panel("RF", PROBABILITY), colour_values=np.array([5.0, 1.0, 2.0]))])
+    assert list(numeric.data[0].marker.color) == [5.0, 1.0, 2.0] and numeric.data[0].marker.showscale
     assert "3 of 7,043 rows" in fig.layout.title.subtitle.text
     mixed = dependence_panels([panel("RF", PROBABILITY), panel("GB", LOG_ODDS)], shape=shape)
     assert "scales differ" in mixed.layout.title.subtitle.text

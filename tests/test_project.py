@@ -16,8 +16,11 @@ from portal.project import Project
 from portal.results import LOG_ODDS, PROBABILITY
 from portal.store import ResultStore
 
-FAST_CHURN = CHURN_CONFIG.replace("n_estimators = 200, max_depth = 8", "n_estimators = 20, max_depth = 6").replace(
-    "outer_bags = 4, interactions = 5", "outer_bags = 2, interactions = 3, max_rounds = 300"
+FAST_CHURN = (
+    CHURN_CONFIG.replace("n_estimators = 200, max_depth = 8", "n_estimators = 20, max_depth = 6").replace(
+        "outer_bags = 4, interactions = 5", "outer_bags = 2, interactions = 3, max_rounds = 300"
+    )
+    + "\n[explain]\ncommon_sample_rows = 20  # the booster's and the EBM's probability samples, kept small\n"
 )
 
 

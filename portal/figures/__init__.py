@@ -14,6 +14,14 @@ from portal.figures._agreement import STATISTICS, agreement_heatmap
 from portal.figures._beeswarm import beeswarm
 from portal.figures._dependence import dependence_panels
 from portal.figures._importance import IMPORTANCE_MODES, RAW, SHARE, importance_bars
+from portal.figures._interactions import (
+    INTERACTION_METHOD,
+    InteractionPair,
+    interaction_caption,
+    interaction_heatmap,
+    interaction_strength,
+    top_interaction_pairs,
+)
 from portal.figures._metrics import metrics_table
 from portal.figures._performance import (
     calibration_figure,
@@ -27,18 +35,24 @@ from portal.figures._performance import (
 )
 from portal.figures._style import method_label, model_colors, placeholder, scale_label
 from portal.figures._waterfall import key_values, prediction_text, waterfall
+from portal.figures._whatif import what_if_bars
 
 __all__ = [
     "IMPORTANCE_MODES",
+    "INTERACTION_METHOD",
     "RAW",
     "SHARE",
     "STATISTICS",
+    "InteractionPair",
     "agreement_heatmap",
     "beeswarm",
     "calibration_figure",
     "confusion_figure",
     "dependence_panels",
     "importance_bars",
+    "interaction_caption",
+    "interaction_heatmap",
+    "interaction_strength",
     "key_values",
     "lift_figure",
     "method_label",
@@ -52,5 +66,7 @@ __all__ = [
     "roc_figure",
     "scale_label",
     "segment_error_figure",
+    "top_interaction_pairs",
     "waterfall",
+    "what_if_bars",
 ]

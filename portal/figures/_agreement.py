@@ -51,4 +51,4 @@ def agreement_heatmap(matrix: AgreementMatrix, statistic: str = "spearman", *, b
         subtitle = f"share of each model's {matrix.k} most important features the other also has" + (
             f" · {basis}" if basis else ""
         )
-    return finish(fig, f"Agreement between models: {label}", subtitle, height=160 + 60 * len(names))
+    return finish(fig, label, subtitle, height=160 + 60 * len(names))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import numpy as np
+import plotly.express as px
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
@@ -12,6 +13,8 @@ from portal.dependence import FeatureDependence, ShapeFunction
 from portal.figures._style import MUTED, finish, model_colors, placeholder, scale_label
 
 SHAPE_COLOUR = "#000000"
+#: Colours for the levels of a categorical colouring feature (Plotly's "Safe" qualitative palette).
+LEVEL_COLOURS = px.colors.qualitative.Safe
 
 
 def dependence_panels(
@@ -39,10 +42,15 @@ def dependence_panels(
         horizontal_spacing=0.04 if same_scale else 0.07,
         subplot_titles=[f"{p.model_name} ({scale_label(p.output_scale)})" for p in panels],
     )
+    shape_drawn = False
     for column, panel in enumerate(panels, start=1):
-        fig.add_trace(_points(panel, colors[panel.model_name], colour_bar=column == len(panels)), row=1, col=column)
+        for trace in _points(
+            panel, colors[panel.model_name], first_panel=column == 1, last_panel=column == len(panels)
+        ):
+            fig.add_trace(trace, row=1, col=column)
         if shape is not None and shape.output_scale == panel.output_scale:
-            fig.add_trace(_shape_line(shape, show_legend=column == 1), row=1, col=column)
+            fig.add_trace(_shape_line(shape, show_legend=not shape_drawn), row=1, col=column)
+            shape_drawn = True
         fig.update_xaxes(title=first.feature, row=1, col=column)
     fig.update_yaxes(
         title=f"contribution of {first.feature}" + (f" ({scale_label(scales.pop())})" if same_scale else "")
@@ -50,48 +58,65 @@ def dependence_panels(
     sample = f"{first.n_shown:,} of {first.n_total:,} rows (seeded sample, the same rows in every panel)"
     colour = f" · colour: {first.colour_feature}" if first.colour_feature else ""
     warning = "" if same_scale else " · ⚠ scales differ: compare shapes, not heights"
-    fig.update_layout(showlegend=shape is not None, legend={"orientation": "h", "y": -0.2})
+    fig.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.22})
     return finish(fig, f"How each model uses {first.feature}", sample + colour + warning, height=430)
 
 
-def _points(panel: FeatureDependence, colour: str, *, colour_bar: bool) -> go.BaseTraceType:
+def _points(panel: FeatureDependence, colour: str, *, first_panel: bool, last_panel: bool) -> list:
+    """The panel's traces: boxes per category, or points coloured by a number (a colour bar on the last panel)
+    or by a category (one trace per level, named once in the legend)."""
+    hover = f"{panel.feature} = %{{x:.4g}}<br>contribution %{{y:.3g}}<extra>{panel.model_name}</extra>"
     if panel.categorical:
-        return go.Box(
-            x=panel.values.astype(str),
-            y=panel.contributions,
-            marker_color=colour,
-            boxpoints=False,
-            name=panel.model_name,
-            showlegend=False,
-            hovertemplate=f"{panel.feature} = %{{x}}<br>contribution %{{y:.3g}}<extra>{panel.model_name}</extra>",
-        )
+        return [
+            go.Box(
+                x=panel.values.astype(str),
+                y=panel.contributions,
+                marker_color=colour,
+                boxpoints=False,
+                name=panel.model_name,
+                showlegend=False,
+                hovertemplate=f"{panel.feature} = %{{x}}<br>contribution %{{y:.3g}}<extra>{panel.model_name}</extra>",
+            )
+        ]
     marker: dict[str, object] = {"size": 5, "opacity": 0.6, "color": colour}
-    if panel.colour_values is not None:
-        marker.update(_colour_marker(panel, colour_bar))
+    if panel.colour_values is None:
+        return [_scatter(panel.values, panel.contributions, marker, panel.model_name, hover, show=False)]
+    numbers = _as_numbers(panel.colour_values)
+    if numbers is not None:
+        marker.update(
+            color=numbers,
+            colorscale="Viridis",
+            showscale=last_panel,
+            colorbar={"title": {"text": panel.colour_feature}},
+        )
+        return [_scatter(panel.values, panel.contributions, marker, panel.model_name, hover, show=False)]
+    levels = sorted({str(v) for v in panel.colour_values})
+    labels = np.asarray([str(v) for v in panel.colour_values])
+    return [
+        _scatter(
+            panel.values[labels == level],
+            panel.contributions[labels == level],
+            {**marker, "color": LEVEL_COLOURS[i % len(LEVEL_COLOURS)]},
+            f"{panel.colour_feature} = {level}",
+            hover,
+            show=first_panel,
+        )
+        for i, level in enumerate(levels)
+    ]
+
+
+def _scatter(x, y, marker: dict, name: str, hover: str, *, show: bool) -> go.Scattergl:
     return go.Scattergl(
-        x=panel.values,
-        y=panel.contributions,
-        mode="markers",
-        marker=marker,
-        name=panel.model_name,
-        showlegend=False,
-        hovertemplate=f"{panel.feature} = %{{x:.4g}}<br>contribution %{{y:.3g}}<extra>{panel.model_name}</extra>",
+        x=x, y=y, mode="markers", marker=marker, name=name, legendgroup=name, showlegend=show, hovertemplate=hover
     )
 
 
-def _colour_marker(panel: FeatureDependence, colour_bar: bool) -> dict[str, object]:
-    values = panel.colour_values
+def _as_numbers(values: np.ndarray) -> np.ndarray | None:
+    """The colouring values as numbers, or None when they are categories."""
     try:
-        numbers = np.asarray(values, dtype=np.float64)
+        return np.asarray(values, dtype=np.float64)
     except (TypeError, ValueError):
-        levels = sorted({str(v) for v in values})
-        numbers = np.asarray([levels.index(str(v)) for v in values], dtype=np.float64)
-    return {
-        "color": numbers,
-        "colorscale": "Viridis",
-        "showscale": colour_bar,
-        "colorbar": {"title": {"text": panel.colour_feature}},
-    }
+        return None
 
 
 def _shape_line(shape: ShapeFunction, *, show_legend: bool) -> go.BaseTraceType:

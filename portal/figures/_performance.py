@@ -21,7 +21,7 @@ def roc_figure(curves: Sequence[ClassificationCurves], colors: Mapping[str, str]
         title="ROC curve",
         x="false positive rate",
         y="true positive rate",
-        diagonal=True,
+        diagonal="chance",
     )
 
 
@@ -46,7 +46,7 @@ def calibration_figure(curves: Sequence[ClassificationCurves], colors: Mapping[s
         title="Calibration (reliability)",
         x="mean predicted probability (10 bins)",
         y="observed share of positives",
-        diagonal=True,
+        diagonal="perfectly calibrated",
         markers=True,
     )
 
@@ -83,9 +83,10 @@ def confusion_figure(confusions: Mapping[str, Confusion], colors: Mapping[str, s
             textposition="outside",
         )
     threshold = next(iter(confusions.values())).threshold
-    fig.update_layout(barmode="group", legend={"orientation": "h", "y": -0.25})
+    fig.update_layout(barmode="group", showlegend=True, legend={"orientation": "h", "y": -0.15})
     fig.update_yaxes(title="held-out rows")
-    return finish(fig, f"Confusion at threshold {threshold:.2f}", "positive when predicted probability ≥ threshold")
+    subtitle = "positive when predicted probability ≥ threshold"
+    return finish(fig, f"Confusion at threshold {threshold:.2f}", subtitle, height=460)
 
 
 def predicted_actual_figure(
@@ -154,15 +155,13 @@ def segment_error_figure(
     return finish(fig, f"Error by {segment}", "held-out rows")
 
 
-def _curves(curves, colors, points, *, title: str, x: str, y: str, diagonal: bool = False, markers: bool = False):
+def _curves(curves, colors, points, *, title: str, x: str, y: str, diagonal: str = "", markers: bool = False):
     if not curves:
         return placeholder("No model to show.")
     colors = colors or model_colors(c.model_name for c in curves)
     fig = go.Figure()
     if diagonal:
-        fig.add_scatter(
-            x=[0, 1], y=[0, 1], mode="lines", line=DIAGONAL, name="chance / perfect calibration", hoverinfo="skip"
-        )
+        fig.add_scatter(x=[0, 1], y=[0, 1], mode="lines", line=DIAGONAL, name=diagonal, hoverinfo="skip")
     for c in curves:
         xs, ys, name = points(c)
         fig.add_scatter(

@@ -1,0 +1,147 @@
+"""Benchmark of the pages' main callbacks on a 100k-row project with every result cached.
+
+Usage: python benchmarks/callbacks.py [--rows 100000] [--repeats 20] [--out benchmarks/results/callbacks.json]
+
+The project is the one benchmarks/jobs.py builds (the churn table resampled to ``--rows`` customers; a
+gradient-boosting model, an EBM and a small random forest). Its explanations are computed first (once; a
+second run finds them in the cache), then every page's main callback function is called as Dash would call
+it, ``--repeats`` times, in this process: the server time, without the network and the browser. Printed per
+callback: median and 95th percentile against the target (p95 < 300 ms), and the payload Dash would send
+(the returned figure or components as JSON) against the target (< 1 MB per figure). What-if re-explains all
+models for an edited row; its target is 1 s. The first call of each callback is timed apart (cold: it
+builds what later calls reuse, such as a model's explanation read from the store).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from plotly.io.json import to_json_plotly
+
+sys.path.insert(0, str(Path(__file__).parents[1]))
+
+from benchmarks.jobs import make_project  # noqa: E402
+from callbacks import agreement, disagreement, feature, global_page, local, performance, whatif  # noqa: E402
+from callbacks._common import common_levels  # noqa: E402
+from portal.common_scale import COMMON, NATIVE  # noqa: E402
+from portal.config import load_config  # noqa: E402
+from portal.figures import RAW, SHARE  # noqa: E402
+from portal.jobs import TASK_SECONDS, JobRunner, local_process_pool  # noqa: E402
+from portal.project import Project  # noqa: E402
+from portal.store import ResultStore  # noqa: E402
+
+P95_TARGET_S = 0.3
+WHAT_IF_TARGET_S = 1.0
+PAYLOAD_TARGET_BYTES = 1_000_000
+
+
+def open_computed(config_path: Path) -> tuple[Project, JobRunner]:
+    """The project with every explanation (own scale and common scale) computed, as a restarted server sees it."""
+    config = load_config(config_path)
+    pool = local_process_pool(2)
+    runner = JobRunner(
+        ResultStore(config.cache_dir), pool, renew=lambda: local_process_pool(2), task_seconds=TASK_SECONDS
+    )
+    project = Project(config, runner=runner, log=lambda _: None)
+    started = time.perf_counter()
+    project.start_explanations()
+    while not all(project.progress(m).state in ("done", "failed") for m in project.model_names) or any(
+        (p := project.common_progress(m)) is not None and p.state not in ("done", "failed", "unavailable")
+        for m in project.model_names
+    ):
+        time.sleep(0.2)
+    print(f"explanations ready after {time.perf_counter() - started:.1f} s (cached runs: ~0 s)")
+    return project, runner
+
+
+def cases(project: Project) -> dict[str, Callable[[], object]]:
+    """Each page's main callbacks with the inputs a reader's first view gives them."""
+    models = list(project.model_names)
+    ready = models
+    levels = common_levels(project, None) or {}
+    row = project.row_ids()[12_345 % len(project.row_ids())]
+    names = list(project.feature_names())
+    values = whatif.reset_values(project, row, names)
+    edited = list(values)
+    edited[names.index("tenure")] = 70
+    found: dict[str, Callable[[], object]] = {
+        "global: importance, common scale": lambda: global_page.importance(
+            project, RAW, ready, None, None, COMMON, levels
+        ),
+        "global: importance, own scales": lambda: global_page.importance(
+            project, SHARE, ready, None, None, NATIVE, levels
+        ),
+        "global: agreement": lambda: agreement.agreement_view(project, "spearman", 5, ready),
+        "feature: dependence": lambda: feature.dependence_figure(project, "tenure", "contract", ["shape"], ready),
+        "local: disagreement table": lambda: disagreement.disagreement_view(project, "prediction", ready),
+        "what-if: every model, own scale": lambda: whatif.what_if_view(project, row, names, edited, NATIVE),
+        "what-if: every model, common scale": lambda: whatif.what_if_view(project, row, names, edited, COMMON),
+        "performance: curves": lambda: performance.curves(project, None),
+        "performance: confusion": lambda: performance.confusion(project, 0.4),
+    }
+    for model in models:
+        found[f"global: beeswarm {model}"] = lambda m=model: global_page.beeswarm_pane(
+            project, m, ready, None, None, NATIVE
+        )
+        found[f"local: waterfall {model}, common"] = lambda m=model: local.waterfall_pane(
+            project, m, row, ready, None, COMMON
+        )
+    return found
+
+
+def payload_bytes(result: object) -> int:
+    """The size of what Dash would send: every figure or component returned, as JSON."""
+    parts = result if isinstance(result, tuple) else (result,)
+    return max(len(to_json_plotly(p)) for p in parts if p is not None) if parts else 0
+
+
+def measure(call: Callable[[], object], repeats: int) -> dict[str, float]:
+    started = time.perf_counter()
+    result = call()
+    cold = time.perf_counter() - started
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        call()
+        times.append(time.perf_counter() - started)
+    times.sort()
+    p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+    return {"cold_s": cold, "median_s": statistics.median(times), "p95_s": p95, "payload_bytes": payload_bytes(result)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--repeats", type=int, default=20)
+    parser.add_argument("--work", default="/tmp/portal-bench-callbacks")
+    parser.add_argument("--out", default=str(Path(__file__).parent / "results" / "callbacks.json"))
+    args = parser.parse_args()
+    folder = Path(args.work)
+    folder.mkdir(parents=True, exist_ok=True)
+    project, runner = open_computed(make_project(folder, args.rows, "cache"))
+    try:
+        results = {name: measure(call, args.repeats) for name, call in cases(project).items()}
+    finally:
+        runner.shutdown()
+    print(f"\n{args.rows:,} rows, {args.repeats} calls each (server time, this process)")
+    print(f"{'callback':48} {'median':>8} {'p95':>8} {'cold':>8} {'payload':>10}  verdict")
+    for name, r in results.items():
+        target = WHAT_IF_TARGET_S if name.startswith("what-if") else P95_TARGET_S
+        ok = r["p95_s"] < target and r["payload_bytes"] < PAYLOAD_TARGET_BYTES
+        print(
+            f"{name:48} {r['median_s'] * 1000:7.0f}ms {r['p95_s'] * 1000:7.0f}ms {r['cold_s'] * 1000:7.0f}ms "
+            f"{r['payload_bytes'] / 1000:8.0f}kB  {'ok' if ok else 'OVER TARGET'} (p95 < {target * 1000:.0f} ms)"
+        )
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_text(json.dumps({"rows": args.rows, "repeats": args.repeats, "callbacks": results}, indent=2))
+    print(f"\nwritten to {args.out}")
+
+
+if __name__ == "__main__":
+    main()

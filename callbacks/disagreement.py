@@ -1,0 +1,67 @@
+"""The disagreement card on /local: rank rows by disagreement; choosing one shows its waterfalls."""
+
+from __future__ import annotations
+
+import dash
+from dash import ALL, Input, Output
+
+from callbacks._ready import of_class, ready_explanations
+from callbacks.local import search_rows
+from layouts import ids
+from layouts.disagreement import disagreement_table
+from portal.disagreement import disagreement_rows
+from portal.figures import model_colors
+from portal.services import PortalServices
+
+TOP_ROWS = 15
+WAITING = "The table appears when two models' explanations are ready."
+
+
+def disagreement_view(
+    services: PortalServices, order: str | None, ready: list[str] | None, class_name: str | None = None
+):
+    """The table of the rows the ready models disagree on most (of ``class_name`` when multi-class)."""
+    explanations = ready_explanations(services, ready)
+    if explanations and explanations[0].is_multiclass:
+        chosen = class_name if class_name in explanations[0].class_names else explanations[0].class_names[0]
+        explanations = [of_class(e, chosen) for e in explanations]
+    if len(explanations) < 2:
+        return WAITING
+    try:
+        table = disagreement_rows(explanations, by=order or "prediction", top=TOP_ROWS)
+    except ValueError as error:
+        return str(error)
+    scales = {e.output_scale for e in explanations}
+    note = "Log-odds outputs are shown as the probabilities they are." if len(scales) > 1 else ""
+    return disagreement_table(table, model_colors(services.model_names), note)
+
+
+def chosen_row(clicks: list | None) -> str | object:
+    """The row whose button was pressed, or no update when the buttons were only redrawn."""
+    trigger = dash.ctx.triggered_id
+    if not trigger or not any(clicks or ()):
+        return dash.no_update
+    return trigger["row"]
+
+
+def register(app: dash.Dash, services: PortalServices) -> None:
+    @app.callback(
+        Output(ids.DISAGREEMENT_TABLE, "children"),
+        Input(ids.DISAGREEMENT_ORDER, "value"),
+        Input(ids.READY_MODELS, "data"),
+        Input(ids.CLASS_PICKER, "value"),
+    )
+    def _table(order, ready, class_name):
+        return disagreement_view(services, order, ready, class_name)
+
+    @app.callback(
+        Output(ids.ROW_PICKER, "value", allow_duplicate=True),
+        Output(ids.ROW_PICKER, "options", allow_duplicate=True),
+        Input({"type": ids.DISAGREEMENT_ROW, "row": ALL}, "n_clicks"),
+        prevent_initial_call=True,
+    )
+    def _choose(clicks):
+        row = chosen_row(clicks)
+        if row is dash.no_update:
+            return dash.no_update, dash.no_update
+        return row, search_rows(services.row_ids(), "", row)  # the picker lists only what it shows

@@ -1,0 +1,86 @@
+"""Feature page: one feature's dependence in every model, the EBM's shape over it, the choice kept in the URL."""
+
+from __future__ import annotations
+
+import dash
+from dash import Input, Output
+
+from callbacks._ready import of_class, ready_explanations, so_far_note
+from layouts import ids
+from layouts.feature import feature_page
+from portal.figures import dependence_panels, model_colors, placeholder
+from portal.services import PortalServices
+from portal.view_state import ViewState
+
+WAITING = "Dependence appears here as explanations become ready."
+
+
+def page(services: PortalServices, query: dict):
+    names = services.feature_names()
+    feature = _first(query, "feature")
+    colour_by = _first(query, "colour-by")
+    feature = feature if feature in names else names[0]
+    colour_by = colour_by if colour_by in names else None
+    has_shape = services.shape_function(feature) is not None
+    return feature_page(names, feature, colour_by, has_shape, services.class_names())
+
+
+def dependence_figure(
+    services: PortalServices,
+    feature: str | None,
+    colour_by: str | None,
+    shape_on: list | None,
+    ready: list[str] | None,
+    sampled: dict | None = None,
+    class_name: str | None = None,
+):
+    """The side-by-side panels for ``feature`` over every ready model, and a note on what is not shown yet."""
+    if not feature:
+        return placeholder("Choose a feature."), ""
+    explanations = ready_explanations(services, ready, sampled)
+    if not explanations:
+        return placeholder(WAITING), ""
+    note = ""
+    if explanations[0].is_multiclass:
+        explanations = [of_class(e, class_name) for e in explanations]
+        note = f"Class shown: {explanations[0].explained_class}. "
+    panels = services.feature_dependence(feature, colour_by, explanations)
+    shape = services.shape_function(feature) if shape_on else None
+    figure = dependence_panels(panels, colors=model_colors(services.model_names), shape=shape)
+    if shape is not None and not any(p.output_scale == shape.output_scale for p in panels):
+        note += "The EBM's shape function is in another scale than every panel, so it is not drawn. "
+    return figure, note + so_far_note(services, explanations)
+
+
+def feature_query(feature: str | None, colour_by: str | None) -> str:
+    """The URL's query string for the chosen feature and colouring, so the view can be shared."""
+    return ViewState(feature=feature or "", colour_by=colour_by or "").to_query()
+
+
+def _first(query: dict, key: str) -> str | None:
+    values = query.get(key) or []
+    return values[0] if values else None
+
+
+def register(app: dash.Dash, services: PortalServices) -> None:
+    @app.callback(
+        Output(ids.DEPENDENCE_GRAPH, "figure"),
+        Output(ids.DEPENDENCE_NOTE, "children"),
+        Input(ids.FEATURE_PICKER, "value"),
+        Input(ids.COLOUR_PICKER, "value"),
+        Input(ids.SHAPE_TOGGLE, "value"),
+        Input(ids.READY_MODELS, "data"),
+        Input(ids.SAMPLED_MODELS, "data"),
+        Input(ids.CLASS_PICKER, "value"),
+    )
+    def _dependence(feature, colour_by, shape_on, ready, sampled, class_name):
+        return dependence_figure(services, feature, colour_by, shape_on, ready, sampled, class_name)
+
+    @app.callback(
+        Output(ids.URL, "search", allow_duplicate=True),
+        Input(ids.FEATURE_PICKER, "value"),
+        Input(ids.COLOUR_PICKER, "value"),
+        prevent_initial_call=True,
+    )
+    def _share(feature, colour_by):
+        return feature_query(feature, colour_by)

@@ -1,0 +1,73 @@
+"""What-if: one model's contributions for the row as it was and as edited, side by side."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+
+from portal.figures._style import MUTED, finish, scale_label
+from portal.results import LocalExplanation
+
+TOP_FEATURES = 8
+
+
+def what_if_bars(
+    before: LocalExplanation,
+    after: LocalExplanation,
+    *,
+    color: str,
+    changed: Sequence[str] = (),
+    values_before: Mapping[str, object] | None = None,
+    values_after: Mapping[str, object] | None = None,
+) -> go.Figure:
+    """Paired bars per feature (original in grey, edited in the model's colour), biggest either way first.
+
+    Changed features are always shown and labelled "old → new", so the reader sees the edit and its effect.
+    """
+    names = list(before.feature_names)
+    size = np.maximum(np.abs(before.values), np.abs(after.values))
+    order = [i for i in np.argsort(-size, kind="stable") if names[i] not in changed]
+    shown = [names.index(c) for c in changed if c in names] + order
+    shown = shown[: max(TOP_FEATURES, len(changed))][::-1]
+    labels = [_label(names[i], changed, values_before or {}, values_after or {}) for i in shown]
+    unit = scale_label(after.output_scale)
+    fig = go.Figure(
+        [
+            go.Bar(
+                y=labels,
+                x=before.values[shown],
+                orientation="h",
+                name="as it is",
+                marker_color=MUTED,
+                opacity=0.55,
+                hovertemplate="%{y}<br>as it is: %{x:+.3g} " + unit + "<extra></extra>",
+            ),
+            go.Bar(
+                y=labels,
+                x=after.values[shown],
+                orientation="h",
+                name="edited",
+                marker_color=color,
+                hovertemplate="%{y}<br>edited: %{x:+.3g} " + unit + "<extra></extra>",
+            ),
+        ]
+    )
+    fig.update_layout(barmode="group", bargap=0.25, legend={"orientation": "h", "y": -0.18})
+    fig.update_xaxes(title=f"contribution ({unit})", zeroline=True, zerolinecolor=MUTED)
+    title = f"{before.output:.3g} → {after.output:.3g} ({unit})"
+    subtitle = f"base value {after.base_value:.3g}; changed: {', '.join(changed) or 'nothing yet'}"
+    return finish(fig, title, subtitle, height=140 + 34 * len(shown))
+
+
+def _label(name: str, changed: Sequence[str], before: Mapping[str, object], after: Mapping[str, object]) -> str:
+    if name in changed:
+        return f"<b>{name}: {_show(before.get(name))} → {_show(after.get(name))}</b>"
+    return f"{name} = {_show(before.get(name))}" if name in before else name
+
+
+def _show(value: object) -> str:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return "missing"
+    return f"{value:.4g}" if isinstance(value, float) else str(value)
