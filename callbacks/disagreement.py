@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import dash
-from dash import ALL, Input, Output
+from dash import Input, Output
 
 from callbacks._ready import of_class, ready_explanations
-from callbacks.local import search_rows
 from layouts import ids
 from layouts.disagreement import disagreement_table
 from portal.disagreement import disagreement_rows
@@ -36,14 +35,6 @@ def disagreement_view(
     return disagreement_table(table, model_colors(services.model_names), note)
 
 
-def chosen_row(clicks: list | None) -> str | object:
-    """The row whose button was pressed, or no update when the buttons were only redrawn."""
-    trigger = dash.ctx.triggered_id
-    if not trigger or not any(clicks or ()):
-        return dash.no_update
-    return trigger["row"]
-
-
 def register(app: dash.Dash, services: PortalServices) -> None:
     @app.callback(
         Output(ids.DISAGREEMENT_TABLE, "children"),
@@ -53,15 +44,3 @@ def register(app: dash.Dash, services: PortalServices) -> None:
     )
     def _table(order, ready, class_name):
         return disagreement_view(services, order, ready, class_name)
-
-    @app.callback(
-        Output(ids.ROW_PICKER, "value", allow_duplicate=True),
-        Output(ids.ROW_PICKER, "options", allow_duplicate=True),
-        Input({"type": ids.DISAGREEMENT_ROW, "row": ALL}, "n_clicks"),
-        prevent_initial_call=True,
-    )
-    def _choose(clicks):
-        row = chosen_row(clicks)
-        if row is dash.no_update:
-            return dash.no_update, dash.no_update
-        return row, search_rows(services.row_ids(), "", row)  # the picker lists only what it shows

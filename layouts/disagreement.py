@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from urllib.parse import urlencode
 
 import dash_bootstrap_components as dbc
 from dash import html
@@ -61,10 +62,10 @@ def disagreement_table(table: DisagreementTable, colors: Mapping[str, str], note
     for r, row_id in enumerate(table.row_ids):
         cells = [
             html.Td(
-                html.Button(
+                html.A(  # a plain link, reloading /local on the row: no callback chain into the row picker
                     str(row_id),
-                    id={"type": ids.DISAGREEMENT_ROW, "row": str(row_id)},
-                    className="btn btn-link btn-sm p-0",
+                    href="/local?" + urlencode({"id": str(row_id)}),
+                    className="disagreement-row",
                     title=f"Show the waterfalls of {row_id}",
                 )
             )

@@ -40,7 +40,6 @@ RANK_DIFFERENCES = "rank-differences"
 # disagreement card on the local page
 DISAGREEMENT_ORDER = "disagreement-order"
 DISAGREEMENT_TABLE = "disagreement-table"
-DISAGREEMENT_ROW = "disagreement-row"  # dict ids {"type": ..., "row": row id}: one button per listed row
 
 # what-if card on the local page
 WHATIF_INPUT = "whatif-input"  # dict ids {"type": ..., "feature": name}: one input per feature

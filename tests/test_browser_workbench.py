@@ -57,11 +57,12 @@ def test_global_shows_the_agreement_heatmap_and_its_statistic_can_change(dash_du
 def test_choosing_a_row_in_the_disagreement_table_shows_its_waterfalls(dash_duo) -> None:
     open_page(dash_duo, FakeServices(), "/local?id=C00001")
     wait_for_count(dash_duo, ".key-values", 3, timeout=30)  # the panes above have their final height
-    buttons = wait_for_count(dash_duo, ".disagreement-table tbody button", 15, timeout=30)
+    buttons = wait_for_count(dash_duo, ".disagreement-table tbody a", 15, timeout=30)
     row = buttons[0].text
     click(dash_duo, buttons[0])
     WebDriverWait(dash_duo.driver, 30).until(lambda d: d.current_url.endswith(f"/local?id={row}"))
     dash_duo.wait_for_contains_text("#row-picker", row, timeout=30)
+    wait_for_count(dash_duo, ".key-values", 3, timeout=30)  # that row's waterfalls
     assert dash_duo.get_logs() == []
 
 

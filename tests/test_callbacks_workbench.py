@@ -108,9 +108,9 @@ def test_the_disagreement_table_lists_the_rows_with_the_widest_spread_in_probabi
     services = FakeServices()
     view = disagreement.disagreement_view(services, "prediction", ALL)
     expected = disagreement_rows([services.explanation(m) for m in ALL], top=disagreement.TOP_ROWS)
-    buttons = [c for c in walk(view) if type(c).__name__ == "Button"]
-    assert [b.children for b in buttons] == [str(r) for r in expected.row_ids]
-    assert buttons[0].id == {"type": ids.DISAGREEMENT_ROW, "row": str(expected.row_ids[0])}
+    links = [c for c in walk(view) if type(c).__name__ == "A"]
+    assert [a.children for a in links] == [str(r) for r in expected.row_ids]
+    assert links[0].href == f"/local?id={expected.row_ids[0]}"
     assert "shown as the probabilities they are" in " ".join(
         c.children for c in walk(view) if isinstance(getattr(c, "children", None), str)
     )
