@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from portal.results import Explanation
+from portal.results import Explanation, row_positions, rows_in_all
 
 MAX_POINTS = 2_000
 GRID_POINTS = 100
@@ -65,7 +65,9 @@ def dependence(
         raise ValueError(f"no feature '{feature}'; the features are {list(features.columns)}")
     if colour_by is not None and colour_by not in features.columns:
         raise ValueError(f"no feature '{colour_by}' to colour by")
-    shared = _shared_rows(explanations)
+    if not explanations:
+        raise ValueError("dependence needs at least one model's explanation")
+    shared = rows_in_all(explanations)
     rng = np.random.default_rng(seed)
     chosen = shared if len(shared) <= max_points else np.sort(rng.choice(shared, size=max_points, replace=False))
     rows = features.loc[chosen]
@@ -73,7 +75,7 @@ def dependence(
     result = []
     for explanation in explanations:
         column = explanation.feature_names.index(feature)
-        positions = _positions(explanation, chosen)
+        positions = row_positions(explanation, chosen)
         result.append(
             FeatureDependence(
                 model_name=explanation.model_name,
@@ -116,18 +118,3 @@ def ebm_shape_function(ebm: Any, feature: str, background: pd.DataFrame, output_
 def _term_scores(ebm: Any, rows: pd.DataFrame, term: int) -> np.ndarray:
     contributions = np.asarray(ebm.eval_terms(rows))
     return contributions[:, term]
-
-
-def _shared_rows(explanations: Sequence[Explanation]) -> np.ndarray:
-    if not explanations:
-        raise ValueError("dependence needs at least one model's explanation")
-    ids = np.asarray(explanations[0].row_ids).astype(str)
-    for e in explanations[1:]:
-        ids = ids[np.isin(ids, np.asarray(e.row_ids).astype(str))]
-    return ids
-
-
-def _positions(explanation: Explanation, row_ids: np.ndarray) -> np.ndarray:
-    own = np.asarray(explanation.row_ids).astype(str)
-    lookup = dict(zip(own, range(len(own))))
-    return np.fromiter((lookup[i] for i in row_ids), dtype=np.int64, count=len(row_ids))

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from portal.results import LOG_ODDS, PROBABILITY, Explanation
+from portal.results import LOG_ODDS, PROBABILITY, Explanation, row_positions, rows_in_all
 
 ORDERINGS = ("prediction", "reasons")
 TOP_REASONS = 3
@@ -67,7 +67,8 @@ def disagreement_rows(
     if len(explanations) < 2:
         raise ValueError("disagreement needs at least two models")
     _check_comparable(explanations)
-    ids, positions = _common_rows(explanations)
+    ids = rows_in_all(explanations)
+    positions = [row_positions(e, ids) for e in explanations]
     values = np.stack([np.asarray(e.values)[p] for e, p in zip(explanations, positions)], axis=1)  # (n, m, f)
     scale = _shared_scale(explanations)
     outputs = np.stack(
@@ -122,19 +123,6 @@ def _shared_scale(explanations: Sequence[Explanation]) -> str:
 
 def _in_scale(outputs: np.ndarray, scale: str, target: str) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-outputs)) if scale == LOG_ODDS and target == PROBABILITY else outputs
-
-
-def _common_rows(explanations: Sequence[Explanation]) -> tuple[np.ndarray, list[np.ndarray]]:
-    """Row ids every explanation covers (in the first one's order) and each explanation's positions of them."""
-    ids = np.asarray(explanations[0].row_ids).astype(str)
-    for e in explanations[1:]:
-        ids = ids[np.isin(ids, np.asarray(e.row_ids).astype(str))]
-    positions = []
-    for e in explanations:
-        own = np.asarray(e.row_ids).astype(str)
-        lookup = dict(zip(own, range(len(own))))
-        positions.append(np.fromiter((lookup[i] for i in ids), dtype=np.int64, count=len(ids)))
-    return ids, positions
 
 
 def _sign_conflicts(values: np.ndarray) -> np.ndarray:

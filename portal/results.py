@@ -8,7 +8,7 @@ same figure serves the page and a static report.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -207,3 +207,21 @@ class JobProgress:
     @property
     def fraction(self) -> float:
         return self.done / self.total if self.total else 0.0
+
+
+def rows_in_all(explanations: Sequence[Explanation]) -> np.ndarray:
+    """The row ids (as strings) every explanation covers, in the first one's order: what cross-model views compare
+    while some jobs are still partial."""
+    if not explanations:
+        raise ValueError("no explanations to compare")
+    ids = np.asarray(explanations[0].row_ids).astype(str)
+    for e in explanations[1:]:
+        ids = ids[np.isin(ids, np.asarray(e.row_ids).astype(str))]
+    return ids
+
+
+def row_positions(explanation: Explanation, row_ids: np.ndarray) -> np.ndarray:
+    """Where each of ``row_ids`` sits in ``explanation`` (every id must be in it)."""
+    own = np.asarray(explanation.row_ids).astype(str)
+    lookup = dict(zip(own, range(len(own))))
+    return np.fromiter((lookup[i] for i in row_ids), dtype=np.int64, count=len(row_ids))
