@@ -112,9 +112,31 @@ def common_levels(services: PortalServices, levels_before: dict | None):
     return dash.no_update if levels == (levels_before or {}) else levels
 
 
-def needless_redraw(triggers: object, scale: str | None) -> bool:
-    """Only stores of the other scale changed (``triggers``: the ids of ``dash.ctx.triggered_prop_ids``):
-    nothing the page shows in ``scale`` did, so no redraw and no flicker."""
+DRAWN_PREFIX = "drawn-"
+
+
+def drawn_class(class_name: str | None, scale: str | None) -> str:
+    """``class_name`` marked with the scale its component was last drawn in (``drawn-common``).
+
+    A redrawing callback outputs this beside its content and reads it back as State, so
+    :func:`needless_redraw` can tell a pane already drawn in the scale from one never drawn at all.
+    """
+    kept = [c for c in (class_name or "").split() if not c.startswith(DRAWN_PREFIX)]
+    return " ".join([*kept, f"{DRAWN_PREFIX}{scale}"])
+
+
+def needless_redraw(triggers: object, scale: str | None, class_name: str | None) -> bool:
+    """Only stores of the other scale changed (``triggers``: the ids of ``dash.ctx.triggered_prop_ids``)
+    and the component is already drawn in ``scale`` (``class_name`` carries :func:`drawn_class`'s marker):
+    nothing the page shows changed, so no redraw and no flicker.
+
+    The marker matters because Dash's renderer drops a component's initial call when another call of the
+    same callback is requested with it (e.g. a poll that changed ``READY_MODELS`` while the page was being
+    laid out): the surviving call is triggered by a store alone, and skipping it would leave the pane
+    waiting for ever.
+    """
+    if f"{DRAWN_PREFIX}{scale}" not in (class_name or "").split():
+        return False
     other = (ids.READY_MODELS, ids.SAMPLED_MODELS) if scale == COMMON else (ids.COMMON_LEVELS,)
     found = list(triggers or ())
     return bool(found) and all(t in other for t in found)

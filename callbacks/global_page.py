@@ -11,6 +11,7 @@ from callbacks._common import (
     common_not_ready,
     common_state,
     computing_note,
+    drawn_class,
     has_common_scale,
     mode_for,
     needless_redraw,
@@ -93,17 +94,19 @@ def register(app: dash.Dash, services: PortalServices) -> None:
     @app.callback(
         Output(ids.IMPORTANCE_GRAPH, "figure"),
         Output(ids.IMPORTANCE_NOTE, "children"),
+        Output(ids.IMPORTANCE_GRAPH, "className"),
         Input(ids.IMPORTANCE_MODE, "value"),
         Input(ids.READY_MODELS, "data"),
         Input(ids.SAMPLED_MODELS, "data"),
         Input(ids.CLASS_PICKER, "value"),
         Input(ids.SCALE_TOGGLE, "value"),
         Input(ids.COMMON_LEVELS, "data"),
+        State(ids.IMPORTANCE_GRAPH, "className"),
     )
-    def _importance(mode, ready, sampled, class_name, scale, levels):
-        if needless_redraw(dash.ctx.triggered_prop_ids.values(), scale):
-            return dash.no_update, dash.no_update
-        return importance(services, mode, ready, sampled, class_name, scale, levels)
+    def _importance(mode, ready, sampled, class_name, scale, levels, drawn):
+        if needless_redraw(dash.ctx.triggered_prop_ids.values(), scale, drawn):
+            return dash.no_update, dash.no_update, dash.no_update
+        return *importance(services, mode, ready, sampled, class_name, scale, levels), drawn_class(drawn, scale)
 
     @app.callback(Output(ids.IMPORTANCE_MODE, "value"), Input(ids.SCALE_TOGGLE, "value"))
     def _mode(scale):
@@ -111,14 +114,17 @@ def register(app: dash.Dash, services: PortalServices) -> None:
 
     @app.callback(
         Output(ids.beeswarm_pane(MATCH), "children"),
+        Output(ids.beeswarm_pane(MATCH), "className"),
         Input(ids.READY_MODELS, "data"),
         Input(ids.SAMPLED_MODELS, "data"),
         Input(ids.CLASS_PICKER, "value"),
         Input(ids.SCALE_TOGGLE, "value"),
         Input(ids.COMMON_LEVELS, "data"),
         State(ids.beeswarm_pane(MATCH), "id"),
+        State(ids.beeswarm_pane(MATCH), "className"),
     )
-    def _beeswarm(ready, sampled, class_name, scale, levels, pane_id):
-        if needless_redraw(dash.ctx.triggered_prop_ids.values(), scale):
-            return dash.no_update
-        return beeswarm_pane(services, pane_id["model"], ready, sampled, class_name, scale, levels)
+    def _beeswarm(ready, sampled, class_name, scale, levels, pane_id, drawn):
+        if needless_redraw(dash.ctx.triggered_prop_ids.values(), scale, drawn):
+            return dash.no_update, dash.no_update
+        pane = beeswarm_pane(services, pane_id["model"], ready, sampled, class_name, scale, levels)
+        return pane, drawn_class(drawn, scale)

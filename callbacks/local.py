@@ -10,7 +10,7 @@ import dash
 import numpy as np
 from dash import MATCH, Input, Output, State
 
-from callbacks._common import COMMON_WORDS, chooser, common_not_ready, has_common_scale, needless_redraw
+from callbacks._common import COMMON_WORDS, chooser, common_not_ready, drawn_class, has_common_scale, needless_redraw
 from callbacks._ready import not_ready, of_class, ready_explanation
 from layouts import ids
 from layouts.local import local_page, waterfall_body
@@ -109,13 +109,16 @@ def register(app: dash.Dash, services: PortalServices) -> None:
 
     @app.callback(
         Output(ids.waterfall_pane(MATCH), "children"),
+        Output(ids.waterfall_pane(MATCH), "className"),
         Input(ids.ROW_PICKER, "value"),
         Input(ids.READY_MODELS, "data"),
         Input(ids.CLASS_PICKER, "value"),
         Input(ids.SCALE_TOGGLE, "value"),
         State(ids.waterfall_pane(MATCH), "id"),
+        State(ids.waterfall_pane(MATCH), "className"),
     )
-    def _waterfall(row_id, ready, class_name, scale, pane_id):
-        if needless_redraw(dash.ctx.triggered_prop_ids.values(), scale):
-            return dash.no_update
-        return waterfall_pane(services, pane_id["model"], row_id, ready, class_name, scale)
+    def _waterfall(row_id, ready, class_name, scale, pane_id, drawn):
+        if needless_redraw(dash.ctx.triggered_prop_ids.values(), scale, drawn):
+            return dash.no_update, dash.no_update
+        pane = waterfall_pane(services, pane_id["model"], row_id, ready, class_name, scale)
+        return pane, drawn_class(drawn, scale)
