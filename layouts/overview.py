@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
@@ -46,18 +47,41 @@ def overview_page(summary: Mapping[str, object], metrics_figure: go.Figure, meth
     )
 
 
-def methods_table(rows: list[tuple[str, str, str, str]]) -> dbc.Table:
-    """(model, colour, method, output scale) rows; the model names in their colours."""
-    head = html.Thead(html.Tr([html.Th("model"), html.Th("method"), html.Th("output scale")]))
-    body = html.Tbody(
-        [
-            html.Tr(
-                [html.Td(html.Span(model, style={"color": color}, className="fw-semibold")), html.Td(m), html.Td(s)]
-            )
-            for model, color, m, s in rows
-        ]
-    )
+@dataclass(frozen=True)
+class MethodRow:
+    """One model's line in the methods table: its own method and scale, and how it is explained in probability.
+
+    ``common`` is None when the project has no common scale (regression: one scale already), which drops the
+    column; ``common_note`` is a second, quieter line under it (how to get exact values, or why it is the same).
+    """
+
+    model: str
+    color: str
+    method: str
+    scale: str
+    common: str | None = None
+    common_note: str = ""
+
+
+def methods_table(rows: Sequence[MethodRow]) -> dbc.Table:
+    """The model names in their colours, each with its own method and scale, and its common-scale method."""
+    common = any(row.common is not None for row in rows)
+    names = ["model", "own method", "own scale"] + (["in probability (cross-model views)"] if common else [])
+    head = html.Thead(html.Tr([html.Th(name) for name in names]))
+    body = html.Tbody([html.Tr(_cells(row, common)) for row in rows])
     return dbc.Table([head, body], size="sm", className="mb-0 methods-table", borderless=True)
+
+
+def _cells(row: MethodRow, common: bool) -> list[html.Td]:
+    cells = [
+        html.Td(html.Span(row.model, style={"color": row.color}, className="fw-semibold")),
+        html.Td(row.method),
+        html.Td(row.scale),
+    ]
+    if common:
+        note = html.Div(row.common_note, className="small text-muted") if row.common_note else None
+        cells.append(html.Td([html.Span(row.common or "–"), note], className="common-method"))
+    return cells
 
 
 def _facts(summary: Mapping[str, object]) -> html.Dl:

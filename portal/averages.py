@@ -32,7 +32,7 @@ from portal.config import ConfigError, ModelSpec
 from portal.explain import WEIGHTED_AVERAGE, Budget
 from portal.fingerprint import key_of
 from portal.jobs import ARRAY_NAMES
-from portal.results import LOG_ODDS, LOGIT, PROBABILITY, RAW, Explanation, JobProgress, Provenance
+from portal.results import LOG_ODDS, LOGIT, PROBABILITY, RAW, AverageMember, Explanation, JobProgress, Provenance
 from portal.store import ResultStore
 
 if TYPE_CHECKING:
@@ -76,10 +76,11 @@ class ModelAverage:
     output_scale: str
     feature_names: tuple[str, ...]
     store: ResultStore = field(repr=False)
+    shares: tuple[AverageMember, ...] = ()  # each member's name, weight and method, for labels
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def provenance(self, data_fingerprint: str, versions: Mapping[str, str]) -> Provenance:
-        return Provenance(self.fingerprint, data_fingerprint, self.method, self.exact, versions)
+        return Provenance(self.fingerprint, data_fingerprint, self.method, self.exact, versions, self.shares)
 
     def progress(self, services: PortalServices) -> JobProgress:
         """The members' progress combined: chunks summed; done once every member is (and the sum is stored)."""
@@ -184,6 +185,7 @@ def build_average(spec: ModelSpec, entries: Mapping[str, ModelEntry], *, task: s
         output_scale=scale,
         feature_names=members[0].feature_names,
         store=store,
+        shares=tuple(AverageMember(n, w, e.method, e.exact) for n, w, e in zip(spec.members, weights, members)),
     )
 
 

@@ -9,8 +9,8 @@ views default to the common scale, probability, where the explanations come from
 - every other classifier: a second job (:mod:`portal.jobs`, ``scale="common"``) that explains the sample
   rows with ``explainer_for(..., scale="common")``. For boosted trees and EBMs that is the model-agnostic
   method on ``predict_proba`` (see :mod:`portal.explain` for why nothing exact is cheaper), against
-  :data:`BACKGROUND_ROWS` training rows: exact enumeration up to 10 columns, sampled permutations
-  (approximate) above.
+  :data:`BACKGROUND_ROWS` training rows: exact enumeration up to ``[explain] max_exact_features`` columns
+  (10 by default), sampled permutations (approximate) above.
 - regression projects: nothing; the target's units are already shared.
 
 Why a sample, and why 200 background rows (measured on the churn demo, 18 columns, CPU time of one core
@@ -30,7 +30,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from portal.results import PROBABILITY, Explanation
+from portal.results import PROBABILITY, AverageMember, Explanation, Provenance
 
 NATIVE, COMMON = "native", "common"
 SCALES = (COMMON, NATIVE)
@@ -40,6 +40,19 @@ UNAVAILABLE = "unavailable"
 BACKGROUND_ROWS = 200
 #: A common job is cut into this many chunks: progress to watch, and a first sample within seconds.
 CHUNKS = 20
+
+
+@dataclass(frozen=True)
+class CommonMethod:
+    """How one model is explained in the common scale (probability), known before any result.
+
+    ``provenance`` is None when the model has no probability scale, and ``reason`` says why; ``hint`` says,
+    for an approximate method, how to get exact values and what they cost per row (empty otherwise).
+    """
+
+    provenance: Provenance | None
+    reason: str = ""
+    hint: str = ""
 
 
 def needs_job(task: str, native_scale: str) -> bool:
@@ -85,9 +98,11 @@ def mark(explanation: Explanation, sample: Sample) -> Explanation:
     return replace(explanation, sample_of=sample.of_rows if sample.size < sample.of_rows else 0)
 
 
-def as_common(explanation: Explanation, method: str, exact: bool, sample: Sample) -> Explanation:
+def as_common(
+    explanation: Explanation, method: str, exact: bool, sample: Sample, members: tuple[AverageMember, ...] = ()
+) -> Explanation:
     """A common job's rows as read from the store, with the common method's provenance and scale."""
-    provenance = replace(explanation.provenance, method=method, exact=exact)
+    provenance = replace(explanation.provenance, method=method, exact=exact, members=members)
     return mark(replace(explanation, output_scale=PROBABILITY, provenance=provenance), sample)
 
 

@@ -23,12 +23,14 @@ from portal.common_scale import (
     COMMON,
     NATIVE,
     UNAVAILABLE,
+    CommonMethod,
     Sample,
     as_common,
     chunk_rows,
     needs_job,
     take,
 )
+from portal.explain import Budget, exact_hint, members_of
 from portal.fingerprint import key_of, library_versions
 from portal.frames import write_frame
 from portal.jobs import ExplanationJob
@@ -91,7 +93,9 @@ class CommonScaleServices:
         from portal.explain import explainer_for
 
         entry = self.models[name]
-        explainer = explainer_for(entry.fitted.estimator, task=self.dataset.task, background=background, scale=COMMON)
+        explainer = explainer_for(
+            entry.fitted.estimator, task=self.dataset.task, background=background, scale=COMMON, budget=self._budget()
+        )
         key = key_of(
             "explanation",
             entry.fitted.fingerprint,
@@ -118,6 +122,17 @@ class CommonScaleServices:
         return CommonJob(job, explainer)
 
     # --- PortalServices -------------------------------------------------------------------
+    def common_methods(self) -> tuple[CommonMethod, ...]:
+        """How each model is explained in probability, in model order; empty for regression (one scale already).
+
+        A model with a common job names that job's method (with how to make it exact, if it is not); a model
+        already in probability names its own, whose values the common views cut to the sample; an average of
+        log-odds models has none, and says why.
+        """
+        if self.dataset.task != "classification":
+            return ()
+        return tuple(self._common_method(name) for name in self.model_names)
+
     def common_progress(self, model_name: str) -> JobProgress | None:
         """The model's common-scale job, or None when it needs none (its own scale is already common)."""
         if model_name in self.common_jobs:
@@ -222,6 +237,22 @@ class CommonScaleServices:
             self.runner.cancel(self.common_jobs[model_name].job)
 
     # --- helpers --------------------------------------------------------------------------
+    def _common_method(self, model_name: str) -> CommonMethod:
+        own = self._provenance(model_name)
+        if model_name in self.common_jobs:
+            explainer = self.common_jobs[model_name].explainer
+            common = replace(own, method=explainer.method, exact=explainer.exact, members=members_of(explainer))
+            return CommonMethod(common, hint=exact_hint(explainer))
+        if self._no_common_scale(model_name):
+            scale = self.averages[model_name].output_scale
+            return CommonMethod(None, reason=NO_COMMON_AVERAGE.format(name=model_name, scale=scale))
+        entry = self.models.get(model_name)  # already in probability: its own method (an average's: its members')
+        return CommonMethod(own, hint=entry.exact_hint if entry else "")
+
+    def _budget(self) -> Budget:
+        """What the model-agnostic method may cost here: exact up to ``[explain] max_exact_features`` columns."""
+        return Budget(max_exact_features=self.config.max_exact_features)
+
     def _no_common_scale(self, model_name: str) -> bool:
         """An average of log-odds models: its probability is not the average of its members' probabilities."""
         average = self.averages.get(model_name)
@@ -248,7 +279,7 @@ class CommonScaleServices:
         arrays = {"values": batch.values, "base_values": batch.base_values, "outputs": batch.outputs}
         explanation = self._as_explanation(model_name, self.dataset.ids[[position]], arrays)
         if scale == COMMON:
-            return as_common(explanation, explainer.method, explainer.exact, self.sample)
+            return as_common(explanation, explainer.method, explainer.exact, self.sample, members_of(explainer))
         return explanation
 
     def _average_row(self, model_name: str, position: int) -> Explanation:
@@ -275,7 +306,7 @@ class CommonScaleServices:
 
             estimator = self.models[model_name].fitted.estimator
             self._native_explainers[model_name] = explainer_for(
-                estimator, task=self.dataset.task, background=self.background
+                estimator, task=self.dataset.task, background=self.background, budget=self._budget()
             )
         return self._native_explainers[model_name]
 

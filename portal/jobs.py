@@ -64,6 +64,7 @@ class ExplanationJob:
     seed: int = 0
     scale: str = "native"  # or "common": every classifier in probability (see portal.explain)
     order_path: str = ""  # .npy of the row order, a stratified sample first (portal.sampling); "" = random
+    max_exact_features: int = 10  # [explain]: the model-agnostic method is exact up to this many columns (Budget)
 
     def row_order(self) -> np.ndarray:
         """The order chunks take rows in: every prefix is a seeded sample, stratified when ``order_path`` is set."""
@@ -329,7 +330,7 @@ def explain_chunk(job: dict[str, Any], positions: list[int]) -> dict[str, np.nda
     loaded from the store once per process and reused for every later chunk.
     """
     from models.persistence import load_model
-    from portal.explain import explainer_for
+    from portal.explain import Budget, explain_in_calls, explainer_for
     from portal.frames import read_frame
 
     explainer = _EXPLAINERS.get(job["key"])
@@ -340,12 +341,15 @@ def explain_chunk(job: dict[str, Any], positions: list[int]) -> dict[str, np.nda
         model = load_model(path, trusted=job["trusted"], trust=job["trust_code"], own=job["own_model"])
         background = read_frame(job["background_path"])
         scale = job.get("scale", "native")
-        explainer = _EXPLAINERS[job["key"]] = explainer_for(model, task=job["task"], background=background, scale=scale)
+        budget = Budget(max_exact_features=job.get("max_exact_features", Budget.max_exact_features))
+        explainer = _EXPLAINERS[job["key"]] = explainer_for(
+            model, task=job["task"], background=background, scale=scale, budget=budget
+        )
         while len(_EXPLAINERS) > _EXPLAINERS_KEPT:
             _EXPLAINERS.popitem(last=False)
     started = time.perf_counter()
     ascending = np.argsort(positions, kind="stable")  # rows in data order: see _back_to_task_order
-    batch = explainer.explain(read_frame(job["data_path"]).iloc[np.asarray(positions)[ascending]])
+    batch = explain_in_calls(explainer, read_frame(job["data_path"]).iloc[np.asarray(positions)[ascending]])
     seconds = np.float64(time.perf_counter() - started)  # the engine's time, for the runner's task sizes
     back = _back_to_task_order(ascending)
     arrays = {"values": batch.values, "base_values": batch.base_values, "outputs": batch.outputs}

@@ -17,10 +17,11 @@ from portal.averages import ModelAverage, combined_progress, common_rows, weight
 from portal.cache_admin import cache_info, clear_cache
 from portal.config import ConfigError, load_config, parse_config
 from portal.explain import TREE_SHAP_FAST, WEIGHTED_AVERAGE, average_explainer, explainer_for
+from portal.figures import method_label
 from portal.jobs import JobRunner
 from portal.precompute import format_summary, run_all
 from portal.project import Project
-from portal.results import LOG_ODDS, PROBABILITY, RAW, Explanation, JobProgress, Provenance
+from portal.results import LOG_ODDS, PROBABILITY, RAW, AverageMember, Explanation, JobProgress, Provenance
 from portal.store import ResultStore
 from tests.projects import run_portal
 from tests.test_export import synthetic_table
@@ -153,6 +154,17 @@ def test_it_is_a_model_like_any_other_in_the_project(scores: Project) -> None:
     members = [scores.progress(m) for m in ("Boosted", "Glass box")]
     total = sum(p.total for p in members)  # one chunk each here
     assert (progress.state, progress.done, progress.total) == ("done", total, total) == ("done", 2, 2)
+
+
+def test_the_averages_method_label_names_its_members_and_their_weights(scores: Project) -> None:
+    provenance = scores.methods()[2]
+    assert provenance.members == (
+        AverageMember("Boosted", 0.75, TREE_SHAP_FAST, True),
+        AverageMember("Glass box", 0.25, "ebm_additive_shapley", True),
+    )
+    assert method_label(provenance) == "exact: weighted average of Boosted (0.75) and Glass box (0.25), each exact"
+    assert scores.explain_row("Average", str(scores.dataset.ids[0]), "native").provenance == provenance
+    assert method_label(scores.methods()[0]) == "exact: TreeSHAP (path-dependent, fast kernel)"  # members: none
 
 
 def test_precompute_summary_and_cache_info_list_the_average(scores: Project) -> None:

@@ -11,7 +11,8 @@ from dash import dcc
 from callbacks import global_page, local, overview, shell
 from layouts import ids
 from portal.app import create_app
-from tests.fakes import FakeServices
+from portal.common_scale import CommonMethod
+from tests.fakes import FAKE_HINT, FakeServices
 
 ALL = ["Random forest", "Gradient boosting", "EBM"]
 
@@ -176,3 +177,37 @@ def test_overview_says_how_each_model_is_explained() -> None:
     page = overview.page(FakeServices(), {})
     table = text_of(of_class(page, "methods-table")[0])
     assert "Random forest" in table and "exact: fake" in table and "probability" in table and "log-odds" in table
+
+
+def test_overview_names_each_models_method_in_probability_beside_its_own() -> None:
+    table = of_class(overview.page(FakeServices(), {}), "methods-table")[0]
+    heads = [c.children for c in walk(table) if type(c).__name__ == "Th"]
+    assert heads == ["model", "own method", "own scale", "in probability (cross-model views)"]
+    common = [text_of(cell) for cell in of_class(table, "common-method")]
+    assert common == [
+        f"exact: fake {overview.ITS_OWN}",  # the forest: already in probability
+        f"approximate: fake-permutation {FAKE_HINT}",
+        f"approximate: fake-permutation {FAKE_HINT}",
+    ]
+
+
+class RegressionServices(FakeServices):
+    def common_methods(self):
+        return ()  # one scale already
+
+
+def test_a_regression_overview_has_no_probability_column() -> None:
+    table = of_class(overview.page(RegressionServices(), {}), "methods-table")[0]
+    assert [c.children for c in walk(table) if type(c).__name__ == "Th"] == ["model", "own method", "own scale"]
+    assert of_class(table, "common-method") == [] and "exact: fake" in text_of(table)
+
+
+def test_an_average_without_a_probability_scale_says_why_in_the_overview() -> None:
+    reason = "not available in probability: 'X' averages its members' log-odds"
+
+    class WithAverage(FakeServices):
+        def common_methods(self):
+            return (CommonMethod(None, reason=reason), *super().common_methods()[1:])
+
+    table = of_class(overview.page(WithAverage(), {}), "methods-table")[0]
+    assert text_of(of_class(table, "common-method")[0]) == reason

@@ -213,6 +213,19 @@ def test_an_average_of_log_odds_models_has_no_common_scale_and_says_why(folder: 
     np.testing.assert_allclose(native.values, averaged.explanation("Average").values[0], atol=1e-12)
 
 
+def test_common_methods_name_each_models_method_in_probability_before_any_result(folder: Path) -> None:
+    text = project_text("bought", FOREST, BOOSTED, GLASS, average(["Boosted", "Glass box"]), cache="methods")
+    fresh = open_project(folder, text, start=False)
+    forest, boosted, glass, mean = fresh.common_methods()
+    assert forest.provenance == fresh.methods()[0] and forest.provenance.method == TREE_SHAP_FAST  # its own
+    for common in (boosted, glass):  # 3 columns: every coalition evaluated
+        assert (common.provenance.method, common.provenance.exact, common.hint) == (EXACT_ENUMERATION, True, "")
+    assert boosted.provenance.model_fingerprint == fresh.models["Boosted"].fitted.fingerprint
+    assert mean.provenance is None and mean.reason.startswith("not available in probability: 'Average' averages")
+    assert fresh.common_progress("Average").error == mean.reason
+    assert open_project(folder, project_text("income", FOREST, BOOSTED), start=False).common_methods() == ()
+
+
 def test_precompute_summarises_the_common_jobs_and_cache_info_lists_them(project: Project) -> None:
     summary = run_all(project, out=io.StringIO(), every=0)
     rows = {row.model_name: row for row in summary}

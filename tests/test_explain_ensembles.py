@@ -181,8 +181,10 @@ def test_the_approximate_explainer_keeps_to_its_budget() -> None:
     tight = explainer_for(model, task="classification", background=WIDE.iloc[:20], budget=Budget(max_evaluations=9_999))
     message = (
         "shapley_permutation_approximate on 2 rows of KNeighborsClassifier needs 10,000 model evaluations (5,000 per "
-        "row), over its budget of 9,999; explain fewer rows, use a smaller background, or raise the limit with "
-        "budget=Budget(max_evaluations=...)"
+        "row: 10 permutations x (2 x 12 + 1) x 20 background rows), over its budget of 9,999; explain fewer rows, use "
+        "a smaller background, or raise the limit with budget=Budget(max_evaluations=...); for exact values set "
+        "max_exact_features = 12 ([explain] in the project file): 2^12 coalitions x 20 background rows = 81,920 model "
+        "evaluations per row, 16 times the 5,000 of sampled permutations"
     )
     with pytest.raises(BudgetExceededError, match=f"^{re.escape(message)}$"):
         tight.explain(WIDE.iloc[:2])

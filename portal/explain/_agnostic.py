@@ -18,6 +18,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
+from models.fair_thresholds import GroupThresholdClassifier
 from portal.explain._base import (
     EXACT_ENUMERATION,
     NO_OUTPUT,
@@ -30,6 +31,7 @@ from portal.explain._base import (
 )
 from portal.explain._coalitions import Prepared, exact_shapley, permutation_shapley
 from portal.explain._preparation import Preparation, split_model
+from portal.explain._thresholded import thresholded_prepared
 from portal.results import PROBABILITY, RAW, ExplanationBatch
 
 OVER_ROWS = (
@@ -37,10 +39,24 @@ OVER_ROWS = (
     "or raise the limit with budget=Budget(max_rows=...)"
 )
 OVER_EVALUATIONS = (
-    "{method} on {rows:,} rows of {kind} needs {needed:,} model evaluations ({per_row:,} per row), over its budget "
-    "of {limit:,}; explain fewer rows, use a smaller background, or raise the limit with "
-    "budget=Budget(max_evaluations=...)"
+    "{method} on {rows:,} rows of {kind} needs {needed:,} model evaluations ({per_row:,} per row: {cost}), over its "
+    "budget of {limit:,}; explain fewer rows, use a smaller background, or raise the limit with "
+    "budget=Budget(max_evaluations=...); {other}"
 )
+#: Above this many columns exact enumeration is refused by the project config: 2^16 coalitions x 200 background
+#: rows is 13 million model evaluations per row, already seconds a row for a small booster.
+EXACT_FEATURES_LIMIT = 16
+EXACT_COST = "2^{f} coalitions x {rows} background rows"
+SAMPLED_COST = "{permutations} permutations x (2 x {f} + 1) x {rows} background rows"
+EXACT_ON_REQUEST = (
+    "for exact values set max_exact_features = {f} ([explain] in the project file): {cost} = {per_row:,} model "
+    "evaluations per row, {times:,.0f} times the {sampled:,} of sampled permutations"
+)
+EXACT_OUT_OF_REACH = (
+    "exact values would need {cost} = {per_row:,} model evaluations per row, beyond the limit of "
+    f"max_exact_features = {EXACT_FEATURES_LIMIT}"
+)
+SAMPLED_INSTEAD = "with max_exact_features below {f}, sampled permutations (approximate) need {per_row:,} per row"
 
 
 class BudgetExceededError(RuntimeError):
@@ -54,6 +70,7 @@ class Budget:
     max_rows : rows one call may explain.
     max_evaluations : model rows evaluated in one call (rows x evaluations per row x background rows).
     max_exact_features : up to this many columns every coalition is evaluated (exact); above, permutations.
+        Exact costs 2^columns x background rows model evaluations per row, so each column more doubles it.
     permutations : antithetic permutations per row for the approximate method.
     """
 
@@ -86,11 +103,26 @@ class ModelAgnosticExplainer:
     def feature_names(self) -> tuple[str, ...]:
         return tuple(self.background.columns)
 
-    def evaluations_per_row(self) -> int:
-        """Model rows evaluated to explain one row."""
+    def evaluations_per_row(self, exact: bool | None = None) -> int:
+        """Model rows evaluated to explain one row (by this explainer's method, or the ``exact`` one or not)."""
         f = len(self.feature_names)
-        masks = 2**f if self.exact else self.budget.permutations * (2 * f + 1)
+        masks = 2**f if (self.exact if exact is None else exact) else self.budget.permutations * (2 * f + 1)
         return masks * len(self.background)
+
+    def rows_per_call(self) -> int:
+        """The most rows one call may explain within the budget (0: not even one row)."""
+        return min(self.budget.max_rows, self.budget.max_evaluations // self.evaluations_per_row())
+
+    def exact_hint(self) -> str:
+        """Empty when exact; otherwise how to get exact values and what they cost per row."""
+        if self.exact:
+            return ""
+        f, per_row = len(self.feature_names), self.evaluations_per_row(exact=True)
+        cost = EXACT_COST.format(f=f, rows=len(self.background))
+        if f > EXACT_FEATURES_LIMIT:
+            return EXACT_OUT_OF_REACH.format(cost=cost, per_row=per_row)
+        sampled = self.evaluations_per_row()
+        return EXACT_ON_REQUEST.format(f=f, cost=cost, per_row=per_row, times=per_row / sampled, sampled=sampled)
 
     def check_budget(self, n_rows: int) -> None:
         kind, limit = type(self.model).__name__, self.budget
@@ -107,9 +139,23 @@ class ModelAgnosticExplainer:
                     kind=kind,
                     needed=n_rows * per_row,
                     per_row=per_row,
+                    cost=self._cost(),
                     limit=limit.max_evaluations,
+                    other=self._other_method(),
                 )
             )
+
+    def _cost(self) -> str:
+        f, rows = len(self.feature_names), len(self.background)
+        if self.exact:
+            return EXACT_COST.format(f=f, rows=rows)
+        return SAMPLED_COST.format(permutations=self.budget.permutations, f=f, rows=rows)
+
+    def _other_method(self) -> str:
+        """What the other method would cost: the way to exact values, or the cheaper approximation."""
+        if self.exact:
+            return SAMPLED_INSTEAD.format(f=len(self.feature_names), per_row=self.evaluations_per_row(exact=False))
+        return self.exact_hint()
 
     def explain(self, X: pd.DataFrame) -> ExplanationBatch:
         self.check_budget(len(X))
@@ -165,6 +211,8 @@ def _prepared(model: Any, task: str, background: pd.DataFrame) -> Prepared | Non
     numeric matrix column by column; None otherwise (every hybrid row then goes through the whole model).
     The additivity check of every batch compares against the whole model's own output, so a preparation
     that is not column-wise after all cannot pass unnoticed."""
+    if isinstance(model, GroupThresholdClassifier):  # its base's road plus a group column (see _thresholded)
+        return thresholded_prepared(model, background, lambda base, frame: _prepared(base, task, frame))
     preparing, estimator = split_model(model)
     if preparing is None:
         return None

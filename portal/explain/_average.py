@@ -23,13 +23,15 @@ from portal.explain._base import (
     UnsupportedModelError,
     additive_batch,
     class_names,
+    exact_hint,
 )
-from portal.results import ExplanationBatch
+from portal.results import AverageMember, ExplanationBatch
 
 MIXED_SCALES = "members of an average must share one output scale; got {scales}"
 MIXED_COLUMNS = "members of an average must explain the same columns; got {a} and {b}"
 MIXED_CLASSES = "members of an average must have the same classes; got {a} and {b}"
 BAD_WEIGHTS = "an average needs one non-negative weight per member, not all zero; got {weights}"
+BAD_NAMES = "an average's names name its members, one each; got {names} for {count} members"
 
 
 @dataclass(frozen=True, eq=False)
@@ -42,6 +44,7 @@ class AveragedExplainer:
     kind: str = "weighted average"
     ensemble_output: Callable[[pd.DataFrame], np.ndarray] | None = field(default=None, repr=False)
     class_names: tuple[str, ...] = ()
+    member_names: tuple[str, ...] = ()  # what the ensemble calls its members (a VotingClassifier's estimators)
 
     @property
     def method(self) -> str:
@@ -67,6 +70,23 @@ class AveragedExplainer:
         for member in self.members:
             member.check_budget(n_rows)
 
+    def rows_per_call(self) -> int | None:
+        limits = [m.rows_per_call() for m in self.members if m.rows_per_call() is not None]
+        return min(limits) if limits else None
+
+    def exact_hint(self) -> str:
+        """The approximate members' way to exact values: they share the columns and background, so one."""
+        return next((hint for hint in map(exact_hint, self.members) if hint), "")
+
+    def shares(self) -> tuple[AverageMember, ...]:
+        """Each member's name, weight and method, for labels; empty when the members are not named."""
+        if not self.member_names:
+            return ()
+        return tuple(
+            AverageMember(name, float(w), m.method, m.exact)
+            for name, w, m in zip(self.member_names, self.weights, self.members)
+        )
+
     def explain(self, X: pd.DataFrame) -> ExplanationBatch:
         batches = [m.explain(X) for m in self.members]
         values = sum(w * b.values for w, b in zip(self.weights, batches))
@@ -91,6 +111,7 @@ def average_explainer(
     *,
     kind: str = "weighted average",
     ensemble_output: Callable[[pd.DataFrame], np.ndarray] | None = None,
+    names: Sequence[str] = (),
 ) -> AveragedExplainer:
     """An explainer of the weighted average of models, from their explainers (all in one scale).
 
@@ -101,6 +122,7 @@ def average_explainer(
     weights : one per member (default equal); normalised to sum to 1.
     kind : what the average is called in error messages.
     ensemble_output : the averaged model's own output in the members' scale, to check the average against.
+    names : what to call each member in labels (:meth:`AveragedExplainer.shares`); optional.
 
     Examples
     --------
@@ -111,8 +133,12 @@ def average_explainer(
     weights = np.ones(len(members)) if weights is None else np.asarray(weights, dtype=np.float64)
     if not members or weights.shape != (len(members),) or (weights < 0).any() or weights.sum() <= 0:
         raise ValueError(BAD_WEIGHTS.format(weights=list(weights)))
+    if names and len(names) != len(members):
+        raise ValueError(BAD_NAMES.format(names=list(names), count=len(members)))
     _check_alike(members)
-    return AveragedExplainer(members, weights / weights.sum(), kind, ensemble_output, members[0].class_names)
+    return AveragedExplainer(
+        members, weights / weights.sum(), kind, ensemble_output, members[0].class_names, tuple(map(str, names))
+    )
 
 
 def voting_explainer(
@@ -129,7 +155,13 @@ def voting_explainer(
     kept = [i for i, (_, member) in enumerate(model.estimators) if member != "drop"]
     weights = None if model.weights is None else np.asarray(model.weights, dtype=np.float64)[kept]
     members = [explain_member(member) for member in model.estimators_]
-    averaged = average_explainer(members, weights, kind=kind, ensemble_output=_ensemble_output(model, task))
+    averaged = average_explainer(
+        members,
+        weights,
+        kind=kind,
+        ensemble_output=_ensemble_output(model, task),
+        names=[model.estimators[i][0] for i in kept],
+    )
     return replace(averaged, class_names=class_names(model))  # the ensemble's labels, not the members' codes
 
 

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import is_classifier
 
-from portal.results import LOG_ODDS, LOGIT, ExplanationBatch
+from portal.results import LOG_ODDS, LOGIT, AverageMember, ExplanationBatch
 
 TREE_SHAP = "tree_shap_path_dependent"
 TREE_SHAP_FAST = "tree_shap_path_dependent_fast"  # the same values, from portal.treeshap's numba kernel
@@ -62,12 +62,52 @@ class ModelExplainer(Protocol):
     def check_budget(self, n_rows: int) -> None:
         """Raise :class:`~portal.explain.BudgetExceededError` if explaining ``n_rows`` rows costs too much."""
 
+    def rows_per_call(self) -> int | None:
+        """The most rows one :meth:`explain` call may take within the budget; None: no budget."""
+
 
 class Unbudgeted:
     """For model-specific methods: they cost little per row, so there is no budget to check."""
 
     def check_budget(self, n_rows: int) -> None:
         return None
+
+    def rows_per_call(self) -> int | None:
+        return None
+
+
+def explain_in_calls(explainer: ModelExplainer, X: pd.DataFrame) -> ExplanationBatch:
+    """``explainer.explain(X)`` in as many calls as its budget needs, joined: what a job does with its rows.
+
+    A budget bounds one call (its rows and model evaluations), so an interactive caller cannot start hours of
+    work by accident; a job chooses to explain all its rows and shows its progress, so it splits them. Each
+    row is explained on its own, so the values do not depend on the split. A row alone over the budget still
+    raises :class:`~portal.explain.BudgetExceededError`, whose message says what it costs.
+    """
+    limit = getattr(explainer, "rows_per_call", None)  # an explainer from elsewhere may have no budget
+    step = limit() if callable(limit) else None
+    if step is None or step >= len(X):
+        return explainer.explain(X)
+    step = max(1, step)
+    batches = [explainer.explain(X.iloc[start : start + step]) for start in range(0, len(X), step)]
+    return ExplanationBatch(
+        values=np.concatenate([b.values for b in batches]),
+        base_values=np.concatenate([b.base_values for b in batches]),
+        outputs=np.concatenate([b.outputs for b in batches]),
+        class_names=batches[0].class_names,
+    )
+
+
+def exact_hint(explainer: ModelExplainer) -> str:
+    """How to make an approximate explainer exact and what that costs per row; empty for exact explainers."""
+    hint = getattr(explainer, "exact_hint", None)
+    return hint() if callable(hint) and not explainer.exact else ""
+
+
+def members_of(explainer: ModelExplainer) -> tuple[AverageMember, ...]:
+    """The named members of an averaging explainer with their weights and methods; empty for any other."""
+    shares = getattr(explainer, "shares", None)
+    return shares() if callable(shares) else ()
 
 
 def check_task(estimator: object, task: str) -> None:

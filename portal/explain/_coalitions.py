@@ -70,23 +70,36 @@ class Pool:
 def exact_shapley(
     output: Output, background: pd.DataFrame, rows: pd.DataFrame, *, prepared: Prepared | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
-    """``(values (n, columns[, k]), base (n[, k]))``: exact, from every coalition's mean output."""
+    """``(values (n, columns[, k]), base (n[, k]))``: exact, from every coalition's mean output.
+
+    Hybrid rows are built and evaluated about :data:`BLOCK_ROWS` at a time: several explained rows a block when
+    their coalitions are few, a part of one row's coalitions a block when they are many (2^16 coalitions x 200
+    background rows would otherwise be 13 million hybrid rows, over 1.6 GB of positions, at once).
+    """
     pool, f, n_background = Pool(background, rows, prepared), rows.shape[1], len(background)
     members = ((np.arange(2**f)[:, np.newaxis] >> np.arange(f)) & 1).astype(bool)  # (coalitions, columns)
-    per_row = members.shape[0] * n_background
-    step = max(1, BLOCK_ROWS // per_row)
-    worth = []
+    step = max(1, BLOCK_ROWS // (members.shape[0] * n_background))  # explained rows a block
+    span = max(1, BLOCK_ROWS // n_background)  # coalitions a block
+    worth, squeeze = [], False
     for start in range(0, len(rows), step):
         block = np.arange(start, min(start + step, len(rows)))
-        own = (n_background + block)[:, np.newaxis, np.newaxis, np.newaxis]
-        filler = np.arange(n_background)[np.newaxis, np.newaxis, :, np.newaxis]
-        positions = np.where(members[np.newaxis, :, np.newaxis, :], own, filler)  # (block, coalitions, bg, f)
-        out = pool.evaluate(output, positions.reshape(-1, f))
-        worth.append(out.reshape(block.size, members.shape[0], n_background, -1).mean(axis=2))
+        parts = [_worth(pool, output, members[c : c + span], block) for c in range(0, members.shape[0], span)]
+        squeeze = parts[0][1]
+        worth.append(np.concatenate([part for part, _ in parts], axis=1))
     worth = np.concatenate(worth)  # (n, coalitions, k)
     values = _shapley_from_worth(worth, f)
-    squeeze = out.ndim == 1
     return (values[..., 0], worth[:, 0, 0]) if squeeze else (values, worth[:, 0])
+
+
+def _worth(pool: Pool, output: Output, members: np.ndarray, block: np.ndarray) -> tuple[np.ndarray, bool]:
+    """The mean output over the background of each coalition in ``members`` for the explained rows in ``block``:
+    ``(block, coalitions, k)``, and whether the model gives one output per row (not one per class)."""
+    f, n_background = members.shape[1], pool.n_background
+    own = (n_background + block)[:, np.newaxis, np.newaxis, np.newaxis]
+    filler = np.arange(n_background)[np.newaxis, np.newaxis, :, np.newaxis]
+    positions = np.where(members[np.newaxis, :, np.newaxis, :], own, filler)  # (block, coalitions, bg, f)
+    out = pool.evaluate(output, positions.reshape(-1, f))
+    return out.reshape(block.size, members.shape[0], n_background, -1).mean(axis=2), out.ndim == 1
 
 
 def _shapley_from_worth(worth: np.ndarray, f: int) -> np.ndarray:
