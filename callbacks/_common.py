@@ -30,13 +30,14 @@ def has_common_scale(services: PortalServices) -> bool:
     return services.project_summary().get("Task") == "classification"
 
 
-def chooser(services: PortalServices, *, global_views: bool) -> html.Div:
-    """The scale toggle, its native choice saying whether that is exact (and, for global views, all rows)."""
+def chooser(services: PortalServices, *, global_views: bool, value: str | None = None) -> html.Div:
+    """The scale toggle, its native choice saying whether that is exact (and, for global views, all rows);
+    ``value`` is a link's choice."""
     exact = all(p.exact for p in services.methods())
     details = [word for word, shown in (("exact", exact), ("all rows", global_views)) if shown]
     native = f"{NATIVE_LABEL} ({', '.join(details)})" if details else NATIVE_LABEL
     common = f"{COMMON_LABEL} (seeded sample)" if global_views else COMMON_LABEL
-    return scale_toggle(has_common_scale(services), common, native)
+    return scale_toggle(has_common_scale(services), common, native, value)
 
 
 def mode_for(scale: str | None) -> str:

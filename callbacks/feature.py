@@ -1,11 +1,13 @@
-"""Feature page: one feature's dependence in every model, the EBM's shape over it, the choice kept in the URL."""
+"""Feature page: one feature's dependence in every model, the EBM's shape over it, the choice kept in the URL.
+For a cohort, the cohort's points are drawn over everyone's (grey)."""
 
 from __future__ import annotations
 
 import dash
-from dash import Input, Output
+from dash import Input, Output, State
 
 from callbacks._ready import of_class, ready_explanations, so_far_note
+from callbacks.cohort import NOT_IN_COHORT, applied
 from layouts import ids
 from layouts.feature import feature_page
 from portal.figures import dependence_panels, model_colors, placeholder
@@ -33,8 +35,10 @@ def dependence_figure(
     ready: list[str] | None,
     sampled: dict | None = None,
     class_name: str | None = None,
+    cohort: str | None = None,
 ):
-    """The side-by-side panels for ``feature`` over every ready model, and a note on what is not shown yet."""
+    """The side-by-side panels for ``feature`` over every ready model, and a note on what is not shown yet.
+    For a ``cohort``: its rows' points over everyone's."""
     if not feature:
         return placeholder("Choose a feature."), ""
     explanations = ready_explanations(services, ready, sampled)
@@ -44,17 +48,27 @@ def dependence_figure(
     if explanations[0].is_multiclass:
         explanations = [of_class(e, class_name) for e in explanations]
         note = f"Class shown: {explanations[0].explained_class}. "
-    panels = services.feature_dependence(feature, colour_by, explanations)
     shape = services.shape_function(feature) if shape_on else None
-    figure = dependence_panels(panels, colors=model_colors(services.model_names), shape=shape)
+    colors, rows = model_colors(services.model_names), applied(services, cohort)
+    if rows is None:
+        panels = services.feature_dependence(feature, colour_by, explanations)
+        figure = dependence_panels(panels, colors=colors, shape=shape)
+    else:
+        cut = [rows.restrict(e) for e in explanations]
+        if not all(c.n_rows for c in cut):
+            return placeholder(NOT_IN_COHORT), so_far_note(services, explanations)
+        panels = services.feature_dependence(feature, colour_by, cut)
+        everyone = services.feature_dependence(feature, None, explanations)
+        figure = dependence_panels(panels, colors=colors, shape=shape, everyone=everyone, cohort=rows.text)
     if shape is not None and not any(p.output_scale == shape.output_scale for p in panels):
         note += "The EBM's shape function is in another scale than every panel, so it is not drawn. "
     return figure, note + so_far_note(services, explanations)
 
 
-def feature_query(feature: str | None, colour_by: str | None) -> str:
-    """The URL's query string for the chosen feature and colouring, so the view can be shared."""
-    return ViewState(feature=feature or "", colour_by=colour_by or "").to_query()
+def feature_query(feature: str | None, colour_by: str | None, search: str | None = None) -> str:
+    """The URL's query string for the chosen feature and colouring, so the view can be shared; every other key
+    of ``search`` (the cohort) is kept."""
+    return ViewState(feature=feature or "", colour_by=colour_by or "").merged_into(search, ("feature", "colour_by"))
 
 
 def _first(query: dict, key: str) -> str | None:
@@ -72,15 +86,17 @@ def register(app: dash.Dash, services: PortalServices) -> None:
         Input(ids.READY_MODELS, "data"),
         Input(ids.SAMPLED_MODELS, "data"),
         Input(ids.CLASS_PICKER, "value"),
+        Input(ids.COHORT, "data"),
     )
-    def _dependence(feature, colour_by, shape_on, ready, sampled, class_name):
-        return dependence_figure(services, feature, colour_by, shape_on, ready, sampled, class_name)
+    def _dependence(feature, colour_by, shape_on, ready, sampled, class_name, cohort):
+        return dependence_figure(services, feature, colour_by, shape_on, ready, sampled, class_name, cohort)
 
     @app.callback(
         Output(ids.URL, "search", allow_duplicate=True),
         Input(ids.FEATURE_PICKER, "value"),
         Input(ids.COLOUR_PICKER, "value"),
+        State(ids.URL, "search"),
         prevent_initial_call=True,
     )
-    def _share(feature, colour_by):
-        return feature_query(feature, colour_by)
+    def _share(feature, colour_by, search):
+        return feature_query(feature, colour_by, search)

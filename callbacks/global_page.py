@@ -1,9 +1,10 @@
-"""Global page: the shared-axis importance chart and one beeswarm per model."""
+"""Global page: the shared-axis importance chart and one beeswarm per model, for the models ticked; for a
+cohort, the cohort's importances and beeswarms drawn over everyone's."""
 
 from __future__ import annotations
 
 import dash
-from dash import MATCH, Input, Output, State
+from dash import MATCH, Input, Output, State, html
 
 from callbacks._common import (
     chooser,
@@ -17,20 +18,36 @@ from callbacks._common import (
     needless_redraw,
 )
 from callbacks._ready import not_ready, of_class, ready_explanation, ready_explanations, so_far_note
+from callbacks.cohort import NOT_IN_COHORT, applied
+from callbacks.global_link import read_view
 from layouts import ids
 from layouts.global_page import global_page
 from layouts.panes import graph
 from portal.common_scale import COMMON, NATIVE
-from portal.figures import beeswarm, importance_bars, model_colors
+from portal.figures import beeswarm, importance_bars, model_colors, placeholder
 from portal.services import PortalServices
 
 NOT_SHOWN = "Not shown yet: {models}. Bars appear here as explanations become ready."
+NONE_TICKED = "Tick a model above to draw it."
+EMPTY_COHORT = "No row of the cohort is among the rows explained: {models}."
 
 
-def page(services: PortalServices, _query: dict):
-    names, mode = services.model_names, mode_for(COMMON if has_common_scale(services) else NATIVE)
-    scale = chooser(services, global_views=True)
-    return global_page(names, model_colors(names), services.class_names(), scale, mode)
+def page(services: PortalServices, query: dict):
+    """Build ``/global`` as a link describes it (``?models=&class=&scale=&agreement-k=``), else the defaults."""
+    view = read_view(services, query)
+    default = COMMON if has_common_scale(services) else NATIVE
+    names, mode = services.model_names, mode_for(view.scale or default)
+    scale = chooser(services, global_views=True, value=view.scale)
+    return global_page(
+        names,
+        model_colors(names),
+        services.class_names(),
+        scale,
+        mode,
+        shown=view.shown,
+        class_name=view.class_name,
+        k=view.k,
+    )
 
 
 def importance(
@@ -41,23 +58,42 @@ def importance(
     class_name: str | None = None,
     scale: str = NATIVE,
     levels: dict | None = None,
+    cohort: str | None = None,
+    shown: list[str] | None = None,
 ):
-    """The importance figure over every ready model (of ``class_name`` when multi-class), and a note
-    naming the models not ready yet. In the common ``scale``: every model whose common-scale rows the
-    shell has seen (``levels``), on one axis in probability."""
+    """The importance figure over every ready model ``shown`` (all when None; of ``class_name`` when
+    multi-class), and a note naming the models not ready yet. In the common ``scale``: every model whose
+    common-scale rows the shell has seen (``levels``), on one axis in probability. For a ``cohort``: the
+    cohort's bars with everyone's as outlines."""
+    ticked = [m for m in services.model_names if shown is None or m in shown]
+    if not ticked:
+        return placeholder(NONE_TICKED), ""
     common = scale == COMMON and has_common_scale(services)
     if common:
         found = [e for e in (common_explanation(services, m, levels) for m in services.model_names) if e]
     else:
         found = ready_explanations(services, ready, sampled)
-    explanations = [of_class(e, class_name) for e in found]
-    shown = {e.model_name for e in explanations}
+    explanations = [of_class(e, class_name) for e in found if e.model_name in ticked]
+    drawn = {e.model_name for e in explanations}
     state = common_state if common else _state
-    missing = [f"{m} ({state(services, m)})" for m in services.model_names if m not in shown]
-    figure = importance_bars(explanations, mode=mode, colors=model_colors(services.model_names))
+    missing = [f"{m} ({state(services, m)})" for m in ticked if m not in drawn]
+    figure, empty = _bars(services, explanations, mode, applied(services, cohort))
     so_far = computing_note(services, levels) if common else so_far_note(services, explanations)
     notes = [so_far, NOT_SHOWN.format(models=", ".join(missing)) if missing else ""]
+    notes.append(EMPTY_COHORT.format(models=", ".join(empty)) if empty else "")
     return figure, " ".join(n for n in notes if n)
+
+
+def _bars(services: PortalServices, explanations: list, mode: str, rows):
+    """The importance figure (the cohort's over everyone's when ``rows``) and the models with no cohort row."""
+    colors = model_colors(services.model_names)
+    if rows is None:
+        return importance_bars(explanations, mode=mode, colors=colors), []
+    cut = [rows.restrict(e) for e in explanations]
+    kept, empty = [c for c in cut if c.n_rows], [c.model_name for c in cut if not c.n_rows]
+    if explanations and not kept:
+        return placeholder(NOT_IN_COHORT), empty
+    return importance_bars(kept, mode=mode, colors=colors, everyone=explanations, cohort=rows.text), empty
 
 
 def _state(services: PortalServices, model: str) -> str:
@@ -72,9 +108,14 @@ def beeswarm_pane(
     class_name: str | None = None,
     scale: str = NATIVE,
     levels: dict | None = None,
+    cohort: str | None = None,
+    shown: list[str] | None = None,
 ):
     """A model's beeswarm from its rows so far (of ``class_name`` when multi-class), else a waiting note
-    (or its error); in the common ``scale``, from its common-scale sample."""
+    (or its error); in the common ``scale``, from its common-scale sample. For a ``cohort``: the cohort's rows
+    over everyone's in grey. Nothing for a model not ``shown`` (its column is hidden)."""
+    if shown is not None and model not in shown:
+        return None
     if scale == COMMON and has_common_scale(services):
         explanation = of_class(common_explanation(services, model, levels), class_name)
         if explanation is None:
@@ -86,7 +127,14 @@ def beeswarm_pane(
             return not_ready(services, model)
         total = services.total_rows()
     color = model_colors(services.model_names)[model]
-    figure = beeswarm(explanation, color=color, titled=False, total_rows=total)
+    rows = applied(services, cohort)
+    if rows is None:
+        return graph(beeswarm(explanation, color=color, titled=False, total_rows=total), "beeswarm-graph")
+    cut = rows.restrict(explanation)
+    if not cut.n_rows:
+        return html.P(NOT_IN_COHORT, className="pane-waiting text-muted mb-0")
+    total = None if total is None else rows.n_rows  # rows so far count against the cohort
+    figure = beeswarm(cut, color=color, titled=False, total_rows=total, background=explanation)
     return graph(figure, "beeswarm-graph")
 
 
@@ -101,12 +149,15 @@ def register(app: dash.Dash, services: PortalServices) -> None:
         Input(ids.CLASS_PICKER, "value"),
         Input(ids.SCALE_TOGGLE, "value"),
         Input(ids.COMMON_LEVELS, "data"),
+        Input(ids.COHORT, "data"),
+        Input(ids.MODEL_CHOOSER, "value"),
         State(ids.IMPORTANCE_GRAPH, "className"),
     )
-    def _importance(mode, ready, sampled, class_name, scale, levels, drawn):
+    def _importance(mode, ready, sampled, class_name, scale, levels, cohort, shown, drawn):
         if needless_redraw(dash.ctx.triggered_prop_ids.values(), scale, drawn):
             return dash.no_update, dash.no_update, dash.no_update
-        return *importance(services, mode, ready, sampled, class_name, scale, levels), drawn_class(drawn, scale)
+        view = importance(services, mode, ready, sampled, class_name, scale, levels, cohort, shown)
+        return *view, drawn_class(drawn, scale)
 
     @app.callback(Output(ids.IMPORTANCE_MODE, "value"), Input(ids.SCALE_TOGGLE, "value"))
     def _mode(scale):
@@ -120,11 +171,13 @@ def register(app: dash.Dash, services: PortalServices) -> None:
         Input(ids.CLASS_PICKER, "value"),
         Input(ids.SCALE_TOGGLE, "value"),
         Input(ids.COMMON_LEVELS, "data"),
+        Input(ids.COHORT, "data"),
+        Input(ids.MODEL_CHOOSER, "value"),
         State(ids.beeswarm_pane(MATCH), "id"),
         State(ids.beeswarm_pane(MATCH), "className"),
     )
-    def _beeswarm(ready, sampled, class_name, scale, levels, pane_id, drawn):
+    def _beeswarm(ready, sampled, class_name, scale, levels, cohort, shown, pane_id, drawn):
         if needless_redraw(dash.ctx.triggered_prop_ids.values(), scale, drawn):
             return dash.no_update, dash.no_update
-        pane = beeswarm_pane(services, pane_id["model"], ready, sampled, class_name, scale, levels)
+        pane = beeswarm_pane(services, pane_id["model"], ready, sampled, class_name, scale, levels, cohort, shown)
         return pane, drawn_class(drawn, scale)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from itertools import islice
-from urllib.parse import urlencode
 
 import dash
 import numpy as np
@@ -12,28 +11,40 @@ from dash import MATCH, Input, Output, State
 
 from callbacks._common import COMMON_WORDS, chooser, common_not_ready, drawn_class, has_common_scale, needless_redraw
 from callbacks._ready import not_ready, of_class, ready_explanation
+from callbacks.cohort import applied
 from layouts import ids
 from layouts.local import local_page, waterfall_body
 from layouts.panes import missing_row
+from layouts.row_search import SEARCH_COLUMN_KEY, SEARCH_KEY, row_search
 from layouts.whatif import whatif_card
 from portal.common_scale import COMMON, NATIVE
 from portal.figures import key_values, method_label, model_colors, prediction_text, waterfall
+from portal.narrative import outcome_words, summarise
+from portal.results import LocalExplanation
 from portal.services import PortalServices
+from portal.view_state import merge_query
 
 MAX_OPTIONS = 50
 
 
 def page(services: PortalServices, query: dict):
-    """Build ``/local``; ``?id=...`` preselects a row, else the first row is shown."""
-    row_ids = services.row_ids()
+    """Build ``/local``; ``?id=...`` preselects a row, else the first row is shown; ``?search=...`` (and
+    ``search-column``) refill the row search."""
+    cohort = applied(services, (query.get("cohort") or [""])[-1])
+    row_ids = services.row_ids() if cohort is None else cohort.row_ids.tolist()  # the picker lists the cohort's
     row_id = (query.get("id") or [None])[0] or (row_ids[0] if row_ids else None)
     options = search_rows(row_ids, "", row_id)
     colors = model_colors(services.model_names)
     scale = chooser(services, global_views=False)
-    layout = local_page(services.model_names, colors, row_id, options, MAX_OPTIONS, services.class_names(), scale)
     values = services.row_values(str(row_id)) if row_id else {}
-    layout.children.insert(-1, whatif_card(services.feature_specs(), values))  # before the disagreement table
-    return layout
+    search = row_search(services.feature_names(), _first(query, SEARCH_KEY), _first(query, SEARCH_COLUMN_KEY) or None)
+    whatif = whatif_card(services.feature_specs(), values)
+    names = services.model_names
+    return local_page(names, colors, row_id, options, MAX_OPTIONS, services.class_names(), scale, search, whatif)
+
+
+def _first(query: dict, key: str) -> str:
+    return (query.get(key) or [""])[0]
 
 
 def search_rows(row_ids: Sequence[str], text: str | None, selected: str | None, limit: int = MAX_OPTIONS) -> list[str]:
@@ -69,6 +80,7 @@ def waterfall_pane(
         method_label(local.provenance),
         waterfall(local, feature_values=values, titled=False),
         key_values(local, values),
+        summary(services, local, values, "own scale" if has_common_scale(services) else ""),
     )
 
 
@@ -85,7 +97,15 @@ def common_waterfall(services: PortalServices, model: str, row_id: str | None, c
         f"{method_label(local.provenance)} · {COMMON_WORDS}",
         waterfall(local, feature_values=values, titled=False),
         key_values(local, values),
+        summary(services, local, values, "common scale"),
     )
+
+
+def summary(services: PortalServices, local: LocalExplanation, values: dict, context: str) -> str:
+    """The pane's plain-language summary, naming the project's target and class and the scale shown."""
+    facts = services.project_summary()
+    outcome = outcome_words(str(facts.get("Target", "the outcome")), facts.get("Positive class"), local.explained_class)
+    return summarise(local, values, outcome=outcome, context=context)
 
 
 def _first_class(services: PortalServices) -> str | None:
@@ -97,15 +117,19 @@ def register(app: dash.Dash, services: PortalServices) -> None:
     @app.callback(
         Output(ids.ROW_PICKER, "options"),
         Input(ids.ROW_PICKER, "search_value"),
+        Input(ids.COHORT, "data"),
         State(ids.ROW_PICKER, "value"),
         prevent_initial_call=True,
     )
-    def _search(text, selected):
-        return search_rows(services.row_ids(), text, selected)
+    def _search(text, cohort, selected):
+        rows = applied(services, cohort)
+        return search_rows(services.row_ids() if rows is None else rows.row_ids.tolist(), text, selected)
 
-    @app.callback(Output(ids.URL, "search"), Input(ids.ROW_PICKER, "value"), prevent_initial_call=True)
-    def _remember_row(row_id):
-        return "?" + urlencode({"id": row_id}) if row_id else ""
+    @app.callback(
+        Output(ids.URL, "search"), Input(ids.ROW_PICKER, "value"), State(ids.URL, "search"), prevent_initial_call=True
+    )
+    def _remember_row(row_id, search):
+        return merge_query(search, {"id": row_id or ""})  # the cohort and any other key stay
 
     @app.callback(
         Output(ids.waterfall_pane(MATCH), "children"),

@@ -16,8 +16,9 @@ DEFAULT_K = 5
 MAX_K = 50  # clipped to the number of features when computed
 
 
-def agreement_card() -> dbc.Card:
-    """Statistic and k pickers, the heatmap, and the table of biggest rank differences (filled by callbacks)."""
+def agreement_card(k: int = DEFAULT_K) -> dbc.Card:
+    """Statistic and k pickers (``k`` chosen), the heatmap, and the table of biggest rank differences (filled by
+    callbacks)."""
     statistic = dbc.RadioItems(
         id=ids.AGREEMENT_STATISTIC,
         value="spearman",
@@ -34,7 +35,7 @@ def agreement_card() -> dbc.Card:
         min=1,
         max=MAX_K,
         step=1,
-        value=DEFAULT_K,
+        value=k,
         className="form-control form-control-sm k-input",
     )
     controls = html.Div(

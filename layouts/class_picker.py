@@ -3,7 +3,8 @@
 A plain ``dcc.Dropdown`` so it works from the keyboard (Tab to it, type to filter, arrows, Enter).
 It is always in the page, hidden when the project has no classes to choose (binary or regression),
 so the callbacks that take its value fire on every project. The choice is remembered for the
-browser session, so /global and /local show the same class.
+browser session, so /global and /local show the same class; a class a link names (``?class=``) wins over the
+remembered one.
 """
 
 from __future__ import annotations
@@ -16,8 +17,10 @@ from dash import dcc, html
 from layouts import ids
 
 
-def class_picker(class_names: Sequence[str]) -> html.Div:
-    """A labelled dropdown of ``class_names``, the first chosen; hidden when there are none."""
+def class_picker(class_names: Sequence[str], value: str | None = None) -> html.Div:
+    """A labelled dropdown of ``class_names``, ``value`` chosen (a link's: not overridden by the session's
+    remembered choice) or the first; hidden when there are none."""
+    linked = value in class_names
     hidden = {} if class_names else {"display": "none"}
     return html.Div(
         [
@@ -25,10 +28,10 @@ def class_picker(class_names: Sequence[str]) -> html.Div:
             dcc.Dropdown(
                 id=ids.CLASS_PICKER,
                 options=[{"label": name, "value": name} for name in class_names],
-                value=class_names[0] if class_names else None,
+                value=value if linked else class_names[0] if class_names else None,
                 clearable=False,
                 searchable=True,
-                persistence=True,
+                persistence=not linked,
                 persistence_type="session",
                 className="class-dropdown",
             ),

@@ -8,8 +8,9 @@ import dash_bootstrap_components as dbc
 from dash import html
 
 from layouts import ids
-from layouts.agreement import agreement_card
+from layouts.agreement import DEFAULT_K, agreement_card
 from layouts.class_picker import class_picker
+from layouts.model_chooser import model_chooser
 from layouts.panes import graph, model_card, model_row
 from portal.figures import RAW, SHARE
 
@@ -22,15 +23,22 @@ def global_page(
     class_names: Sequence[str] = (),
     scale: html.Div | None = None,
     mode: str = SHARE,
+    *,
+    shown: Sequence[str] | None = None,
+    class_name: str | None = None,
+    k: int = DEFAULT_K,
 ) -> html.Div:
-    """The class chooser (multi-class only), the ``scale`` chooser, the importance chart with its share/raw
-    toggle (``mode`` chosen), the beeswarms."""
+    """The class chooser (multi-class only; ``class_name`` chosen), the ``scale`` chooser, the models ``shown``
+    (every one by default), the importance chart with its share/raw toggle (``mode`` chosen), the agreement
+    card (top ``k``), the beeswarms."""
     panes = [model_card(m, colors[m], ids.beeswarm_pane(m), "beeswarm") for m in model_names]
+    columns = [ids.per_model(ids.BEESWARM_COLUMN, m) for m in model_names]
     return html.Div(
         [
             html.H2("Global explanations", className="page-title"),
-            class_picker(class_names),
+            class_picker(class_names, class_name),
             *([scale] if scale is not None else []),
+            model_chooser(model_names, colors, model_names if shown is None else shown),
             dbc.Card(
                 dbc.CardBody(
                     [
@@ -41,14 +49,14 @@ def global_page(
                 ),
                 className="shadow-sm mb-4",
             ),
-            agreement_card(),
+            agreement_card(k),
             html.H4("Contributions row by row", className="section-title"),
             html.P(
                 "Each dot is one row: how far that feature pushed this model's output up (right) or down "
                 "(left). Wide bands mean many rows share that contribution.",
                 className="text-muted",
             ),
-            model_row(panes),
+            model_row(panes, columns),
         ]
     )
 

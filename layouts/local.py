@@ -11,6 +11,7 @@ from dash import dcc, html
 from layouts import ids
 from layouts.class_picker import class_picker
 from layouts.disagreement import disagreement_card
+from layouts.neighbours import similar_card
 from layouts.panes import graph, model_card, model_row
 
 
@@ -22,17 +23,24 @@ def local_page(
     limit: int,
     class_names: Sequence[str] = (),
     scale: html.Div | None = None,
+    search: html.Div | None = None,
+    whatif: dbc.Card | None = None,
 ) -> html.Div:
-    """The class chooser (multi-class only), the ``scale`` chooser, the row picker, then the row of waterfall
-    panes."""
+    """The class chooser (multi-class only), the ``scale`` chooser, the row picker beside the row ``search``,
+    the row of waterfall panes, then the ``whatif``, similar rows and disagreement cards."""
     panes = [model_card(m, colors[m], ids.waterfall_pane(m), "waterfall") for m in model_names]
+    picker = _picker(row_id, options, limit)
+    if search is not None:
+        picker = dbc.Row([dbc.Col(picker, lg=4), dbc.Col(search, lg=8)], className="g-4")
     return html.Div(
         [
             html.H2("Local explanations", className="page-title"),
             class_picker(class_names),
             *([scale] if scale is not None else []),
-            dbc.Card(dbc.CardBody(_picker(row_id, options, limit)), className="shadow-sm mb-4 picker-card"),
-            model_row(panes),
+            dbc.Card(dbc.CardBody(picker), className="shadow-sm mb-4 picker-card"),
+            html.Div(model_row(panes), className="mb-4"),
+            *([whatif] if whatif is not None else []),
+            similar_card(model_names),
             disagreement_card(),
         ]
     )
@@ -55,13 +63,17 @@ def _picker(row_id: str | None, options: Sequence[str], limit: int) -> html.Div:
     )
 
 
-def waterfall_body(prediction: str, method: str, figure: go.Figure, key_values: Sequence[str]) -> html.Div:
-    """One model's pane for the chosen row: the prediction line, the method, the waterfall, the key values."""
+def waterfall_body(
+    prediction: str, method: str, figure: go.Figure, key_values: Sequence[str], summary: str = ""
+) -> html.Div:
+    """One model's pane for the chosen row: the prediction line, the method, the waterfall, its plain-language
+    ``summary`` (for readers who will not read a waterfall), the key values."""
     return html.Div(
         [
             html.P(prediction, className="prediction"),
             html.P(method, className="method-label"),
             graph(figure, "waterfall-graph"),
+            *([html.P(summary, className="narrative")] if summary else []),
             html.P(
                 [html.Span("Key values: ", className="fw-semibold"), ", ".join(key_values)], className="key-values mb-0"
             ),

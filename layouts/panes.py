@@ -21,8 +21,8 @@ def graph(figure: go.Figure | None, class_name: str, graph_id: str | None = None
     return dcc.Graph(figure=figure if figure is not None else {}, config=config, className=class_name, **extra)
 
 
-def model_card(model: str, color: str, pane_id: dict, kind: str) -> dbc.Card:
-    """A card for one model whose body a callback fills (found by ``pane_id``)."""
+def model_card(model: str, color: str, pane_id: dict | None, kind: str, body: object = None) -> dbc.Card:
+    """A card for one model whose body a callback fills (found by ``pane_id``), or holding ``body`` already."""
     return dbc.Card(
         [
             dbc.CardHeader(
@@ -30,16 +30,22 @@ def model_card(model: str, color: str, pane_id: dict, kind: str) -> dbc.Card:
                 className="model-header",
                 style={"borderTopColor": color},
             ),
-            dbc.CardBody(waiting(model), id=pane_id, className=f"model-pane {kind}-pane"),
+            dbc.CardBody(
+                waiting(model) if body is None else body,
+                className=f"model-pane {kind}-pane",
+                **({"id": pane_id} if pane_id else {}),
+            ),
         ],
         className="h-100 shadow-sm",
     )
 
 
-def model_row(cards: list) -> dbc.Row:
-    """Cards side by side: up to three in a row on a wide screen, one per row on a narrow one."""
+def model_row(cards: list, column_ids: list | None = None) -> dbc.Row:
+    """Cards side by side: up to three in a row on a wide screen, one per row on a narrow one. ``column_ids``
+    name each card's column, for a page that hides some (/global's model chooser)."""
     width = max(4, 12 // max(len(cards), 1))
-    return dbc.Row([dbc.Col(card, xs=12, xl=width) for card in cards], className="g-3")
+    named = [{"id": i} for i in column_ids] if column_ids else [{} for _ in cards]
+    return dbc.Row([dbc.Col(card, xs=12, xl=width, **extra) for card, extra in zip(cards, named)], className="g-3")
 
 
 def waiting(model: str) -> html.Div:

@@ -2,8 +2,9 @@
 
 Real radio inputs drawn as a button group, so it works from the keyboard (Tab to it, arrow keys to
 choose). One id on both pages, remembered for the browser session, so /global and /local show the same
-scale. It is always in the page, hidden when the project has no common scale to offer (regression: the
-target's units are shared already), so the callbacks that take its value fire on every project.
+scale; a scale a link names (``?scale=``) wins over the remembered one. It is always in the page, hidden
+when the project has no common scale to offer (regression: the target's units are shared already), so the
+callbacks that take its value fire on every project.
 """
 
 from __future__ import annotations
@@ -15,21 +16,23 @@ from layouts import ids
 from portal.common_scale import COMMON, NATIVE
 
 
-def scale_toggle(shown: bool, common_label: str, native_label: str) -> html.Div:
-    """The two choices, the common scale first and chosen; only the native one when not ``shown``."""
+def scale_toggle(shown: bool, common_label: str, native_label: str, value: str | None = None) -> html.Div:
+    """The two choices, the common scale first and chosen (or ``value``, a link's); only the native one when
+    not ``shown``."""
+    linked = shown and value in (COMMON, NATIVE)
     return html.Div(
         [
             html.Span("Scale", className="fw-semibold", id=f"{ids.SCALE_TOGGLE}-label"),
             dbc.RadioItems(
                 id=ids.SCALE_TOGGLE,
-                value=COMMON if shown else NATIVE,
+                value=value if linked else COMMON if shown else NATIVE,
                 inline=True,
                 options=[{"label": common_label, "value": COMMON}, {"label": native_label, "value": NATIVE}],
                 className="btn-group",
                 inputClassName="btn-check",
                 labelClassName="btn btn-outline-primary btn-sm",
                 labelCheckedClassName="active",
-                persistence=True,
+                persistence=not linked,
                 persistence_type="session",
             ),
         ],

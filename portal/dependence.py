@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from portal.results import Explanation, row_positions, rows_in_all
+from portal.results import Explanation, shared_rows
 
 MAX_POINTS = 2_000
 GRID_POINTS = 100
@@ -67,21 +67,20 @@ def dependence(
         raise ValueError(f"no feature '{colour_by}' to colour by")
     if not explanations:
         raise ValueError("dependence needs at least one model's explanation")
-    shared = rows_in_all(explanations)
-    rng = np.random.default_rng(seed)
-    chosen = shared if len(shared) <= max_points else np.sort(rng.choice(shared, size=max_points, replace=False))
+    shared, positions = shared_rows(explanations)
+    picked = _sample(shared, max_points, seed)
+    chosen = shared[picked]
     rows = features.loc[chosen]
     categorical = not pd.api.types.is_numeric_dtype(features[feature])
     result = []
-    for explanation in explanations:
+    for explanation, held in zip(explanations, positions):
         column = explanation.feature_names.index(feature)
-        positions = row_positions(explanation, chosen)
         result.append(
             FeatureDependence(
                 model_name=explanation.model_name,
                 feature=feature,
                 values=rows[feature].to_numpy(dtype=object if categorical else np.float64),
-                contributions=np.asarray(explanation.values[positions, column], dtype=np.float64),
+                contributions=np.asarray(explanation.values[held[picked], column], dtype=np.float64),
                 colour_feature=colour_by,
                 colour_values=None if colour_by is None else rows[colour_by].to_numpy(),
                 output_scale=explanation.output_scale,
@@ -91,6 +90,15 @@ def dependence(
             )
         )
     return tuple(result)
+
+
+def _sample(ids: np.ndarray, max_points: int, seed: int) -> np.ndarray:
+    """Positions in ``ids`` of a seeded sample of at most ``max_points`` of them, in id order (every position, in
+    order, when there are few enough)."""
+    if len(ids) <= max_points:
+        return np.arange(len(ids))
+    picked = np.random.default_rng(seed).choice(len(ids), size=max_points, replace=False)
+    return picked[np.argsort(ids[picked], kind="stable")]
 
 
 def ebm_shape_function(ebm: Any, feature: str, background: pd.DataFrame, output_scale: str) -> ShapeFunction:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from portal.results import LOG_ODDS, PROBABILITY, Explanation, row_positions, rows_in_all
+from portal.results import LOG_ODDS, PROBABILITY, Explanation, shared_rows
 
 ORDERINGS = ("prediction", "reasons")
 TOP_REASONS = 3
@@ -67,22 +67,19 @@ def disagreement_rows(
     if len(explanations) < 2:
         raise ValueError("disagreement needs at least two models")
     _check_comparable(explanations)
-    ids = rows_in_all(explanations)
-    positions = [row_positions(e, ids) for e in explanations]
-    values = np.stack([np.asarray(e.values)[p] for e, p in zip(explanations, positions)], axis=1)  # (n, m, f)
-    scale = _shared_scale(explanations)
+    ids, positions = shared_rows(explanations)
+    scale = shared_scale(explanations)
     outputs = np.stack(
-        [_in_scale(np.asarray(e.outputs)[p], e.output_scale, scale) for e, p in zip(explanations, positions)], axis=1
+        [in_scale(np.asarray(e.outputs)[p], e.output_scale, scale) for e, p in zip(explanations, positions)], axis=1
     )  # (n, m)
     spread = outputs.max(axis=1) - outputs.min(axis=1)
-    biggest = np.abs(values).argmax(axis=2)  # (n, m)
-    differ = (biggest != biggest[:, :1]).any(axis=1)
-    conflicts = _sign_conflicts(values)
-    if by == "prediction":
-        order = np.lexsort((np.arange(len(ids)), -spread))
+    if by == "prediction":  # the reasons of the rows shown only: at 100k rows, ranking all of them costs 0.2 s
+        order = np.lexsort((np.arange(len(ids)), -spread))[:top]
+        biggest, differ, conflicts = _reasons(_values(explanations, [p[order] for p in positions]))
+        shown = slice(None)
     else:
-        order = np.lexsort((np.arange(len(ids)), -spread, -conflicts, ~differ))
-    order = order[:top]
+        biggest, differ, conflicts = _reasons(_values(explanations, positions))
+        order = shown = np.lexsort((np.arange(len(ids)), -spread, -conflicts, ~differ))[:top]
     names = np.asarray(explanations[0].feature_names, dtype=object)
     return DisagreementTable(
         model_names=tuple(e.model_name for e in explanations),
@@ -90,11 +87,24 @@ def disagreement_rows(
         row_ids=ids[order],
         outputs=outputs[order],
         prediction_spread=spread[order],
-        top_features=names[biggest[order]],
-        top_reasons_differ=differ[order],
-        sign_conflicts=conflicts[order],
+        top_features=names[biggest[shown]],
+        top_reasons_differ=differ[shown],
+        sign_conflicts=conflicts[shown],
         rows_compared=len(ids),
     )
+
+
+def _values(explanations: Sequence[Explanation], positions: Sequence[np.ndarray]) -> np.ndarray:
+    """The models' contributions in the rows ``positions`` name, one model a slab: (m, n, f)."""
+    return np.stack([np.asarray(e.values)[p] for e, p in zip(explanations, positions)])
+
+
+def _reasons(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """From (m, n, f) contributions, per row: each model's biggest reason (a feature position, (n, m)), whether
+    the models' biggest reasons differ, and the sign conflicts among their top reasons."""
+    size = np.abs(values)
+    biggest = size.argmax(axis=2).T
+    return biggest, (biggest != biggest[:, :1]).any(axis=1), _sign_conflicts(values, size)
 
 
 def _check_comparable(explanations: Sequence[Explanation]) -> None:
@@ -106,7 +116,7 @@ def _check_comparable(explanations: Sequence[Explanation]) -> None:
             raise ValueError(f"'{e.model_name}' explains other features than '{first.model_name}'")
 
 
-def _shared_scale(explanations: Sequence[Explanation]) -> str:
+def shared_scale(explanations: Sequence[Explanation]) -> str:
     """The one scale the outputs are compared in: theirs if they share it, probability for probability/log-odds."""
     scales = {e.output_scale for e in explanations}
     if len(scales) == 1:
@@ -121,18 +131,34 @@ def _shared_scale(explanations: Sequence[Explanation]) -> str:
     )
 
 
-def _in_scale(outputs: np.ndarray, scale: str, target: str) -> np.ndarray:
+def in_scale(outputs: np.ndarray, scale: str, target: str) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-outputs)) if scale == LOG_ODDS and target == PROBABILITY else outputs
 
 
-def _sign_conflicts(values: np.ndarray) -> np.ndarray:
+def _sign_conflicts(values: np.ndarray, size: np.ndarray) -> np.ndarray:
     """Per row: features among any model's top reasons that push up in one model and down in another."""
-    n_rows, n_models, n_features = values.shape
-    k = min(TOP_REASONS, n_features)
-    top = np.argsort(-np.abs(values), axis=2)[:, :, :k]  # (n, m, k)
-    is_top = np.zeros((n_rows, n_features), dtype=bool)
-    rows = np.repeat(np.arange(n_rows), n_models * k)
-    is_top[rows, top.reshape(-1)] = True
-    signs = np.sign(values)  # (n, m, f)
-    conflict = (signs.max(axis=1) > 0) & (signs.min(axis=1) < 0)
-    return (conflict & is_top).sum(axis=1)
+    conflict = (values.max(axis=0) > 0) & (values.min(axis=0) < 0)  # (n, f); as the signs' max and min, NaN too
+    return (conflict & _top_reasons(size, TOP_REASONS)).sum(axis=1)
+
+
+def _top_reasons(size: np.ndarray, k: int) -> np.ndarray:
+    """(n, f): whether each feature is among some model's ``k`` biggest |contributions| (``size``, (m, n, f)).
+
+    A feature is among a model's top k when it is at least the k-th biggest, read from one vectorised sort (at
+    100k rows, twice as fast as ranking every row's features with np.argsort). Where the k-th and the next
+    biggest tie, that test would take both, so those rows are ranked with np.argsort as before, which breaks the
+    tie the way it always did.
+    """
+    n_models, n_rows, n_features = size.shape
+    if k >= n_features:
+        return np.ones((n_rows, n_features), dtype=bool)
+    ranked = np.sort(-size, axis=2)
+    is_top = (-size <= ranked[:, :, k - 1 : k]).any(axis=0)
+    tied = (ranked[:, :, k - 1] == ranked[:, :, k]).any(axis=0)
+    if tied.any():
+        top = np.argsort(-size[:, tied], axis=2)[:, :, :k]  # (m, rows tied, k)
+        rows = np.broadcast_to(np.arange(top.shape[1])[np.newaxis, :, np.newaxis], top.shape)
+        fixed = np.zeros((top.shape[1], n_features), dtype=bool)
+        fixed[rows.reshape(-1), top.reshape(-1)] = True
+        is_top[tied] = fixed
+    return is_top

@@ -1,10 +1,11 @@
 """Plain-language summaries of one row's explanation, for readers who will not read a waterfall.
 
-    summarise(local, row_values, outcome="churn = Yes")
-    # 'Predicted probability of churn = Yes: 0.72 (average 0.27). Main reasons: contract = Month-to-month (+0.18),
-    #  tenure = 2 (+0.12), ... Pulling the other way: ...'
+    summarise(local, row_values, outcome="churn = Yes", context="common scale")
+    # 'Predicted probability of churn = Yes (common scale): 0.72 (average 0.27). Main reasons:
+    #  contract = Month-to-month (+0.18), tenure = 2 (+0.12), ... Pulling the other way: ...'
 
-Numbers keep the explanation's own scale and say it, so a log-odds summary never reads like a probability.
+Numbers keep the explanation's own scale and say it, so a log-odds summary never reads like a probability;
+``context`` says which of the page's scales that is. :func:`outcome_words` names what is predicted.
 """
 
 from __future__ import annotations
@@ -18,13 +19,18 @@ from portal.results import LOG_ODDS, LOGIT, PROBABILITY, LocalExplanation
 SCALE_WORDS = {PROBABILITY: "probability of {outcome}", LOG_ODDS: "log-odds of {outcome}", LOGIT: "logit of {outcome}"}
 
 
-def summarise(local: LocalExplanation, row_values: Mapping[str, object], *, outcome: str, top: int = 3) -> str:
+def summarise(
+    local: LocalExplanation, row_values: Mapping[str, object], *, outcome: str, top: int = 3, context: str = ""
+) -> str:
     """One paragraph: the prediction against the base value, the ``top`` reasons for it and the strongest against.
 
     ``outcome`` names what is predicted ("churn = Yes", "price"); ``row_values`` gives each feature's value in
-    the row so a reason reads "tenure = 2" rather than "tenure".
+    the row so a reason reads "tenure = 2" rather than "tenure"; ``context`` ("common scale") is put in
+    brackets after the quantity.
     """
     quantity = SCALE_WORDS.get(local.output_scale, "{outcome}").format(outcome=outcome)
+    if context:
+        quantity += f" ({context})"
     values = np.asarray(local.values, dtype=np.float64)
     direction = np.sign(local.output - local.base_value) or 1.0
     along = [i for i in np.argsort(-np.abs(values), kind="stable") if np.sign(values[i]) == direction]
@@ -35,6 +41,13 @@ def summarise(local: LocalExplanation, row_values: Mapping[str, object], *, outc
     if against[:1]:
         text += " Pulling the other way: " + _reason(local, row_values, against[0]) + "."
     return text
+
+
+def outcome_words(target: str, positive: str | None = None, explained_class: str = "") -> str:
+    """What a model predicts, in words: 'churn = Yes' (binary: the positive class), 'species = setosa' (one
+    class of a multi-class model), 'price' (regression, or no class known)."""
+    label = explained_class or (positive if positive not in (None, "", "–") else "")
+    return f"{target} = {label}" if label else target
 
 
 def _reason(local: LocalExplanation, row_values: Mapping[str, object], index: int) -> str:

@@ -1,14 +1,17 @@
 """The state of a view that a shared link carries: which models, class, feature, row, cohort and scale.
 
-A reviewer sends a URL such as ``/local?models=RF,GB&row=C00042&cohort=tenure+%3C+12``; opening it restores the
-same view. The page is the URL's path; everything else is this query string. Unknown keys are ignored and
-missing ones fall back to the page's defaults, so old links keep working when views gain settings.
+A reviewer sends a URL such as ``/global?models=RF,GB&scale=native&agreement-k=8&cohort=tenure+%3C+12``; opening
+it restores the same view. The page is the URL's path; everything else is this query string. Unknown keys are
+ignored and missing ones fall back to the page's defaults, so old links keep working when views gain settings.
+A page that changes some settings writes them with :meth:`ViewState.merged_into`, which keeps every other key
+(``?id=`` of /local, say) as it was.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
-from urllib.parse import parse_qs, urlencode
+from urllib.parse import parse_qs, parse_qsl, urlencode
 
 LIST_SEPARATOR = ","
 
@@ -22,6 +25,7 @@ class ViewState:
     row: str = ""
     cohort: str = ""
     scale: str = ""  # "common" or "native"; empty: the page's default
+    agreement_k: str = ""  # /global's top-k of the agreement card; empty: its default
 
     def to_query(self) -> str:
         """``?key=value&...`` with only the settings that differ from the defaults, or "" when none do."""
@@ -29,7 +33,7 @@ class ViewState:
         for f in fields(self):
             value = getattr(self, f.name)
             if value:
-                pairs.append((_key(f.name), LIST_SEPARATOR.join(value) if isinstance(value, tuple) else value))
+                pairs.append((_key(f.name), _text(value)))
         return "?" + urlencode(pairs) if pairs else ""
 
     @classmethod
@@ -48,9 +52,33 @@ class ViewState:
                 state = replace(state, **{f.name: value})
         return state
 
+    def merged_into(self, search: str | None, names: tuple[str, ...]) -> str:
+        """``search`` with the settings ``names`` (field names) set to this state's, an empty one removed, and
+        every other key kept where it was: pages write only what they own and links keep the rest."""
+        return merge_query(search, {_key(name): _text(getattr(self, name)) for name in names})
+
     def with_models(self, chosen: tuple[str, ...], every: tuple[str, ...]) -> ViewState:
         """Keep the models chosen, written as "every model" (empty) when all are chosen, so links stay short."""
         return replace(self, models=() if set(chosen) == set(every) else tuple(m for m in every if m in chosen))
+
+
+def merge_query(search: str | None, wanted: Mapping[str, str]) -> str:
+    """``search`` with each key of ``wanted`` set to its value (removed when empty), in place if it was there,
+    else at the end; every other key kept as it was."""
+    pairs, written = [], set()
+    for key, value in parse_qsl((search or "").lstrip("?")):
+        if key in wanted:
+            value = wanted[key]
+            if key in written or not value:
+                continue
+            written.add(key)
+        pairs.append((key, value))
+    pairs += [(key, value) for key, value in wanted.items() if value and key not in written]
+    return "?" + urlencode(pairs) if pairs else ""
+
+
+def _text(value: str | tuple[str, ...]) -> str:
+    return LIST_SEPARATOR.join(value) if isinstance(value, tuple) else value
 
 
 def _key(name: str) -> str:

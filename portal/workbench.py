@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from portal.cohort_services import check_held_out
 from portal.common_scale import as_common
 from portal.dependence import FeatureDependence, ShapeFunction, dependence, ebm_shape_function
 from portal.performance import (
@@ -26,9 +27,12 @@ from portal.performance import (
     regression_diagnostics,
 )
 from portal.results import Explanation, LocalExplanation
+from portal.row_cache import RowCache
+from portal.row_search import DEFAULT_LIMIT, RowMatches, find_rows
 from portal.whatif import FeatureSpec, edited_row, feature_specs
 
 MAX_SEGMENT_LEVELS = 30
+CURVES_KEPT = 16  # (class, cohort) pairs whose held-out curves are kept
 
 
 class WorkbenchServices:
@@ -117,34 +121,70 @@ class WorkbenchServices:
             explanation = explanation.for_class(class_name or explanation.class_names[0])
         return explanation.row(0)
 
-    # --- /performance ---------------------------------------------------------------------
-    def classification_curves(self, class_name: str | None = None) -> tuple[ClassificationCurves, ...]:
-        """Held-out curves of every model for ``class_name`` against the rest (binary: the positive class)."""
-        y, k = self._one_against_rest(class_name)
-        return tuple(classification_curves(name, y, p[:, k]) for name, p in self._held_out.items())
+    # --- finding rows on /local --------------------------------------------------------------
+    def find_rows(self, text: str, column: str | None = None, limit: int = DEFAULT_LIMIT) -> RowMatches:
+        """The first ``limit`` rows matching the search (cohort grammar, or a value/range of ``column``) and how
+        many match; raises RowSearchError naming the fix."""
+        return find_rows(self._features_by_id, text, column=column, limit=limit)
 
-    def confusions(self, threshold: float, class_name: str | None = None) -> dict[str, Confusion]:
+    # --- /performance ---------------------------------------------------------------------
+    def classification_curves(
+        self, class_name: str | None = None, cohort: str | None = None
+    ) -> tuple[ClassificationCurves, ...]:
+        """Held-out curves of every model for ``class_name`` against the rest (binary: the positive class), on
+        the held-out rows of ``cohort`` (everyone by default); CohortError when those have a single outcome.
+
+        Held-out predictions never change, so each (class, cohort)'s curves are computed once and kept: at 100k
+        rows they cost over 0.1 s, paid again on every visit and every threshold move otherwise."""
         y, k = self._one_against_rest(class_name)
-        return {name: confusion_at(y, p[:, k], threshold) for name, p in self._held_out.items()}
+
+        def compute() -> tuple[ClassificationCurves, ...]:
+            keep = self._held_out_kept(cohort)
+            check_held_out(y[keep], both_outcomes=True)
+            return tuple(classification_curves(name, y[keep], p[keep, k]) for name, p in self._held_out.items())
+
+        return self._curves_kept.get((k, (cohort or "").strip()), compute)
+
+    def confusions(
+        self, threshold: float, class_name: str | None = None, cohort: str | None = None
+    ) -> dict[str, Confusion]:
+        y, k = self._one_against_rest(class_name)
+        keep = self._held_out_kept(cohort)
+        check_held_out(y[keep], both_outcomes=False)
+        return {name: confusion_at(y[keep], p[keep, k], threshold) for name, p in self._held_out.items()}
 
     def segment_columns(self) -> tuple[str, ...]:
         """Features with few enough levels to break errors down by (categories, small integer codes)."""
         features = self.dataset.features
         return tuple(c for c in features.columns if features[c].nunique(dropna=True) <= MAX_SEGMENT_LEVELS)
 
-    def regression_diagnostics(self, segment: str | None = None) -> tuple[RegressionDiagnostics, ...]:
-        test = self.dataset.test_index
+    def regression_diagnostics(
+        self, segment: str | None = None, cohort: str | None = None
+    ) -> tuple[RegressionDiagnostics, ...]:
+        keep = self._held_out_kept(cohort)
+        test = self.dataset.test_index[keep]
+        check_held_out(test, both_outcomes=False)
         segments = {}
         if segment:
             segments[segment] = self.dataset.features[segment].iloc[test].astype(str).to_numpy()
         return tuple(
-            regression_diagnostics(name, self.dataset.y[test], predicted[:, 0], segments)
+            regression_diagnostics(name, self.dataset.y[test], predicted[keep, 0], segments)
             for name, predicted in self._held_out.items()
         )
+
+    def _held_out_kept(self, cohort: str | None) -> np.ndarray | slice:
+        """The held-out rows of ``cohort`` (a mask over them), or all of them for everyone."""
+        if not (cohort or "").strip():
+            return slice(None)
+        return self.held_out_in_cohort(cohort, self.dataset.test_index)  # type: ignore[attr-defined]
 
     @cached_property
     def _features_by_id(self) -> pd.DataFrame:
         return self.dataset.features.set_axis(pd.Index(np.asarray(self.dataset.ids).astype(str)), axis=0)
+
+    @cached_property
+    def _curves_kept(self) -> RowCache[tuple[ClassificationCurves, ...]]:
+        return RowCache(keep=CURVES_KEPT)
 
     @cached_property
     def _held_out(self) -> dict[str, np.ndarray]:

@@ -77,3 +77,23 @@ def test_what_if_re_explains_every_model_when_a_feature_is_edited(dash_duo) -> N
     texts = [g.text for g in wait_for_count(dash_duo, ".whatif-graph", 3, timeout=30)]
     assert all("→ 70" in t for t in texts)  # each model's bars label the edit old → new
     assert dash_duo.get_logs() == []
+
+
+def test_local_reads_each_pane_in_words_finds_rows_by_any_column_and_shows_similar_rows(dash_duo) -> None:
+    open_page(dash_duo, FakeServices(), "/local?id=C00002")
+    summaries = wait_for_count(dash_duo, ".narrative", 3, timeout=30)
+    assert all(s.text.startswith("Predicted probability of churn = Yes (common scale): ") for s in summaries)
+    box = dash_duo.find_element("#row-search-text")
+    box.send_keys("tenure < 3\n")  # Enter searches: no mouse needed
+    dash_duo.wait_for_contains_text("#row-search-results", "rows where tenure < 3", timeout=30)
+    match = dash_duo.find_elements(".search-match")[0]
+    row = match.text
+    click(dash_duo, match)
+    WebDriverWait(dash_duo.driver, 30).until(lambda d: f"id={row}&search=tenure" in d.current_url)
+    dash_duo.wait_for_contains_text("#row-picker", row, timeout=30)
+    dash_duo.wait_for_contains_text("#row-search-results", "rows where tenure < 3", timeout=30)  # kept by the link
+    click(dash_duo, dash_duo.find_element("#similar-button"))
+    similar = wait_for_count(dash_duo, ".similar-row", 10, timeout=30)
+    assert f"{row} (this row)" in dash_duo.find_element(".similar-table").text
+    assert similar[0].get_attribute("href").endswith(f"/local?id={similar[0].text}&search=tenure+%3C+3")
+    assert dash_duo.get_logs() == []

@@ -74,3 +74,20 @@ def test_an_ebm_shape_function_equals_its_shapley_values_of_a_feature_without_pa
         assert shape.scores == pytest.approx(own, abs=1e-9)
     with pytest.raises(ValueError, match="no main term for 'z'"):
         ebm_shape_function(ebm, "z", background, LOG_ODDS)
+
+
+def test_a_large_sample_is_the_seeded_choice_of_shared_ids_in_id_order_whatever_each_models_row_order() -> None:
+    ids = np.array([f"r{i:05d}" for i in range(5_000)], dtype=object)
+    rng = np.random.default_rng(1)
+    values = rng.normal(size=(5_000, 2))
+    first = explanation("RF", ids, values)
+    order = rng.permutation(5_000)
+    second = explanation("GB", ids[order], values[order] * 2)
+    features = pd.DataFrame({"tenure": np.arange(5_000.0), "contract": "month"}, index=pd.Index(ids.astype(str)))
+    rf, gb = dependence([first, second], features, "tenure", max_points=300, seed=4)
+    expected = np.sort(np.random.default_rng(4).choice(ids.astype(str), size=300, replace=False))
+    at = np.array([int(i[1:]) for i in expected])
+    assert rf.values.tolist() == gb.values.tolist() == at.astype(float).tolist()
+    assert rf.contributions.tolist() == values[at, 0].tolist()
+    assert gb.contributions.tolist() == (values[at, 0] * 2).tolist()
+    assert (rf.n_shown, rf.n_total) == (300, 5_000)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -81,3 +83,30 @@ def test_mixed_scales_multiclass_and_single_models_are_refused_with_the_reason()
         disagreement_rows([RF])
     with pytest.raises(ValueError, match="by must be one of"):
         disagreement_rows([RF, GB], by="vibes")
+
+
+def _reference_conflicts(values: np.ndarray) -> list[int]:
+    """Row by row, as read: the union of each model's three biggest |contributions| (np.argsort's order for ties),
+    counting those whose sign differs between two models. ``values`` is (n, m, f)."""
+    counts = []
+    for row in values:
+        top = {int(j) for model in row for j in np.argsort(-np.abs(model))[:3]}
+        counts.append(sum(1 for j in top if row[:, j].max() > 0 and row[:, j].min() < 0))
+    return counts
+
+
+def test_sign_conflicts_and_reasons_match_a_row_by_row_reading_with_ties_and_both_orderings() -> None:
+    rng = np.random.default_rng(6)
+    values = np.round(rng.normal(size=(400, 3, 8)), 0) * (rng.random((400, 3, 8)) < 0.6)  # many ties, many zeros
+    ids, names = tuple(f"r{i}" for i in range(400)), tuple(f"x{j}" for j in range(8))
+    models = [replace(explanation(f"M{m}", values[:, m], ids=ids), feature_names=names) for m in range(3)]
+    by_reasons = disagreement_rows(models, by="reasons", top=400)
+    at = [int(r[1:]) for r in by_reasons.row_ids]
+    assert by_reasons.sign_conflicts.tolist() == [_reference_conflicts(values)[i] for i in at]
+    biggest = np.abs(values).argmax(axis=2)
+    assert by_reasons.top_features.tolist() == [[names[j] for j in biggest[i]] for i in at]
+    by_prediction = disagreement_rows(models, by="prediction", top=25)  # reasons of the shown rows only
+    reasons = {r: (c, d) for r, c, d in zip(at, by_reasons.sign_conflicts, by_reasons.top_reasons_differ)}
+    shown = [int(r[1:]) for r in by_prediction.row_ids]
+    assert list(zip(by_prediction.sign_conflicts, by_prediction.top_reasons_differ)) == [reasons[i] for i in shown]
+    assert by_prediction.prediction_spread.tolist() == sorted(by_reasons.prediction_spread, reverse=True)[:25]

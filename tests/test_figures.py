@@ -90,7 +90,7 @@ def test_beeswarm_small_sample_points_are_real_contributions(explanations) -> No
     fig = figures.beeswarm(e, sample_size=100, max_features=4, titled=False)
     assert len(fig.data[0].x) <= 100 * 4
     assert fig.layout.title.text == "100 of 500 rows (seeded sample)<br>exact: fake"  # two lines in a pane
-    assert set(np.round(fig.data[0].x, 12)) <= set(np.round(e.values.ravel(), 12))
+    assert set(np.asarray(fig.data[0].x)) <= set(e.values.ravel().astype(np.float32))  # sent as float32
     top = e.feature_names[int(np.argmax(e.mean_abs()))]
     assert fig.layout.yaxis.ticktext[-1] == top  # most important drawn on top
     assert fig.layout.xaxis.title.text == "SHAP value (probability)"
@@ -160,3 +160,22 @@ def test_every_view_names_the_method_and_flags_approximate_models() -> None:
     assert "approximate: sampled permutations" in figures.beeswarm(sampled).layout.title.subtitle.text
     assert "exact for every model shown" in figures.importance_bars([exact]).layout.title.subtitle.text
     assert "approximate for Vendor" in figures.importance_bars([exact, sampled]).layout.title.subtitle.text
+
+
+@pytest.mark.parametrize(
+    ("exact", "label"),
+    [
+        ((True, True, True), "exact: weighted average of A (0.5), B (0.33) and C (0.17), each exact"),
+        ((True, False, False), "approximate: weighted average of A (0.5), B (0.33) and C (0.17); B and C approximate"),
+        ((False, False, False), "approximate: weighted average of A (0.5), B (0.33) and C (0.17), each approximate"),
+    ],
+)
+def test_an_averages_method_label_names_its_members_weights_and_approximate_ones(exact, label) -> None:
+    from portal.figures import method_label
+    from portal.results import AverageMember, Provenance
+
+    weights = (3 / 6, 2 / 6, 1 / 6)
+    members = tuple(AverageMember(n, w, "m", e) for n, w, e in zip("ABC", weights, exact))
+    assert method_label(Provenance("f", "d", "weighted_average(m, m, m)", all(exact), members=members)) == label
+    bare = Provenance("f", "d", "weighted_average(m, m, m)", True)  # an average whose members are not named
+    assert method_label(bare) == "exact: weighted average of its members' values"

@@ -112,3 +112,11 @@ def test_dependence_shape_and_curves_come_from_the_projects_own_values(project: 
             project.dataset.y[test], model.predict_proba(project.dataset.features.iloc[test])[:, 1]
         )
         assert curves.roc_auc == pytest.approx(expected)
+
+
+def test_curves_are_computed_once_per_class_and_cohort_and_kept(project: Project) -> None:
+    everyone = project.classification_curves()
+    assert project.classification_curves() is everyone  # kept: held-out predictions never change
+    monthly = project.classification_curves(None, "contract = monthly")
+    assert monthly is not everyone and monthly[0].n < everyone[0].n
+    assert project.classification_curves(None, " contract = monthly ") is monthly

@@ -13,6 +13,7 @@ dash. Two rules hold everywhere:
 from portal.figures._agreement import STATISTICS, agreement_heatmap
 from portal.figures._beeswarm import beeswarm
 from portal.figures._dependence import dependence_panels
+from portal.figures._fairness import group_contribution_heatmap, selection_rate_figure
 from portal.figures._importance import IMPORTANCE_MODES, RAW, SHARE, importance_bars
 from portal.figures._interactions import (
     INTERACTION_METHOD,
@@ -33,7 +34,7 @@ from portal.figures._performance import (
     roc_figure,
     segment_error_figure,
 )
-from portal.figures._style import method_label, model_colors, placeholder, scale_label
+from portal.figures._style import escaped, method_label, model_colors, placeholder, scale_label
 from portal.figures._waterfall import key_values, prediction_text, waterfall
 from portal.figures._whatif import what_if_bars
 
@@ -49,6 +50,8 @@ __all__ = [
     "calibration_figure",
     "confusion_figure",
     "dependence_panels",
+    "escaped",
+    "group_contribution_heatmap",
     "importance_bars",
     "interaction_caption",
     "interaction_heatmap",
@@ -66,6 +69,7 @@ __all__ = [
     "roc_figure",
     "scale_label",
     "segment_error_figure",
+    "selection_rate_figure",
     "top_interaction_pairs",
     "waterfall",
     "what_if_bars",

@@ -2,7 +2,8 @@
 
 The browser gets a seeded sample of at most ``sample_size`` rows, drawn with WebGL, and the subtitle
 says how many of how many rows it shows. Points spread vertically in proportion to how crowded their
-neighbourhood is, so dense regions look wide, as in SHAP's own beeswarm.
+neighbourhood is, so dense regions look wide, as in SHAP's own beeswarm. For a cohort, everyone's rows are
+drawn behind in grey (a smaller sample, no hover), so the reader sees where the cohort sits in the crowd.
 """
 
 from __future__ import annotations
@@ -14,6 +15,9 @@ from portal.figures._style import PALETTE, class_label, finish, method_label, sc
 from portal.results import Explanation
 
 SAMPLE_SIZE = 2_000
+#: With everyone drawn behind a cohort: fewer points of each, so the figure stays under 1 MB.
+COHORT_SAMPLE, BACKGROUND_SAMPLE = 1_200, 800
+BACKGROUND = "#CED4DA"
 SPREAD = 0.38  # half-height of a feature's band, in category units
 
 
@@ -26,22 +30,27 @@ def beeswarm(
     color: str = PALETTE[0],
     titled: bool = True,
     total_rows: int | None = None,
+    background: Explanation | None = None,
 ) -> go.Figure:
     """A horizontal beeswarm of the most important features, most important on top.
 
     ``titled=False`` drops the model name from the title (for a pane headed by it); the "n of N
     rows" line stays. ``total_rows`` above ``explanation.n_rows`` marks an explanation still being
-    computed: the line then says how many rows are done so far.
+    computed: the line then says how many rows are done so far. ``background`` (everyone, when
+    ``explanation`` is a cohort's) is drawn behind in grey.
     """
+    if background is not None:
+        sample_size = min(sample_size, COHORT_SAMPLE)
     rows = sample_rows(explanation.n_rows, sample_size, seed)
     order = np.argsort(-explanation.mean_abs(), kind="stable")[:max_features][::-1]
     values = explanation.values[np.ix_(rows, order)]
     rng = np.random.default_rng(seed)
     y = np.concatenate([j + _offsets(values[:, j], rng) for j in range(len(order))])
-    fig = go.Figure(
+    fig = go.Figure(_behind(background, order, seed) if background is not None else [])
+    fig.add_trace(
         go.Scattergl(
-            x=values.T.ravel(),
-            y=y,
+            x=values.T.ravel().astype(np.float32),  # sent as binary: float32 halves it, 7 digits is finer than a pixel
+            y=y.astype(np.float32),
             mode="markers",
             customdata=np.tile(explanation.row_ids[rows], len(order)),
             marker={"color": color, "size": 4, "opacity": 0.55},
@@ -62,9 +71,28 @@ def beeswarm(
         subtitle = f"{class_label(explanation.explained_class)} · {subtitle}"
     if total_rows and total_rows > explanation.n_rows:
         subtitle += f" · computed so far: {explanation.n_rows:,} of {total_rows:,}"
+    if background is not None:
+        subtitle = f"cohort: {subtitle} · grey: everyone"
     subtitle += f"{' · ' if titled else '<br>'}{method_label(explanation.provenance)}"  # a narrow pane: two lines
     fig = finish(fig, explanation.model_name if titled else "", subtitle, height=130 + 34 * len(order))
+    fig.update_layout(showlegend=False)
     return fig if titled else fig.update_layout(margin_t=62)
+
+
+def _behind(everyone: Explanation, order: np.ndarray, seed: int) -> go.Scattergl:
+    """Everyone's contributions of the same features, a smaller sample in grey: context, not data."""
+    rows = sample_rows(everyone.n_rows, BACKGROUND_SAMPLE, seed + 1)
+    values = everyone.values[np.ix_(rows, order)]
+    rng = np.random.default_rng(seed + 1)
+    y = np.concatenate([j + _offsets(values[:, j], rng) for j in range(len(order))])
+    return go.Scattergl(
+        x=values.T.ravel().astype(np.float32),
+        y=y.astype(np.float32),
+        mode="markers",
+        marker={"color": BACKGROUND, "size": 4, "opacity": 0.6},
+        name="everyone",
+        hoverinfo="skip",
+    )
 
 
 def sample_rows(n_rows: int, sample_size: int, seed: int) -> np.ndarray:
@@ -80,3 +108,4 @@ def _offsets(x: np.ndarray, rng: np.random.Generator, bins: int = 40) -> np.ndar
     where = np.clip(np.searchsorted(edges, x, side="right") - 1, 0, bins - 1)
     density = counts[where] / max(counts.max(), 1)
     return rng.uniform(-1.0, 1.0, size=len(x)) * SPREAD * np.sqrt(density)
+

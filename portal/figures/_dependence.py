@@ -1,4 +1,8 @@
-"""A feature's dependence in every model side by side, on the same rows and the same axes."""
+"""A feature's dependence in every model side by side, on the same rows and the same axes.
+
+For a cohort, each panel draws the cohort's rows over everyone's, faded grey behind (no hover, no colouring),
+so the reader sees where the cohort sits on the model's curve.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +14,10 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from portal.dependence import FeatureDependence, ShapeFunction
-from portal.figures._style import MUTED, finish, model_colors, placeholder, scale_label
+from portal.figures._style import MUTED, escaped, finish, model_colors, placeholder, scale_label
 
 SHAPE_COLOUR = "#000000"
+BACKGROUND = "#CED4DA"
 #: Colours for the levels of a categorical colouring feature (Plotly's "Safe" qualitative palette).
 LEVEL_COLOURS = px.colors.qualitative.Safe
 
@@ -22,12 +27,15 @@ def dependence_panels(
     *,
     colors: Mapping[str, str] | None = None,
     shape: ShapeFunction | None = None,
+    everyone: Sequence[FeatureDependence] = (),
+    cohort: str = "",
 ) -> go.Figure:
     """One panel per model: the feature's value against its contribution (box per category for categories).
 
     Panels share the y axis when every model is in the same scale, so heights compare; otherwise each panel
     keeps its own axis and the subtitle says the scales differ. ``shape`` (an EBM's shape function) is drawn
-    over every panel in the same scale.
+    over every panel in the same scale. With ``cohort`` (its text) the ``panels`` are the cohort's and
+    ``everyone``'s points (the same models over all rows) are drawn behind them in grey.
     """
     if not panels:
         return placeholder("No model's explanation is ready yet.")
@@ -43,7 +51,10 @@ def dependence_panels(
         subplot_titles=[f"{p.model_name} ({scale_label(p.output_scale)})" for p in panels],
     )
     shape_drawn = False
+    behind = {p.model_name: p for p in everyone} if cohort else {}
     for column, panel in enumerate(panels, start=1):
+        if panel.model_name in behind:
+            fig.add_trace(_behind(behind[panel.model_name], show_legend=column == 1), row=1, col=column)
         for trace in _points(
             panel, colors[panel.model_name], first_panel=column == 1, last_panel=column == len(panels)
         ):
@@ -56,9 +67,11 @@ def dependence_panels(
         title=f"contribution of {first.feature}" + (f" ({scale_label(scales.pop())})" if same_scale else "")
     )
     sample = f"{first.n_shown:,} of {first.n_total:,} rows (seeded sample, the same rows in every panel)"
+    if behind:
+        sample = f"cohort <b>{escaped(cohort)}</b>: {sample} · grey: everyone"
     colour = f" · colour: {first.colour_feature}" if first.colour_feature else ""
     warning = "" if same_scale else " · ⚠ scales differ: compare shapes, not heights"
-    fig.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.22})
+    fig.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.22}, boxmode="group")
     return finish(fig, f"How each model uses {first.feature}", sample + colour + warning, height=430)
 
 
@@ -103,6 +116,17 @@ def _points(panel: FeatureDependence, colour: str, *, first_panel: bool, last_pa
         )
         for i, level in enumerate(levels)
     ]
+
+
+def _behind(panel: FeatureDependence, *, show_legend: bool) -> go.BaseTraceType:
+    """Everyone's points (or boxes, for categories) in grey: context behind the cohort's."""
+    common = {"name": "everyone", "legendgroup": "everyone", "showlegend": show_legend, "hoverinfo": "skip"}
+    if panel.categorical:
+        return go.Box(
+            x=panel.values.astype(str), y=panel.contributions, marker_color=BACKGROUND, boxpoints=False, **common
+        )
+    marker = {"size": 4, "opacity": 0.5, "color": BACKGROUND}
+    return go.Scattergl(x=panel.values, y=np.round(panel.contributions, 5), mode="markers", marker=marker, **common)
 
 
 def _scatter(x, y, marker: dict, name: str, hover: str, *, show: bool) -> go.Scattergl:

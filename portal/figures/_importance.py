@@ -3,6 +3,8 @@
 Models may answer on different output scales (a forest in probability, a booster in log-odds), so
 the default view is each feature's **share of the model's total attribution**, which is scale-free.
 The raw view (mean |SHAP|) names each model's scale in its legend and warns when the scales differ.
+Restricted to a cohort, the bars are the cohort's and each model's importance over everyone is drawn as an
+outline in the same slot, so where a bar outgrows its outline the feature matters more in the cohort.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from portal.figures._style import WARNING, class_label, finish, model_colors, placeholder, scale_label
+from portal.figures._style import INK, WARNING, class_label, escaped, finish, model_colors, placeholder, scale_label
 from portal.results import Explanation
 
 SHARE, RAW = "share", "raw"
@@ -28,8 +30,13 @@ def importance_bars(
     mode: str = SHARE,
     colors: Mapping[str, str] | None = None,
     max_features: int = 15,
+    everyone: Sequence[Explanation] = (),
+    cohort: str = "",
 ) -> go.Figure:
-    """Grouped horizontal bars, one colour per model, most important feature on top."""
+    """Grouped horizontal bars, one colour per model, most important feature on top.
+
+    With ``cohort`` (its text) the ``explanations`` are the cohort's and ``everyone`` the same models over all
+    rows: each model's everyone bar is an outline over its cohort bar."""
     if mode not in IMPORTANCE_MODES:
         raise ValueError(f"mode must be one of {IMPORTANCE_MODES}, not {mode!r}")
     if not explanations:
@@ -37,7 +44,13 @@ def importance_bars(
     colors = colors or model_colors(e.model_name for e in explanations)
     features = _ranked_features(explanations)
     shown = features[:max_features][::-1]  # plotly draws the first category at the bottom
-    fig = go.Figure([_bar(e, shown, mode, colors[e.model_name]) for e in explanations[::-1]])
+    outlines = {e.model_name: e for e in everyone} if cohort else {}
+    traces = []
+    for e in explanations[::-1]:
+        traces.append(_bar(e, shown, mode, colors[e.model_name], "cohort: " if outlines else ""))
+        if e.model_name in outlines:
+            traces.append(_outline(outlines[e.model_name], shown, mode, first=len(traces) == 1))
+    fig = go.Figure(traces)
     fig.update_layout(
         barmode="group",
         bargap=0.25,
@@ -45,7 +58,8 @@ def importance_bars(
         legend={"traceorder": "reversed", "title": {"text": "model"}, "x": 1.01, "y": 1},
     )
     fig.update_xaxes(title=_axis_title(explanations, mode), tickformat=".0%" if mode == SHARE else None)
-    cut = _coverage(explanations)
+    cut = f"cohort <b>{escaped(cohort)}</b> (bars) against everyone (outlines) · " if outlines else ""
+    cut += _coverage(explanations)
     cut += f"top {len(shown)} of {len(features)} features · " if len(shown) < len(features) else ""
     cut += _exactness(explanations) + " · "
     height = 140 + len(shown) * (12 * len(explanations) + 14)
@@ -90,7 +104,7 @@ def _ranked_features(explanations: Sequence[Explanation]) -> list[str]:
     return sorted(totals, key=lambda name: -totals[name])
 
 
-def _bar(explanation: Explanation, features: list[str], mode: str, color: str) -> go.Bar:
+def _bar(explanation: Explanation, features: list[str], mode: str, color: str, who: str = "") -> go.Bar:
     by_name = dict(zip(explanation.feature_names, _values(explanation, mode)))
     unit = scale_label(explanation.output_scale)
     name = explanation.model_name if mode == SHARE else f"{explanation.model_name} ({unit})"
@@ -101,7 +115,20 @@ def _bar(explanation: Explanation, features: list[str], mode: str, color: str) -
         orientation="h",
         name=name,
         marker_color=color,
-        hovertemplate=f"{explanation.model_name}<br>%{{y}}: {value_format}<extra></extra>",
+        offsetgroup=explanation.model_name,
+        hovertemplate=f"{explanation.model_name}<br>{who}%{{y}}: {value_format}<extra></extra>",
+    )
+
+
+def _outline(explanation: Explanation, features: list[str], mode: str, *, first: bool) -> go.Bar:
+    """Everyone's bar as an outline in the model's slot (same ``offsetgroup``), over the cohort's bar."""
+    bar = _bar(explanation, features, mode, "rgba(0,0,0,0)", "everyone: ")
+    return bar.update(
+        name="everyone (outline)",
+        legendgroup="everyone",
+        legendrank=1,  # last in the (reversed) legend, under the models
+        showlegend=first,
+        marker_line={"color": INK, "width": 1.5},
     )
 
 

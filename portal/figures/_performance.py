@@ -1,9 +1,12 @@
 """Held-out performance of every model on one set of axes: ROC, precision-recall, calibration, lift, confusion;
-predicted against actual, residuals and error by segment for regression."""
+predicted against actual, residuals and error by segment for regression.
+
+For a cohort, the curves are the cohort's held-out rows and ``everyone``'s curves (all held-out rows) are drawn
+dotted in the same colours, with everyone's number beside the cohort's in each legend entry."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import plotly.graph_objects as go
 
@@ -13,60 +16,75 @@ from portal.performance import ClassificationCurves, Confusion, RegressionDiagno
 DIAGONAL = {"color": MUTED, "dash": "dot", "width": 1}
 
 
-def roc_figure(curves: Sequence[ClassificationCurves], colors: Mapping[str, str] | None = None) -> go.Figure:
+Curves = Sequence[ClassificationCurves]
+
+
+def roc_figure(curves: Curves, colors: Mapping[str, str] | None = None, everyone: Curves = ()) -> go.Figure:
     return _curves(
         curves,
         colors,
-        lambda c: (c.roc_fpr, c.roc_tpr, f"{c.model_name} (AUC {c.roc_auc:.3f})"),
+        lambda c: (c.roc_fpr, c.roc_tpr),
         title="ROC curve",
         x="false positive rate",
         y="true positive rate",
         diagonal="chance",
+        score=("AUC", lambda c: c.roc_auc),
+        everyone=everyone,
     )
 
 
 def precision_recall_figure(
-    curves: Sequence[ClassificationCurves], colors: Mapping[str, str] | None = None
+    curves: Curves, colors: Mapping[str, str] | None = None, everyone: Curves = ()
 ) -> go.Figure:
     return _curves(
         curves,
         colors,
-        lambda c: (c.pr_recall, c.pr_precision, f"{c.model_name} (AP {c.average_precision:.3f})"),
+        lambda c: (c.pr_recall, c.pr_precision),
         title="Precision-recall",
         x="recall",
         y="precision",
+        score=("AP", lambda c: c.average_precision),
+        everyone=everyone,
     )
 
 
-def calibration_figure(curves: Sequence[ClassificationCurves], colors: Mapping[str, str] | None = None) -> go.Figure:
+def calibration_figure(curves: Curves, colors: Mapping[str, str] | None = None, everyone: Curves = ()) -> go.Figure:
     return _curves(
         curves,
         colors,
-        lambda c: (c.calibration_predicted, c.calibration_observed, f"{c.model_name} (Brier {c.brier:.3f})"),
+        lambda c: (c.calibration_predicted, c.calibration_observed),
         title="Calibration (reliability)",
         x="mean predicted probability (10 bins)",
         y="observed share of positives",
         diagonal="perfectly calibrated",
         markers=True,
+        score=("Brier", lambda c: c.brier),
+        everyone=everyone,
     )
 
 
-def lift_figure(curves: Sequence[ClassificationCurves], colors: Mapping[str, str] | None = None) -> go.Figure:
+def lift_figure(curves: Curves, colors: Mapping[str, str] | None = None, everyone: Curves = ()) -> go.Figure:
     fig = _curves(
         curves,
         colors,
-        lambda c: (c.lift_fraction, c.lift, c.model_name),
+        lambda c: (c.lift_fraction, c.lift),
         title="Lift",
         x="share of rows targeted, highest predicted first",
         y="lift over the base rate",
+        everyone=everyone,
     )
     fig.add_hline(y=1.0, line=DIAGONAL)
     fig.update_xaxes(tickformat=".0%")
     return fig
 
 
-def confusion_figure(confusions: Mapping[str, Confusion], colors: Mapping[str, str] | None = None) -> go.Figure:
-    """Grouped bars of the four counts per model at the threshold, with precision and recall in the legend."""
+def confusion_figure(
+    confusions: Mapping[str, Confusion],
+    colors: Mapping[str, str] | None = None,
+    everyone: Mapping[str, Confusion] | None = None,
+) -> go.Figure:
+    """Grouped bars of the four counts per model at the threshold, with precision and recall in the legend
+    (and, for a cohort's counts, everyone's precision and recall beside them)."""
     if not confusions:
         return placeholder("No model to show.")
     colors = colors or model_colors(confusions)
@@ -77,7 +95,7 @@ def confusion_figure(confusions: Mapping[str, Confusion], colors: Mapping[str, s
         fig.add_bar(
             x=kinds,
             y=counts,
-            name=f"{name} (precision {c.precision:.2f}, recall {c.recall:.2f})",
+            name=f"{name} (precision {c.precision:.2f}, recall {c.recall:.2f}{_everyone_rates(everyone, name)})",
             marker_color=colors[name],
             text=counts,
             textposition="outside",
@@ -86,7 +104,19 @@ def confusion_figure(confusions: Mapping[str, Confusion], colors: Mapping[str, s
     fig.update_layout(barmode="group", showlegend=True, legend={"orientation": "h", "y": -0.15})
     fig.update_yaxes(title="held-out rows")
     subtitle = "positive when predicted probability ≥ threshold"
+    if everyone:
+        subtitle = f"cohort: {_total(next(iter(confusions.values()))):,} held-out rows · {subtitle}"
     return finish(fig, f"Confusion at threshold {threshold:.2f}", subtitle, height=460)
+
+
+def _everyone_rates(everyone: Mapping[str, Confusion] | None, name: str) -> str:
+    if not everyone or name not in everyone:
+        return ""
+    return f"; everyone {everyone[name].precision:.2f}, {everyone[name].recall:.2f}"
+
+
+def _total(c: Confusion) -> int:
+    return c.true_positive + c.false_positive + c.true_negative + c.false_negative
 
 
 def predicted_actual_figure(
@@ -155,23 +185,55 @@ def segment_error_figure(
     return finish(fig, f"Error by {segment}", "held-out rows")
 
 
-def _curves(curves, colors, points, *, title: str, x: str, y: str, diagonal: str = "", markers: bool = False):
+def _curves(
+    curves: Curves,
+    colors: Mapping[str, str] | None,
+    points: Callable[[ClassificationCurves], tuple],
+    *,
+    title: str,
+    x: str,
+    y: str,
+    diagonal: str = "",
+    markers: bool = False,
+    score: tuple[str, Callable[[ClassificationCurves], float]] | None = None,
+    everyone: Curves = (),
+) -> go.Figure:
+    """One line per model (``points`` gives its x and y), named with its ``score``; ``everyone``'s dotted."""
     if not curves:
         return placeholder("No model to show.")
     colors = colors or model_colors(c.model_name for c in curves)
+    behind = {c.model_name: c for c in everyone}
     fig = go.Figure()
     if diagonal:
         fig.add_scatter(x=[0, 1], y=[0, 1], mode="lines", line=DIAGONAL, name=diagonal, hoverinfo="skip")
     for c in curves:
-        xs, ys, name = points(c)
+        xs, ys = points(c)
         fig.add_scatter(
             x=xs,
             y=ys,
             mode="lines+markers" if markers else "lines",
-            name=name,
+            name=_name(c, behind.get(c.model_name), score),
             line={"color": colors[c.model_name], "width": 2},
         )
+        if c.model_name in behind:
+            xs, ys = points(behind[c.model_name])
+            line = {"color": colors[c.model_name], "width": 1.5, "dash": "dot"}
+            fig.add_scatter(x=xs, y=ys, mode="lines", line=line, opacity=0.7, showlegend=False, hoverinfo="skip")
+    subtitle = f"{curves[0].n:,} held-out rows"
+    if behind:
+        dotted = {"color": MUTED, "width": 1.5, "dash": "dot"}
+        fig.add_scatter(x=[None], y=[None], mode="lines", line=dotted, name="dotted: everyone", hoverinfo="skip")
+        subtitle = f"cohort: {curves[0].n:,} of {everyone[0].n:,} held-out rows · dotted: everyone"
     fig.update_xaxes(title=x)
     fig.update_yaxes(title=y)
     fig.update_layout(legend={"orientation": "h", "y": -0.25})
-    return finish(fig, title, f"{curves[0].n:,} held-out rows", height=400)
+    return finish(fig, title, subtitle, height=400)
+
+
+def _name(c: ClassificationCurves, everyone: ClassificationCurves | None, score) -> str:
+    """'RF (AUC 0.812)', or for a cohort 'RF (AUC 0.812; everyone 0.842)'."""
+    if score is None:
+        return c.model_name
+    label, value = score
+    beside = f"; everyone {value(everyone):.3f}" if everyone is not None else ""
+    return f"{c.model_name} ({label} {value(c):.3f}{beside})"

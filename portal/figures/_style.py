@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import plotly.graph_objects as go
 
-from portal.results import LOG_ODDS, LOGIT, PROBABILITY, RAW, Provenance
+from portal.results import LOG_ODDS, LOGIT, PROBABILITY, RAW, AverageMember, Provenance
 
 #: Okabe-Ito colours (safe for colour-blind readers), in the order models are listed.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#7F7F7F", "#000000")
@@ -50,12 +50,36 @@ def scale_and_class(output_scale: str, explained_class: str) -> str:
 
 
 def method_label(provenance: Provenance) -> str:
-    """'exact: TreeSHAP (path-dependent)' or 'approximate: sampled permutations'."""
+    """'exact: TreeSHAP (path-dependent)', 'approximate: sampled permutations', or for an average
+    'exact: weighted average of Random forest (0.5) and Gradient boosting (0.5), each exact'."""
     name = provenance.method
     words = _METHOD_NAMES.get(name, name)
-    if name.startswith("weighted_average"):
+    if provenance.members:
+        words = _average_words(provenance.members)
+    elif name.startswith("weighted_average"):
         words = "weighted average of its members' values"
     return f"{'exact' if provenance.exact else 'approximate'}: {words}"
+
+
+def _average_words(members: Sequence[AverageMember]) -> str:
+    """Which models an average takes, with their weights, and which of them are approximate."""
+    words = "weighted average of " + _listing([f"{m.name} ({m.weight:.2g})" for m in members])
+    approximate = [m.name for m in members if not m.exact]
+    if not approximate:
+        return f"{words}, each exact"
+    if len(approximate) == len(members):
+        return f"{words}, each approximate"
+    return f"{words}; {_listing(approximate)} approximate"
+
+
+def _listing(items: Sequence[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def escaped(text: str) -> str:
+    """User text (a cohort: 'tenure < 12') safe inside plotly's HTML-like titles."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def finish(fig: go.Figure, title: str, subtitle: str = "", height: int | None = None) -> go.Figure:

@@ -1,0 +1,37 @@
+"""The row search on /local: the server answers a search with at most 50 row ids; the frame stays on the server."""
+
+from __future__ import annotations
+
+import dash
+from dash import Input, Output, State
+
+from layouts import ids
+from layouts.row_search import search_error, search_results
+from portal.row_search import RowSearchError
+from portal.services import PortalServices
+
+MAX_MATCHES = 50
+
+
+def search_view(services: PortalServices, text: str | None, column: str | None, search: str | None = None):
+    """The matches of ``text`` (a value or range of ``column``, or filters) as links, or what to write instead;
+    nothing for an empty box. ``search`` is the page's query string, which the links keep."""
+    if not (text or "").strip():
+        return ""
+    try:
+        found = services.find_rows(text or "", column, MAX_MATCHES)
+    except RowSearchError as error:
+        return search_error(str(error))
+    return search_results(found, search, (text or "").strip(), column)
+
+
+def register(app: dash.Dash, services: PortalServices) -> None:
+    @app.callback(
+        Output(ids.ROW_SEARCH_RESULTS, "children"),
+        Input(ids.ROW_SEARCH_TEXT, "value"),
+        Input(ids.ROW_SEARCH_COLUMN, "value"),
+        Input(ids.ROW_SEARCH_BUTTON, "n_clicks"),
+        State(ids.URL, "search"),
+    )
+    def _search(text, column, _clicks, search):
+        return search_view(services, text, column, search)

@@ -1,0 +1,137 @@
+"""Fairness figures: each model's selection rate per protected group, and its mean contributions per group.
+
+:func:`selection_rate_figure` draws every model's :class:`~portal.fairness.ModelFairness` on one axis (the rate is
+a share of each group's rows, the same scale for every model), with the bootstrap interval as error bars; groups too
+small to count in the disparity figures are drawn faded and say so in their label. :func:`group_contribution_heatmap`
+draws one model's :class:`~portal.group_explanations.GroupExplanation`: mean signed SHAP per feature (rows) per group
+(columns), in that model's own scale, named on the colour bar.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+
+from portal.fairness import GroupMetrics, ModelFairness
+from portal.figures._style import INK, PUSH_DOWN, PUSH_UP, escaped, finish, model_colors, placeholder, scale_label
+from portal.group_explanations import GroupExplanation
+from portal.groups import JOIN
+
+RATE_AXIS = "selection rate (share of the group decided positive)"
+FADED = 0.35
+TOP_FEATURES = 8
+COUNT = "<span style='font-size:10px'>n={n:,}</span>"
+
+
+def selection_rate_figure(results: Sequence[ModelFairness], colors: Mapping[str, str] | None = None) -> go.Figure:
+    """Horizontal bars: one row of bars per group (in reading order, top down), one colour per model, each with
+    its bootstrap interval. A model's legend entry carries its demographic parity ratio and a breach warning."""
+    if not results:
+        return placeholder("No model to show.")
+    colors = colors or model_colors(r.model_name for r in results)
+    first = results[0]
+    labels = [group_label(g) for g in first.groups]
+    fig = go.Figure([_rate_bars(r, labels, colors[r.model_name]) for r in results])
+    fig.update_layout(
+        barmode="group",
+        bargap=0.25,
+        legend={"orientation": "h", "y": -0.12 - 0.4 / max(len(labels), 2), "x": 0, "title": {"text": ""}},
+    )
+    fig.update_xaxes(title=RATE_AXIS, range=[0, 1.02], tickformat=".1f", dtick=0.1)
+    fig.update_yaxes(autorange="reversed", title=escaped(first.attribute))
+    subtitle = (
+        f"decided positive when the probability is ≥ {first.threshold:.2f} · {first.n_rows:,} {first.rows} rows · "
+        f"error bars: {first.level:.0%} bootstrap intervals ({first.resamples} resamples)"
+    )
+    if any(not g.in_disparity for g in first.groups):
+        subtitle += " · faded: too few rows to count"
+    height = 190 + len(labels) * max(22, 9 * len(results) + 8)
+    return finish(fig, f"Selection rate by {escaped(first.attribute)}", subtitle, height=height)
+
+
+def group_label(group: GroupMetrics) -> str:
+    """'60+ (n=21)', or '<25 (n=8, excluded)' for a group left out of the disparity figures."""
+    words = f"n={group.count:,}" if group.in_disparity else f"n={group.count:,}, excluded"
+    return f"{escaped(group.group)} ({words})"
+
+
+def _rate_bars(result: ModelFairness, labels: list[str], color: str) -> go.Bar:
+    rates = np.array([g.selection_rate for g in result.groups], dtype=np.float64)
+    bounds = np.array([g.intervals["selection_rate"] for g in result.groups], dtype=np.float64)
+    low, high = np.nan_to_num(rates - bounds[:, 0]), np.nan_to_num(bounds[:, 1] - rates)
+    ratio = result.disparity.demographic_parity_ratio
+    name = result.model_name if np.isnan(ratio) else f"{result.model_name}: parity ratio {ratio:.2f}"
+    if result.disparity.breaches_four_fifths:
+        name += f" ⚠ below {result.disparity.four_fifths:g}"
+    return go.Bar(
+        y=labels,
+        x=rates,
+        orientation="h",
+        name=name,
+        marker={"color": color, "opacity": [1.0 if g.in_disparity else FADED for g in result.groups]},
+        error_x={"type": "data", "array": high, "arrayminus": low, "color": INK, "thickness": 1.2, "width": 3},
+        customdata=bounds,
+        hovertemplate=(
+            f"{escaped(result.model_name)}<br>%{{y}}<br>selection rate %{{x:.2f}}"
+            f"<br>{result.level:.0%} interval %{{customdata[0]:.2f}}–%{{customdata[1]:.2f}}<extra></extra>"
+        ),
+    )
+
+
+def group_contribution_heatmap(
+    explanation: GroupExplanation, *, protected: Collection[str] = (), top: int = TOP_FEATURES
+) -> go.Figure:
+    """Mean signed contribution per feature (the ``top`` most used over all rows, then any ``protected`` input)
+    per group, centred on zero: red pushes toward the positive class, blue away, as in SHAP's own plots."""
+    if not explanation.n_rows:
+        return placeholder("No rows explained yet.")
+    features = shown_features(explanation, protected, top)
+    columns = [explanation.feature_names.index(f) for f in features]
+    z = explanation.mean[:, columns].T  # (features, groups)
+    scale = scale_label(explanation.output_scale)
+    groups = zip(explanation.groups, explanation.counts)
+    x = [f"{escaped(g).replace(JOIN, '<br>')}<br>{COUNT.format(n=n)}" for g, n in groups]
+    y = [f"<b>{escaped(f)}</b> (protected)" if f in protected else escaped(f) for f in features]
+    reach = float(np.nanmax(np.abs(z))) if z.size and np.isfinite(z).any() else 1.0
+    digits = decimals(reach)
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=x,
+            y=y,
+            zmin=-reach,
+            zmax=reach,
+            colorscale=[[0.0, PUSH_DOWN], [0.5, "#FFFFFF"], [1.0, PUSH_UP]],
+            text=np.vectorize(lambda v: f"{v:+.{digits}f}")(z),
+            texttemplate="%{text}",
+            hovertemplate="%{y} in %{x}<br>mean SHAP %{z:+.3g} " + scale + "<extra></extra>",
+            showscale=False,  # every cell is written; the subtitle names the scale
+            xgap=1,
+            ygap=1,
+        )
+    )
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(side="bottom", tickangle=0, tickfont={"size": 11})
+    sample = f" of {explanation.sample_of:,}" if explanation.sample_of else ""
+    subtitle = f"mean SHAP per group ({scale}) · {explanation.n_rows:,}{sample} rows"
+    return finish(fig, "", subtitle, height=150 + 30 * len(features) + 12 * _lines(explanation.groups))
+
+
+def shown_features(explanation: GroupExplanation, protected: Collection[str] = (), top: int = TOP_FEATURES) -> list:
+    """The ``top`` features by mean |SHAP| over all rows (groups weighted by their size), then the protected
+    inputs not among them: the heatmap's rows, most used first."""
+    overall = explanation.counts @ explanation.mean_abs / max(int(explanation.counts.sum()), 1)
+    ranked = [explanation.feature_names[i] for i in np.argsort(-overall, kind="stable")]
+    shown = ranked[:top]
+    return shown + [f for f in ranked[top:] if f in protected]
+
+
+def decimals(reach: float) -> int:
+    """Decimals that show contributions of this size: 2, or 3 when the largest is under 0.1 (a probability)."""
+    return 3 if reach < 0.1 else 2
+
+
+def _lines(groups: Sequence[str]) -> int:
+    return max((g.count(JOIN) + 1 for g in groups), default=1)
