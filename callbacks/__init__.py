@@ -10,13 +10,19 @@ from __future__ import annotations
 import dash
 
 from callbacks import (
+    adverse_reasons,
     agreement,
+    cohort,
     disagreement,
+    fairness,
     feature,
+    global_link,
     global_page,
     interactions,
     local,
+    neighbours,
     performance,
+    row_search,
     shell,
     whatif,
 )
@@ -25,5 +31,9 @@ from portal.services import PortalServices
 
 def register(app: dash.Dash, services: PortalServices) -> None:
     """Wire every page's callbacks to ``services``."""
-    for module in (shell, global_page, agreement, local, disagreement, whatif, feature, performance, interactions):
+    local_page = (local, row_search, neighbours, disagreement, whatif)
+    fairness_page = (fairness, adverse_reasons)
+    for module in (shell, cohort, global_page, global_link, agreement, *local_page, feature, performance, interactions):
+        module.register(app, services)
+    for module in fairness_page:
         module.register(app, services)

@@ -7,8 +7,9 @@ from urllib.parse import parse_qs
 import dash
 from dash import ALL, Input, Output, State
 
-from callbacks import feature, global_page, interactions, local, overview, performance
+from callbacks import fairness, feature, global_page, interactions, local, overview, performance
 from callbacks._common import common_finished, common_levels, follow
+from callbacks.cohort import PAGES_WITH_COHORTS, with_cohort_bar
 from layouts import ids
 from layouts.shell import not_found, row_state
 from portal.services import PortalServices
@@ -20,16 +21,20 @@ ROUTES = {
     "/feature": feature.page,
     "/performance": performance.page,
     "/interactions": interactions.page,
+    "/fairness": fairness.page,
 }
 FINISHED = ("done", "failed", "cancelled")
 
 
 def render_page(services: PortalServices, pathname: str | None, search: str | None):
     """The page for ``pathname``; the query string (``?id=...``) is handed to the page as a dict."""
-    build = ROUTES.get((pathname or "/").rstrip("/") or "/")
+    path = (pathname or "/").rstrip("/") or "/"
+    build = ROUTES.get(path)
     if build is None:
         return not_found(pathname or "")
-    return build(services, parse_qs((search or "").lstrip("?")))
+    query = parse_qs((search or "").lstrip("?"))
+    layout = build(services, query)
+    return with_cohort_bar(services, layout, query) if path in PAGES_WITH_COHORTS else layout
 
 
 ROW_PROPERTIES = (  # (id kind, property, key of layouts.shell.row_state), in output order

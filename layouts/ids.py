@@ -24,6 +24,25 @@ IMPORTANCE_NOTE = "importance-note"
 
 # local page
 ROW_PICKER = "row-picker"
+ROW_SEARCH_COLUMN = "row-search-column"  # the column a bare value or range searches (optional)
+ROW_SEARCH_TEXT = "row-search-text"  # 'tenure < 12; contract = One year', or a value of the chosen column
+ROW_SEARCH_BUTTON = "row-search-button"
+ROW_SEARCH_RESULTS = "row-search-results"  # "first 50 of 812 matches" and links to those rows
+SIMILAR_BASIS = "similar-basis"  # which explanations the neighbours are searched in: all models, or one
+SIMILAR_BUTTON = "similar-button"
+SIMILAR_RESULTS = "similar-results"
+
+# the cohort bar on /global, /local, /feature and /performance
+COHORT = "cohort"  # dcc.Store: the applied cohort's text ("" for everyone), never rows; pages redraw on it
+COHORT_INPUT = "cohort-input"
+COHORT_APPLY = "cohort-apply"
+COHORT_CLEAR = "cohort-clear"
+COHORT_STATUS = "cohort-status"  # "Cohort: 812 of 7,043 rows", or what is wrong with the text (in red)
+NAV_LINK = "nav-link"  # dict ids {"type": ..., "page": path}: the navbar's links carry the cohort along
+
+# global page: which models are drawn (their names travel in the URL as ?models=)
+MODEL_CHOOSER = "model-chooser"
+BEESWARM_COLUMN = "beeswarm-column"  # dict ids per model: the column holding its beeswarm card, hidden when unticked
 
 # global and local pages of a multi-class project (present but hidden otherwise, so callbacks still fire)
 CLASS_PICKER = "class-picker"
@@ -71,6 +90,20 @@ INTERACTION_BAR = "interaction-bar"
 INTERACTION_STATUS = "interaction-status"
 INTERACTION_RESULT = "interaction-result"
 
+# fairness page (the attribute and the threshold travel in the URL as ?attribute=&threshold=)
+FAIRNESS_ATTRIBUTE = "fairness-attribute"
+FAIRNESS_THRESHOLD = "fairness-threshold"
+FAIRNESS_RATES = "fairness-rates"  # the selection-rate chart of every model
+FAIRNESS_METRICS = "fairness-metrics"  # per model: the disparity summary and the table of group metrics
+FAIRNESS_EXPLANATIONS = "fairness-explanations"
+FAIRNESS_PROXIES = "fairness-proxies"
+DECLINED_PICKER = "declined-picker"  # options: declined row ids, searched on the server
+DECLINED_NOTE = "declined-note"
+ADVERSE_REASONS = "adverse-reasons"
+REASONS_DOWNLOAD_BUTTON = "reasons-download-button"
+REASONS_DOWNLOAD = "reasons-download"  # dcc.Download: the CSV the server wrote
+REASONS_DOWNLOAD_NOTE = "reasons-download-note"
+
 # per-model panes (dict ids, matched with MATCH)
 BEESWARM_PANE = "beeswarm-pane"
 WATERFALL_PANE = "waterfall-pane"
@@ -106,6 +139,11 @@ def waterfall_pane(model: Any) -> dict[str, Any]:
 def performance_graph(name: str) -> str:
     """Id of one of /performance's graphs ("roc", "precision-recall", "calibration", "lift", ...)."""
     return f"performance-{name}"
+
+
+def nav_link(page: Any) -> dict[str, Any]:
+    """Id of the navbar's link to ``page`` (its path; pass ``dash.ALL`` in callbacks)."""
+    return {"type": NAV_LINK, "page": page}
 
 
 def whatif_input(feature: Any) -> dict[str, Any]:

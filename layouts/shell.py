@@ -22,6 +22,7 @@ PAGES = (
     ("Feature", "/feature"),
     ("Performance", "/performance"),
     ("Interactions", "/interactions"),
+    ("Fairness", "/fairness"),
 )
 POLL_MS = 1_000
 STATE_WORDS = {
@@ -61,7 +62,7 @@ def shell(title: str, model_names: Sequence[str], colors: Mapping[str, str]) -> 
 
 
 def _navbar(title: str) -> dbc.Navbar:
-    links = [dbc.NavItem(dbc.NavLink(label, href=href, active="exact")) for label, href in PAGES]
+    links = [dbc.NavItem(dbc.NavLink(label, href=href, active="exact", id=ids.nav_link(href))) for label, href in PAGES]
     return dbc.Navbar(
         dbc.Container(
             [dbc.NavbarBrand(title, href="/"), dbc.Nav(links, navbar=True, className="ms-auto")], fluid="xxl"

@@ -1,4 +1,4 @@
-"""The ``python -m portal`` command line: demo, serve, precompute, export and cache.
+"""The ``python -m portal`` command line: demo, serve, precompute, export, audit and cache.
 
 Mistakes in a project file or its data print one line naming the field and the fix, and exit with
 code 2, never a traceback. The server runs on waitress (a production WSGI server), never in debug mode.
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 EXIT_CONFIG_ERROR = 2
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8050
+DEFAULT_DEMO = "churn"
 EXPORT_DONE = (
     "exported {summary.rows} rows x {summary.columns} columns of '{model}' to {summary.path} in {summary.seconds:.1f} s"
 )
@@ -39,11 +40,12 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     demo = commands.add_parser(
         "demo",
-        help="start a built-in demo project (churn) and open the portal",
+        help="start a built-in demo project (churn, loan) and open the portal; lists the demos first",
         description="Train the demo's models (once; later starts load them from the cache), "
-        "start their explanations in the background and serve the portal.",
+        "start their explanations in the background and serve the portal. Lists the demos first; without a name, "
+        "starts churn.",
     )
-    demo.add_argument("name", nargs="?", default="churn", help="which demo (default: churn)")
+    demo.add_argument("name", nargs="?", default=None, help=f"which demo (churn, loan; default: {DEFAULT_DEMO})")
     _add_server_options(demo)
     serve = commands.add_parser(
         "serve",
@@ -70,6 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_project_options(export)
     export.add_argument("--model", required=True, help="the model to export (its name in the project)")
     export.add_argument("--out", required=True, type=Path, help="the CSV file to write (replaced atomically)")
+    _add_audit_parser(commands)
     cache = commands.add_parser(
         "cache",
         help="show or clear the cache of fitted models and explanations",
@@ -89,6 +92,20 @@ def _add_project_options(parser: argparse.ArgumentParser) -> None:
     where.add_argument("--demo", metavar="NAME", help="a built-in demo project instead of a file (e.g. churn)")
 
 
+def _add_audit_parser(commands) -> None:
+    audit = commands.add_parser(
+        "audit",
+        help="write the fairness audit (group metrics, disparities, proxies) as JSON; exit 3 on a breach",
+        description="Per model and protected attribute: held-out group metrics, the disparity figures and the proxy "
+        "risk table, in the shape of schemas/audit.schema.json. Computes the explanations first if needed "
+        "(progress on stderr); prints a summary and every breach. Exit code 0, or 3 when a model breaches "
+        "[fairness] four_fifths.",
+    )
+    _add_project_options(audit)
+    audit.add_argument("--out", required=True, type=Path, help="the JSON file to write (replaced atomically)")
+    audit.add_argument("--threshold", type=float, help="decision threshold (default: [fairness] threshold, or 0.5)")
+
+
 def _add_server_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default=DEFAULT_HOST, help=f"address to listen on (default {DEFAULT_HOST})")
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port to listen on (default {DEFAULT_PORT})")
@@ -98,13 +115,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         if args.command == "demo":
-            return serve(demo_config(args.name), host=args.host, port=args.port)
+            list_demos(args.name or DEFAULT_DEMO)
+            return serve(demo_config(args.name or DEFAULT_DEMO), host=args.host, port=args.port)
         if args.command == "serve":
             return serve(load_config(args.config), host=args.host, port=args.port)
         if args.command == "precompute":
             return precompute(_project_config(args, required=True))
         if args.command == "export":
             return export(_project_config(args, required=True), model=args.model, out=args.out)
+        if args.command == "audit":
+            from portal.audit_command import audit
+
+            return audit(_project_config(args, required=True), out=args.out, threshold=args.threshold)
         return cache_command(args)
     except ConfigError as error:
         print(f"error: {error}", file=sys.stderr)
@@ -255,6 +277,18 @@ def cache_command(args: argparse.Namespace) -> int:
         name = f"{e.model_name} (common)" if e.scale == "common" else e.model_name
         print(f"  {name}: {e.state}, {e.n_rows:,} rows, {human_bytes(e.bytes)}{seconds} [{e.key}]")
     return 0
+
+
+def list_demos(starting: str) -> None:
+    """One line per demo, the one starting marked, and how to start another: ``demo`` alone still starts
+    churn (README and scripts rely on it), and the listing says which others exist."""
+    from portal.demos import demo_titles
+
+    titles = demo_titles()
+    width = max(map(len, titles))
+    for name, title in titles.items():
+        print(f"{'*' if name == starting else ' '} {name:<{width}}  {title}")
+    print(f"starting '{starting}'; another with: python -m portal demo NAME")
 
 
 def demo_config(name: str) -> ProjectConfig:

@@ -2,7 +2,9 @@
 
 A project names its data (``[data]``), the models to compare (``[[models]]``), where computed
 results live (``[cache]``) and, optionally, how many rows to explain in the common scale
-(``[explain] common_sample_rows``). Every mistake a user can make in the file is reported as a
+(``[explain] common_sample_rows``), up to how many columns to explain exactly by enumerating coalitions
+(``[explain] max_exact_features``) and how to group rows for fairness (``[fairness]``, parsed in
+:mod:`portal.fairness_config`). Every mistake a user can make in the file is reported as a
 :class:`ConfigError` whose message is one line naming the field and the fix; the CLI prints it and
 exits with code 2. Checks that need the data itself (does the target column exist?) happen when the
 data is loaded, in :mod:`portal.data`, and raise the same error type.
@@ -22,6 +24,8 @@ from typing import Any
 TASKS = ("classification", "regression")
 #: The model kind that averages other models of the project instead of training one (see portal.averages).
 AVERAGE_KIND = "average"
+#: The model kind that post-processes another model with fairlearn's ThresholdOptimizer (see portal.mitigation).
+THRESHOLD_OPTIMIZER_KIND = "threshold_optimizer"
 DEFAULT_CACHE_ENV = "PORTAL_CACHE_DIR"
 
 
@@ -54,7 +58,8 @@ class DataConfig:
 @dataclass(frozen=True)
 class ModelSpec:
     """One model to compare: a built-in ``kind`` to train, a fitted model file at ``path``, or
-    ``kind = "average"``: the weighted average of other models of the project (``members``, ``weights``)."""
+    ``kind = "average"``: the weighted average of other models of the project (``members``, ``weights``), or
+    ``kind = "threshold_optimizer"``: another model (``base``) with fair thresholds per ``protected`` group."""
 
     name: str
     kind: str | None = None
@@ -64,10 +69,33 @@ class ModelSpec:
     trust: bool = False
     members: tuple[str, ...] = ()  # kind = "average": the averaged models' names
     weights: tuple[float, ...] = ()  # kind = "average": one per member (empty: equal)
+    base: str | None = None  # kind = "threshold_optimizer": the post-processed model's name
+    protected: str | None = None  # kind = "threshold_optimizer": the [data] protected column of the groups
+    constraint: str | None = None  # kind = "threshold_optimizer": fairlearn's constraint name
 
     @property
     def is_average(self) -> bool:
         return self.kind == AVERAGE_KIND
+
+    @property
+    def is_threshold_optimizer(self) -> bool:
+        return self.kind == THRESHOLD_OPTIMIZER_KIND
+
+
+@dataclass(frozen=True)
+class FairnessConfig:
+    """``[fairness]``: how protected columns become groups and when a disparity is a breach.
+
+    ``bands`` maps a numeric protected column to its band edges (``age = [25, 40, 60]`` gives "<25", "25-40",
+    "40-60", "60+"); ``intersections`` lists column combinations grouped jointly; ``four_fifths`` is the
+    demographic parity ratio below which the audit flags a model; ``threshold`` the default decision threshold
+    on the positive class's probability.
+    """
+
+    bands: Mapping[str, tuple[float, ...]] = field(default_factory=dict)
+    intersections: tuple[tuple[str, ...], ...] = ()
+    four_fifths: float = 0.8
+    threshold: float = 0.5
 
 
 @dataclass(frozen=True)
@@ -79,11 +107,15 @@ class ProjectConfig:
     base_dir: Path
     cache_size_limit: int | None = None  # bytes; None: no limit
     common_sample_rows: int = 500  # [explain]: rows explained in the common scale (probability)
+    max_exact_features: int = 10  # [explain]: the model-agnostic method is exact up to this many columns
+    fairness: FairnessConfig = field(default_factory=FairnessConfig)  # [fairness]
 
 
 _DATA_FIELDS = {f for f in DataConfig.__dataclass_fields__}
 _MODEL_FIELDS = {"name", "kind", "path", "params", "trusted", "trust", "members", "weights"}
-_TOP_FIELDS = {"title", "data", "models", "cache", "explain"}
+OPTIMIZER_FIELDS = ("base", "protected", "constraint")  # kind = "threshold_optimizer" (portal.mitigation_config)
+_MODEL_FIELDS |= set(OPTIMIZER_FIELDS)
+_TOP_FIELDS = {"title", "data", "models", "cache", "explain", "fairness"}
 #: Rows a classification project explains in the common scale (probability) when [explain] does not say.
 DEFAULT_COMMON_SAMPLE_ROWS = 500
 
@@ -120,6 +152,9 @@ def parse_config(raw: Mapping[str, Any], *, base_dir: Path) -> ProjectConfig:
     models = tuple(_parse_model(m, i, base_dir) for i, m in enumerate(models_raw))
     _check_unique_names(models)
     _check_averages(models)
+    from portal.mitigation_config import check_threshold_optimizers  # it builds on this module
+
+    check_threshold_optimizers(models, data)
     cache = _table(raw, "cache", "[cache]", required=False)
     _reject_unknown(cache, {"dir", "size_limit_gb"}, "[cache]")
     cache_dir = _resolve(base_dir, cache["dir"]) if "dir" in cache else default_cache_dir()
@@ -132,19 +167,48 @@ def parse_config(raw: Mapping[str, Any], *, base_dir: Path) -> ProjectConfig:
     if not isinstance(title, str):
         raise ConfigError("title", "must be a string", 'write title = "My project"')
     size_limit = int(limit * 1024**3) if limit is not None else None
-    sample = _common_sample_rows(_table(raw, "explain", "[explain]", required=False))
+    explain = _table(raw, "explain", "[explain]", required=False)
+    sample, exact_up_to = _common_sample_rows(explain), _max_exact_features(explain)
+    from portal.fairness_config import parse_fairness  # it raises ConfigError, so it imports this module
+
+    fairness = parse_fairness(_table(raw, "fairness", "[fairness]", required=False), data.protected)
     return ProjectConfig(
-        title, data, models, cache_dir, base_dir, cache_size_limit=size_limit, common_sample_rows=sample
+        title,
+        data,
+        models,
+        cache_dir,
+        base_dir,
+        cache_size_limit=size_limit,
+        common_sample_rows=sample,
+        max_exact_features=exact_up_to,
+        fairness=fairness,
     )
 
 
 def _common_sample_rows(table: Mapping[str, Any]) -> int:
-    _reject_unknown(table, {"common_sample_rows"}, "[explain]")
+    _reject_unknown(table, {"common_sample_rows", "max_exact_features"}, "[explain]")
     rows = table.get("common_sample_rows", DEFAULT_COMMON_SAMPLE_ROWS)
     if isinstance(rows, bool) or not isinstance(rows, int) or rows < 1:
         where, fix = "[explain] common_sample_rows", "write e.g. common_sample_rows = 500"
         raise ConfigError(where, f"{rows!r} is not a positive whole number", fix)
     return rows
+
+
+def _max_exact_features(table: Mapping[str, Any]) -> int:
+    """Up to how many columns the model-agnostic method evaluates every coalition (exact) rather than sampling
+    permutations: what makes a soft vote of boosters and EBMs exact in probability on wider data, at 2^N
+    coalitions x background rows model evaluations per row (see :mod:`portal.explain`)."""
+    from portal.explain import EXACT_FEATURES_LIMIT, Budget
+
+    count = table.get("max_exact_features", Budget.max_exact_features)
+    if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= EXACT_FEATURES_LIMIT:
+        problem = f"{count!r} is not a whole number from 1 to {EXACT_FEATURES_LIMIT}"
+        fix = (
+            f"write e.g. max_exact_features = 12; exact values cost 2^N coalitions x 200 background rows model "
+            f"evaluations per row ({2**EXACT_FEATURES_LIMIT * 200:,} at {EXACT_FEATURES_LIMIT})"
+        )
+        raise ConfigError("[explain] max_exact_features", problem, fix)
+    return count
 
 
 def _table(raw: Mapping[str, Any], key: str, label: str, *, required: bool) -> Mapping[str, Any]:
@@ -214,9 +278,15 @@ def _parse_model(raw: Any, index: int, base_dir: Path) -> ModelSpec:
     kind = _string(raw, "kind", where) if "kind" in raw else None
     if kind == AVERAGE_KIND:
         return _parse_average(raw, name, where)
-    for key in ("members", "weights"):
+    if kind == THRESHOLD_OPTIMIZER_KIND:
+        from portal.mitigation_config import parse_threshold_optimizer  # it builds on this module
+
+        return parse_threshold_optimizer(raw, name, where)
+    owners = dict.fromkeys(("members", "weights"), AVERAGE_KIND)
+    owners |= dict.fromkeys(OPTIMIZER_FIELDS, THRESHOLD_OPTIMIZER_KIND)
+    for key, owner in owners.items():
         if key in raw:
-            raise ConfigError(f"{where} {key}", 'is only for kind = "average"', f"remove {key}, or average models")
+            raise ConfigError(f"{where} {key}", f'is only for kind = "{owner}"', f"remove {key}")
     if kind is not None:
         _check_kind(kind, where)
     params = raw.get("params", {})
@@ -253,7 +323,8 @@ def _kind_fix() -> str:
 
     return (
         f"use kind = one of {', '.join(known_kinds())}, or path = a fitted model file, "
-        f'or kind = "{AVERAGE_KIND}" with members = [...]'
+        f'or kind = "{AVERAGE_KIND}" with members = [...], '
+        f'or kind = "{THRESHOLD_OPTIMIZER_KIND}" with base = "..." and protected = "..."'
     )
 
 

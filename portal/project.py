@@ -15,15 +15,19 @@ import numpy as np
 
 from portal.averages import build_averages
 from portal.classes import model_class_names
+from portal.cohort_services import ProjectCohorts
 from portal.common_services import CommonScaleServices
 from portal.config import ConfigError, ProjectConfig
 from portal.data import Dataset, load_dataset
+from portal.fairness_services import ProjectFairness
 from portal.fingerprint import key_of, library_versions
 from portal.frames import write_frame
 from portal.interactions import InteractionServices
 from portal.jobs import ExplanationJob, JobRunner
 from portal.metrics import held_out_metrics
-from portal.results import Explanation, JobProgress, ModelMetrics, Provenance
+from portal.mitigation import fit_threshold_optimizers
+from portal.proxy_services import ProjectProxies
+from portal.results import AverageMember, Explanation, JobProgress, ModelMetrics, Provenance
 from portal.sampling import order_beside
 from portal.store import ResultStore
 from portal.training import FittedModel, fit_or_load
@@ -46,9 +50,13 @@ class ModelEntry:
     output_scale: str
     feature_names: tuple[str, ...]
     class_names: tuple[str, ...] = ()  # multi-class: the data's name of each class slice, in the model's order
+    members: tuple[AverageMember, ...] = ()  # a VotingClassifier / VotingRegressor: its members and weights
+    exact_hint: str = ""  # approximate: how to get exact values and what they cost (portal.explain.exact_hint)
 
 
-class Project(WorkbenchServices, CommonScaleServices, InteractionServices):
+class Project(
+    WorkbenchServices, CommonScaleServices, InteractionServices, ProjectCohorts, ProjectFairness, ProjectProxies
+):
     def __init__(
         self,
         config: ProjectConfig,
@@ -74,8 +82,10 @@ class Project(WorkbenchServices, CommonScaleServices, InteractionServices):
         self.models = {
             spec.name: self._entry(fit_or_load(spec, self.dataset, self.store, log))
             for spec in config.models
-            if not spec.is_average
+            if not (spec.is_average or spec.is_threshold_optimizer)
         }
+        fair = fit_threshold_optimizers(config, data, self.store, {n: e.fitted for n, e in self.models.items()}, log)
+        self.models.update({name: self._entry(fitted) for name, fitted in fair.items()})  # kind = threshold_optimizer
         self.averages = build_averages(config.models, self.models, task=data.task, store=self.store)  # kind = average
         self._metrics = tuple(held_out_metrics(name, self._estimator(name), self.dataset) for name in self.model_names)
         self._explanations: dict[str, Explanation] = {}
@@ -191,6 +201,7 @@ class Project(WorkbenchServices, CommonScaleServices, InteractionServices):
             method=entry.method,
             exact=entry.exact,
             library_versions=self._versions,
+            members=entry.members,
         )
 
     def row_ids(self) -> tuple[str, ...]:
@@ -213,10 +224,12 @@ class Project(WorkbenchServices, CommonScaleServices, InteractionServices):
             self._submit_common_after_own()
 
     def _entry(self, fitted: FittedModel) -> ModelEntry:
-        from portal.explain import explainer_for
+        from portal.explain import exact_hint, explainer_for, members_of
 
         try:
-            explainer = explainer_for(fitted.estimator, task=self.dataset.task, background=self.background)
+            explainer = explainer_for(
+                fitted.estimator, task=self.dataset.task, background=self.background, budget=self._budget()
+            )
         except ValueError as error:  # UnsupportedModelError, or a regressor given a classification target
             raise ConfigError(f"[[models]] '{fitted.name}'", str(error).splitlines()[0]) from None
         key = key_of(
@@ -225,6 +238,7 @@ class Project(WorkbenchServices, CommonScaleServices, InteractionServices):
             self.dataset.fingerprint,
             explainer.method,
             BACKGROUND_ROWS,
+            self.config.data.seed,  # the background rows are a seeded sample
             ENGINE_VERSION,
             library_versions(),
         )
@@ -234,7 +248,7 @@ class Project(WorkbenchServices, CommonScaleServices, InteractionServices):
             model_name=fitted.name,
             model_path=str(fitted.path),
             own_model=fitted.own,
-            trusted=spec.trusted,
+            trusted=(*spec.trusted, *fitted.trusted),
             trust_code=spec.trust,
             task=self.dataset.task,
             n_rows=self.dataset.n_rows,
@@ -243,6 +257,7 @@ class Project(WorkbenchServices, CommonScaleServices, InteractionServices):
             background_path=str(self._background_path),
             order_path=str(self._order_path),
             seed=self.config.data.seed,
+            max_exact_features=self.config.max_exact_features,
         )
         return ModelEntry(
             fitted,
@@ -252,6 +267,8 @@ class Project(WorkbenchServices, CommonScaleServices, InteractionServices):
             explainer.output_scale,
             explainer.feature_names,
             self._class_names(fitted, explainer.class_names),
+            members=members_of(explainer),
+            exact_hint=exact_hint(explainer),
         )
 
     def _class_names(self, fitted: FittedModel, engine_names: tuple[str, ...]) -> tuple[str, ...]:

@@ -7,10 +7,20 @@ Everything returned is a value (results, dataclasses, plain dicts): no models, n
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Protocol
+from pathlib import Path
+from typing import Protocol, TextIO
 
+from portal.adverse_action import ReasonsWritten
+from portal.cohort_services import CohortRows
+from portal.common_scale import CommonMethod
+from portal.config import FairnessConfig
 from portal.dependence import FeatureDependence, ShapeFunction
+from portal.fairness import ModelFairness
+from portal.group_explanations import GroupExplanation
+from portal.groups import ProtectedAttribute
 from portal.performance import ClassificationCurves, Confusion, RegressionDiagnostics
+from portal.proxies import ProxyTable
+from portal.proxy_services import RowDecision
 from portal.results import (
     Explanation,
     JobProgress,
@@ -19,6 +29,7 @@ from portal.results import (
     ModelMetrics,
     Provenance,
 )
+from portal.row_search import RowMatches
 from portal.whatif import FeatureSpec
 
 
@@ -71,6 +82,10 @@ class PortalServices(Protocol):
     def row_values(self, row_id: str) -> dict[str, object]:
         """The original feature values of one row (for labels such as 'tenure = 2')."""
 
+    def find_rows(self, text: str, column: str | None = None, limit: int = 50) -> RowMatches:
+        """The first ``limit`` rows whose values match the search (the cohort grammar, or a bare value or range
+        of ``column``) and how many match in all; raises :class:`portal.row_search.RowSearchError` naming the fix."""
+
     # --- /interactions (implemented by portal.interactions.InteractionServices) ---------------
     def interaction_support(self) -> dict[str, str]:
         """For each model, in order: empty when it can have interaction values (tree models), else why not."""
@@ -82,6 +97,10 @@ class PortalServices(Protocol):
         computed now (``progress(rows done, rows)`` as chunks finish) and stored. Arrays stay on the server."""
 
     # --- the common scale (implemented by portal.common_services.CommonScaleServices) ------
+    def common_methods(self) -> tuple[CommonMethod, ...]:
+        """How each model is explained in the common scale (probability), in model order, known before any
+        result: its provenance, or None with the reason; empty for regression projects (one scale already)."""
+
     def common_progress(self, model_name: str) -> JobProgress | None:
         """The model's common-scale job (state "unavailable" with the reason if it has no common scale), or
         None when it needs no job (already in probability, or a regression project)."""
@@ -108,17 +127,32 @@ class PortalServices(Protocol):
     def shape_function(self, feature: str) -> ShapeFunction | None:
         """An EBM's learned shape function of ``feature`` (centred, in its scale), or None without an EBM."""
 
-    def classification_curves(self, class_name: str | None = None) -> tuple[ClassificationCurves, ...]:
-        """Held-out ROC, precision-recall, calibration and lift per model (multi-class: one class against the rest)."""
+    def classification_curves(
+        self, class_name: str | None = None, cohort: str | None = None
+    ) -> tuple[ClassificationCurves, ...]:
+        """Held-out ROC, precision-recall, calibration and lift per model (multi-class: one class against the rest),
+        on the held-out rows of ``cohort`` (everyone when None); CohortError when they have one outcome only."""
 
-    def confusions(self, threshold: float, class_name: str | None = None) -> dict[str, Confusion]:
-        """Held-out confusion counts per model at ``threshold``."""
+    def confusions(
+        self, threshold: float, class_name: str | None = None, cohort: str | None = None
+    ) -> dict[str, Confusion]:
+        """Held-out confusion counts per model at ``threshold`` (on the held-out rows of ``cohort``)."""
 
     def segment_columns(self) -> tuple[str, ...]:
         """Features with few levels, to break regression errors down by."""
 
-    def regression_diagnostics(self, segment: str | None = None) -> tuple[RegressionDiagnostics, ...]:
-        """Held-out predicted against actual, residuals and error by ``segment`` per model."""
+    def regression_diagnostics(
+        self, segment: str | None = None, cohort: str | None = None
+    ) -> tuple[RegressionDiagnostics, ...]:
+        """Held-out predicted against actual, residuals and error by ``segment`` per model (on ``cohort``'s rows)."""
+
+    # --- cohorts (implemented by portal.cohort_services.CohortServices) ---------------------
+    def cohort_columns(self) -> tuple[str, ...]:
+        """What a cohort may filter on: features, target, protected attributes, 'prediction: M' and 'error: M'."""
+
+    def cohort_rows(self, cohort: str | None) -> CohortRows:
+        """The rows ``cohort`` selects, kept on the server (everyone for None or blank); raises
+        :class:`portal.cohorts.CohortError` naming the filter and the fix."""
 
     def feature_specs(self) -> tuple[FeatureSpec, ...]:
         """What each feature's what-if input accepts: a number range or the data's categories."""
@@ -130,3 +164,33 @@ class PortalServices(Protocol):
 
         Raises :class:`portal.whatif.WhatIfError` for an edit that does not fit its feature.
         """
+
+    # --- fairness (implemented by portal.fairness_services.FairnessServices) ----------------
+    def fairness_config(self) -> FairnessConfig:
+        """The ``[fairness]`` settings: bands, intersections, the four-fifths threshold, the default threshold."""
+
+    def fairness_support(self) -> str:
+        """Empty when group metrics can be computed (a two-class target and protected columns), else why not."""
+
+    def protected_attributes(self) -> tuple[ProtectedAttribute, ...]:
+        """Every protected column's groups (numbers banded), then each configured intersection's, in order."""
+
+    def group_metrics(self, attribute: str, threshold: float | None = None) -> tuple[ModelFairness, ...]:
+        """Per model, in order: held-out group metrics, disparity and bootstrap intervals for ``attribute`` at
+        ``threshold`` (default: the config's); raises :class:`portal.fairness_services.FairnessError`."""
+
+    def group_explanations(
+        self, attribute: str, model_name: str, scale: str = "native", class_name: str | None = None
+    ) -> GroupExplanation | None:
+        """The model's mean contribution per feature per group of ``attribute`` (rows explained so far), or None."""
+
+    # --- proxies and adverse action (implemented by portal.proxy_services.ProxyServices) ------
+    def proxy_tables(self, attribute: str) -> tuple[ProxyTable, ...]:
+        """Each model's proxy risk table for ``attribute``, highest risk first (models with rows explained)."""
+
+    def adverse_reasons(self, row_id: str, threshold: float | None = None) -> tuple[RowDecision, ...]:
+        """Each model's decision on the row (probability of the positive class against ``threshold``, default the
+        config's) and the features that pushed it most toward decline."""
+
+    def write_adverse_reasons(self, target: str | Path | TextIO, threshold: float | None = None) -> ReasonsWritten:
+        """The top reasons of every declined row of every model with a finished explanation, as CSV."""

@@ -44,6 +44,7 @@ class FittedModel:
     path: Path
     own: bool  # the portal wrote the file (library types trusted) rather than the user
     seconds_to_fit: float | None = None  # None when loaded from the cache or the user's file
+    trusted: tuple[str, ...] = ()  # types beyond the libraries' that its file needs (portal.mitigation)
 
 
 def fit_or_load(

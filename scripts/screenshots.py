@@ -1,7 +1,7 @@
 """Screenshots of a running portal's pages for the README, taken in headless Chromium.
 
-Usage: .venv/bin/python scripts/screenshots.py http://127.0.0.1:8050 docs/screenshots [row id]
-Waits until every page's charts have drawn before each shot.
+Usage: .venv/bin/python scripts/screenshots.py http://127.0.0.1:8050 docs/screenshots [row id] [page ...]
+Waits until every page's charts have drawn before each shot. Naming pages (e.g. ``fairness``) shoots only those.
 """
 
 from __future__ import annotations
@@ -20,8 +20,10 @@ PAGES = {
     "local": "/local?id={row}",
     "feature": "/feature?feature=tenure&colour-by=contract",
     "performance": "/performance",
+    "fairness": "/fairness",
 }
-CHARTS = {"overview": "table"}  # every other page waits for its plotly charts
+CHARTS = {"overview": "table", "fairness": ".proxy-table"}  # every other page waits for its plotly charts
+TALLEST = {"fairness": 5200}  # pixels a shot may grow to (2,400 unless named): /fairness has four sections
 
 
 def browser(width: int = 1400, height: int = 1100) -> webdriver.Chrome:
@@ -40,11 +42,13 @@ def browser(width: int = 1400, height: int = 1100) -> webdriver.Chrome:
     return webdriver.Chrome(options=options)
 
 
-def shoot(base: str, folder: Path, row: str) -> None:
+def shoot(base: str, folder: Path, row: str, only: list[str] | None = None) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     driver = browser()
     try:
         for name, path in PAGES.items():
+            if only and name not in only:
+                continue
             driver.get(base + path.format(row=row))
             deadline = time.time() + 60
             while time.time() < deadline and not driver.find_elements(
@@ -55,7 +59,7 @@ def shoot(base: str, folder: Path, row: str) -> None:
             height = driver.execute_script(
                 "return Math.max(document.body.scrollHeight, document.documentElement.scrollHeight)"
             )
-            driver.set_window_size(1400, max(900, min(height + 40, 2400)))
+            driver.set_window_size(1400, max(900, min(height + 40, TALLEST.get(name, 2400))))
             time.sleep(1)
             driver.save_screenshot(str(folder / f"{name}.png"))
             print(f"saved {folder / f'{name}.png'}")
@@ -64,4 +68,4 @@ def shoot(base: str, folder: Path, row: str) -> None:
 
 
 if __name__ == "__main__":
-    shoot(sys.argv[1].rstrip("/"), Path(sys.argv[2]), sys.argv[3] if len(sys.argv) > 3 else "C00003")
+    shoot(sys.argv[1].rstrip("/"), Path(sys.argv[2]), sys.argv[3] if len(sys.argv) > 3 else "C00003", sys.argv[4:])

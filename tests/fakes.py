@@ -13,8 +13,11 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
-from portal.common_scale import Sample, take
+from portal.cohort_services import CohortServices, check_held_out, classification_columns
+from portal.common_scale import CommonMethod, Sample, take
+from portal.config import FairnessConfig
 from portal.dependence import ShapeFunction, dependence
+from portal.fairness_services import FairnessServices, HeldOutScores
 from portal.performance import (
     ClassificationCurves,
     Confusion,
@@ -22,6 +25,7 @@ from portal.performance import (
     classification_curves,
     confusion_at,
 )
+from portal.proxy_services import ProxyServices
 from portal.results import (
     LOG_ODDS,
     LOGIT,
@@ -32,6 +36,7 @@ from portal.results import (
     ModelMetrics,
     Provenance,
 )
+from portal.row_search import RowMatches, find_rows
 from portal.whatif import FeatureSpec, edited_row, feature_specs
 from tests.fake_interactions import NOT_A_TREE, fake_interactions
 
@@ -55,9 +60,10 @@ CHOICES = {
 }
 CHUNKS = 10
 COMMON_CHUNKS, COMMON_SAMPLE = 20, 100
+FAKE_HINT = "exact with [explain] max_exact_features = 8: 2^8 coalitions x 200 background rows per row"
 
 
-class FakeServices:
+class FakeServices(CohortServices, FairnessServices, ProxyServices):
     """Implements :class:`portal.services.PortalServices` without any model or job."""
 
     title = "Telco customer churn (fake)"
@@ -180,7 +186,17 @@ class FakeServices:
         i = self._ids.index(row_id)
         return {name: column[i : i + 1].tolist()[0] for name, column in self._data.items()}
 
+    def find_rows(self, text: str, column: str | None = None, limit: int = 50) -> RowMatches:
+        return find_rows(pd.DataFrame(self._data, index=pd.Index(self._ids)), text, column=column, limit=limit)
+
     # --- the common scale: log-odds models get a probability-scale twin on a sample of rows -------------
+    def common_methods(self) -> tuple[CommonMethod, ...]:
+        """The log-odds models' probability twins are approximate, with the engine's kind of hint."""
+        return tuple(
+            CommonMethod(self._common[m].provenance, hint=FAKE_HINT) if m in self._common else CommonMethod(p)
+            for m, p in zip(MODELS, self.methods())
+        )
+
     def common_progress(self, model_name: str) -> JobProgress | None:
         if model_name not in self._common:
             return None
@@ -236,18 +252,18 @@ class FakeServices:
         grid = np.linspace(self._data[feature].min(), self._data[feature].max(), 20)
         return ShapeFunction(feature, grid, np.linspace(0.4, -0.4, 20), MODELS["EBM"])
 
-    def classification_curves(self, class_name: str | None = None) -> tuple[ClassificationCurves, ...]:
-        y, scores = self._held_out()
+    def classification_curves(self, class_name=None, cohort=None) -> tuple[ClassificationCurves, ...]:
+        y, scores = self._held_out(cohort, both_outcomes=True)
         return tuple(classification_curves(name, y, p) for name, p in scores.items())
 
-    def confusions(self, threshold: float, class_name: str | None = None) -> dict[str, Confusion]:
-        y, scores = self._held_out()
+    def confusions(self, threshold: float, class_name=None, cohort=None) -> dict[str, Confusion]:
+        y, scores = self._held_out(cohort)
         return {name: confusion_at(y, p, threshold) for name, p in scores.items()}
 
     def segment_columns(self) -> tuple[str, ...]:
         return tuple(CHOICES)
 
-    def regression_diagnostics(self, segment: str | None = None) -> tuple[RegressionDiagnostics, ...]:
+    def regression_diagnostics(self, segment=None, cohort=None) -> tuple[RegressionDiagnostics, ...]:
         raise ValueError("the fake project is a classification project")
 
     def feature_specs(self) -> tuple[FeatureSpec, ...]:
@@ -271,12 +287,61 @@ class FakeServices:
             results[name] = (before, after)
         return results
 
-    def _held_out(self) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-        """125 held-out rows: a seeded outcome and, per model, a noisier or sharper probability of it."""
+    def _held_out(self, cohort=None, both_outcomes=False) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """125 held-out rows (the last 125 data rows, for cohorts): a seeded outcome and, per model, a noisier or
+        sharper probability of it."""
         rng = np.random.default_rng(11)
         y = rng.integers(0, 2, 125)
         noise = {"Random forest": 0.7, "Gradient boosting": 0.6, "EBM": 0.55}
-        return y, {name: np.clip((1 - n) * y + n * rng.random(125), 0, 1) for name, n in noise.items()}
+        scores = {name: np.clip((1 - n) * y + n * rng.random(125), 0, 1) for name, n in noise.items()}
+        if not (cohort or "").strip():
+            return y, scores
+        keep = self.held_out_in_cohort(cohort, np.arange(len(self._ids) - 125, len(self._ids)))
+        check_held_out(y[keep], both_outcomes=both_outcomes)
+        return y[keep], {name: p[keep] for name, p in scores.items()}
+
+    # --- cohorts: the features, a seeded outcome, and each model's output as its prediction -------------
+    def _cohort_table(self) -> pd.DataFrame:
+        churn = np.random.default_rng(13).choice(np.array(["No", "Yes"], dtype=object), size=len(self._ids))
+        return pd.DataFrame(self._data).assign(churn=churn)
+
+    def _cohort_predictions(self, model_name: str) -> tuple[np.ndarray, np.ndarray]:
+        outputs = np.asarray(self._explanations[model_name].outputs, dtype=np.float64)
+        if self._classes:
+            probabilities = np.exp(outputs) / np.exp(outputs).sum(axis=1, keepdims=True)
+            y = np.arange(len(self._ids)) % len(self._classes)
+            return classification_columns(probabilities, y, self._classes)
+        positive = np.clip(outputs, 0, 1) if MODELS[model_name] == PROBABILITY else 1 / (1 + np.exp(-outputs))
+        y = (self._cohort_frame["churn"] == "Yes").to_numpy(dtype=np.int64)
+        return classification_columns(np.column_stack([1 - positive, positive]), y, ("No", "Yes"))
+
+    # --- fairness: the real core on a seeded age (banded) and senior_citizen ------------------------------
+    def fairness_config(self) -> FairnessConfig:
+        return FairnessConfig(bands={"age": (25.0, 40.0, 60.0)}, intersections=(("age", "senior_citizen"),))
+
+    def _protected_frame(self) -> pd.DataFrame:
+        """Age is not a model input; on the held-out rows it falls as the forest's score rises, so the older
+        bands are selected less often and the four-fifths rule is breached (a planted disparity)."""
+        rng = np.random.default_rng(17)
+        age = rng.integers(18, 80, size=len(self._ids)).astype(float)
+        _, scores = self._held_out()
+        age[-125:] = np.clip(np.round(58 - 25 * scores["Random forest"] + rng.normal(0, 12, 125)), 18, 79)
+        return pd.DataFrame({"age": age, "senior_citizen": self._data["senior_citizen"]})
+
+    def _binary_problem(self) -> str:
+        return f"target has {len(self._classes)} classes" if self._classes else ""
+
+    def _held_out_scores(self) -> HeldOutScores:
+        y, scores = self._held_out()
+        return HeldOutScores(np.arange(len(self._ids) - 125, len(self._ids)), y, scores)
+
+    # --- proxies and adverse action: the features, and each model's output as its probability ---------------
+    def _proxy_features(self) -> pd.DataFrame:
+        return pd.DataFrame(self._data)
+
+    def _positive_scores(self, model_name: str) -> np.ndarray:
+        outputs = np.asarray(self._explanations[model_name].outputs, dtype=np.float64)
+        return np.clip(outputs, 0, 1) if MODELS[model_name] == PROBABILITY else 1 / (1 + np.exp(-outputs))
 
 
 def _in_probability(native: Explanation) -> Explanation:

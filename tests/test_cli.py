@@ -71,3 +71,12 @@ def test_an_unreachable_redis_is_one_clear_line_and_exit_code_2(project: Path) -
     assert done.returncode == 2
     assert done.stderr.startswith("error: PORTAL_REDIS_URL: cannot reach Redis at redis://127.0.0.1:9/0")
     assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
+
+
+def test_demo_lists_the_demos_and_marks_the_one_it_starts(capsys) -> None:
+    from portal.cli import list_demos
+
+    list_demos("loan")
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[:2] for line in lines[:2]] == [["churn", "Telco"], ["*", "loan"]]
+    assert lines[-1] == "starting 'loan'; another with: python -m portal demo NAME"

@@ -1,0 +1,173 @@
+"""/fairness's per-model panes for group metrics and explanations by group, built from result values.
+
+A model's group-metrics pane opens with its disparity verdict (:func:`disparity_summary`: the four-fifths rule
+breached in red, or met in green, in one sentence naming the groups and the ratio), then its figures with their
+intervals, then the table of every group's rates (:func:`group_table`), groups too small to count marked.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Collection, Sequence
+from urllib.parse import urlencode
+
+import dash_bootstrap_components as dbc
+import numpy as np
+from dash import html
+
+from layouts.panes import graph, model_row
+from portal.fairness import MIN_GROUP_ROWS, Disparity, GroupMetrics, ModelFairness
+from portal.figures import group_contribution_heatmap, scale_label
+from portal.figures._fairness import decimals, shown_features
+from portal.group_explanations import GroupExplanation
+
+COLUMNS = (  # (metric, header, what it means: the header's tooltip)
+    ("selection_rate", "selected", "share of the group decided positive"),
+    ("true_positive_rate", "TPR", "true positive rate: share of the group's positives decided positive"),
+    ("false_positive_rate", "FPR", "false positive rate: share of the group's negatives decided positive"),
+    ("precision", "prec.", "precision: share of the group's positive decisions that were right"),
+    ("accuracy", "acc.", "accuracy: share of the group's decisions that were right"),
+)
+NO_DISPARITY = f"Fewer than two groups have {MIN_GROUP_ROWS} held-out rows or more: no disparity figures."
+
+
+def metrics_pane(result: ModelFairness, positive: str) -> list:
+    """The verdict, the disparity figures and the group table of one model."""
+    return [disparity_summary(result.disparity, positive, result.level), group_table(result)]
+
+
+def disparity_summary(disparity: Disparity, positive: str, level: float) -> html.Div:
+    """The four-fifths verdict as an alert, then the parity ratio and the equalized odds difference with their
+    intervals, and which groups were too small to count."""
+    excluded = (
+        [html.Li(f"Too few rows (under {MIN_GROUP_ROWS}) to count: {', '.join(disparity.excluded)}.")]
+        if disparity.excluded
+        else []
+    )
+    if math.isnan(disparity.demographic_parity_ratio):
+        return html.Div([dbc.Alert(NO_DISPARITY, color="secondary", className="verdict py-2"), html.Ul(excluded)])
+    figures = [
+        html.Li(
+            [
+                "Demographic parity ratio ",
+                html.Strong(f"{disparity.demographic_parity_ratio:.2f}"),
+                f" ({_interval(disparity.demographic_parity_interval, level)})",
+            ]
+        ),
+        html.Li(
+            [
+                "Equalized odds difference ",
+                html.Strong(f"{disparity.equalized_odds_difference:.2f}"),
+                f" ({_interval(disparity.equalized_odds_interval, level)})",
+            ]
+        ),
+    ]
+    return html.Div([_verdict(disparity, positive, level), html.Ul(figures + excluded, className="disparity mb-2")])
+
+
+def verdict_text(disparity: Disparity, positive: str) -> str:
+    """'<25 is decided 'good' at 0.62 of 60+'s rate'."""
+    ratio = disparity.demographic_parity_ratio
+    return f"{disparity.lowest} is decided '{positive}' at {ratio:.2f} of {disparity.highest}'s rate"
+
+
+def _verdict(disparity: Disparity, positive: str, level: float) -> dbc.Alert:
+    low, high = disparity.demographic_parity_interval
+    rule = disparity.four_fifths
+    if disparity.breaches_four_fifths:
+        head, color, doubt = "Breaches the four-fifths rule: ", "danger", high >= rule
+    else:
+        head, color, doubt = "Meets the four-fifths rule: ", "success", low < rule
+    words = verdict_text(disparity, positive)
+    if doubt:  # the interval crosses the line: say the verdict could be chance
+        words += f" (its {level:.0%} interval {low:.2f}–{high:.2f} crosses {rule:g})"
+    name = "breach" if disparity.breaches_four_fifths else "meets"
+    return dbc.Alert([html.Strong(head), words + "."], color=color, className=f"verdict {name} py-2 mb-2")
+
+
+def group_table(result: ModelFairness) -> dbc.Table:
+    """Every group's rows and rates (intervals on hover); the overall row last; excluded groups muted."""
+    head = html.Thead(
+        html.Tr(
+            [html.Th("group"), html.Th("n", title="held-out rows")]
+            + [html.Th(label, title=hint) for _m, label, hint in COLUMNS]
+        )
+    )
+    extremes = {result.disparity.lowest, result.disparity.highest}
+    body = [_group_row(g, result.level, g.group in extremes) for g in result.groups]
+    overall = [html.Td(_rate(result.overall.get(metric, math.nan))) for metric, _label, _hint in COLUMNS]
+    body.append(html.Tr([html.Td("all"), html.Td(f"{result.n_rows:,}"), *overall], className="overall"))
+    return dbc.Table([head, html.Tbody(body)], size="sm", hover=True, responsive=True, className="group-table mb-0")
+
+
+def _group_row(group: GroupMetrics, level: float, extreme: bool) -> html.Tr:
+    name = [group.group]
+    if not group.in_disparity:
+        name += [" ", dbc.Badge("excluded", color="secondary", className="ms-1", title="too few rows to count")]
+    cells = [html.Td(name), html.Td(f"{group.count:,}")]
+    for metric, _label, _hint in COLUMNS:
+        text = _rate(group.values[metric])
+        if metric == "selection_rate" and extreme and group.in_disparity:
+            text = html.Strong(text)
+        cells.append(html.Td(text, title=_interval(group.intervals[metric], level)))
+    return html.Tr(cells, className="" if group.in_disparity else "excluded text-muted")
+
+
+def explanation_pane(explanation: GroupExplanation, protected: Collection[str], features: Sequence[str]) -> list:
+    """The heatmap, the protected attribute's own contribution (where it is an input) and links to /feature."""
+    inputs = [c for c in protected if c in explanation.feature_names]
+    figure = group_contribution_heatmap(explanation, protected=inputs)
+    return [
+        graph(figure, "group-explanation-graph", toolbar=False),
+        _own_contribution(explanation, protected, inputs),
+        _feature_links(shown_features(explanation, inputs), inputs, features),
+    ]
+
+
+def _own_contribution(explanation: GroupExplanation, protected: Collection[str], inputs: Sequence[str]) -> html.P:
+    if not inputs:
+        names = " & ".join(protected)
+        return html.P(
+            f"{names} is not an input of this model: any use of it goes through other features (see proxy risk).",
+            className="figure-note own-contribution",
+        )
+    scale, digits = scale_label(explanation.output_scale), decimals(float(np.nanmax(np.abs(explanation.mean))))
+    parts = []
+    for column in inputs:
+        values = explanation.contribution_of(column)
+        each = ", ".join(f"{g} {v:+.{digits}f}" for g, v in zip(explanation.groups, values))
+        parts.append(f"{column}'s own mean contribution ({scale}): {each}.")
+    return html.P(" ".join(parts), className="figure-note own-contribution")
+
+
+def _feature_links(shown: Sequence[str], inputs: Sequence[str], features: Sequence[str]) -> html.Div:
+    """A link per feature drawn to its dependence on /feature, coloured by the protected input when there is one."""
+    colour = {"colour-by": inputs[0]} if inputs else {}
+    links = [
+        html.A(f, href="/feature?" + urlencode({"feature": f, **colour}), className="feature-link me-2")
+        for f in shown
+        if f in features
+    ]
+    words = f"Dependence coloured by {inputs[0]}: " if inputs else "Dependence on /feature: "
+    return html.Div([html.Span(words, className="text-muted"), *links], className="small feature-links")
+
+
+def _rate(value: float) -> str:
+    return "–" if math.isnan(value) else f"{value:.2f}"
+
+
+def _interval(pair: tuple[float, float], level: float) -> str:
+    low, high = pair
+    if math.isnan(low):
+        return "no interval"
+    return f"{level:.0%} interval {low:.2f}–{high:.2f}"
+
+
+def model_columns(cards: Sequence, wide: bool) -> dbc.Row:
+    """Cards side by side (three to a wide screen), or one per row when ``wide`` (many groups)."""
+    return dbc.Row([dbc.Col(card, xs=12) for card in cards], className="g-3") if wide else model_row(list(cards))
+
+
+def waiting_note(models: Sequence[str]) -> html.P:
+    """Which models are left out of a section until their first rows are explained."""
+    return html.P(f"Waiting for the first explained rows of {', '.join(models)}.", className="figure-note mt-2")

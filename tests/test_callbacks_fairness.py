@@ -1,0 +1,250 @@
+"""/fairness on the fake project (a planted age disparity): its callbacks called directly, their values asserted."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import replace
+
+import dash
+import numpy as np
+import pytest
+from dash import html
+
+from callbacks import adverse_reasons, fairness, shell
+from layouts import ids
+from layouts.fairness_panels import COLUMNS as TABLE_COLUMNS
+from layouts.fairness_reasons import proxy_pane
+from layouts.shell import PAGES
+from portal.adverse_action import COLUMNS
+from portal.figures import group_contribution_heatmap, selection_rate_figure
+from tests.fakes import FakeServices
+from tests.test_callbacks import ALL, of_class, walk
+from tests.test_callbacks_workbench import by_id
+
+
+def cells(row) -> list[str]:
+    """The text of each cell of a table row."""
+    return [words(cell) for cell in row.children]
+
+
+def words(component) -> str:
+    """Every piece of text in a layout tree, strings beside components included."""
+    found = []
+
+    def visit(node) -> None:
+        if isinstance(node, str | int | float) and not isinstance(node, bool):
+            found.append(str(node))
+        elif isinstance(node, list | tuple):
+            for child in node:
+                visit(child)
+        elif hasattr(node, "to_plotly_json"):
+            visit(getattr(node, "children", None))
+
+    visit(component)
+    return "".join(found)
+
+
+@pytest.fixture(scope="module")
+def services() -> FakeServices:
+    return FakeServices()
+
+
+# --- the page and its URL -----------------------------------------------------------------
+def test_the_page_is_in_the_navbar_and_restores_attribute_and_threshold_from_its_link(services) -> None:
+    assert ("Fairness", "/fairness") in PAGES
+    page = shell.render_page(services, "/fairness", "?attribute=senior_citizen&threshold=0.35")
+    assert by_id(page, ids.FAIRNESS_ATTRIBUTE).value == "senior_citizen"
+    assert by_id(page, ids.FAIRNESS_THRESHOLD).value == 0.35
+    options = by_id(page, ids.FAIRNESS_ATTRIBUTE).options
+    assert [o["label"] for o in options] == [
+        "age: bands <25, 25-40, 40-60, 60+",
+        "senior_citizen: 2 groups",
+        "age & senior_citizen: intersection, 8 groups",
+    ]
+    fallback = shell.render_page(services, "/fairness", "?attribute=zip&threshold=7")
+    assert by_id(fallback, ids.FAIRNESS_ATTRIBUTE).value == "age"
+    assert by_id(fallback, ids.FAIRNESS_THRESHOLD).value == 0.5  # the project's default
+
+
+def test_the_url_carries_attribute_and_threshold_and_keeps_every_other_key() -> None:
+    query = fairness.fairness_query("age & senior_citizen", 0.35000000000000003, "?cohort=x&threshold=0.5")
+    assert query == "?cohort=x&threshold=0.35&attribute=age+%26+senior_citizen"
+    assert fairness.fairness_query("age", None, "?threshold=0.5") == "?threshold=0.5&attribute=age"
+
+
+def test_a_project_that_cannot_have_fairness_says_why_instead_of_the_page() -> None:
+    multiclass = FakeServices(classes=("a", "b", "c"))
+    page = shell.render_page(multiclass, "/fairness", "")
+    alert = of_class(page, "fairness-unsupported")[0]
+    assert alert.children[0].children == "This project has no fairness view: "
+    assert (
+        alert.children[1]
+        == multiclass.fairness_support()
+        == ("group metrics need a two-class target; this project's target has 3 classes")
+    )
+    assert not [c for c in walk(page) if getattr(c, "id", None) == ids.FAIRNESS_ATTRIBUTE]
+
+
+# --- group metrics ------------------------------------------------------------------------
+def test_the_chart_draws_each_models_selection_rates_with_their_bootstrap_intervals(services) -> None:
+    figure, _cards = fairness.group_metrics(services, "age", 0.5)
+    results = services.group_metrics("age", 0.5)
+    assert [t.name.split(":")[0] for t in figure.data] == ALL
+    for trace, result in zip(figure.data, results):
+        rates = [g.selection_rate for g in result.groups]
+        np.testing.assert_allclose(trace.x, rates)
+        low = [g.intervals["selection_rate"][0] for g in result.groups]
+        np.testing.assert_allclose(np.asarray(rates) - np.asarray(trace.error_x.arrayminus), low)
+    assert list(figure.data[0].y) == ["&lt;25 (n=8, excluded)", "25-40 (n=40)", "40-60 (n=56)", "60+ (n=21)"]
+    assert figure.data[0].marker.opacity[0] < 1 == figure.data[0].marker.opacity[1]  # the excluded group is faded
+    assert figure.data[0].name == "Random forest: parity ratio 0.25 ⚠ below 0.8"
+    subtitle = figure.layout.title.subtitle.text
+    assert "≥ 0.50 · 125 held-out rows · error bars: 95% bootstrap intervals (200 resamples)" in subtitle
+
+
+def test_each_model_says_whether_it_breaches_the_four_fifths_rule_and_tabulates_every_group(services) -> None:
+    _figure, cards = fairness.group_metrics(services, "age", 0.5)
+    forest = services.group_metrics("age", 0.5)[0]
+    verdicts = of_class(cards, "verdict")
+    assert len(verdicts) == 3 and all("breach" in v.className for v in verdicts)
+    low, high = forest.disparity.demographic_parity_interval
+    assert words(verdicts[0]) == "Breaches the four-fifths rule: 60+ is decided 'Yes' at 0.25 of 25-40's rate."
+    text = words(cards)
+    assert f"Demographic parity ratio 0.25 (95% interval {low:.2f}–{high:.2f})" in text
+    assert "Too few rows (under 20) to count: <25." in text
+    table = of_class(cards, "group-table")[0]
+    rows = [c for c in walk(table) if type(c).__name__ == "Tr"]
+    g = forest.group("40-60")
+    expected = ["40-60", "56"] + [f"{g.values[m]:.2f}" for m, *_ in TABLE_COLUMNS]
+    assert cells(rows[3]) == expected
+    assert "excluded" in rows[1].className and cells(rows[-1])[:2] == ["all", "125"]
+
+
+def test_the_threshold_moves_every_models_selection_rates(services) -> None:
+    low = fairness.group_metrics(services, "age", 0.3)[0]
+    high = fairness.group_metrics(services, "age", 0.7)[0]
+    for strict, lenient in zip(high.data, low.data):
+        assert all(h <= lo for h, lo in zip(strict.x, lenient.x)) and list(strict.x) != list(lenient.x)
+    assert "≥ 0.70" in high.layout.title.subtitle.text
+    default = fairness.group_metrics(services, "age", None)[0]  # the box beside the slider cleared: the default
+    assert "≥ 0.50" in default.layout.title.subtitle.text
+
+
+def test_an_intersection_lays_each_model_on_its_own_row(services) -> None:
+    figure, cards = fairness.group_metrics(services, "age & senior_citizen", 0.5)
+    assert len(figure.data[0].y) == 8 and "age=60+ &amp; senior_citizen=Yes" in figure.data[0].y[-1]
+    assert [getattr(c, "xl", None) for c in walk(cards) if type(c).__name__ == "Col"] == [None] * 3  # full width
+    _figure, side_by_side = fairness.group_metrics(services, "age", 0.5)
+    assert [c.xl for c in walk(side_by_side) if type(c).__name__ == "Col"] == [4, 4, 4]
+
+
+# --- explanations by group ----------------------------------------------------------------
+def test_each_model_gets_its_mean_contributions_per_group_and_links_to_the_feature_page(services) -> None:
+    row = fairness.explanations(services, "senior_citizen")
+    graphs = of_class(row, "group-explanation-graph")
+    assert len(graphs) == 3
+    grouped = services.group_explanations("senior_citizen", "EBM")
+    figure = graphs[2].figure
+    heat = figure.data[0]
+    assert heat.y[-1] == "<b>senior_citizen</b> (protected)"  # a weak input, listed after the top features
+    features = [y.replace("<b>", "").replace("</b> (protected)", "") for y in heat.y]
+    expected = np.stack([grouped.contribution_of(f) for f in features])
+    np.testing.assert_allclose(heat.z, expected)
+    assert "mean SHAP per group (log-odds) · 500 rows" in figure.layout.title.text
+    own = of_class(row, "own-contribution")[2].children
+    values = grouped.contribution_of("senior_citizen")
+    assert own == f"senior_citizen's own mean contribution (log-odds): No {values[0]:+.2f}, Yes {values[1]:+.2f}."
+    links = [c.href for c in of_class(row, "feature-link")]
+    assert f"/feature?feature={features[0]}&colour-by=senior_citizen" in links
+
+
+def test_an_attribute_that_is_not_an_input_says_so_and_a_running_model_waits() -> None:
+    services = FakeServices(running=("EBM",), failed={"Gradient boosting": "out of memory"})
+    row = fairness.explanations(services, "age")
+    own = of_class(row, "own-contribution")
+    assert len(own) == 2 and all(o.children.startswith("age is not an input of this model") for o in own)
+    text = words(row)
+    assert "EBM's explanation is still being computed" not in text  # 30% of its rows are explained: drawn
+    assert "out of memory" in text and len(of_class(row, "group-explanation-graph")) == 2
+    assert "150 rows" in of_class(row, "group-explanation-graph")[1].figure.layout.title.text
+
+
+# --- proxies ------------------------------------------------------------------------------
+def test_proxy_tables_rank_each_models_features_and_show_the_direct_use_apart(services) -> None:
+    row = fairness.proxies(services, "senior_citizen")
+    tables = services.proxy_tables("senior_citizen")
+    direct = of_class(row, "direct-use")
+    assert len(direct) == 3 and "senior_citizen is derived from 'senior_citizen', which is a model input" in words(
+        direct[0]
+    )
+    first = of_class(row, "model-pane")[0]
+    body = [r for r in walk(first) if type(r).__name__ == "Tr" and type(r.children[0]).__name__ == "Td"]
+    ranked = [words(r.children[1].children[0]) for r in body]  # the feature's name above its reason
+    assert ranked == [r.feature for r in tables[0].rows] and "senior_citizen" not in ranked
+    assert "more features, lower risk" in words(of_class(first, "more-proxies")[0])
+    assert tables[0].rows[0].reason in words(first)
+
+
+def test_a_flagged_proxy_row_is_highlighted() -> None:
+    table = FakeServices().proxy_tables("age")[0]
+    flagged = replace(table, rows=(replace(table.rows[0], flagged=True), *table.rows[1:]))
+    rows = [r for r in walk(html.Div(proxy_pane(flagged))) if type(r).__name__ == "Tr"]
+    assert "table-danger" in rows[1].className and "proxy risk" in words(rows[1]) and rows[2].className == ""
+
+
+# --- adverse-action reasons ---------------------------------------------------------------
+def test_the_picker_lists_only_declined_rows_searched_on_the_server_and_preselects_the_first(services) -> None:
+    options, value, note = adverse_reasons.declined_options(services, 0.5, "", None, "age")
+    assert len(options) == adverse_reasons.MAX_OPTIONS and value == options[0]["value"] == "C00000"
+    declined = adverse_reasons.declined_rows(services, 0.5)
+    scores = {m: services._positive_scores(m) for m in services.model_names}
+    for i, row_id in enumerate(declined.row_ids[:20]):
+        position = services.row_ids().index(row_id)
+        assert declined.votes[i] == sum(scores[m][position] < 0.5 for m in services.model_names) > 0
+    assert note.startswith(f"{len(declined.row_ids)} of 500 rows are declined by at least one model at 0.50 (")
+    assert options[0]["label"].startswith("C00000 · declined by 3 of 3 · age ")
+    found, kept, _ = adverse_reasons.declined_options(services, 0.5, "c00049", "C00007", "age")
+    assert [o["value"] for o in found] == ["C00007", "C00049"] and kept is dash.no_update
+
+
+def test_a_declined_applicants_reasons_are_each_models_own(services) -> None:
+    view = adverse_reasons.reasons(services, "C00000", 0.5)
+    decisions = services.adverse_reasons("C00000", 0.5)
+    text = words(view)
+    assert text.startswith("Applicant C00000: age = ") and "senior_citizen = " in text
+    panes = of_class(view, "decision-pane")
+    assert len(panes) == 3
+    for pane, decision in zip(panes, decisions):
+        items = [words(li) for li in walk(pane) if type(li).__name__ == "Li"]
+        assert [i.split(" = ")[0] for i in items] == [r.feature for r in decision.reasons]
+        assert f"{decision.reasons[0].contribution:+.3f}" in items[0]
+        assert f"probability of 'Yes' {decision.score:.2f}, below the threshold 0.50" in words(pane)
+    assert words(adverse_reasons.reasons(services, None, 0.5)) == adverse_reasons.PICK
+    assert "No row 'nobody'" in words(adverse_reasons.reasons(services, "nobody", 0.5))
+
+
+def test_the_csv_of_every_declined_rows_reasons_is_written_on_the_server_and_sent_as_a_download(services) -> None:
+    sent, note = adverse_reasons.reasons_csv(services, 0.4)
+    assert sent["filename"] == "adverse-reasons-threshold-0.40.csv"
+    lines = list(csv.reader(io.StringIO(sent["content"])))
+    assert tuple(lines[0]) == COLUMNS
+    expected = services.write_adverse_reasons(io.StringIO(), 0.4)
+    assert len(lines) - 1 == expected.lines
+    assert note == (
+        f"{expected.lines:,} reasons for the rows declined at 0.40: "
+        + ", ".join(f"{n:,} by {m}" for m, n in expected.declined.items())
+        + "."
+    )
+    waiting = FakeServices(running=tuple(ALL))
+    assert adverse_reasons.reasons_csv(waiting, 0.4) == (dash.no_update, adverse_reasons.NONE_FINISHED)
+
+
+# --- the figures on their own -------------------------------------------------------------
+def test_a_heatmap_names_its_scale_marks_the_protected_input_and_writes_small_values_finely(services) -> None:
+    grouped = services.group_explanations("senior_citizen", "Random forest")
+    figure = group_contribution_heatmap(grouped, protected=["senior_citizen"], top=3)
+    assert len(figure.data[0].y) == 4 and figure.data[0].y[-1] == "<b>senior_citizen</b> (protected)"
+    assert figure.layout.title.text.startswith("mean SHAP per group (probability)")
+    assert all(len(t.split(".")[1]) == 3 for t in np.ravel(figure.data[0].text))  # probabilities: 3 decimals
+    assert selection_rate_figure(()).layout.annotations[0].text == "No model to show."
