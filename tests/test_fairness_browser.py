@@ -10,6 +10,7 @@ import subprocess
 import sys
 
 import pytest
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
@@ -55,12 +56,13 @@ def selection_rates(dash_br) -> list[float]:
 
 
 def wait_for_threshold(dash_br, threshold: str) -> None:
-    WebDriverWait(dash_br.driver, 30).until(
-        lambda d: (
-            f"≥ {threshold}" in d.find_element(By.ID, "fairness-rates").text
-            and d.find_elements(By.CSS_SELECTOR, ".verdict")
-        )
-    )
+    """Until the chart says it is drawn at ``threshold`` and every model's verdict is there (redraws may swap them)."""
+
+    def drawn(driver) -> bool:
+        text = driver.execute_script("const g = document.getElementById('fairness-rates'); return g ? g.innerText : ''")
+        return f"≥ {threshold}" in text and len(driver.find_elements(By.CSS_SELECTOR, ".verdict")) == 3
+
+    WebDriverWait(dash_br.driver, 30, ignored_exceptions=(StaleElementReferenceException,)).until(drawn)
 
 
 def test_fairness_draws_every_model_moves_with_the_threshold_and_a_link_restores_the_view(dash_br, loan_url) -> None:
