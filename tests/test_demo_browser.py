@@ -109,3 +109,42 @@ def test_local_page_shows_one_waterfall_per_model_for_a_customer(dash_br, demo_u
     lines = [e.text for e in dash_br.driver.find_elements(By.CSS_SELECTOR, ".prediction")]
     assert len(lines) == 3
     assert all("(probability)" in line for line in lines)  # the common scale, explained on demand
+
+
+def wait_text(dash_br, selector: str, text: str, timeout: float = 60) -> None:
+    stale = (StaleElementReferenceException,)
+    WebDriverWait(dash_br.driver, timeout, poll_frequency=0.5, ignored_exceptions=stale).until(
+        lambda d: any(text in e.text for e in d.find_elements(By.CSS_SELECTOR, selector))
+    )
+
+
+def test_a_feature_link_restores_its_view_and_a_new_choice_is_written_back(dash_br, demo_url: str) -> None:
+    dash_br.driver.get(demo_url + "/feature?feature=monthly_charges&colour-by=contract")
+    wait_text(dash_br, "#dependence-graph", "How each model uses monthly_charges", timeout=180)
+    text = dash_br.driver.find_element(By.ID, "dependence-graph").text
+    assert all(f"{m} (" in text for m in MODELS) and "contract = Month-to-month" in text
+    assert "of 7,043 rows" in text
+    dash_br.driver.get(demo_url + "/feature?feature=tenure&colour-by=contract&cohort=tenure+%3C+12")
+    wait_text(dash_br, "#dependence-graph", "How each model uses tenure")
+    wait_text(dash_br, "#cohort-status", "of 7,043 rows")
+    assert dash_br.driver.find_element(By.ID, "cohort-input").get_attribute("value") == "tenure < 12"
+
+
+def test_performance_draws_every_curve_and_the_threshold_moves_the_confusion(dash_br, demo_url: str) -> None:
+    dash_br.driver.get(demo_url + "/performance")
+    wait_text(dash_br, "#confusion-graph", "Confusion at threshold 0.50", timeout=180)
+    page = dash_br.driver.page_source
+    assert all(f"{m} (AUC 0." in page for m in MODELS) and "1,761 held-out rows" in page
+    handle = dash_br.driver.find_element(By.CSS_SELECTOR, "#threshold-slider [role='slider']")
+    handle.send_keys("\ue014" * 10)  # arrow right ten times: keyboard-friendly
+    wait_text(dash_br, "#confusion-graph", "Confusion at threshold 0.60")
+
+
+def test_a_global_link_restores_models_scale_and_cohort(dash_br, demo_url: str) -> None:
+    dash_br.driver.get(demo_url + "/global?models=Random+forest,EBM&scale=native&cohort=contract+%3D+Month-to-month")
+    wait_text(dash_br, "#cohort-status", "Cohort: 3,875 of 7,043 rows", timeout=180)
+    checked = dash_br.driver.find_element(By.CSS_SELECTOR, "#scale-toggle input:checked")
+    assert checked.get_attribute("value") == "native"
+    wait_text(dash_br, "#importance-graph", "everyone (outline)")
+    assert "Gradient boosting" not in dash_br.driver.find_element(By.ID, "importance-graph").text
+    charts(dash_br, ".beeswarm-graph", 2)
