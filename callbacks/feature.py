@@ -22,9 +22,10 @@ def page(services: PortalServices, query: dict):
     feature = _first(query, "feature")
     colour_by = _first(query, "colour-by")
     feature = feature if feature in names else names[0]
-    colour_by = colour_by if colour_by in names else None
+    colours = (*names, *services.group_colour_names())
+    colour_by = colour_by if colour_by in colours else None
     has_shape = services.shape_function(feature) is not None
-    return feature_page(names, feature, colour_by, has_shape, services.class_names())
+    return feature_page(names, feature, colour_by, has_shape, services.class_names(), colours)
 
 
 def dependence_figure(

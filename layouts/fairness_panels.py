@@ -17,6 +17,7 @@ from dash import html
 
 from layouts.panes import graph, model_row
 from portal.fairness import MIN_GROUP_ROWS, Disparity, GroupMetrics, ModelFairness
+from portal.fairness_services import GROUP_PREFIX
 from portal.figures import group_contribution_heatmap, scale_label
 from portal.figures._fairness import decimals, shown_features
 from portal.group_explanations import GroupExplanation
@@ -120,7 +121,7 @@ def explanation_pane(explanation: GroupExplanation, protected: Collection[str], 
     return [
         graph(figure, "group-explanation-graph", toolbar=False),
         _own_contribution(explanation, protected, inputs),
-        _feature_links(shown_features(explanation, inputs), inputs, features),
+        _feature_links(shown_features(explanation, inputs), explanation.attribute, features),
     ]
 
 
@@ -140,15 +141,15 @@ def _own_contribution(explanation: GroupExplanation, protected: Collection[str],
     return html.P(" ".join(parts), className="figure-note own-contribution")
 
 
-def _feature_links(shown: Sequence[str], inputs: Sequence[str], features: Sequence[str]) -> html.Div:
-    """A link per feature drawn to its dependence on /feature, coloured by the protected input when there is one."""
-    colour = {"colour-by": inputs[0]} if inputs else {}
+def _feature_links(shown: Sequence[str], attribute: str, features: Sequence[str]) -> html.Div:
+    """A link per feature drawn to its dependence on /feature, its points coloured by the attribute's groups."""
+    colour = {"colour-by": GROUP_PREFIX + attribute}
     links = [
         html.A(f, href="/feature?" + urlencode({"feature": f, **colour}), className="feature-link me-2")
         for f in shown
         if f in features
     ]
-    words = f"Dependence coloured by {inputs[0]}: " if inputs else "Dependence on /feature: "
+    words = f"Dependence coloured by {attribute} groups: "
     return html.Div([html.Span(words, className="text-muted"), *links], className="small feature-links")
 
 

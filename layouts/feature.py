@@ -18,9 +18,12 @@ def feature_page(
     colour_by: str | None,
     has_shape: bool,
     class_names: Sequence[str] = (),
+    colour_names: Sequence[str] = (),
 ) -> html.Div:
-    """Pickers for the feature and the colouring feature, the EBM overlay switch, then the panels."""
+    """Pickers for the feature and the colouring (a feature, or a protected attribute's groups: ``colour_names``,
+    the features when empty), the EBM overlay switch, then the panels."""
     options = [{"label": name, "value": name} for name in feature_names]
+    colour_options = [{"label": name, "value": name} for name in colour_names] or options
     controls = dbc.Row(
         [
             dbc.Col(
@@ -32,7 +35,9 @@ def feature_page(
             dbc.Col(
                 _labelled(
                     "Colour by",
-                    dcc.Dropdown(id=ids.COLOUR_PICKER, options=options, value=colour_by, placeholder="no colouring"),
+                    dcc.Dropdown(
+                        id=ids.COLOUR_PICKER, options=colour_options, value=colour_by, placeholder="no colouring"
+                    ),
                 ),
                 md=4,
             ),

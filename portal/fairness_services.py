@@ -29,6 +29,7 @@ NO_PROTECTED = "the project names no protected columns; add protected = [...] un
 NOT_BINARY = "group metrics need a two-class target; this project's {what}"
 NO_ATTRIBUTE = "no protected attribute '{name}'; choose one of {names}"
 KEPT = 64  # (attribute, threshold) answers remembered per project
+GROUP_PREFIX = "group: "  # /feature's colour-by for a protected attribute's groups ("group: age" is the age bands)
 _LOCK = threading.Lock()
 
 
@@ -128,6 +129,17 @@ class FairnessServices:
             explanation = explanation.for_class(class_name or explanation.class_names[0])
         labels = found.labels[self._row_index.positions(explanation.row_ids)]
         return explain_by_group(explanation, labels, attribute=found.name, order=found.groups)
+
+    def group_colour_names(self) -> tuple[str, ...]:
+        """What /feature may colour by besides the features: each protected attribute's groups ("group: age")."""
+        return tuple(GROUP_PREFIX + a.name for a in self.protected_attributes())
+
+    def with_group_column(self, frame: pd.DataFrame, colour_by: str | None) -> pd.DataFrame:
+        """``frame`` (one row per data row, in data order) with the groups of ``colour_by`` as a column of that
+        name when it names a protected attribute's groups; else ``frame`` as it is."""
+        if not colour_by or not colour_by.startswith(GROUP_PREFIX):
+            return frame
+        return frame.assign(**{colour_by: self._protected_attribute(colour_by.removeprefix(GROUP_PREFIX)).labels})
 
     # --- helpers --------------------------------------------------------------------------
     def _protected_attribute(self, name: str) -> ProtectedAttribute:

@@ -179,6 +179,9 @@ class PortalServices(Protocol):
         """Per model, in order: held-out group metrics, disparity and bootstrap intervals for ``attribute`` at
         ``threshold`` (default: the config's); raises :class:`portal.fairness_services.FairnessError`."""
 
+    def group_colour_names(self) -> tuple[str, ...]:
+        """What /feature may colour by besides the features: each protected attribute's groups ("group: age")."""
+
     def group_explanations(
         self, attribute: str, model_name: str, scale: str = "native", class_name: str | None = None
     ) -> GroupExplanation | None:

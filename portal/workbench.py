@@ -52,7 +52,8 @@ class WorkbenchServices:
         self, feature: str, colour_by: str | None, explanations: Sequence[Explanation]
     ) -> tuple[FeatureDependence, ...]:
         """Each explanation's dependence on ``feature``, on one seeded sample of the rows all of them cover."""
-        return dependence(explanations, self._features_by_id, feature, colour_by=colour_by or None)
+        frame = self.with_group_column(self._features_by_id, colour_by)  # type: ignore[attr-defined]
+        return dependence(explanations, frame, feature, colour_by=colour_by or None)
 
     def shape_function(self, feature: str) -> ShapeFunction | None:
         """The first EBM's learned shape function of ``feature`` in its own scale, or None without an EBM."""

@@ -242,7 +242,7 @@ class FakeServices(CohortServices, FairnessServices, ProxyServices):
         return FEATURES
 
     def feature_dependence(self, feature, colour_by, explanations):
-        frame = pd.DataFrame(self._data, index=pd.Index(self._ids))
+        frame = self.with_group_column(pd.DataFrame(self._data, index=pd.Index(self._ids)), colour_by)
         return dependence(explanations, frame, feature, colour_by=colour_by or None)
 
     def shape_function(self, feature: str) -> ShapeFunction | None:

@@ -8,6 +8,7 @@ from dataclasses import replace
 
 import dash
 import numpy as np
+import pandas as pd
 import pytest
 from dash import html
 
@@ -156,7 +157,21 @@ def test_each_model_gets_its_mean_contributions_per_group_and_links_to_the_featu
     values = grouped.contribution_of("senior_citizen")
     assert own == f"senior_citizen's own mean contribution (log-odds): No {values[0]:+.2f}, Yes {values[1]:+.2f}."
     links = [c.href for c in of_class(row, "feature-link")]
-    assert f"/feature?feature={features[0]}&colour-by=senior_citizen" in links
+    assert f"/feature?feature={features[0]}&colour-by=group%3A+senior_citizen" in links
+
+
+def test_the_feature_page_colours_by_a_protected_attributes_groups(services) -> None:
+    """The link's colouring is offered on /feature and colours every panel by the banded groups."""
+    page = shell.render_page(services, "/feature", "?feature=tenure&colour-by=group%3A+age")
+    picker = by_id(page, ids.COLOUR_PICKER)
+    assert picker.value == "group: age" and "group: age & senior_citizen" in [o["value"] for o in picker.options]
+    bands = services.protected_attributes()[0]
+    frame = services.with_group_column(pd.DataFrame({"x": np.arange(500)}), "group: age")
+    assert list(frame["group: age"]) == list(bands.labels)
+    explanations = [services.explanation(m) for m in services.model_names]
+    panels = services.feature_dependence("tenure", "group: age", explanations)
+    for panel in panels:
+        assert panel.colour_feature == "group: age" and set(panel.colour_values) == set(bands.groups)
 
 
 def test_an_attribute_that_is_not_an_input_says_so_and_a_running_model_waits() -> None:
