@@ -8,6 +8,7 @@ from dash import Input, Output, State
 
 from callbacks._ready import of_class, ready_explanations, so_far_note
 from callbacks.cohort import NOT_IN_COHORT, applied
+from callbacks.global_link import read_view
 from layouts import ids
 from layouts.feature import feature_page
 from portal.figures import dependence_panels, model_colors, placeholder
@@ -25,7 +26,8 @@ def page(services: PortalServices, query: dict):
     colours = (*names, *services.group_colour_names())
     colour_by = colour_by if colour_by in colours else None
     has_shape = services.shape_function(feature) is not None
-    return feature_page(names, feature, colour_by, has_shape, services.class_names(), colours)
+    linked_class = read_view(services, query).class_name
+    return feature_page(names, feature, colour_by, has_shape, services.class_names(), colours, linked_class)
 
 
 def dependence_figure(

@@ -21,6 +21,8 @@ from portal.services import PortalServices
 from portal.view_state import ViewState
 
 HIDDEN, SHOWN = {"display": "none"}, {}
+CLASS_PAGES = ("/global", "/local", "/feature", "/performance")  # read ?class= from their link and write it back
+SCALE_PAGES = ("/global", "/local")  # the same for ?scale=
 
 
 @dataclass(frozen=True)
@@ -109,8 +111,9 @@ def register(app: dash.Dash, services: PortalServices) -> None:
             prevent_initial_call=True,
         )
         def _share_choice(value, search, pathname, control=control):
-            if (pathname or "").rstrip("/") != "/global":
-                return dash.no_update  # the other pages do not read it from their link
+            pages = CLASS_PAGES if control == ids.CLASS_PICKER else SCALE_PAGES
+            if (pathname or "").rstrip("/") not in pages:
+                return dash.no_update  # a page that does not read it from its link
             if control == ids.CLASS_PICKER:
                 return class_scale_query(services, value, None, search)
             return class_scale_query(services, None, value, search)

@@ -12,6 +12,7 @@ from dash import MATCH, Input, Output, State
 from callbacks._common import COMMON_WORDS, chooser, common_not_ready, drawn_class, has_common_scale, needless_redraw
 from callbacks._ready import not_ready, of_class, ready_explanation
 from callbacks.cohort import applied
+from callbacks.global_link import read_view
 from layouts import ids
 from layouts.local import local_page, waterfall_body
 from layouts.panes import missing_row
@@ -35,12 +36,14 @@ def page(services: PortalServices, query: dict):
     row_id = (query.get("id") or [None])[0] or (row_ids[0] if row_ids else None)
     options = search_rows(row_ids, "", row_id)
     colors = model_colors(services.model_names)
-    scale = chooser(services, global_views=False)
+    view = read_view(services, query)  # a link's class and scale
+    scale = chooser(services, global_views=False, value=view.scale)
     values = services.row_values(str(row_id)) if row_id else {}
     search = row_search(services.feature_names(), _first(query, SEARCH_KEY), _first(query, SEARCH_COLUMN_KEY) or None)
     whatif = whatif_card(services.feature_specs(), values)
     names = services.model_names
-    return local_page(names, colors, row_id, options, MAX_OPTIONS, services.class_names(), scale, search, whatif)
+    classes = services.class_names()
+    return local_page(names, colors, row_id, options, MAX_OPTIONS, classes, scale, search, whatif, view.class_name)
 
 
 def _first(query: dict, key: str) -> str:

@@ -11,6 +11,7 @@ import dash
 from dash import Input, Output
 
 from callbacks.cohort import applied
+from callbacks.global_link import read_view
 from layouts import ids
 from layouts.performance import CLASSIFICATION_GRAPHS, REGRESSION_GRAPHS, performance_page
 from portal.cohorts import CohortError
@@ -35,7 +36,8 @@ def page(services: PortalServices, query: dict):
         cohort = (query.get("cohort") or [""])[-1]  # a wrong one: everyone, as the cohort bar says
         figures = dict(zip(("predicted-actual", "residuals"), regression_figures(services, cohort)))
         return performance_page(task, figures, services.segment_columns())
-    return performance_page(task, {}, class_names=services.class_names())
+    linked_class = read_view(services, query).class_name
+    return performance_page(task, {}, class_names=services.class_names(), class_name=linked_class)
 
 
 def curves(services: PortalServices, class_name: str | None, cohort: str | None = None) -> tuple:

@@ -19,6 +19,7 @@ def feature_page(
     has_shape: bool,
     class_names: Sequence[str] = (),
     colour_names: Sequence[str] = (),
+    class_name: str | None = None,
 ) -> html.Div:
     """Pickers for the feature and the colouring (a feature, or a protected attribute's groups: ``colour_names``,
     the features when empty), the EBM overlay switch, then the panels."""
@@ -57,7 +58,7 @@ def feature_page(
     return html.Div(
         [
             html.H2("How each model uses a feature", className="page-title"),
-            class_picker(class_names),
+            class_picker(class_names, class_name),
             html.P(
                 "Each dot is one row: the feature's value and how far it pushed that model's output. The same rows "
                 "are drawn in every panel, so where the dots differ the models learnt different things.",

@@ -25,6 +25,7 @@ def local_page(
     scale: html.Div | None = None,
     search: html.Div | None = None,
     whatif: dbc.Card | None = None,
+    class_name: str | None = None,
 ) -> html.Div:
     """The class chooser (multi-class only), the ``scale`` chooser, the row picker beside the row ``search``,
     the row of waterfall panes, then the ``whatif``, similar rows and disagreement cards."""
@@ -35,7 +36,7 @@ def local_page(
     return html.Div(
         [
             html.H2("Local explanations", className="page-title"),
-            class_picker(class_names),
+            class_picker(class_names, class_name),
             *([scale] if scale is not None else []),
             dbc.Card(dbc.CardBody(picker), className="shadow-sm mb-4 picker-card"),
             html.Div(model_row(panes), className="mb-4"),

@@ -16,7 +16,11 @@ REGRESSION_GRAPHS = ("predicted-actual", "residuals")
 
 
 def performance_page(
-    task: str, figures: dict, segments: Sequence[str] = (), class_names: Sequence[str] = ()
+    task: str,
+    figures: dict,
+    segments: Sequence[str] = (),
+    class_names: Sequence[str] = (),
+    class_name: str | None = None,
 ) -> html.Div:
     """Classification: the four curves and a confusion chart under a threshold slider. Regression: predicted
     against actual, residuals, and error by a chosen segment."""
@@ -53,7 +57,7 @@ def performance_page(
     return html.Div(
         [
             title,
-            class_picker(class_names),
+            class_picker(class_names, class_name),
             _grid([figures.get(name) for name in CLASSIFICATION_GRAPHS], CLASSIFICATION_GRAPHS),
             _card(
                 [

@@ -171,3 +171,15 @@ def test_the_local_page_has_an_input_that_fits_each_feature() -> None:
         tenure.type == "number" and tenure.step == 1 and tenure.value == FakeServices().row_values("C00002")["tenure"]
     )
     assert [o["value"] for o in contract.options] == ["Month-to-month", "One year", "Two year"]
+
+
+@pytest.mark.parametrize("path", ["/local", "/feature", "/performance"])
+def test_a_link_names_the_class_and_local_reads_the_scale_too(path: str) -> None:
+    services = FakeServices(classes=("a", "b", "c"))
+    page = shell.render_page(services, path, "?class=b&scale=native")
+    picker = by_id(page, ids.CLASS_PICKER)
+    assert picker.value == "b" and picker.persistence is False  # the link beats the remembered choice
+    if path == "/local":
+        assert by_id(page, ids.SCALE_TOGGLE).value == "native"
+    unknown = by_id(shell.render_page(services, path, "?class=zzz"), ids.CLASS_PICKER)
+    assert unknown.value == "a" and unknown.persistence is True
