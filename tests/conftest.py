@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 
 import pytest
 
@@ -37,6 +38,22 @@ def pytest_setup_options():
     for flag in CHROME_FLAGS:
         options.add_argument(flag)
     return options
+
+
+@pytest.hookimpl(trylast=True)  # after pytest's own thread-exception hook, which this one wraps
+def pytest_configure(config):
+    """dash.testing stops its threaded server by raising SystemExit in the server's threads: a request still
+    being answered at that moment dies with it. That is the harness ending the test, not a failure of the app, so
+    only that (SystemExit in a werkzeug request thread) is dropped; every other thread exception still fails."""
+    previous = threading.excepthook
+
+    def hook(args):
+        thread = getattr(args, "thread", None)
+        if args.exc_type is SystemExit and thread is not None and "process_request_thread" in thread.name:
+            return
+        previous(args)
+
+    threading.excepthook = hook
 
 
 def pytest_collection_modifyitems(config, items):
