@@ -11,6 +11,7 @@ from __future__ import annotations
 import dash
 from dash import html
 
+from callbacks._ready import ready_explanations
 from layouts import ids
 from layouts.panes import failed, waiting
 from layouts.scale_toggle import scale_toggle
@@ -49,6 +50,17 @@ def mode_for(scale: str | None) -> str:
 def common_explanation(services: PortalServices, model: str, levels: dict | None) -> Explanation | None:
     """The model's common-scale explanation once the shell has seen rows of it (``levels``), else None."""
     return services.common_explanation(model) if model in (levels or {}) else None
+
+
+def explanations_in_scale(
+    services: PortalServices, scale: str | None, ready: list[str] | None, sampled: dict | None, levels: dict | None
+) -> tuple[bool, list[Explanation]]:
+    """Whether the global views draw the common scale, and the explanations they draw from, in model order: each
+    model's common-scale rows the shell has seen (``levels``), or its own explanation (ready, or rows so far)."""
+    if scale == COMMON and has_common_scale(services):
+        found = (common_explanation(services, m, levels) for m in services.model_names)
+        return True, [e for e in found if e is not None]
+    return False, ready_explanations(services, ready, sampled)
 
 
 def computing_note(services: PortalServices, levels: dict | None) -> str:

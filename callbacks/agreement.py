@@ -11,12 +11,12 @@ from __future__ import annotations
 import dash
 from dash import Input, Output, State
 
-from callbacks._common import common_explanation, computing_note, drawn_class, has_common_scale, needless_redraw
-from callbacks._ready import of_class, ready_explanations, so_far_note
+from callbacks._common import computing_note, drawn_class, explanations_in_scale, needless_redraw
+from callbacks._ready import of_class, so_far_note
 from callbacks.cohort import applied
 from layouts import ids
 from layouts.agreement import rank_difference_table
-from portal.common_scale import COMMON, NATIVE
+from portal.common_scale import NATIVE
 from portal.compare import agreement, biggest_rank_differences
 from portal.figures import agreement_heatmap, escaped, model_colors, placeholder, scale_label
 from portal.results import Explanation
@@ -40,11 +40,7 @@ def agreement_view(
     """(heatmap, rank-difference table, note) over every model whose explanation is ready (or partly ready);
     in the common ``scale``, over every model whose common-scale rows the shell has seen (``levels``). Only the
     models ``shown`` (all when None), on the ``cohort``'s rows when one is applied."""
-    common = scale == COMMON and has_common_scale(services)
-    if common:
-        found = [e for e in (common_explanation(services, m, levels) for m in services.model_names) if e]
-    else:
-        found = ready_explanations(services, ready, sampled)
+    common, found = explanations_in_scale(services, scale, ready, sampled, levels)
     explanations = [of_class(e, class_name) for e in found if shown is None or e.model_name in shown]
     everyone, rows = explanations, applied(services, cohort)
     if rows is not None:

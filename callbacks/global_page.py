@@ -13,11 +13,12 @@ from callbacks._common import (
     common_state,
     computing_note,
     drawn_class,
+    explanations_in_scale,
     has_common_scale,
     mode_for,
     needless_redraw,
 )
-from callbacks._ready import not_ready, of_class, ready_explanation, ready_explanations, so_far_note
+from callbacks._ready import not_ready, of_class, ready_explanation, so_far_note
 from callbacks.cohort import NOT_IN_COHORT, applied
 from callbacks.global_link import read_view
 from layouts import ids
@@ -68,11 +69,7 @@ def importance(
     ticked = [m for m in services.model_names if shown is None or m in shown]
     if not ticked:
         return placeholder(NONE_TICKED), ""
-    common = scale == COMMON and has_common_scale(services)
-    if common:
-        found = [e for e in (common_explanation(services, m, levels) for m in services.model_names) if e]
-    else:
-        found = ready_explanations(services, ready, sampled)
+    common, found = explanations_in_scale(services, scale, ready, sampled, levels)
     explanations = [of_class(e, class_name) for e in found if e.model_name in ticked]
     drawn = {e.model_name for e in explanations}
     state = common_state if common else _state
