@@ -29,7 +29,8 @@ import pandas as pd
 from portal.adverse_action import DecisionRule, Reason, ReasonsWritten, reasons_for_row, write_reasons_csv
 from portal.proxies import AttributeAssociation, ProxyTable, associate, mean_abs_importance, rank_proxies
 
-_LOCK = threading.Lock()
+# Apart, so a first association (seconds) never holds up a reason's scores (milliseconds once kept).
+_ASSOCIATION_LOCK, _SCORES_LOCK = threading.Lock(), threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,7 @@ class ProxyServices:
         return tuple(tables)
 
     def _association(self, attribute: str) -> AttributeAssociation:
-        with _LOCK:
+        with _ASSOCIATION_LOCK:
             kept = self._associations
             if attribute not in kept:
                 found = self._protected_attribute(attribute)
@@ -125,7 +126,7 @@ class ProxyServices:
 
     def _all_scores(self, model_name: str) -> np.ndarray:
         """The model's probability of the positive class on every data row, computed once and kept."""
-        with _LOCK:
+        with _SCORES_LOCK:
             kept = self._scores_of_all_rows
             if model_name not in kept:
                 kept[model_name] = np.asarray(self._positive_scores(model_name), dtype=np.float64)
