@@ -100,11 +100,6 @@ def build_audit(services: Any, threshold: float | None = None, generated_at: dat
     }
 
 
-def breaches_of(audit: Mapping[str, Any]) -> list[str]:
-    """The audit's breaches as sentences, for the command line."""
-    return [Breach(**{k: v for k, v in b.items() if k != "sentence"}).sentence for b in audit["breaches"]]
-
-
 def write_audit(audit: Mapping[str, Any], out: Path) -> None:
     """Write the audit as indented JSON, atomically (a reader never sees half a file); NaN is written as null."""
     text = json.dumps(_finite(audit), indent=2, allow_nan=False) + "\n"
