@@ -11,6 +11,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -31,16 +33,15 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def demo_url(tmp_path_factory: pytest.TempPathFactory):
-    folder = tmp_path_factory.mktemp("demo")
-    config = folder / "churn.toml"
-    config.write_text(FAST_CHURN + f'\n[cache]\ndir = "{folder / "cache"}"\n')
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
+@contextmanager
+def serving(folder: Path, project_text: str) -> Iterator[str]:
+    """``python -m portal serve`` on ``project_text`` with a private cache in ``folder``; yields its URL."""
+    config = folder / "project.toml"
+    config.write_text(project_text + f'\n[cache]\ndir = "{folder / "cache"}"\n')
+    url = f"http://127.0.0.1:{free_port()}"
     with (folder / "server.log").open("w") as log:
         server = subprocess.Popen(
-            [sys.executable, "-m", "portal", "serve", "--config", str(config), "--port", str(port)],
+            [sys.executable, "-m", "portal", "serve", "--config", str(config), "--port", url.rsplit(":", 1)[1]],
             cwd=ROOT,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -51,6 +52,12 @@ def demo_url(tmp_path_factory: pytest.TempPathFactory):
         finally:
             server.terminate()
             server.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def demo_url(tmp_path_factory: pytest.TempPathFactory):
+    with serving(tmp_path_factory.mktemp("demo"), FAST_CHURN) as url:
+        yield url
 
 
 def wait_until_serving(url: str, server: subprocess.Popen, log: Path, timeout: float = 120) -> None:

@@ -6,9 +6,6 @@ with smaller models, a small probability sample and a fresh private cache, so th
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
@@ -16,7 +13,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
 from portal.demos import LOAN_CONFIG
-from tests.test_demo_browser import ROOT, charts, free_port, wait_until_serving
+from tests.test_demo_browser import charts, serving
 
 pytestmark = pytest.mark.browser
 FAST_LOAN = (
@@ -30,23 +27,8 @@ MODELS = ["Gradient boosting", "Random forest", "EBM"]
 
 @pytest.fixture(scope="module")
 def loan_url(tmp_path_factory: pytest.TempPathFactory):
-    folder = tmp_path_factory.mktemp("loan")
-    config = folder / "loan.toml"
-    config.write_text(FAST_LOAN + f'\n[cache]\ndir = "{folder / "cache"}"\n')
-    port = free_port()
-    with (folder / "server.log").open("w") as log:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "portal", "serve", "--config", str(config), "--port", str(port)],
-            cwd=ROOT,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            wait_until_serving(f"http://127.0.0.1:{port}", server, folder / "server.log")
-            yield f"http://127.0.0.1:{port}"
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
+    with serving(tmp_path_factory.mktemp("loan"), FAST_LOAN) as url:
+        yield url
 
 
 def selection_rates(dash_br) -> list[float]:
