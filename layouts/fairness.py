@@ -14,8 +14,8 @@ from dash import dcc, html
 
 from layouts import ids
 from layouts.panes import graph
-from portal.groups import ProtectedAttribute
-from portal.proxies import FLAG_AUC, FLAG_SHARE
+from portal.fairness._groups import ProtectedAttribute
+from portal.fairness._proxies import FLAG_AUC, FLAG_SHARE
 
 TITLE = "Fairness across protected groups"
 

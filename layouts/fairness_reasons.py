@@ -7,10 +7,10 @@ import math
 import dash_bootstrap_components as dbc
 from dash import html
 
-from portal.adverse_action import Reason
+from portal.fairness._adverse_action import Reason
+from portal.fairness._proxies import ProxyScore, ProxyTable
 from portal.figures import scale_label
-from portal.proxies import ProxyScore, ProxyTable
-from portal.proxy_services import RowDecision
+from portal.project._proxies import RowDecision
 
 SHOWN = 5  # proxy rows shown at first; the rest fold away under a summary line
 

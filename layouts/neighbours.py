@@ -9,8 +9,8 @@ from dash import html
 
 from layouts import ids
 from layouts.row_links import row_href, row_link
+from portal.analyses._neighbours import SimilarRows
 from portal.figures import scale_label
-from portal.neighbours import SimilarRows
 
 ALL_MODELS = "all models"  # the basis value that compares every ready model's explanation at once
 EXPLAINED = (

@@ -13,19 +13,21 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
-from portal.cohort_services import CohortServices, check_held_out, classification_columns
-from portal.common_scale import CommonMethod, Sample, take
-from portal.config import FairnessConfig
-from portal.dependence import ShapeFunction, dependence
-from portal.fairness_services import FairnessServices, HeldOutScores
-from portal.performance import (
+from portal.analyses._common_scale import CommonMethod, Sample, take
+from portal.analyses._dependence import ShapeFunction, dependence
+from portal.analyses._performance import (
     ClassificationCurves,
     Confusion,
     RegressionDiagnostics,
     classification_curves,
     confusion_at,
 )
-from portal.proxy_services import ProxyServices
+from portal.analyses._row_search import RowMatches, find_rows
+from portal.analyses._whatif import FeatureSpec, edited_row, feature_specs
+from portal.config._config import FairnessConfig
+from portal.project._cohorts import CohortServices, check_held_out, classification_columns
+from portal.project._fairness import FairnessServices, HeldOutScores
+from portal.project._proxies import ProxyServices
 from portal.results import (
     LOG_ODDS,
     LOGIT,
@@ -36,8 +38,6 @@ from portal.results import (
     ModelMetrics,
     Provenance,
 )
-from portal.row_search import RowMatches, find_rows
-from portal.whatif import FeatureSpec, edited_row, feature_specs
 from tests.fake_interactions import NOT_A_TREE, fake_interactions
 
 MODELS = {"Random forest": PROBABILITY, "Gradient boosting": LOG_ODDS, "EBM": LOG_ODDS}
@@ -64,7 +64,7 @@ FAKE_HINT = "exact with [explain] max_exact_features = 8: 2^8 coalitions x 200 b
 
 
 class FakeServices(CohortServices, FairnessServices, ProxyServices):
-    """Implements :class:`portal.services.PortalServices` without any model or job."""
+    """Implements :class:`portal.web._services.PortalServices` without any model or job."""
 
     title = "Telco customer churn (fake)"
 

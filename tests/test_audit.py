@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from portal.audit import SCHEMA_PATH, _finite, build_audit, load_schema
+from portal.reports._audit import SCHEMA_PATH, _finite, build_audit, load_schema
 from tests.fakes import FakeServices
 from tests.projects import run_portal, two_models
 

@@ -8,7 +8,7 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from portal.app import create_app
+from portal.web._app import create_app
 from tests.fakes import FakeServices
 
 pytestmark = pytest.mark.browser

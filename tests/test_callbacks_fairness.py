@@ -17,7 +17,7 @@ from layouts import ids
 from layouts.fairness_panels import COLUMNS as TABLE_COLUMNS
 from layouts.fairness_reasons import proxy_pane
 from layouts.shell import PAGES
-from portal.adverse_action import COLUMNS
+from portal.fairness._adverse_action import COLUMNS
 from portal.figures import group_contribution_heatmap, selection_rate_figure
 from tests.fakes import FakeServices
 from tests.test_callbacks import ALL, of_class, walk

@@ -11,9 +11,9 @@ import pytest
 from callbacks import agreement, local, neighbours, row_search, shell
 from layouts import ids
 from layouts.neighbours import ALL_MODELS
-from portal.compare import agreement as compare
-from portal.narrative import summarise
-from portal.neighbours import similar_rows
+from portal.analyses._agreement import agreement as compare
+from portal.analyses._narrative import summarise
+from portal.analyses._neighbours import similar_rows
 from tests.fakes import FakeServices
 from tests.test_callbacks import ALL, text_of, walk
 
@@ -139,7 +139,7 @@ def test_a_common_scale_still_computing_is_ranked_from_its_rows_so_far_and_says_
 
 
 def test_the_app_wires_the_search_and_similar_rows() -> None:
-    from portal.app import create_app
+    from portal.web._app import create_app
 
     outputs = " ".join(create_app(FakeServices()).callback_map)
     assert ids.ROW_SEARCH_RESULTS in outputs and ids.SIMILAR_RESULTS in outputs

@@ -23,7 +23,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from portal.celery_runner import (
+from portal.config._config import load_config
+from portal.jobs._runner import ARRAY_NAMES, JobRunner, explain_chunk
+from portal.jobs._store import ResultStore
+from portal.jobs.celery_runner import (
     AFTER_SHUTDOWN,
     ONLY_EXPLAIN_CHUNK,
     PICKLE_REFUSED,
@@ -34,10 +37,7 @@ from portal.celery_runner import (
     make_celery,
     workers_online,
 )
-from portal.config import load_config
-from portal.jobs import ARRAY_NAMES, JobRunner, explain_chunk
-from portal.project import Project
-from portal.store import ResultStore
+from portal.project._project import Project
 from tests.projects import two_models
 from tests.redis_fixture import redis_server
 
@@ -105,7 +105,7 @@ def redis_url(folder: Path) -> Iterator[str]:
 def celery_worker(redis_url: str, name: str, log: Path, *, concurrency: int = 2) -> Iterator[subprocess.Popen]:
     """A real worker process, as the README starts it, with its log in ``log``; ready when it answers a ping."""
     env = {**os.environ, "PORTAL_REDIS_URL": redis_url, "PORTAL_CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT)}
-    command = [sys.executable, "-m", "celery", "-A", "portal.celery_runner", "worker", "--loglevel", "info"]
+    command = [sys.executable, "-m", "celery", "-A", "portal.jobs.celery_runner", "worker", "--loglevel", "info"]
     command += ["--concurrency", str(concurrency), "-n", f"{name}@%h", "--without-mingle"]
     with open(log, "w") as output:
         process = subprocess.Popen(

@@ -9,7 +9,11 @@ import pandas as pd
 import pytest
 from sklearn import metrics as skm
 
-from portal.cohort_services import (
+from portal.analyses._cohorts import CohortError
+from portal.config._config import parse_config
+from portal.jobs._runner import JobRunner
+from portal.jobs._store import ResultStore
+from portal.project._cohorts import (
     NO_HELD_OUT,
     ONE_OUTCOME,
     RowIndex,
@@ -17,11 +21,7 @@ from portal.cohort_services import (
     classification_columns,
     regression_columns,
 )
-from portal.cohorts import CohortError
-from portal.config import parse_config
-from portal.jobs import JobRunner
-from portal.project import Project
-from portal.store import ResultStore
+from portal.project._project import Project
 from tests.projects import two_models
 
 CONFIG = """

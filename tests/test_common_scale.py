@@ -10,17 +10,17 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import portal.jobs as jobs
-from portal.cache_admin import cache_info
-from portal.common_scale import BACKGROUND_ROWS, Sample
-from portal.config import ConfigError, load_config
+import portal.jobs._runner as jobs
+from portal.analyses._common_scale import BACKGROUND_ROWS, Sample
+from portal.cli._progress import format_summary, run_all
+from portal.config._config import ConfigError, load_config
+from portal.data._frames import read_frame
 from portal.explain import EXACT_ENUMERATION, TREE_SHAP_FAST, explainer_for
-from portal.frames import read_frame
-from portal.jobs import JobRunner
-from portal.precompute import format_summary, run_all
-from portal.project import Project
+from portal.jobs._cache_admin import cache_info
+from portal.jobs._runner import JobRunner
+from portal.jobs._store import ResultStore
+from portal.project._project import Project
 from portal.results import LOG_ODDS, PROBABILITY, RAW
-from portal.store import ResultStore
 from tests.test_averages import BOOSTED, FOREST, GLASS, average
 from tests.test_export import synthetic_table
 

@@ -8,12 +8,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from portal.config import load_config
-from portal.export import write_explanation_csv
-from portal.jobs import JobRunner
-from portal.project import Project
+from portal.config._config import load_config
+from portal.jobs._runner import JobRunner
+from portal.jobs._store import ResultStore
+from portal.project._project import Project
+from portal.reports._export import write_explanation_csv
 from portal.results import LOG_ODDS, PROBABILITY, Explanation, Provenance
-from portal.store import ResultStore
 from tests.projects import run_portal, two_models
 
 ROWS = 300
@@ -170,7 +170,7 @@ def test_floats_read_back_exactly(tmp_path: Path) -> None:
 
 
 def test_a_failed_write_leaves_the_old_file_and_no_temporary_one(tmp_path: Path, monkeypatch) -> None:
-    import portal.export
+    import portal.reports._export
 
     target = tmp_path / "out.csv"
     target.write_text("old\n")
@@ -182,8 +182,8 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary_one(tmp_path: Path,
             raise OSError("disk full")
         return real_block(*args)
 
-    real_block = portal.export._block
-    monkeypatch.setattr(portal.export, "_block", failing_block)
+    real_block = portal.reports._export._block
+    monkeypatch.setattr(portal.reports._export, "_block", failing_block)
     explanation = hand_made(np.ones((10, 2)), np.zeros(10))
     with pytest.raises(OSError, match="disk full"):
         write_explanation_csv(explanation, target, id_name="row", block_rows=3)

@@ -14,17 +14,17 @@ import pytest
 from fairlearn import metrics as flm
 from sklearn import metrics as skm
 
-from portal.config import ConfigError, parse_config
-from portal.data import load_dataset
-from portal.demos import DEMO_CONFIGS, LOAN_CONFIG
-from portal.fairness import group_fairness
-from portal.fairness_services import FairnessError
-from portal.group_explanations import explain_by_group
-from portal.groups import MISSING, band, band_labels, column_attribute, intersect
-from portal.jobs import JobRunner
-from portal.project import Project
+from portal.config._config import ConfigError, parse_config
+from portal.data._dataset import load_dataset
+from portal.data._demos import DEMO_CONFIGS, LOAN_CONFIG
+from portal.fairness._group_explanations import explain_by_group
+from portal.fairness._groups import MISSING, band, band_labels, column_attribute, intersect
+from portal.fairness._metrics import group_fairness
+from portal.jobs._runner import JobRunner
+from portal.jobs._store import ResultStore
+from portal.project._fairness import FairnessError
+from portal.project._project import Project
 from portal.results import LOG_ODDS, Explanation, Provenance
-from portal.store import ResultStore
 from tests.fakes import FakeServices
 from tests.projects import two_models
 

@@ -7,8 +7,9 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from portal.compare import agreement
-from portal.dependence import FeatureDependence, ShapeFunction
+from portal.analyses._agreement import agreement
+from portal.analyses._dependence import FeatureDependence, ShapeFunction
+from portal.analyses._performance import classification_curves, confusion_at, regression_diagnostics
 from portal.figures import (
     agreement_heatmap,
     calibration_figure,
@@ -20,7 +21,6 @@ from portal.figures import (
     roc_figure,
     segment_error_figure,
 )
-from portal.performance import classification_curves, confusion_at, regression_diagnostics
 from portal.results import LOG_ODDS, PROBABILITY
 
 FEATURES = ("tenure", "contract", "charges")

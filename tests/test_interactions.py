@@ -11,15 +11,15 @@ from diskcache.core import MODE_PICKLE
 
 from callbacks import interactions as page
 from layouts import ids
-from portal.cache_admin import cache_info
-from portal.config import load_config
+from portal.config._config import load_config
 from portal.explain import MAX_INTERACTION_ROWS, interaction_values
 from portal.figures import interaction_caption, interaction_heatmap, interaction_strength, top_interaction_pairs
-from portal.interactions import SAMPLE_SIZES, sample_positions, sample_sizes
-from portal.jobs import JobRunner
-from portal.project import Project
+from portal.jobs._cache_admin import cache_info
+from portal.jobs._runner import JobRunner
+from portal.jobs._store import ResultStore
+from portal.project._interactions import SAMPLE_SIZES, sample_positions, sample_sizes
+from portal.project._project import Project
 from portal.results import LOG_ODDS, InteractionValues, ModelInteractions, Provenance
-from portal.store import ResultStore
 from tests.fakes import FakeServices
 from tests.projects import two_models
 from tests.test_callbacks import of_class, walk

@@ -8,10 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import portal.jobs as jobs
-from portal.frames import read_frame, write_frame
-from portal.jobs import ExplanationJob, JobRunner
-from portal.store import ResultStore
+import portal.jobs._runner as jobs
+from portal.data._frames import read_frame, write_frame
+from portal.jobs._runner import ExplanationJob, JobRunner
+from portal.jobs._store import ResultStore
 
 
 def fake_chunk(job: dict, positions: list[int]) -> dict[str, np.ndarray]:

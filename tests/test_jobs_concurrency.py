@@ -10,9 +10,9 @@ from pathlib import Path
 
 import numpy as np
 
-import portal.jobs as jobs
-from portal.jobs import ExplanationJob, JobRunner
-from portal.store import ResultStore
+import portal.jobs._runner as jobs
+from portal.jobs._runner import ExplanationJob, JobRunner
+from portal.jobs._store import ResultStore
 from tests.test_jobs import example_rows, fake_chunk, make_job
 
 ROOT = Path(__file__).parents[1]
@@ -20,9 +20,9 @@ ROOT = Path(__file__).parents[1]
 PROCESS_SCRIPT = """
 import sys, time
 from pathlib import Path
-import portal.jobs as jobs
-from portal.jobs import JobRunner
-from portal.store import ResultStore
+import portal.jobs._runner as jobs
+from portal.jobs._runner import JobRunner
+from portal.jobs._store import ResultStore
 from tests.test_jobs import fake_chunk, make_job
 
 log = sys.argv[2]

@@ -12,15 +12,15 @@ import skops.io as sio
 from sklearn import metrics as skm
 from sklearn.ensemble import RandomForestClassifier
 
-from portal import jobs
-from portal.classes import class_columns, model_class_names
-from portal.config import ConfigError, load_config
-from portal.data import load_dataset
-from portal.jobs import JobRunner
-from portal.metrics import MACRO_AUC, _multiclass, held_out_metrics
-from portal.project import Project
+import portal.jobs._runner as jobs
+from portal.analyses._metrics import MACRO_AUC, _multiclass, held_out_metrics
+from portal.config._config import ConfigError, load_config
+from portal.data._classes import class_columns, model_class_names
+from portal.data._dataset import load_dataset
+from portal.jobs._runner import JobRunner
+from portal.jobs._store import ResultStore
+from portal.project._project import Project
 from portal.results import LOGIT, PROBABILITY
-from portal.store import ResultStore
 from tests.projects import run_portal, two_models
 
 SPECIES = ("setosa", "versicolor", "virginica")

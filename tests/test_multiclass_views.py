@@ -10,8 +10,8 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from callbacks import global_page, local
 from layouts import ids
-from portal.app import create_app
 from portal.figures import SHARE
+from portal.web._app import create_app
 from tests.fakes import FakeServices
 
 SPECIES = ("setosa", "versicolor", "virginica")

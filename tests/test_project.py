@@ -8,13 +8,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from portal.config import parse_config
-from portal.data import load_dataset
-from portal.demos import CHURN_CONFIG
-from portal.jobs import JobRunner
-from portal.project import Project
+from portal.config._config import parse_config
+from portal.data._dataset import load_dataset
+from portal.data._demos import CHURN_CONFIG
+from portal.jobs._runner import JobRunner
+from portal.jobs._store import ResultStore
+from portal.project._project import Project
 from portal.results import LOG_ODDS, PROBABILITY
-from portal.store import ResultStore
 
 FAST_CHURN = (
     CHURN_CONFIG.replace("n_estimators = 200, max_depth = 8", "n_estimators = 20, max_depth = 6").replace(
@@ -98,7 +98,7 @@ def test_no_database_in_the_cache_holds_a_pickled_value(churn_project: Project) 
 
 def test_a_changed_default_of_a_model_kind_changes_the_fingerprint(monkeypatch) -> None:
     import models.builtin as builtin
-    from portal.training import _effective_settings
+    from portal.project._training import _effective_settings
 
     config = parse_config(tomllib.loads(FAST_CHURN), base_dir=Path.cwd())
     spec = next(s for s in config.models if s.kind == "ebm")

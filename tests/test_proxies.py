@@ -12,8 +12,8 @@ import pytest
 import shap
 from sklearn.ensemble import GradientBoostingClassifier, RandomForestClassifier
 
-from portal import association as assoc
-from portal.proxies import (
+from portal.fairness import _association as assoc
+from portal.fairness._proxies import (
     LENGTHS,
     ONE_GROUP,
     _stratified_sample,

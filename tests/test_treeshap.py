@@ -1,4 +1,4 @@
-"""portal.treeshap equals shap's path-dependent TreeSHAP (and, where shap cannot go, brute force).
+"""portal.explain.treeshap equals shap's path-dependent TreeSHAP (and, where shap cannot go, brute force).
 
 The bound is the issue's: max |ours - reference| <= 1e-6 x max |model output|. References: shap's
 ``TreeExplainer`` where it reads the model right; elsewhere (categorical HistGradientBoosting, boosting
@@ -32,7 +32,7 @@ from sklearn.ensemble import (
 )
 from sklearn.linear_model import LinearRegression
 
-from portal.treeshap import TreeEnsemble, UnsupportedEnsembleError, shap_values
+from portal.explain.treeshap import TreeEnsemble, UnsupportedEnsembleError, shap_values
 
 ROOT = Path(__file__).parents[1]
 BOUND = 1e-6
@@ -179,9 +179,11 @@ def test_compiled_code_is_cached_outside_a_read_only_package(tmp_path) -> None:
     process loads it. Directory modes do not stop root, so a file named ``__pycache__`` also blocks
     numba's in-tree cache, which it gives up on exactly as on a read-only directory."""
     package = tmp_path / "site" / "portal"
-    shutil.copytree(ROOT / "portal" / "treeshap", package / "treeshap", ignore=shutil.ignore_patterns("__pycache__"))
+    treeshap = package / "explain" / "treeshap"
+    shutil.copytree(ROOT / "portal" / "explain" / "treeshap", treeshap, ignore=shutil.ignore_patterns("__pycache__"))
     (package / "__init__.py").write_text("")
-    (package / "treeshap" / "__pycache__").write_text("not a directory")
+    (package / "explain" / "__init__.py").write_text("")
+    (treeshap / "__pycache__").write_text("not a directory")
     for path in [package, *package.rglob("*")]:
         path.chmod(0o555 if path.is_dir() else 0o444)
     try:
@@ -198,8 +200,8 @@ def _fresh_process(site: Path, cache: Path) -> str:
         """
         import numpy as np
         from sklearn.ensemble import GradientBoostingRegressor
-        from portal.treeshap import TreeEnsemble, shap_values
-        from portal.treeshap._kernel import shap_rows
+        from portal.explain.treeshap import TreeEnsemble, shap_values
+        from portal.explain.treeshap._kernel import shap_rows
         X = np.random.default_rng(0).uniform(size=(100, 3))
         model = GradientBoostingRegressor(n_estimators=3).fit(X, X[:, 0])
         shap_values(TreeEnsemble.from_model(model), X[:4])

@@ -11,7 +11,7 @@ from sklearn.base import is_classifier
 from portal.results import LOG_ODDS, LOGIT, AverageMember, ExplanationBatch
 
 TREE_SHAP = "tree_shap_path_dependent"
-TREE_SHAP_FAST = "tree_shap_path_dependent_fast"  # the same values, from portal.treeshap's numba kernel
+TREE_SHAP_FAST = "tree_shap_path_dependent_fast"  # the same values, from portal.explain.treeshap's numba kernel
 TREE_SHAP_INTERVENTIONAL = "tree_shap_interventional"
 XGBOOST_TREE_SHAP = "tree_shap_path_dependent_xgboost"
 LIGHTGBM_TREE_SHAP = "tree_shap_path_dependent_lightgbm"

@@ -91,7 +91,7 @@ class TreeShapExplainer(Unbudgeted):
 
 
 def tree_explainer(estimator: Any, preparation: Preparation, background: pd.DataFrame) -> TreeShapExplainer:
-    """Path-dependent TreeSHAP for a supported tree ensemble: portal.treeshap's kernel (the same values,
+    """Path-dependent TreeSHAP for a supported tree ensemble: portal.explain.treeshap's kernel (the same values,
     several times faster), or shap's where ours does not read the model. ``background`` is only used to
     read the init score of a multi-class GradientBoostingClassifier for shap."""
     check_tree(estimator)
@@ -105,13 +105,13 @@ def tree_explainer(estimator: Any, preparation: Preparation, background: pd.Data
 
 @dataclass(frozen=True, eq=False)
 class FastTreeShap:
-    """portal.treeshap behind shap's TreeExplainer interface (``shap_values``, ``expected_value``)."""
+    """portal.explain.treeshap behind shap's TreeExplainer interface (``shap_values``, ``expected_value``)."""
 
     ensemble: Any
 
     @classmethod
     def try_from(cls, estimator: Any) -> FastTreeShap | None:
-        from portal.treeshap import TreeEnsemble, UnsupportedEnsembleError
+        from portal.explain.treeshap import TreeEnsemble, UnsupportedEnsembleError
 
         try:
             return cls(TreeEnsemble.from_model(estimator))
@@ -123,7 +123,7 @@ class FastTreeShap:
         return self.ensemble.expected_value
 
     def shap_values(self, matrix: Any, check_additivity: bool = False) -> np.ndarray:
-        from portal.treeshap import shap_values
+        from portal.explain.treeshap import shap_values
 
         threads = int(os.environ.get(THREADS_ENV, "0")) or None  # worker pools set 1: they fill the cores
         return shap_values(self.ensemble, np.asarray(matrix, dtype=np.float64), n_threads=threads)

@@ -10,8 +10,8 @@ from collections.abc import Callable, Mapping, Sequence
 
 import plotly.graph_objects as go
 
+from portal.analyses._performance import ClassificationCurves, Confusion, RegressionDiagnostics
 from portal.figures._style import MUTED, finish, model_colors, placeholder
-from portal.performance import ClassificationCurves, Confusion, RegressionDiagnostics
 
 DIAGONAL = {"color": MUTED, "dash": "dot", "width": 1}
 

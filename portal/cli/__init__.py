@@ -1,0 +1,1 @@
+"""portal.cli._main."""

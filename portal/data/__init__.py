@@ -1,0 +1,1 @@
+"""portal.data._dataset."""

@@ -1,0 +1,117 @@
+"""Where a job's tasks run: local worker processes (the embedded default) or inline, for tests.
+
+:class:`LocalPool` spawns its workers when it is made and warms each one (imports, numba's compiled
+TreeSHAP kernels) before it takes a task, so the server starts them while it opens the project and the
+first chunk of a job pays none of it; :meth:`LocalPool.wait_warm` says when they are ready. Workers
+use one thread each (TreeSHAP and BLAS): the pool's processes already fill the cores. The Celery
+executor (:mod:`portal.jobs.celery_runner`) is the third implementation of the same ``Executor`` interface.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, wait
+from typing import Any
+
+import numpy as np
+
+
+class InlineExecutor(Executor):
+    """Runs each task at once in the caller: the in-memory twin of a process pool, for tests."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future:
+        future: Future = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as error:  # handed to the caller through the future, as a pool would
+            future.set_exception(error)
+        return future
+
+
+class LocalPool(ProcessPoolExecutor):
+    """Worker processes started fresh ('spawn'), safe beside the server's threads, warmed as they start.
+
+    Each worker exits on its own when the server process goes away, however it ended (even kill -9),
+    so no orphan keeps computing; committed chunks stay on disk for the next start.
+    """
+
+    def __init__(self, max_workers: int = 2) -> None:
+        context = multiprocessing.get_context("spawn")
+        super().__init__(max_workers, mp_context=context, initializer=_start_worker, initargs=(os.getpid(),))
+        self._workers = max_workers
+        for _ in range(max_workers):  # start every worker now, while the server trains or loads its models
+            self.submit(os.getpid)
+
+    def wait_warm(self, timeout: float = 300.0) -> bool:
+        """Block until every worker has warmed up (False after ``timeout`` seconds).
+
+        A worker warms up before it takes any task, so each one that answers is warm; the short pause
+        in each answer keeps one warm worker from taking every question.
+        """
+        deadline, answered = time.monotonic() + timeout, set()
+        while len(answered) < self._workers:
+            futures = [self.submit(_answer, 0.05) for _ in range(self._workers)]
+            finished, _ = wait(futures, timeout=max(0.0, deadline - time.monotonic()))
+            answered |= {f.result() for f in finished}
+            if len(finished) < len(futures):
+                return False
+        return True
+
+
+def local_process_pool(max_workers: int = 2) -> LocalPool:
+    """The embedded default: ``max_workers`` local processes, started and warming up at once."""
+    return LocalPool(max_workers)
+
+
+def _start_worker(parent_pid: int) -> None:
+    from threadpoolctl import threadpool_limits
+
+    _exit_with_parent(parent_pid)
+    threadpool_limits(1)  # BLAS too: the pool's processes fill the cores, and extra BLAS threads only spin
+    try:
+        warm_up()
+    except Exception:  # the same error comes back, named, from the first chunk that needs it
+        pass
+
+
+def _answer(pause: float) -> int:
+    time.sleep(pause)
+    return os.getpid()
+
+
+def warm_up() -> None:
+    """Import what every chunk needs and load the compiled TreeSHAP kernels from numba's cache.
+
+    About 3-4 s a worker: shap, scikit-learn, interpret, then 0.3-0.6 s for the kernels, which would
+    otherwise fall on a job's first chunk.
+    """
+    from sklearn.ensemble import RandomForestRegressor
+
+    import portal.explain  # noqa: F401
+    from portal.explain.treeshap import TreeEnsemble, shap_values
+
+    rows = np.arange(8.0).reshape(4, 2)
+    forest = RandomForestRegressor(n_estimators=1, max_depth=2, random_state=0).fit(rows, [0.0, 1.0, 0.0, 1.0])
+    shap_values(TreeEnsemble.from_model(forest), rows, n_threads=1)
+
+
+def shutdown_executor(pool: Executor) -> None:
+    """Cancel queued chunks and end the workers now, mid-chunk if need be (nothing half-written is kept)."""
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in list((getattr(pool, "_processes", None) or {}).values()):  # no public API before 3.14
+        process.terminate()
+
+
+def _exit_with_parent(parent_pid: int, every: float = 1.0) -> None:
+    os.environ.setdefault("PORTAL_TREESHAP_THREADS", "1")  # the pool's processes already fill the cores
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(every)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True, name="exit-with-parent").start()

@@ -1,0 +1,1 @@
+"""portal.project._project."""

@@ -1,0 +1,178 @@
+"""The fairness audit: one machine-readable file per project for regulators' pipelines.
+
+:func:`build_audit` gathers, for every model and every protected attribute (single columns and configured
+intersections), the held-out group metrics, the disparity figures and the ranked proxy table, in the shape that
+``schemas/audit.schema.json`` describes (tests validate every file against it)::
+
+    models.<model>.groups.<attribute>.<group>.selection_rate      (and the other group metrics beside it)
+    models.<model>.disparity.<attribute>.demographic_parity_ratio (with its interval and the four-fifths flag)
+    models.<model>.proxies.<attribute>                             (a list, highest proxy risk first)
+    breaches                                                       (every configured rule a model breaks)
+
+The file is deterministic for a project and its cache (seeded bootstrap, seeded proxy sample) apart from
+``generated_at``. A breach is a demographic parity ratio below ``[fairness] four_fifths``; the CLI exits 3 when
+there is one, so a pipeline can stop on it.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from portal.fairness._metrics import ModelFairness
+from portal.fairness._proxies import ProxyTable
+from portal.results import Provenance
+
+SCHEMA_ID = "https://model-comparison-portal.example/schemas/audit-1.json"
+SCHEMA_PATH = Path(__file__).resolve().parents[2] / "schemas" / "audit.schema.json"
+FOUR_FIFTHS_RULE = "four_fifths"
+
+
+@dataclass(frozen=True)
+class Breach:
+    """One configured rule one model breaks for one protected attribute."""
+
+    model: str
+    attribute: str
+    rule: str
+    value: float
+    limit: float
+    lowest: str
+    highest: str
+
+    @property
+    def sentence(self) -> str:
+        return (
+            f"'{self.model}' breaches the four-fifths rule on {self.attribute}: group '{self.lowest}' is selected "
+            f"at {self.value:.2f} of the rate of '{self.highest}' (limit {self.limit:.2f})"
+        )
+
+
+def build_audit(services: Any, threshold: float | None = None, generated_at: datetime | None = None) -> dict:
+    """The audit of every model and protected attribute of a project (``services``: a
+    :class:`portal.web._services.PortalServices` whose explanations are computed), as plain JSON values."""
+    reason = services.fairness_support()
+    if reason:
+        raise ValueError(reason)
+    config = services.fairness_config()
+    threshold = config.threshold if threshold is None else float(threshold)
+    attributes = services.protected_attributes()
+    fairness = {a.name: services.group_metrics(a.name, threshold) for a in attributes}
+    proxies = {a.name: {t.model_name: t for t in services.proxy_tables(a.name)} for a in attributes}
+    methods = dict(zip(services.model_names, services.methods()))
+    scales = dict(zip(services.model_names, services.output_scales()))
+    models = {name: _model_entry(name, methods[name], scales[name], fairness, proxies) for name in services.model_names}
+    breaches = [b for by_model in fairness.values() for f in by_model if (b := _breach(f)) is not None]
+    summary = services.project_summary()
+    return {
+        "schema": SCHEMA_ID,
+        "generated_at": (generated_at or datetime.now(UTC)).isoformat(timespec="seconds"),
+        "project": {
+            "title": str(services.title),
+            "rows": int(services.total_rows()),
+            "data_fingerprint": str(summary.get("Data fingerprint", "")),
+        },
+        "settings": {
+            "threshold": threshold,
+            "four_fifths": config.four_fifths,
+            "bands": {column: list(edges) for column, edges in config.bands.items()},
+            "intersections": [list(columns) for columns in config.intersections],
+            "rows": "held-out",
+        },
+        "attributes": {
+            a.name: {
+                "columns": list(a.columns),
+                "groups": a.counts(),
+                "bands": {column: list(edges) for column, edges in a.edges.items()},
+            }
+            for a in attributes
+        },
+        "models": models,
+        "breaches": [_breach_record(b) for b in breaches],
+        "passed": not breaches,
+    }
+
+
+def write_audit(audit: Mapping[str, Any], out: Path) -> None:
+    """Write the audit as indented JSON, atomically (a reader never sees half a file); NaN is written as null."""
+    text = json.dumps(_finite(audit), indent=2, allow_nan=False) + "\n"
+    handle, temporary = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.replace(temporary, out)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def load_schema() -> dict:
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+def _model_entry(
+    name: str,
+    provenance: Provenance,
+    scale: str,
+    fairness: Mapping[str, tuple[ModelFairness, ...]],
+    proxies: Mapping[str, Mapping[str, ProxyTable]],
+) -> dict:
+    mine = {attribute: next(f for f in by_model if f.model_name == name) for attribute, by_model in fairness.items()}
+    tables = {attribute: by_model.get(name) for attribute, by_model in proxies.items()}
+    return {
+        "explanation": {"method": provenance.method, "exact": provenance.exact, "output_scale": scale},
+        "groups": {attribute: f.as_dict()["groups"] for attribute, f in mine.items()},
+        "overall": {attribute: f.as_dict()["overall"] for attribute, f in mine.items()},
+        "disparity": {attribute: f.disparity.as_dict() for attribute, f in mine.items()},
+        "proxies": {attribute: t.to_records() if t else [] for attribute, t in tables.items()},
+        "direct_use": {attribute: t.to_dict()["direct"] if t else [] for attribute, t in tables.items()},
+        "proxy_auc_all_features": {
+            attribute: t.to_dict()["auc_all_features"] if t else None for attribute, t in tables.items()
+        },
+    }
+
+
+def _breach(fairness: ModelFairness) -> Breach | None:
+    disparity = fairness.disparity
+    if not disparity.breaches_four_fifths:
+        return None
+    return Breach(
+        model=fairness.model_name,
+        attribute=fairness.attribute,
+        rule=FOUR_FIFTHS_RULE,
+        value=disparity.demographic_parity_ratio,
+        limit=disparity.four_fifths,
+        lowest=disparity.lowest,
+        highest=disparity.highest,
+    )
+
+
+def _breach_record(breach: Breach) -> dict:
+    return {
+        "model": breach.model,
+        "attribute": breach.attribute,
+        "rule": breach.rule,
+        "value": breach.value,
+        "limit": breach.limit,
+        "lowest": breach.lowest,
+        "highest": breach.highest,
+        "sentence": breach.sentence,
+    }
+
+
+def _finite(value: Any) -> Any:
+    """NaN and infinities become None, recursively: JSON has no NaN, and a reader's parser may choke on it."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, Mapping):
+        return {str(k): _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value

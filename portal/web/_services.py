@@ -1,0 +1,199 @@
+"""What the Dash layer may ask of a running project: the one seam between pages and the core.
+
+Pages and callbacks receive an object with this shape and nothing else; tests give them a small fake.
+Everything returned is a value (results, dataclasses, plain dicts): no models, no raw arrays in stores.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Protocol, TextIO
+
+from portal.analyses._common_scale import CommonMethod
+from portal.analyses._dependence import FeatureDependence, ShapeFunction
+from portal.analyses._performance import ClassificationCurves, Confusion, RegressionDiagnostics
+from portal.analyses._row_search import RowMatches
+from portal.analyses._whatif import FeatureSpec
+from portal.config._config import FairnessConfig
+from portal.fairness._adverse_action import ReasonsWritten
+from portal.fairness._group_explanations import GroupExplanation
+from portal.fairness._groups import ProtectedAttribute
+from portal.fairness._metrics import ModelFairness
+from portal.fairness._proxies import ProxyTable
+from portal.project._cohorts import CohortRows
+from portal.project._proxies import RowDecision
+from portal.results import (
+    Explanation,
+    JobProgress,
+    LocalExplanation,
+    ModelInteractions,
+    ModelMetrics,
+    Provenance,
+)
+
+
+class PortalServices(Protocol):
+    title: str
+
+    @property
+    def model_names(self) -> tuple[str, ...]:
+        """Models in the order the project lists them; colours follow this order everywhere."""
+
+    def project_summary(self) -> dict[str, object]:
+        """Plain facts for the overview: source, target, task, positive class, rows, features, ..."""
+
+    def methods(self) -> tuple[Provenance, ...]:
+        """How each model is explained (method, exact or not), in model order; known before any result."""
+
+    def output_scales(self) -> tuple[str, ...]:
+        """The output scale of each model's explanation, in model order."""
+
+    def metrics(self) -> tuple[ModelMetrics, ...]:
+        """Held-out metrics per model, in model order."""
+
+    def progress(self, model_name: str) -> JobProgress:
+        """How far the model's explanation job has got."""
+
+    def explanation(self, model_name: str) -> Explanation | None:
+        """The model's full explanation, or None while it is still being computed."""
+
+    def explanation_so_far(self, model_name: str) -> Explanation | None:
+        """The rows explained so far (a seeded random sample that grows), the full one when done, or None."""
+
+    def cancel(self, model_name: str) -> None:
+        """Stop the model's job after the chunks in progress; computed chunks are kept."""
+
+    def resume(self, model_name: str) -> None:
+        """Start a cancelled (or failed) job again from its computed chunks."""
+
+    def total_rows(self) -> int:
+        """How many rows the data has (explanations so far may cover fewer)."""
+
+    def class_names(self) -> tuple[str, ...]:
+        """A multi-class project's classes, which pages let the reader choose from; empty otherwise.
+
+        Each model's explanation then has one slice per class (``Explanation.for_class(name)``).
+        """
+
+    def row_ids(self) -> tuple[str, ...]:
+        """Every row's id, as strings, in data order."""
+
+    def row_values(self, row_id: str) -> dict[str, object]:
+        """The original feature values of one row (for labels such as 'tenure = 2')."""
+
+    def find_rows(self, text: str, column: str | None = None, limit: int = 50) -> RowMatches:
+        """The first ``limit`` rows whose values match the search (the cohort grammar, or a bare value or range
+        of ``column``) and how many match in all; raises :class:`portal.analyses._row_search.RowSearchError` naming the fix."""
+
+    # --- /interactions (implemented by portal.project._interactions.InteractionServices) ---------------
+    def interaction_support(self) -> dict[str, str]:
+        """For each model, in order: empty when it can have interaction values (tree models), else why not."""
+
+    def interactions(
+        self, model_name: str, n_rows: int, progress: Callable[[int, int], None] | None = None
+    ) -> ModelInteractions:
+        """The model's interaction values on a seeded sample of ``n_rows`` rows: read from the result store, or
+        computed now (``progress(rows done, rows)`` as chunks finish) and stored. Arrays stay on the server."""
+
+    # --- the common scale (implemented by portal.project._common_scale.CommonScaleServices) ------
+    def common_methods(self) -> tuple[CommonMethod, ...]:
+        """How each model is explained in the common scale (probability), in model order, known before any
+        result: its provenance, or None with the reason; empty for regression projects (one scale already)."""
+
+    def common_progress(self, model_name: str) -> JobProgress | None:
+        """The model's common-scale job (state "unavailable" with the reason if it has no common scale), or
+        None when it needs no job (already in probability, or a regression project)."""
+
+    def common_explanation(self, model_name: str) -> Explanation | None:
+        """The model in the common scale (classification: probability) on a seeded sample of rows
+        (``sample_of`` says of how many; the rows done so far while its job runs), or None."""
+
+    def explain_row(
+        self, model_name: str, row_id: str, scale: str = "common", class_name: str | None = None
+    ) -> LocalExplanation | None:
+        """One row in ``scale`` ("common" or "native"), computed on the server if no finished job covers it;
+        None for an unknown row or a model without a common scale."""
+
+    # --- the workbench pages (implemented by portal.project._workbench.WorkbenchServices) ------------
+    def feature_names(self) -> tuple[str, ...]:
+        """The data's feature columns, in order."""
+
+    def feature_dependence(
+        self, feature: str, colour_by: str | None, explanations: Sequence[Explanation]
+    ) -> tuple[FeatureDependence, ...]:
+        """Each explanation's dependence on ``feature`` over one shared, seeded, capped sample of rows."""
+
+    def shape_function(self, feature: str) -> ShapeFunction | None:
+        """An EBM's learned shape function of ``feature`` (centred, in its scale), or None without an EBM."""
+
+    def classification_curves(
+        self, class_name: str | None = None, cohort: str | None = None
+    ) -> tuple[ClassificationCurves, ...]:
+        """Held-out ROC, precision-recall, calibration and lift per model (multi-class: one class against the rest),
+        on the held-out rows of ``cohort`` (everyone when None); CohortError when they have one outcome only."""
+
+    def confusions(
+        self, threshold: float, class_name: str | None = None, cohort: str | None = None
+    ) -> dict[str, Confusion]:
+        """Held-out confusion counts per model at ``threshold`` (on the held-out rows of ``cohort``)."""
+
+    def segment_columns(self) -> tuple[str, ...]:
+        """Features with few levels, to break regression errors down by."""
+
+    def regression_diagnostics(
+        self, segment: str | None = None, cohort: str | None = None
+    ) -> tuple[RegressionDiagnostics, ...]:
+        """Held-out predicted against actual, residuals and error by ``segment`` per model (on ``cohort``'s rows)."""
+
+    # --- cohorts (implemented by portal.project._cohorts.CohortServices) ---------------------
+    def cohort_columns(self) -> tuple[str, ...]:
+        """What a cohort may filter on: features, target, protected attributes, 'prediction: M' and 'error: M'."""
+
+    def cohort_rows(self, cohort: str | None) -> CohortRows:
+        """The rows ``cohort`` selects, kept on the server (everyone for None or blank); raises
+        :class:`portal.analyses._cohorts.CohortError` naming the filter and the fix."""
+
+    def feature_specs(self) -> tuple[FeatureSpec, ...]:
+        """What each feature's what-if input accepts: a number range or the data's categories."""
+
+    def what_if(
+        self, row_id: str, edits: Mapping[str, object], scale: str = "native", class_name: str | None = None
+    ) -> dict[str, tuple[LocalExplanation, LocalExplanation]]:
+        """Every model's explanation of the row as it is and as edited: {model: (original, edited)}.
+
+        Raises :class:`portal.analyses._whatif.WhatIfError` for an edit that does not fit its feature.
+        """
+
+    # --- fairness (implemented by portal.project._fairness.FairnessServices) ----------------
+    def fairness_config(self) -> FairnessConfig:
+        """The ``[fairness]`` settings: bands, intersections, the four-fifths threshold, the default threshold."""
+
+    def fairness_support(self) -> str:
+        """Empty when group metrics can be computed (a two-class target and protected columns), else why not."""
+
+    def protected_attributes(self) -> tuple[ProtectedAttribute, ...]:
+        """Every protected column's groups (numbers banded), then each configured intersection's, in order."""
+
+    def group_metrics(self, attribute: str, threshold: float | None = None) -> tuple[ModelFairness, ...]:
+        """Per model, in order: held-out group metrics, disparity and bootstrap intervals for ``attribute`` at
+        ``threshold`` (default: the config's); raises :class:`portal.project._fairness.FairnessError`."""
+
+    def group_colour_names(self) -> tuple[str, ...]:
+        """What /feature may colour by besides the features: each protected attribute's groups ("group: age")."""
+
+    def group_explanations(
+        self, attribute: str, model_name: str, scale: str = "native", class_name: str | None = None
+    ) -> GroupExplanation | None:
+        """The model's mean contribution per feature per group of ``attribute`` (rows explained so far), or None."""
+
+    # --- proxies and adverse action (implemented by portal.project._proxies.ProxyServices) ------
+    def proxy_tables(self, attribute: str) -> tuple[ProxyTable, ...]:
+        """Each model's proxy risk table for ``attribute``, highest risk first (models with rows explained)."""
+
+    def adverse_reasons(self, row_id: str, threshold: float | None = None) -> tuple[RowDecision, ...]:
+        """Each model's decision on the row (probability of the positive class against ``threshold``, default the
+        config's) and the features that pushed it most toward decline."""
+
+    def write_adverse_reasons(self, target: str | Path | TextIO, threshold: float | None = None) -> ReasonsWritten:
+        """The top reasons of every declined row of every model with a finished explanation, as CSV."""
