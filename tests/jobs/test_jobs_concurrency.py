@@ -15,7 +15,7 @@ from portal.jobs._runner import ExplanationJob, JobRunner
 from portal.jobs._store import ResultStore
 from tests.test_jobs import example_rows, fake_chunk, make_job
 
-ROOT = Path(__file__).parents[1]
+ROOT = Path(__file__).parents[2]
 
 PROCESS_SCRIPT = """
 import sys, time

@@ -19,7 +19,7 @@ from portal.jobs._runner import JobRunner, local_process_pool
 from portal.jobs._store import ResultStore
 from portal.project._project import Project
 
-ROOT = Path(__file__).parents[1]
+ROOT = Path(__file__).parents[2]
 PROJECT = """
 [data]
 source = "table.csv"

@@ -122,7 +122,7 @@ def test_cli_prints_one_line_and_exits_2(table: Path) -> None:
         capture_output=True,
         text=True,
         timeout=120,
-        cwd=Path(__file__).parents[1],
+        cwd=Path(__file__).parents[2],
     )
     assert done.returncode == 2
     assert done.stderr.strip().splitlines() == [done.stderr.strip()]

@@ -28,7 +28,7 @@ from portal.jobs._store import ResultStore
 from portal.project._project import Project
 from portal.results import LOG_ODDS
 
-ROOT = Path(__file__).parents[1]
+ROOT = Path(__file__).parents[2]
 ROWS = 300
 COLUMNS = ["age", "income", "plan"]
 PROJECT = """

@@ -23,7 +23,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 from tests.test_project import FAST_CHURN
 
 pytestmark = pytest.mark.browser
-ROOT = Path(__file__).parents[1]
+ROOT = Path(__file__).parents[2]
 MODELS = ["Random forest", "Gradient boosting", "EBM"]
 
 

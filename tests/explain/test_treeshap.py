@@ -34,7 +34,7 @@ from sklearn.linear_model import LinearRegression
 
 from portal.explain.treeshap import TreeEnsemble, UnsupportedEnsembleError, shap_values
 
-ROOT = Path(__file__).parents[1]
+ROOT = Path(__file__).parents[2]
 BOUND = 1e-6
 
 

@@ -41,7 +41,7 @@ from portal.project._project import Project
 from tests.projects import two_models
 from tests.redis_fixture import redis_server
 
-ROOT = Path(__file__).parents[1]
+ROOT = Path(__file__).parents[2]
 VISIBILITY_TIMEOUT = 3  # seconds, for the test workers: a lost worker's chunk is delivered again soon
 CHUNK_ROWS = 100
 SMALL = """

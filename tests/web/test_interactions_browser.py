@@ -28,7 +28,7 @@ from tests.test_interactions import small_project
 from tests.test_store import pickled_rows
 
 pytestmark = pytest.mark.browser
-ROOT = Path(__file__).parents[1]
+ROOT = Path(__file__).parents[2]
 
 
 def open_interactions(dash_duo, services, cache: Path) -> None:

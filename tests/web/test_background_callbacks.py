@@ -28,7 +28,7 @@ from tests.fakes import FakeServices
 from tests.redis_fixture import redis_server
 from tests.test_store import pickled_rows
 
-ROOT = Path(__file__).parents[1]
+ROOT = Path(__file__).parents[2]
 
 
 def rows_by_mode(directory: Path) -> dict[int, int]:
