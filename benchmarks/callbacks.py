@@ -43,12 +43,16 @@ from callbacks import (  # noqa: E402
     whatif,
 )
 from callbacks._common import common_levels  # noqa: E402
-from portal.analyses._common_scale import COMMON, NATIVE  # noqa: E402
-from portal.config._config import load_config  # noqa: E402
+from portal.analyses import COMMON, NATIVE  # noqa: E402
+from portal.config import load_config  # noqa: E402
 from portal.figures import RAW, SHARE  # noqa: E402
-from portal.jobs._runner import TASK_SECONDS, JobRunner, local_process_pool  # noqa: E402
-from portal.jobs._store import ResultStore  # noqa: E402
-from portal.project._project import Project  # noqa: E402
+from portal.jobs import (  # noqa: E402
+    TASK_SECONDS,
+    JobRunner,
+    ResultStore,  # noqa: E402
+    local_process_pool,
+)
+from portal.project import Project  # noqa: E402
 
 P95_TARGET_S = 0.3
 #: The cohort the cohort cases apply: about a tenth of the customers.
@@ -73,7 +77,7 @@ def open_computed(config_path: Path) -> tuple[Project, JobRunner]:
     ):
         time.sleep(0.2)
     print(f"explanations ready after {time.perf_counter() - started:.1f} s (cached runs: ~0 s)")
-    warming = project.warm_up()  # as the server does when it opens a project (portal.cli._main)
+    warming = project.warm_up()  # as the server does when it opens a project (portal.cli)
     if warming is not None:
         warming.join()
     return project, runner

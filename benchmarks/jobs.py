@@ -34,13 +34,20 @@ from threadpoolctl import threadpool_limits
 
 sys.path.insert(0, str(Path(__file__).parents[1]))
 
-from portal.config._config import load_config  # noqa: E402
-from portal.data._demos import churn  # noqa: E402
-from portal.data._frames import read_frame  # noqa: E402
+from portal.config import load_config  # noqa: E402
+from portal.data import (
+    churn,  # noqa: E402
+    read_frame,  # noqa: E402
+)
 from portal.explain import explainer_for  # noqa: E402
-from portal.jobs._runner import TASK_SECONDS, JobRunner, local_process_pool, warm_up  # noqa: E402
-from portal.jobs._store import ResultStore  # noqa: E402
-from portal.project._project import Project  # noqa: E402
+from portal.jobs import (  # noqa: E402
+    TASK_SECONDS,
+    JobRunner,
+    ResultStore,  # noqa: E402
+    local_process_pool,
+    warm_up,
+)
+from portal.project import Project  # noqa: E402
 
 PROJECT = """
 title = "Churn, resampled"

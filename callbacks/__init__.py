@@ -1,4 +1,4 @@
-"""Callbacks: read inputs, ask :class:`portal.web._services.PortalServices`, return components and figures.
+"""Callbacks: read inputs, ask :class:`portal.web.PortalServices`, return components and figures.
 
 Each page module keeps its work in plain functions of ``(services, inputs...)`` that tests call
 directly, and a ``register(app, services)`` that wires those functions to component ids. Only ids,
@@ -26,7 +26,7 @@ from callbacks import (
     shell,
     whatif,
 )
-from portal.web._services import PortalServices
+from portal.web import PortalServices
 
 
 def register(app: dash.Dash, services: PortalServices) -> None:

@@ -16,10 +16,10 @@ from layouts import ids
 from layouts.panes import failed, waiting
 from layouts.scale_toggle import scale_toggle
 from layouts.shell import row_state
-from portal.analyses._common_scale import COMMON, UNAVAILABLE
+from portal.analyses import COMMON, UNAVAILABLE
 from portal.figures import RAW, SHARE
 from portal.results import Explanation, JobProgress
-from portal.web._services import PortalServices
+from portal.web import PortalServices
 
 COMMON_LABEL = "Common scale: probability"
 NATIVE_LABEL = "Each model's own scale"

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from layouts.panes import failed, waiting
 from portal.results import Explanation
-from portal.web._services import PortalServices
+from portal.web import PortalServices
 
 
 def ready_explanation(

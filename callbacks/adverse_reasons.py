@@ -1,7 +1,7 @@
 """/fairness's adverse-action section: find a declined applicant, read each model's reasons, download them all.
 
 "Declined" is a model's probability of the positive class below the page's threshold, the rule of the group metrics
-and of :mod:`portal.project._proxies`. The declined rows are found on the server as cohorts (``prediction: <model> <
+and of :mod:`portal.project`. The declined rows are found on the server as cohorts (``prediction: <model> <
 threshold``, kept there), and the picker receives at most :data:`MAX_OPTIONS` ids matching what the reader types. The
 CSV of every declined row's reasons is written on the server by ``write_adverse_reasons`` and sent once, as a
 download: never through a store.
@@ -22,9 +22,9 @@ from layouts import ids
 from layouts.fairness_panels import model_columns
 from layouts.fairness_reasons import decision_pane
 from layouts.panes import model_card
-from portal.analyses._cohorts import CohortError
+from portal.analyses import CohortError
 from portal.figures import model_colors
-from portal.web._services import PortalServices
+from portal.web import PortalServices
 
 MAX_OPTIONS = 50
 PICK = "Choose a declined applicant above to read each model's reasons."

@@ -16,11 +16,10 @@ from callbacks._ready import of_class, so_far_note
 from callbacks.cohort import applied
 from layouts import ids
 from layouts.agreement import rank_difference_table
-from portal.analyses._agreement import agreement, biggest_rank_differences
-from portal.analyses._common_scale import NATIVE
+from portal.analyses import NATIVE, agreement, biggest_rank_differences
 from portal.figures import agreement_heatmap, escaped, model_colors, placeholder, scale_label
 from portal.results import Explanation
-from portal.web._services import PortalServices
+from portal.web import PortalServices
 
 TOP_DIFFERENCES = 8
 

@@ -15,10 +15,9 @@ from dash import ALL, Input, Output, State
 from layouts import ids
 from layouts.cohort_bar import ERROR, STATUS, cohort_bar, cohort_store, status_line
 from layouts.shell import PAGES
-from portal.analyses._cohorts import CohortError
-from portal.project._cohorts import CohortRows
-from portal.web._services import PortalServices
-from portal.web._view_state import ViewState
+from portal.analyses import CohortError
+from portal.project import CohortRows
+from portal.web import PortalServices, ViewState
 
 PAGES_WITH_COHORTS = ("/global", "/local", "/feature", "/performance")
 NOT_IN_COHORT = "No row of the cohort is among the rows explained here (a sample, or the rows done so far)."

@@ -10,9 +10,9 @@ from callbacks._ready import of_class, ready_explanations
 from callbacks.cohort import NOT_IN_COHORT, applied
 from layouts import ids
 from layouts.disagreement import disagreement_table
-from portal.analyses._disagreement import disagreement_rows
+from portal.analyses import disagreement_rows
 from portal.figures import model_colors
-from portal.web._services import PortalServices
+from portal.web import PortalServices
 
 TOP_ROWS = 15
 WAITING = "The table appears when two models' explanations are ready."

@@ -19,11 +19,10 @@ from layouts.fairness import fairness_page, unsupported_page
 from layouts.fairness_panels import explanation_pane, metrics_pane, model_columns
 from layouts.fairness_reasons import proxy_pane
 from layouts.panes import failed, model_card
-from portal.fairness._groups import ProtectedAttribute
+from portal.fairness import ProtectedAttribute
 from portal.figures import model_colors, placeholder, selection_rate_figure
-from portal.project._fairness import FairnessError
-from portal.web._services import PortalServices
-from portal.web._view_state import merge_query
+from portal.project import FairnessError
+from portal.web import PortalServices, merge_query
 
 WIDE = 6  # more groups than this: one model's card per row, so the table and heatmap stay readable
 

@@ -12,8 +12,7 @@ from callbacks.global_link import read_view
 from layouts import ids
 from layouts.feature import feature_page
 from portal.figures import dependence_panels, model_colors, placeholder
-from portal.web._services import PortalServices
-from portal.web._view_state import ViewState
+from portal.web import PortalServices, ViewState
 
 WAITING = "Dependence appears here as explanations become ready."
 

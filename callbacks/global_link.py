@@ -16,9 +16,8 @@ from dash import ALL, Input, Output, State
 from callbacks._common import has_common_scale
 from layouts import ids
 from layouts.agreement import DEFAULT_K, MAX_K
-from portal.analyses._common_scale import COMMON, NATIVE
-from portal.web._services import PortalServices
-from portal.web._view_state import ViewState
+from portal.analyses import COMMON, NATIVE
+from portal.web import PortalServices, ViewState
 
 HIDDEN, SHOWN = {"display": "none"}, {}
 CLASS_PAGES = ("/global", "/local", "/feature", "/performance")  # read ?class= from their link and write it back

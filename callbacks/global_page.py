@@ -24,9 +24,9 @@ from callbacks.global_link import read_view
 from layouts import ids
 from layouts.global_page import global_page
 from layouts.panes import graph
-from portal.analyses._common_scale import COMMON, NATIVE
+from portal.analyses import COMMON, NATIVE
 from portal.figures import beeswarm, importance_bars, model_colors, placeholder
-from portal.web._services import PortalServices
+from portal.web import PortalServices
 
 NOT_SHOWN = "Not shown yet: {models}. Bars appear here as explanations become ready."
 NONE_TICKED = "Tick a model above to draw it."

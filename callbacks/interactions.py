@@ -1,7 +1,7 @@
 """Interactions page: Compute runs as a Dash background callback, with progress and a cancel button.
 
 The callback runs through the app's background-callback manager (a process of its own on one machine, a
-Celery worker with Redis: :mod:`portal.web._background`). It asks the services for the model's
+Celery worker with Redis: :mod:`portal.web`). It asks the services for the model's
 interaction values, which come from the result store or are computed and stored there, and returns only
 the drawn heatmap and table: the arrays never leave the server.
 """
@@ -17,9 +17,8 @@ from dash import Input, Output, State
 from layouts import ids
 from layouts.interactions import HIDDEN, SHOWN, START_HINT, failed, hint, interaction_result, interactions_page
 from portal.figures import interaction_caption, interaction_heatmap, top_interaction_pairs
-from portal.project._interactions import sample_sizes
-from portal.web._background import end_with_parent
-from portal.web._services import PortalServices
+from portal.project import sample_sizes
+from portal.web import PortalServices, end_with_parent
 
 DEFAULT_ROWS = 100
 TOP_PAIRS = 10

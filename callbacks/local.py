@@ -18,12 +18,10 @@ from layouts.local import local_page, waterfall_body
 from layouts.panes import missing_row
 from layouts.row_search import SEARCH_COLUMN_KEY, SEARCH_KEY, row_search
 from layouts.whatif import whatif_card
-from portal.analyses._common_scale import COMMON, NATIVE
-from portal.analyses._narrative import outcome_words, summarise
+from portal.analyses import COMMON, NATIVE, outcome_words, summarise
 from portal.figures import key_values, method_label, model_colors, prediction_text, waterfall
 from portal.results import LocalExplanation
-from portal.web._services import PortalServices
-from portal.web._view_state import merge_query
+from portal.web import PortalServices, merge_query
 
 MAX_OPTIONS = 50
 

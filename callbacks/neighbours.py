@@ -8,9 +8,9 @@ from dash import Input, Output, State
 from callbacks._ready import of_class, ready_explanations
 from layouts import ids
 from layouts.neighbours import ALL_MODELS, similar_table
-from portal.analyses._neighbours import DEFAULT_K, similar_rows
+from portal.analyses import DEFAULT_K, similar_rows
 from portal.figures import model_colors
-from portal.web._services import PortalServices
+from portal.web import PortalServices
 
 WAITING = "Similar rows can be found once a model's explanation of every row is ready."
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from layouts.overview import MethodRow, methods_table, overview_page
-from portal.analyses._common_scale import CommonMethod
+from portal.analyses import CommonMethod
 from portal.figures import method_label, metrics_table, model_colors, scale_label
 from portal.results import Provenance
-from portal.web._services import PortalServices
+from portal.web import PortalServices
 
 #: Under a common-scale method that is the model's own: why the two columns say the same.
 ITS_OWN = "its own values: already in probability"

@@ -14,7 +14,7 @@ from callbacks.cohort import applied
 from callbacks.global_link import read_view
 from layouts import ids
 from layouts.performance import CLASSIFICATION_GRAPHS, REGRESSION_GRAPHS, performance_page
-from portal.analyses._cohorts import CohortError
+from portal.analyses import CohortError
 from portal.figures import (
     calibration_figure,
     confusion_figure,
@@ -27,7 +27,7 @@ from portal.figures import (
     roc_figure,
     segment_error_figure,
 )
-from portal.web._services import PortalServices
+from portal.web import PortalServices
 
 
 def page(services: PortalServices, query: dict):

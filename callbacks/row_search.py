@@ -7,8 +7,8 @@ from dash import Input, Output, State
 
 from layouts import ids
 from layouts.row_search import search_error, search_results
-from portal.analyses._row_search import RowSearchError
-from portal.web._services import PortalServices
+from portal.analyses import RowSearchError
+from portal.web import PortalServices
 
 MAX_MATCHES = 50
 

@@ -12,7 +12,7 @@ from callbacks._common import common_finished, common_levels, follow
 from callbacks.cohort import PAGES_WITH_COHORTS, with_cohort_bar
 from layouts import ids
 from layouts.shell import not_found, row_state
-from portal.web._services import PortalServices
+from portal.web import PortalServices
 
 ROUTES = {
     "/": overview.page,

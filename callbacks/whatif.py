@@ -8,9 +8,9 @@ from dash import ALL, Input, Output, State
 from layouts import ids
 from layouts.panes import graph, model_row
 from layouts.whatif import result_card
-from portal.analyses._whatif import WhatIfError
+from portal.analyses import WhatIfError
 from portal.figures import model_colors, what_if_bars
-from portal.web._services import PortalServices
+from portal.web import PortalServices
 
 
 def reset_values(services: PortalServices, row_id: str | None, names: list[str]) -> list:

@@ -9,7 +9,7 @@ from dash import dcc, html
 
 from layouts import ids
 from layouts.panes import graph
-from portal.analyses._agreement import RankDifference
+from portal.analyses import RankDifference
 from portal.figures import STATISTICS
 
 DEFAULT_K = 5

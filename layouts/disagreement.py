@@ -9,7 +9,7 @@ import dash_bootstrap_components as dbc
 from dash import html
 
 from layouts import ids
-from portal.analyses._disagreement import DisagreementTable
+from portal.analyses import DisagreementTable
 from portal.figures import scale_label
 
 ORDER_LABELS = {"prediction": "Most different predictions", "reasons": "Most different reasons"}

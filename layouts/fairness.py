@@ -14,8 +14,7 @@ from dash import dcc, html
 
 from layouts import ids
 from layouts.panes import graph
-from portal.fairness._groups import ProtectedAttribute
-from portal.fairness._proxies import FLAG_AUC, FLAG_SHARE
+from portal.fairness import FLAG_AUC, FLAG_SHARE, ProtectedAttribute
 
 TITLE = "Fairness across protected groups"
 

@@ -16,11 +16,9 @@ import numpy as np
 from dash import html
 
 from layouts.panes import graph, model_row
-from portal.fairness._group_explanations import GroupExplanation
-from portal.fairness._metrics import MIN_GROUP_ROWS, Disparity, GroupMetrics, ModelFairness
-from portal.figures import group_contribution_heatmap, scale_label
-from portal.figures._fairness import decimals, shown_features
-from portal.project._fairness import GROUP_PREFIX
+from portal.fairness import MIN_GROUP_ROWS, Disparity, GroupExplanation, GroupMetrics, ModelFairness
+from portal.figures import decimals, group_contribution_heatmap, scale_label, shown_features
+from portal.project import GROUP_PREFIX
 
 COLUMNS = (  # (metric, header, what it means: the header's tooltip)
     ("selection_rate", "selected", "share of the group decided positive"),

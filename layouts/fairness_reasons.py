@@ -7,10 +7,9 @@ import math
 import dash_bootstrap_components as dbc
 from dash import html
 
-from portal.fairness._adverse_action import Reason
-from portal.fairness._proxies import ProxyScore, ProxyTable
+from portal.fairness import ProxyScore, ProxyTable, Reason
 from portal.figures import scale_label
-from portal.project._proxies import RowDecision
+from portal.project import RowDecision
 
 SHOWN = 5  # proxy rows shown at first; the rest fold away under a summary line
 

@@ -9,7 +9,7 @@ from dash import html
 
 from layouts import ids
 from layouts.row_links import row_href, row_link
-from portal.analyses._neighbours import SimilarRows
+from portal.analyses import SimilarRows
 from portal.figures import scale_label
 
 ALL_MODELS = "all models"  # the basis value that compares every ready model's explanation at once

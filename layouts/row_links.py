@@ -10,7 +10,7 @@ from collections.abc import Mapping
 
 from dash import html
 
-from portal.web._view_state import merge_query
+from portal.web import merge_query
 
 LOCAL = "/local"
 

@@ -9,7 +9,7 @@ from dash import dcc, html
 
 from layouts import ids
 from layouts.row_links import row_href, row_link
-from portal.analyses._row_search import RowMatches
+from portal.analyses import RowMatches
 
 SEARCH_KEY, SEARCH_COLUMN_KEY = "search", "search-column"  # where a row link keeps the search in the URL
 HOW_TO = (

@@ -13,7 +13,7 @@ import dash_bootstrap_components as dbc
 from dash import html
 
 from layouts import ids
-from portal.analyses._common_scale import COMMON, NATIVE
+from portal.analyses import COMMON, NATIVE
 
 
 def scale_toggle(shown: bool, common_label: str, native_label: str, value: str | None = None) -> html.Div:

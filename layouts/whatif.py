@@ -8,7 +8,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from layouts import ids
-from portal.analyses._whatif import NUMBER, FeatureSpec
+from portal.analyses import NUMBER, FeatureSpec
 
 
 def whatif_card(specs: Sequence[FeatureSpec], values: Mapping[str, object]) -> dbc.Card:

@@ -131,7 +131,7 @@ class GroupThresholdClassifier:
 
 
 def groups_of(values: pd.Series, edges: Sequence[float], labels: Sequence[str]) -> np.ndarray:
-    """Group labels of a column, as :mod:`portal.fairness._groups` makes them (the portal checks they agree when it fits):
+    """Group labels of a column, as :mod:`portal.fairness` makes them (the portal checks they agree when it fits):
     numbers banded by ``edges`` (closed on the left), other numbers as ``f"{v:g}"``, anything else as its text,
     and ``"missing"`` for a missing value."""
     empty = pd.isna(values).to_numpy()

@@ -1,6 +1,6 @@
 """Model Comparison Portal: the computation core (config, data, models, explanations, jobs, store).
 
-Only :mod:`portal.web._app` and :mod:`portal.cli._main` touch Dash; everything else here is plain Python that a
+Only :mod:`portal.web` and :mod:`portal.cli` touch Dash; everything else here is plain Python that a
 script, a test or a report can use without a web server.
 """
 

@@ -1,5 +1,5 @@
 import sys
 
-from portal.cli._main import main
+from portal.cli import main
 
 sys.exit(main())

@@ -13,21 +13,32 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
-from portal.analyses._common_scale import CommonMethod, Sample, take
-from portal.analyses._dependence import ShapeFunction, dependence
-from portal.analyses._performance import (
+from portal.analyses import (
     ClassificationCurves,
+    CommonMethod,
     Confusion,
+    FeatureSpec,
     RegressionDiagnostics,
+    RowMatches,
+    Sample,
+    ShapeFunction,
     classification_curves,
     confusion_at,
+    dependence,
+    edited_row,
+    feature_specs,
+    find_rows,
+    take,
 )
-from portal.analyses._row_search import RowMatches, find_rows
-from portal.analyses._whatif import FeatureSpec, edited_row, feature_specs
-from portal.config._config import FairnessConfig
-from portal.project._cohorts import CohortServices, check_held_out, classification_columns
-from portal.project._fairness import FairnessServices, HeldOutScores
-from portal.project._proxies import ProxyServices
+from portal.config import FairnessConfig
+from portal.project import (
+    CohortServices,
+    FairnessServices,
+    HeldOutScores,
+    ProxyServices,
+    check_held_out,
+    classification_columns,
+)
 from portal.results import (
     LOG_ODDS,
     LOGIT,
@@ -64,7 +75,7 @@ FAKE_HINT = "exact with [explain] max_exact_features = 8: 2^8 coalitions x 200 b
 
 
 class FakeServices(CohortServices, FairnessServices, ProxyServices):
-    """Implements :class:`portal.web._services.PortalServices` without any model or job."""
+    """Implements :class:`portal.web.PortalServices` without any model or job."""
 
     title = "Telco customer churn (fake)"
 

@@ -11,7 +11,7 @@ CORE_MODULES = sorted(
     ".".join(p.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
     for folder in ("portal", "models")
     for p in (ROOT / folder).rglob("*.py")
-    if not p.relative_to(ROOT).parts[1] in ("web", "cli", "__main__.py")
+    if p.relative_to(ROOT).parts[1] not in ("web", "cli", "__main__.py")
 )
 
 

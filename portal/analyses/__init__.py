@@ -1,1 +1,97 @@
 """portal.analyses."""
+
+from portal.analyses._agreement import (
+    AgreementMatrix,
+    RankDifference,
+    agreement,
+    biggest_rank_differences,
+    importance_ranks,
+)
+from portal.analyses._cohorts import Cohort, CohortError, Filter
+from portal.analyses._common_scale import (
+    BACKGROUND_ROWS,
+    COMMON,
+    NATIVE,
+    UNAVAILABLE,
+    CommonMethod,
+    Sample,
+    as_common,
+    chunk_rows,
+    needs_job,
+    take,
+)
+from portal.analyses._dependence import FeatureDependence, ShapeFunction, dependence, ebm_shape_function
+from portal.analyses._disagreement import DisagreementTable, disagreement_rows
+from portal.analyses._metrics import held_out_metrics
+from portal.analyses._narrative import outcome_words, summarise
+from portal.analyses._neighbours import DEFAULT_K, SimilarRows, similar_rows, typical_total
+from portal.analyses._performance import (
+    ClassificationCurves,
+    Confusion,
+    RegressionDiagnostics,
+    classification_curves,
+    confusion_at,
+    regression_diagnostics,
+)
+from portal.analyses._row_search import DEFAULT_LIMIT, RowMatches, RowSearchError, find_rows, query_for
+from portal.analyses._whatif import (
+    CATEGORY,
+    NUMBER,
+    FeatureSpec,
+    WhatIfError,
+    changed_features,
+    edited_row,
+    feature_specs,
+)
+
+__all__ = [
+    "BACKGROUND_ROWS",
+    "CATEGORY",
+    "COMMON",
+    "DEFAULT_K",
+    "DEFAULT_LIMIT",
+    "NATIVE",
+    "NUMBER",
+    "UNAVAILABLE",
+    "AgreementMatrix",
+    "ClassificationCurves",
+    "Cohort",
+    "CohortError",
+    "CommonMethod",
+    "Confusion",
+    "DisagreementTable",
+    "FeatureDependence",
+    "FeatureSpec",
+    "Filter",
+    "RankDifference",
+    "RegressionDiagnostics",
+    "RowMatches",
+    "RowSearchError",
+    "Sample",
+    "ShapeFunction",
+    "SimilarRows",
+    "WhatIfError",
+    "agreement",
+    "as_common",
+    "biggest_rank_differences",
+    "changed_features",
+    "chunk_rows",
+    "classification_curves",
+    "confusion_at",
+    "dependence",
+    "disagreement_rows",
+    "ebm_shape_function",
+    "edited_row",
+    "feature_specs",
+    "find_rows",
+    "held_out_metrics",
+    "importance_ranks",
+    "needs_job",
+    "outcome_words",
+    "query_for",
+    "regression_diagnostics",
+    "similar_rows",
+    "summarise",
+    "take",
+    "typical_total",
+]

@@ -6,7 +6,7 @@ views default to the common scale, probability, where the explanations come from
 
 - models whose native scale is already probability (forests, soft voting, the model-agnostic method):
   their native values on the sample rows; no second job.
-- every other classifier: a second job (:mod:`portal.jobs._runner`, ``scale="common"``) that explains the sample
+- every other classifier: a second job (:mod:`portal.jobs`, ``scale="common"``) that explains the sample
   rows with ``explainer_for(..., scale="common")``. For boosted trees and EBMs that is the model-agnostic
   method on ``predict_proba`` (see :mod:`portal.explain` for why nothing exact is cheaper), against
   :data:`BACKGROUND_ROWS` training rows: exact enumeration up to ``[explain] max_exact_features`` columns

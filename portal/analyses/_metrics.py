@@ -7,8 +7,7 @@ from typing import Any
 import numpy as np
 from sklearn import metrics as skm
 
-from portal.data._classes import class_columns
-from portal.data._dataset import Dataset
+from portal.data import Dataset, class_columns
 from portal.results import ModelMetrics
 
 MACRO_AUC = "AUC (macro one-vs-rest)"

@@ -1,6 +1,6 @@
 """Find rows by what they hold, answered on the server with a capped list of ids.
 
-The search speaks the cohort grammar (:mod:`portal.analyses._cohorts`): filters ``column op value`` joined by ``;``,
+The search speaks the cohort grammar (:mod:`portal.analyses`): filters ``column op value`` joined by ``;``,
 op one of ``= != < > <= >=`` or ``in a|b``. So a search a reader has written can become a cohort as it is.
 With a column chosen first, a bare value or range is enough (:func:`query_for`):
 

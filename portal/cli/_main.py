@@ -16,10 +16,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from portal.config._config import ConfigError, ModelSpec, ProjectConfig, load_config, parse_config
+from portal.config import ConfigError, ModelSpec, ProjectConfig, load_config, parse_config
 
 if TYPE_CHECKING:
-    from portal.reports._export import ExportSummary
+    from portal.reports import ExportSummary
     from portal.results import Explanation
 
 EXIT_CONFIG_ERROR = 2
@@ -149,9 +149,8 @@ CELERY_WINDOW = 8  # chunks of one job in flight on Celery: the local default of
 def open_project(config: ProjectConfig):
     """The project with its runner: Celery workers when PORTAL_REDIS_URL is set, else local processes
     (renewed if one dies)."""
-    from portal.jobs._runner import TASK_SECONDS, JobRunner, local_process_pool
-    from portal.jobs._store import ResultStore
-    from portal.project._project import Project
+    from portal.jobs import TASK_SECONDS, JobRunner, ResultStore, local_process_pool
+    from portal.project import Project
 
     store, limit = ResultStore(config.cache_dir), config.cache_size_limit
     redis_url = os.environ.get("PORTAL_REDIS_URL")
@@ -248,7 +247,7 @@ def _export_target(config: ProjectConfig, model: str, out: Path) -> tuple[ModelS
 
 
 def _write_export(explanation: Explanation, out: Path, *, id_name: str | None) -> ExportSummary:
-    from portal.reports._export import DEFAULT_ID_NAME, write_explanation_csv
+    from portal.reports import DEFAULT_ID_NAME, write_explanation_csv
 
     try:
         return write_explanation_csv(explanation, out, id_name=id_name or DEFAULT_ID_NAME)
@@ -259,9 +258,8 @@ def _write_export(explanation: Explanation, out: Path, *, id_name: str | None) -
 
 
 def cache_command(args: argparse.Namespace) -> int:
-    from portal.config._config import default_cache_dir
-    from portal.jobs._cache_admin import cache_info, clear_cache, human_bytes
-    from portal.jobs._store import ResultStore
+    from portal.config import default_cache_dir
+    from portal.jobs import ResultStore, cache_info, clear_cache, human_bytes
 
     config = _project_config(args)
     store = ResultStore(config.cache_dir if config else default_cache_dir())
@@ -282,7 +280,7 @@ def cache_command(args: argparse.Namespace) -> int:
 def list_demos(starting: str) -> None:
     """One line per demo, the one starting marked, and how to start another: ``demo`` alone still starts
     churn (README and scripts rely on it), and the listing says which others exist."""
-    from portal.data._demos import demo_titles
+    from portal.data import demo_titles
 
     titles = demo_titles()
     width = max(map(len, titles))
@@ -294,7 +292,7 @@ def list_demos(starting: str) -> None:
 def demo_config(name: str) -> ProjectConfig:
     import tomllib
 
-    from portal.data._demos import DEMO_CONFIGS
+    from portal.data import DEMO_CONFIGS
 
     if name not in DEMO_CONFIGS:
         raise ConfigError("demo", f"'{name}' is not a demo", f"use one of {', '.join(DEMO_CONFIGS)}")
@@ -308,8 +306,8 @@ def serve(config: ProjectConfig, *, host: str, port: int) -> int:
     project.warm_up()  # compiles the common scale's kernels now, not on the first visit to /local
     from waitress import serve as waitress_serve
 
-    from portal.web._app import create_app
-    from portal.web._background import manager_from_env
+    from portal.web import manager_from_env
+    from portal.web.app import create_app
 
     threading.Thread(target=_report_progress, args=(project, started), daemon=True).start()
     app = create_app(project, manager_from_env(config.cache_dir))

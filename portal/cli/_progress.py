@@ -12,11 +12,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TextIO
 
-from portal.project._project import Project
+from portal.project import Project
 from portal.results import JobProgress
 
 BAR_WIDTH = 24
-COMMON_LABEL = "{name} (common)"  # a model's common-scale job (probability, on a sample): portal.project._common_scale
+COMMON_LABEL = "{name} (common)"  # a model's common-scale job (probability, on a sample): portal.project
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,7 @@ def _common_summary(project: Project, name: str) -> ModelSummary:
 
 
 def _summary(project: Project, name: str) -> ModelSummary:
-    """An average's seconds are those of combining its members' finished values (see portal.project._averages)."""
+    """An average's seconds are those of combining its members' finished values (see portal.project)."""
     progress = project.progress(name)
     average = project.averages.get(name)
     entry = average or project.models[name]

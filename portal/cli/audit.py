@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from portal.cli._main import EXPORT_FAILED, open_project
-from portal.config._config import ConfigError, ProjectConfig
+from portal.config import ConfigError, ProjectConfig
 
 EXIT_BREACH = 3  # a model breaches a configured fairness rule
 
@@ -20,8 +20,8 @@ def audit(config: ProjectConfig, *, out: Path, threshold: float | None = None) -
     from contextlib import redirect_stdout
 
     from portal.cli._progress import run_all
-    from portal.project._fairness import FairnessError
-    from portal.reports._audit import build_audit, write_audit
+    from portal.project import FairnessError
+    from portal.reports import build_audit, write_audit
 
     if not out.parent.is_dir():
         raise ConfigError("--out", f"no folder {out.parent}", "create it first or write elsewhere")

@@ -1,1 +1,25 @@
-"""portal.config._config."""
+"""portal.config."""
+
+from portal.config._config import (
+    ConfigError,
+    DataConfig,
+    FairnessConfig,
+    ModelSpec,
+    ProjectConfig,
+    default_cache_dir,
+    load_config,
+    parse_config,
+)
+from portal.config._mitigation import CONSTRAINTS
+
+__all__ = [
+    "CONSTRAINTS",
+    "ConfigError",
+    "DataConfig",
+    "FairnessConfig",
+    "ModelSpec",
+    "ProjectConfig",
+    "default_cache_dir",
+    "load_config",
+    "parse_config",
+]

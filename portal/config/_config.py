@@ -4,10 +4,10 @@ A project names its data (``[data]``), the models to compare (``[[models]]``), w
 results live (``[cache]``) and, optionally, how many rows to explain in the common scale
 (``[explain] common_sample_rows``), up to how many columns to explain exactly by enumerating coalitions
 (``[explain] max_exact_features``) and how to group rows for fairness (``[fairness]``, parsed in
-:mod:`portal.config._fairness`). Every mistake a user can make in the file is reported as a
+:mod:`portal.config`). Every mistake a user can make in the file is reported as a
 :class:`ConfigError` whose message is one line naming the field and the fix; the CLI prints it and
 exits with code 2. Checks that need the data itself (does the target column exist?) happen when the
-data is loaded, in :mod:`portal.data._dataset`, and raise the same error type.
+data is loaded, in :mod:`portal.data`, and raise the same error type.
 """
 
 from __future__ import annotations
@@ -22,9 +22,9 @@ from pathlib import Path
 from typing import Any
 
 TASKS = ("classification", "regression")
-#: The model kind that averages other models of the project instead of training one (see portal.project._averages).
+#: The model kind that averages other models of the project instead of training one (see portal.project).
 AVERAGE_KIND = "average"
-#: The model kind that post-processes another model with fairlearn's ThresholdOptimizer (see portal.project._mitigation).
+#: The model kind that post-processes another model with fairlearn's ThresholdOptimizer (see portal.project).
 THRESHOLD_OPTIMIZER_KIND = "threshold_optimizer"
 DEFAULT_CACHE_ENV = "PORTAL_CACHE_DIR"
 
@@ -113,7 +113,7 @@ class ProjectConfig:
 
 _DATA_FIELDS = {f for f in DataConfig.__dataclass_fields__}
 _MODEL_FIELDS = {"name", "kind", "path", "params", "trusted", "trust", "members", "weights"}
-OPTIMIZER_FIELDS = ("base", "protected", "constraint")  # kind = "threshold_optimizer" (portal.config._mitigation)
+OPTIMIZER_FIELDS = ("base", "protected", "constraint")  # kind = "threshold_optimizer" (portal.config)
 _MODEL_FIELDS |= set(OPTIMIZER_FIELDS)
 _TOP_FIELDS = {"title", "data", "models", "cache", "explain", "fairness"}
 #: Rows a classification project explains in the common scale (probability) when [explain] does not say.

@@ -9,7 +9,7 @@ threshold = 0.5                       # default decision threshold on the positi
 ```
 
 Every column named here must be listed in ``[data] protected``; that a banded column is numeric is checked
-when the data is loaded (:mod:`portal.fairness._groups`). Each mistake is a :class:`portal.config._config.ConfigError` naming
+when the data is loaded (:mod:`portal.fairness`). Each mistake is a :class:`portal.config.ConfigError` naming
 the field and the fix.
 """
 

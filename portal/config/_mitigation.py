@@ -1,4 +1,4 @@
-"""Reading ``kind = "threshold_optimizer"`` tables of a project file (the model itself: :mod:`portal.project._mitigation`).
+"""Reading ``kind = "threshold_optimizer"`` tables of a project file (the model itself: :mod:`portal.project`).
 
     [[models]]
     name = "Gradient boosting, fair thresholds"
@@ -8,7 +8,7 @@
     constraint = "demographic_parity"   # optional (the default); any of fairlearn's CONSTRAINTS
     params = { objective = "balanced_accuracy_score" }   # optional: fairlearn's objective, grid_size, flip, tol
 
-Kept apart from :mod:`portal.config._config`, which calls it, so that module stays about the file's shape.
+Kept apart from :mod:`portal.config`, which calls it, so that module stays about the file's shape.
 """
 
 from __future__ import annotations

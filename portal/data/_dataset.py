@@ -1,6 +1,6 @@
 """The data set a project explains: loaded, checked against the config, split, fingerprinted.
 
-Every check that needs the data raises :class:`portal.config._config.ConfigError` naming the field of the
+Every check that needs the data raises :class:`portal.config.ConfigError` naming the field of the
 config that is wrong and the columns that would fit, so a user can fix the file in one go.
 """
 
@@ -15,7 +15,7 @@ import pandas as pd
 from sklearn.model_selection import train_test_split
 
 from models.schema import FeatureSchema
-from portal.config._config import ConfigError, DataConfig
+from portal.config import ConfigError, DataConfig
 from portal.data._demos import DEMO_PREFIX, DEMO_TABLES, load_demo_table
 from portal.data._fingerprint import frame_fingerprint
 

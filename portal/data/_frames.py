@@ -2,7 +2,7 @@
 
 Workers get a path and row positions instead of pickled frames, so a task is plain JSON: the same
 task runs on a local process or on a Celery worker, and nothing a broker carries can run code.
-Text columns come back as objects with NaN for missing values, exactly as :mod:`portal.data._dataset` made
+Text columns come back as objects with NaN for missing values, exactly as :mod:`portal.data` made
 them, so explanations computed from the file equal those computed from the frame in memory.
 """
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from portal.config._config import ConfigError, FairnessConfig
+from portal.config import ConfigError, FairnessConfig
 
 MISSING = "missing"
 MAX_LEVELS = 10

@@ -19,7 +19,7 @@ the approval rate, as in the four-fifths rule. A rate with no rows to divide by 
 is NaN, not fairlearn's 0, so that it does not pose as a gap. Groups with fewer than ``min_group_rows`` rows (20)
 are reported but left out of the disparity figures, where a single row would swing the ratio between 0 and 1;
 :attr:`Disparity.excluded` lists them. The project computes all of this on its **held-out rows** (the same rows as
-:mod:`portal.analyses._metrics`), so a model is not judged on the rows it learnt from.
+:mod:`portal.analyses`), so a model is not judged on the rows it learnt from.
 
 **The bootstrap** resamples rows within each group (group sizes stay fixed, as in the data). A group's resampled
 confusion counts are then exactly multinomial with its observed cell shares, so they are drawn as such: 200

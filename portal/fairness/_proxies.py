@@ -2,7 +2,7 @@
 
 Two steps, so the costly one runs once per attribute and the cheap one once per model:
 
-1. :func:`associate` measures every feature against the protected groups (:mod:`portal.fairness._association`):
+1. :func:`associate` measures every feature against the protected groups (:mod:`portal.fairness`):
    Cramér's V (categorical features) or eta (numeric), normalised mutual information, and the cross-validated
    AUC of predicting the groups from that feature alone and from all features together. All of it on one
    seeded sample stratified by group of at most ``max_rows`` rows (5,000 by default; the loan data, 4,454 rows

@@ -13,8 +13,8 @@ dash. Two rules hold everywhere:
 from portal.figures._agreement import STATISTICS, agreement_heatmap
 from portal.figures._beeswarm import beeswarm
 from portal.figures._dependence import dependence_panels
-from portal.figures._fairness import group_contribution_heatmap, selection_rate_figure
-from portal.figures._importance import IMPORTANCE_MODES, RAW, SHARE, importance_bars
+from portal.figures._fairness import decimals, group_contribution_heatmap, selection_rate_figure, shown_features
+from portal.figures._importance import IMPORTANCE_MODES, RAW, SCALES_DIFFER, SHARE, importance_bars
 from portal.figures._interactions import (
     INTERACTION_METHOD,
     InteractionPair,
@@ -42,6 +42,7 @@ __all__ = [
     "IMPORTANCE_MODES",
     "INTERACTION_METHOD",
     "RAW",
+    "SCALES_DIFFER",
     "SHARE",
     "STATISTICS",
     "InteractionPair",
@@ -49,6 +50,7 @@ __all__ = [
     "beeswarm",
     "calibration_figure",
     "confusion_figure",
+    "decimals",
     "dependence_panels",
     "escaped",
     "group_contribution_heatmap",
@@ -70,6 +72,7 @@ __all__ = [
     "scale_label",
     "segment_error_figure",
     "selection_rate_figure",
+    "shown_features",
     "top_interaction_pairs",
     "waterfall",
     "what_if_bars",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from portal.analyses._agreement import AgreementMatrix
+from portal.analyses import AgreementMatrix
 from portal.figures._style import finish, placeholder
 
 STATISTICS = {

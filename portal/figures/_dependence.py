@@ -13,7 +13,7 @@ import plotly.express as px
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from portal.analyses._dependence import FeatureDependence, ShapeFunction
+from portal.analyses import FeatureDependence, ShapeFunction
 from portal.figures._style import MUTED, escaped, finish, model_colors, placeholder, scale_label
 
 SHAPE_COLOUR = "#000000"

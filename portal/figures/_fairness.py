@@ -1,9 +1,9 @@
 """Fairness figures: each model's selection rate per protected group, and its mean contributions per group.
 
-:func:`selection_rate_figure` draws every model's :class:`~portal.fairness._metrics.ModelFairness` on one axis (the rate is
+:func:`selection_rate_figure` draws every model's :class:`~portal.fairness.ModelFairness` on one axis (the rate is
 a share of each group's rows, the same scale for every model), with the bootstrap interval as error bars; groups too
 small to count in the disparity figures are drawn faded and say so in their label. :func:`group_contribution_heatmap`
-draws one model's :class:`~portal.fairness._group_explanations.GroupExplanation`: mean signed SHAP per feature (rows) per group
+draws one model's :class:`~portal.fairness.GroupExplanation`: mean signed SHAP per feature (rows) per group
 (columns), in that model's own scale, named on the colour bar.
 """
 
@@ -14,9 +14,7 @@ from collections.abc import Collection, Mapping, Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from portal.fairness._group_explanations import GroupExplanation
-from portal.fairness._groups import JOIN
-from portal.fairness._metrics import GroupMetrics, ModelFairness
+from portal.fairness import JOIN, GroupExplanation, GroupMetrics, ModelFairness
 from portal.figures._style import INK, PUSH_DOWN, PUSH_UP, escaped, finish, model_colors, placeholder, scale_label
 
 RATE_AXIS = "selection rate (share of the group decided positive)"

@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 import plotly.graph_objects as go
 
-from portal.analyses._performance import ClassificationCurves, Confusion, RegressionDiagnostics
+from portal.analyses import ClassificationCurves, Confusion, RegressionDiagnostics
 from portal.figures._style import MUTED, finish, model_colors, placeholder
 
 DIAGONAL = {"color": MUTED, "dash": "dot", "width": 1}

@@ -23,7 +23,7 @@ class CachedExplanation:
     n_rows: int
     seconds: float | None
     bytes: int
-    scale: str = "native"  # or "common": a common-scale job (portal.project._common_scale)
+    scale: str = "native"  # or "common": a common-scale job (portal.project)
 
 
 @dataclass(frozen=True)

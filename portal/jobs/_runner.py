@@ -1,10 +1,10 @@
 """Explanation jobs: rows split into chunks, each an independent task, committed as it finishes.
 
-A job's chunks run on an :class:`concurrent.futures.Executor` (:mod:`portal.jobs._local`): a warm process
+A job's chunks run on an :class:`concurrent.futures.Executor` (:mod:`portal.jobs`): a warm process
 pool by default (each worker loads the model from its skops file and rebuilds the explainer once), or
 :class:`InlineExecutor` in tests. Rows are taken in a seeded order whose every prefix is a sample
-stratified by the target (:mod:`portal.data._sampling`), so the first chunks already show every class in
-proportion. A task may carry several chunks of a fast model (:mod:`portal.jobs._batching`); each finished
+stratified by the target (:mod:`portal.data`), so the first chunks already show every class in
+proportion. A task may carry several chunks of a fast model (:mod:`portal.jobs`); each finished
 chunk is written atomically and counted in the job's state, which lives in the store on the server: a
 restart skips committed chunks and resumes, and the values equal an uninterrupted run. Progress is
 chunks done / chunks total.
@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from portal.data._sampling import read_order
+from portal.data import read_order
 from portal.jobs._batching import BatchSizer
 from portal.jobs._local import (  # noqa: F401 - the pool is made through this module
     InlineExecutor,
@@ -58,12 +58,12 @@ class ExplanationJob:
     trust_code: bool  # the user allowed a pickle/joblib file
     task: str
     n_rows: int
-    data_path: str  # Parquet file of the model inputs (see portal.data._frames)
+    data_path: str  # Parquet file of the model inputs (see portal.data)
     background_path: str  # Parquet file of the background rows
     chunk_rows: int = 500
     seed: int = 0
     scale: str = "native"  # or "common": every classifier in probability (see portal.explain)
-    order_path: str = ""  # .npy of the row order, a stratified sample first (portal.data._sampling); "" = random
+    order_path: str = ""  # .npy of the row order, a stratified sample first (portal.data); "" = random
     max_exact_features: int = 10  # [explain]: the model-agnostic method is exact up to this many columns (Budget)
 
     def row_order(self) -> np.ndarray:
@@ -100,7 +100,7 @@ class JobRunner:
         """``renew`` makes a fresh executor when a worker process dies; each job tolerates ``max_restarts``.
 
         ``task_seconds`` gives a task several chunks of a fast model, about that many seconds of work
-        (see :mod:`portal.jobs._batching`); None keeps one chunk a task.
+        (see :mod:`portal.jobs`); None keeps one chunk a task.
         """
         self.task_seconds = task_seconds
         self._used: dict[str, float] = {}  # when result() last stamped each key as used
@@ -330,7 +330,7 @@ def explain_chunk(job: dict[str, Any], positions: list[int]) -> dict[str, np.nda
     loaded from the store once per process and reused for every later chunk.
     """
     from models.persistence import load_model
-    from portal.data._frames import read_frame
+    from portal.data import read_frame
     from portal.explain import Budget, explain_in_calls, explainer_for
 
     explainer = _EXPLAINERS.get(job["key"])

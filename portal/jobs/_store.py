@@ -47,7 +47,7 @@ def make_private_dir(path: Path) -> Path:
 
 
 def open_index(directory: Path, **settings: Any) -> diskcache.Cache:
-    """A diskcache.Cache that never pickles (JSON values only; Dash's manager uses portal.web._background_cache)."""
+    """A diskcache.Cache that never pickles (JSON values only; Dash's manager uses portal.web)."""
     return diskcache.Cache(str(make_private_dir(directory)), disk=SafeJSONDisk, **settings)
 
 

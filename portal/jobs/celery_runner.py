@@ -2,7 +2,7 @@
 
 :class:`CeleryExecutor` sends each chunk to Celery workers as the task ``portal.explain_chunk`` and
 returns a :class:`concurrent.futures.Future` that resolves to the arrays the local pool gives, so
-:class:`portal.jobs._runner.JobRunner` runs unchanged. Everything on the wire is JSON (tasks, results, control
+:class:`portal.jobs.JobRunner` runs unchanged. Everything on the wire is JSON (tasks, results, control
 messages): nothing the broker carries is unpickled. Arrays travel as flat lists with dtype and shape;
 float64 round-trips exactly (Python writes the shortest repr that reads back the same) and NaN/±inf
 are written as strings, so a payload is strict JSON.
@@ -57,7 +57,7 @@ DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 DEFAULT_VISIBILITY_TIMEOUT = 3600.0
 RESULT_EXPIRES = 3600  # results the server never collected (it went away) leave Redis after an hour
 
-ONLY_EXPLAIN_CHUNK = "CeleryExecutor runs portal.jobs._runner.explain_chunk only, not {name}"
+ONLY_EXPLAIN_CHUNK = "CeleryExecutor runs portal.jobs.explain_chunk only, not {name}"
 AFTER_SHUTDOWN = "cannot schedule new futures after shutdown"
 PICKLE_REFUSED = (
     f"this worker refuses pickle/joblib models (loading them runs code); start it with {TRUST_CODE_ENV}=1 to allow"
@@ -162,7 +162,7 @@ def workers_online(app: Celery, timeout: float = 1.0) -> list[str]:
 
 
 class CeleryExecutor(Executor):
-    """Runs :func:`portal.jobs._runner.explain_chunk` on Celery workers; its futures resolve to numpy arrays.
+    """Runs :func:`portal.jobs.explain_chunk` on Celery workers; its futures resolve to numpy arrays.
 
     One daemon thread polls all pending results with a single Redis MGET per round. ``ran_on`` counts
     finished chunks per (worker name, process id).

@@ -1,7 +1,7 @@
 """Weighted averages of a project's models (``kind = "average"``), explained exactly by linearity.
 
 Shapley values are linear in the model: when a model's output is ``sum_i w_i f_i(x)``, its values, base
-value and output are the same weighted sums of its members' (see :mod:`portal.explain._average`). So an
+value and output are the same weighted sums of its members' (see :mod:`portal.explain`). So an
 average needs no explanation job of its own and no model evaluations: it is combined from the members'
 finished arrays, in the scale the members share natively, and it is exact exactly when every member is.
 
@@ -28,16 +28,15 @@ import numpy as np
 import pandas as pd
 
 from models.average import WeightedAverage
-from portal.config._config import ConfigError, ModelSpec
-from portal.data._fingerprint import key_of
+from portal.config import ConfigError, ModelSpec
+from portal.data import key_of
 from portal.explain import WEIGHTED_AVERAGE, Budget
-from portal.jobs._runner import ARRAY_NAMES
-from portal.jobs._store import ResultStore
+from portal.jobs import ARRAY_NAMES, ResultStore
 from portal.results import LOG_ODDS, LOGIT, PROBABILITY, RAW, AverageMember, Explanation, JobProgress, Provenance
 
 if TYPE_CHECKING:
     from portal.project._project import ModelEntry
-    from portal.web._services import PortalServices
+    from portal.web import PortalServices
 
 VERSION = "1"  # of the combination; part of the result's key
 MIXED_SCALES = (
@@ -61,7 +60,7 @@ NOT_ADDITIVE = "the average '{name}' broke additivity by {gap:.3g}: base + contr
 class ModelAverage:
     """A weighted average of a project's models: its estimator, and its explanation from the members'.
 
-    ``services`` in the methods is the project (anything with the :class:`~portal.web._services.PortalServices`
+    ``services`` in the methods is the project (anything with the :class:`~portal.web.PortalServices`
     calls): the average reads its members' progress and explanations through it, as a page would.
     """
 

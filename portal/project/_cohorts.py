@@ -28,9 +28,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from portal.analyses._cohorts import Cohort, CohortError
-from portal.analyses._common_scale import take
-from portal.data._classes import class_columns
+from portal.analyses import Cohort, CohortError, take
+from portal.data import class_columns
 from portal.results import Explanation, same_row_ids
 
 PREDICTION, ERROR = "prediction: {model}", "error: {model}"
@@ -101,7 +100,7 @@ class CohortRows:
 
 class CohortServices:
     """Mixin: needs ``row_ids()``, ``model_names`` and the two hooks below; gives the cohort methods of
-    :class:`portal.web._services.PortalServices`."""
+    :class:`portal.web.PortalServices`."""
 
     def _cohort_table(self) -> pd.DataFrame:
         """Features, target and protected attributes, one row per data row in data order (positional index)."""
@@ -208,7 +207,7 @@ def check_held_out(y: np.ndarray, *, both_outcomes: bool) -> None:
 
 
 class ProjectCohorts(CohortServices):
-    """The hooks for :class:`portal.project._project.Project`: needs ``dataset`` and ``_estimator(name)``."""
+    """The hooks for :class:`portal.project.Project`: needs ``dataset`` and ``_estimator(name)``."""
 
     dataset: Any
 

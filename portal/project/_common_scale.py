@@ -1,9 +1,9 @@
-"""What a project serves in the common scale, and single rows on demand: a mixin of :class:`portal.project._project.Project`.
+"""What a project serves in the common scale, and single rows on demand: a mixin of :class:`portal.project.Project`.
 
 :class:`CommonScaleServices` opens the common-scale jobs of a classification project (see
-:mod:`portal.analyses._common_scale` for which models need one and why), serves their explanations as they grow,
+:mod:`portal.analyses` for which models need one and why), serves their explanations as they grow,
 and explains single rows in the server process for the local page. The jobs are ordinary
-:class:`~portal.jobs._runner.ExplanationJob` s: the sample rows are their data (a Parquet file of their own), so
+:class:`~portal.jobs.ExplanationJob` s: the sample rows are their data (a Parquet file of their own), so
 they are chunked, resumable and de-duplicated like every other job, keyed by the method, the scale, the
 background size and the sample.
 """
@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from portal.analyses._common_scale import (
+from portal.analyses import (
     BACKGROUND_ROWS,
     COMMON,
     NATIVE,
@@ -30,11 +30,9 @@ from portal.analyses._common_scale import (
     needs_job,
     take,
 )
-from portal.data._fingerprint import key_of, library_versions
-from portal.data._frames import write_frame
-from portal.data._sampling import order_beside
+from portal.data import key_of, library_versions, order_beside, write_frame
 from portal.explain import Budget, exact_hint, members_of
-from portal.jobs._runner import ExplanationJob
+from portal.jobs import ExplanationJob
 from portal.project._row_cache import RowCache
 from portal.results import PROBABILITY, Explanation, JobProgress, LocalExplanation
 

@@ -1,10 +1,10 @@
 """What the fairness page and the audit ask of a project: protected groups, group metrics, explanations by group.
 
-:class:`FairnessServices` is a mixin (like :class:`portal.project._cohorts.CohortServices`): it needs
+:class:`FairnessServices` is a mixin (like :class:`portal.project.CohortServices`): it needs
 ``model_names``, ``explanation_so_far(name)``, ``common_explanation(name)``, ``_row_index`` and the hooks below,
-and answers with result values (:class:`portal.fairness._groups.ProtectedAttribute`, :class:`portal.fairness._metrics.ModelFairness`,
-:class:`portal.fairness._group_explanations.GroupExplanation`). :class:`ProjectFairness` gives a
-:class:`portal.project._project.Project` the hooks: its protected columns, and every model's held-out probability of the
+and answers with result values (:class:`portal.fairness.ProtectedAttribute`, :class:`portal.fairness.ModelFairness`,
+:class:`portal.fairness.GroupExplanation`). :class:`ProjectFairness` gives a
+:class:`portal.project.Project` the hooks: its protected columns, and every model's held-out probability of the
 positive class, computed once per model and kept (group metrics are measured on the held-out rows).
 """
 
@@ -19,11 +19,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from portal.config._config import FairnessConfig
-from portal.data._classes import class_columns
-from portal.fairness._group_explanations import GroupExplanation, explain_by_group
-from portal.fairness._groups import ProtectedAttribute, protected_attributes
-from portal.fairness._metrics import ModelFairness, group_fairness
+from portal.config import FairnessConfig
+from portal.data import class_columns
+from portal.fairness import (
+    GroupExplanation,
+    ModelFairness,
+    ProtectedAttribute,
+    explain_by_group,
+    group_fairness,
+    protected_attributes,
+)
 
 NO_PROTECTED = "the project names no protected columns; add protected = [...] under [data]"
 NOT_BINARY = "group metrics need a two-class target; this project's {what}"
@@ -77,7 +82,7 @@ class FairnessServices:
         return NOT_BINARY.format(what=problem) if problem else ""
 
     def protected_attributes(self) -> tuple[ProtectedAttribute, ...]:
-        """Every protected column's groups, then every configured intersection's (see :mod:`portal.fairness._groups`)."""
+        """Every protected column's groups, then every configured intersection's (see :mod:`portal.fairness`)."""
         return self._protected_groups
 
     def group_metrics(self, attribute: str, threshold: float | None = None) -> tuple[ModelFairness, ...]:
@@ -164,7 +169,7 @@ class FairnessServices:
 
 
 class ProjectFairness(FairnessServices):
-    """The hooks for :class:`portal.project._project.Project`: needs ``config``, ``dataset`` and ``_estimator(name)``."""
+    """The hooks for :class:`portal.project.Project`: needs ``config``, ``dataset`` and ``_estimator(name)``."""
 
     config: Any
     dataset: Any

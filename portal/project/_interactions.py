@@ -8,7 +8,7 @@ fingerprint, data fingerprint, method, sample size, seed, versions), so a second
 process or after a restart, reads them back. Two requests for the same key compute it once (a file
 lock, as explanation jobs take); a request killed mid-way (cancelled) leaves nothing behind.
 
-:class:`InteractionServices` is mixed into :class:`portal.project._project.Project`.
+:class:`InteractionServices` is mixed into :class:`portal.project.Project`.
 """
 
 from __future__ import annotations
@@ -21,9 +21,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from portal.data._fingerprint import key_of
-from portal.jobs._runner import job_lock
-from portal.jobs._store import ResultStore
+from portal.data import key_of
+from portal.jobs import ResultStore, job_lock
 from portal.results import InteractionValues, ModelInteractions, Provenance
 
 #: Sample sizes a page offers; the largest is also the most a request may ask for (the engine's own cap).
@@ -52,10 +51,7 @@ def sample_sizes(total_rows: int) -> tuple[int, ...]:
 
 def interactions_unavailable(model: Any) -> str:
     """Why the engine cannot give ``model`` interaction values, in one line; empty when it can."""
-    from portal.explain._boosters import is_lightgbm, is_xgboost
-    from portal.explain._interactions import NOT_A_TREE
-    from portal.explain._preparation import split_model
-    from portal.explain._tree import TREE_MODELS
+    from portal.explain import NOT_A_TREE, TREE_MODELS, is_lightgbm, is_xgboost, split_model
 
     _, estimator = split_model(model)
     if isinstance(estimator, TREE_MODELS) or is_xgboost(estimator) or is_lightgbm(estimator):
@@ -135,7 +131,7 @@ def _read(store: ResultStore, key: str) -> InteractionValues | None:
 
 class InteractionServices:
     """Mixin: needs ``config``, ``dataset``, ``models`` (name -> entry with ``fitted`` and ``method``),
-    ``store``, ``model_names`` and ``_versions``, as :class:`portal.project._project.Project` has them."""
+    ``store``, ``model_names`` and ``_versions``, as :class:`portal.project.Project` has them."""
 
     config: Any
     dataset: Any

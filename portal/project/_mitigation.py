@@ -7,7 +7,7 @@ at the best accuracy (or the configured objective). The result is a
 expected decision (deterministic; see that module). To the rest of the portal it is one more fitted model:
 held-out metrics, explanations (the model-agnostic method in probability: exact by enumeration up to
 ``Budget.max_exact_features`` columns, approximate above, as its label says; about 4x faster on the base's
-own column-wise preparation, see :mod:`portal.explain._thresholded`), every page, ``precompute`` and
+own column-wise preparation, see :mod:`portal.explain`), every page, ``precompute`` and
 ``cache`` treat it like the others.
 
 The protected column must be a model input. The optimizer decides by group, so the group is part of every
@@ -35,12 +35,10 @@ import numpy as np
 
 from models.fair_thresholds import TRUSTED_TYPE, GroupThresholdClassifier
 from models.persistence import load_model, save_model
-from portal.config._config import ConfigError, ModelSpec, ProjectConfig
-from portal.data._classes import class_columns
-from portal.data._dataset import Dataset
-from portal.data._fingerprint import bytes_fingerprint, key_of, library_versions
-from portal.fairness._groups import ProtectedAttribute, band_labels, column_attribute
-from portal.jobs._store import ResultStore
+from portal.config import ConfigError, ModelSpec, ProjectConfig
+from portal.data import Dataset, bytes_fingerprint, class_columns, key_of, library_versions
+from portal.fairness import ProtectedAttribute, band_labels, column_attribute
+from portal.jobs import ResultStore
 from portal.project._training import FittedModel
 
 VERSION = "1"  # of the wrapping; part of the model's fingerprint
@@ -126,7 +124,7 @@ def fit_optimizer(
 ) -> GroupThresholdClassifier:
     """fairlearn's ThresholdOptimizer on the fitted ``base`` (prefit), read into a GroupThresholdClassifier.
 
-    ``attribute``: the protected column's groups as the fairness pages make them (:mod:`portal.fairness._groups`); the
+    ``attribute``: the protected column's groups as the fairness pages make them (:mod:`portal.fairness`); the
     model bands its input the same way, which is checked on the training rows. The optimizer treats the
     base's ``predict_proba`` column 1 as "yes"; the labels it learns from are "this row's class is that
     column's class", so a user's model that orders its classes otherwise stays right.

@@ -1,7 +1,7 @@
 """A running project: data, fitted models, metrics and explanation jobs behind one object.
 
 :class:`Project` is what the CLI opens and the Dash layer talks to (it implements
-:class:`portal.web._services.PortalServices`). Opening trains or loads every model and computes held-out
+:class:`portal.web.PortalServices`). Opening trains or loads every model and computes held-out
 metrics; :meth:`Project.start_explanations` queues the explanation jobs, which run in the background
 while the pages poll :meth:`Project.progress`.
 """
@@ -13,15 +13,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from portal.analyses._metrics import held_out_metrics
-from portal.config._config import ConfigError, ProjectConfig
-from portal.data._classes import model_class_names
-from portal.data._dataset import Dataset, load_dataset
-from portal.data._fingerprint import key_of, library_versions
-from portal.data._frames import write_frame
-from portal.data._sampling import order_beside
-from portal.jobs._runner import ExplanationJob, JobRunner
-from portal.jobs._store import ResultStore
+from portal.analyses import held_out_metrics
+from portal.config import ConfigError, ProjectConfig
+from portal.data import Dataset, key_of, library_versions, load_dataset, model_class_names, order_beside, write_frame
+from portal.jobs import ExplanationJob, JobRunner, ResultStore
 from portal.project._averages import build_averages
 from portal.project._cohorts import ProjectCohorts
 from portal.project._common_scale import CommonScaleServices
@@ -217,7 +212,7 @@ class Project(
     # --- jobs -----------------------------------------------------------------------------
     def start_explanations(self, common: bool = True) -> None:
         """Queue every model's explanation job (finished ones are found in the store and skipped), then,
-        unless ``common`` is False, the common-scale jobs once those have ended (:mod:`portal.project._common_scale`)."""
+        unless ``common`` is False, the common-scale jobs once those have ended (:mod:`portal.project`)."""
         for entry in self.models.values():
             self.runner.submit(entry.job)
         if common:

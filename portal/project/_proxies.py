@@ -1,16 +1,16 @@
-"""What the fairness page and the audit ask about proxies and declined rows: a mixin of :class:`portal.project._project.Project`.
+"""What the fairness page and the audit ask about proxies and declined rows: a mixin of :class:`portal.project.Project`.
 
 :class:`ProxyServices` joins the pure pieces with a project's data and explanations:
 
-- :meth:`proxy_tables`: each model's ranked proxy table for a protected attribute (:mod:`portal.fairness._proxies`). The
+- :meth:`proxy_tables`: each model's ranked proxy table for a protected attribute (:mod:`portal.fairness`). The
   association of every feature with the attribute is measured once per attribute and kept (about 1.5 s on the
   loan data); each model's importance is its mean |SHAP| over the rows explained so far, so the table is there as
   soon as a first chunk is.
 - :meth:`adverse_reasons` and :meth:`write_adverse_reasons`: the features that pushed each model toward decline
-  (:mod:`portal.fairness._adverse_action`) for one row, or for every declined row into one CSV file.
+  (:mod:`portal.fairness`) for one row, or for every declined row into one CSV file.
 
 "Declined" means not selected: the model's probability of the positive class (``[data] positive``; in the loan
-demo, repaying) is below the decision threshold, the same rule as the group metrics of :mod:`portal.fairness._metrics`.
+demo, repaying) is below the decision threshold, the same rule as the group metrics of :mod:`portal.fairness`.
 Reasons are read from each model's own explanation (its native scale, exact where the model allows), whose
 contributions raise the positive class's score as they raise its probability: the direction is the same.
 """
@@ -26,8 +26,18 @@ from typing import Any, TextIO
 import numpy as np
 import pandas as pd
 
-from portal.fairness._adverse_action import DecisionRule, Reason, ReasonsWritten, reasons_for_row, write_reasons_csv
-from portal.fairness._proxies import AttributeAssociation, ProxyTable, associate, mean_abs_importance, rank_proxies
+from portal.fairness import (
+    AttributeAssociation,
+    DecisionRule,
+    ProxyTable,
+    Reason,
+    ReasonsWritten,
+    associate,
+    mean_abs_importance,
+    rank_proxies,
+    reasons_for_row,
+    write_reasons_csv,
+)
 
 # Apart, so a first association (seconds) never holds up a reason's scores (milliseconds once kept).
 _ASSOCIATION_LOCK, _SCORES_LOCK = threading.Lock(), threading.Lock()
@@ -114,7 +124,7 @@ class ProxyServices:
 
     def write_adverse_reasons(self, target: str | Path | TextIO, threshold: float | None = None) -> ReasonsWritten:
         """The top reasons of every declined row of every model with a finished explanation, to one CSV file
-        (columns :data:`portal.fairness._adverse_action.COLUMNS`); ``ReasonsWritten.declined`` names the models written."""
+        (columns :data:`portal.fairness.COLUMNS`); ``ReasonsWritten.declined`` names the models written."""
         explanations = [e for e in (self.explanation(m) for m in self.model_names) if e is not None]
         positions = self._row_index.positions
         scores = {e.model_name: self._all_scores(e.model_name)[positions(e.row_ids)] for e in explanations}
@@ -143,7 +153,7 @@ class ProxyServices:
 
 
 class ProjectProxies(ProxyServices):
-    """The hooks for :class:`portal.project._project.Project`: needs ``dataset``, ``_estimator(name)`` and
+    """The hooks for :class:`portal.project.Project`: needs ``dataset``, ``_estimator(name)`` and
     ``_positive_score(estimator, X)`` (:class:`portal.project._fairness.ProjectFairness`)."""
 
     dataset: Any

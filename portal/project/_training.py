@@ -7,7 +7,7 @@ loads it instead of training again. A user's model file is fingerprinted by its 
 A user's model is checked when the project opens, not later in a worker: its file must load under the
 trust rules of :mod:`models.persistence`, it must take the data's columns (the message names the
 missing and the extra ones), and the engine must be able to explain it. Each failure is a
-:class:`~portal.config._config.ConfigError`: one line naming the model and the fix.
+:class:`~portal.config.ConfigError`: one line naming the model and the fix.
 """
 
 from __future__ import annotations
@@ -22,10 +22,9 @@ from typing import Any
 
 from models import build_model
 from models.persistence import CODE_RUNNING_WARNING, load_model, runs_code, save_model
-from portal.config._config import ConfigError, ModelSpec
-from portal.data._dataset import Dataset
-from portal.data._fingerprint import bytes_fingerprint, key_of, library_versions
-from portal.jobs._store import ResultStore
+from portal.config import ConfigError, ModelSpec
+from portal.data import Dataset, bytes_fingerprint, key_of, library_versions
+from portal.jobs import ResultStore
 
 #: Training rows the explainability check of a user's model uses as its background.
 COLUMNS_DIFFER = "{file} was trained on other columns than the data: {differences}"
@@ -44,7 +43,7 @@ class FittedModel:
     path: Path
     own: bool  # the portal wrote the file (library types trusted) rather than the user
     seconds_to_fit: float | None = None  # None when loaded from the cache or the user's file
-    trusted: tuple[str, ...] = ()  # types beyond the libraries' that its file needs (portal.project._mitigation)
+    trusted: tuple[str, ...] = ()  # types beyond the libraries' that its file needs (portal.project)
 
 
 def fit_or_load(

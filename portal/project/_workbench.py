@@ -1,6 +1,6 @@
 """What the workbench pages (/feature, /performance) ask of a project, computed on the server.
 
-:class:`WorkbenchServices` is mixed into :class:`portal.project._project.Project`: it reads the project's data set,
+:class:`WorkbenchServices` is mixed into :class:`portal.project.Project`: it reads the project's data set,
 fitted models and background rows and returns result values (dataclasses of small, sampled arrays), so the
 pages never see a model or a full array. Held-out predictions are computed once per model and kept.
 """
@@ -15,18 +15,25 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from portal.analyses._common_scale import as_common
-from portal.analyses._dependence import FeatureDependence, ShapeFunction, dependence, ebm_shape_function
-from portal.analyses._performance import (
+from portal.analyses import (
+    DEFAULT_LIMIT,
     ClassificationCurves,
     Confusion,
+    FeatureDependence,
+    FeatureSpec,
     RegressionDiagnostics,
+    RowMatches,
+    ShapeFunction,
+    as_common,
     classification_curves,
     confusion_at,
+    dependence,
+    ebm_shape_function,
+    edited_row,
+    feature_specs,
+    find_rows,
     regression_diagnostics,
 )
-from portal.analyses._row_search import DEFAULT_LIMIT, RowMatches, find_rows
-from portal.analyses._whatif import FeatureSpec, edited_row, feature_specs
 from portal.project._cohorts import check_held_out
 from portal.project._row_cache import RowCache
 from portal.results import Explanation, LocalExplanation
@@ -36,7 +43,7 @@ CURVES_KEPT = 16  # (class, cohort) pairs whose held-out curves are kept
 
 
 class WorkbenchServices:
-    """Mixin: needs ``dataset`` (portal.data._dataset.Dataset), ``models`` (name -> entry with ``fitted.estimator`` and
+    """Mixin: needs ``dataset`` (portal.data.Dataset), ``models`` (name -> entry with ``fitted.estimator`` and
     ``output_scale``) and ``background`` (training rows in original columns)."""
 
     dataset: Any
@@ -57,8 +64,7 @@ class WorkbenchServices:
 
     def shape_function(self, feature: str) -> ShapeFunction | None:
         """The first EBM's learned shape function of ``feature`` in its own scale, or None without an EBM."""
-        from portal.explain._dispatch import is_ebm
-        from portal.explain._preparation import split_model
+        from portal.explain import is_ebm, split_model
 
         for entry in self.models.values():
             preparing, estimator = split_model(entry.fitted.estimator)

@@ -26,8 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from portal.fairness._metrics import ModelFairness
-from portal.fairness._proxies import ProxyTable
+from portal.fairness import ModelFairness, ProxyTable
 from portal.results import Provenance
 
 SCHEMA_ID = "https://model-comparison-portal.example/schemas/audit-1.json"
@@ -57,7 +56,7 @@ class Breach:
 
 def build_audit(services: Any, threshold: float | None = None, generated_at: datetime | None = None) -> dict:
     """The audit of every model and protected attribute of a project (``services``: a
-    :class:`portal.web._services.PortalServices` whose explanations are computed), as plain JSON values."""
+    :class:`portal.web.PortalServices` whose explanations are computed), as plain JSON values."""
     reason = services.fairness_support()
     if reason:
         raise ValueError(reason)

@@ -1,7 +1,7 @@
 """Dash's background-callback manager, on the same switch as the explanation jobs.
 
 Without ``PORTAL_REDIS_URL``: ``dash.DiskcacheManager`` (one process per call) on a private directory
-in the portal's cache, whose disk never pickles (:mod:`portal.web._background_cache`). With it:
+in the portal's cache, whose disk never pickles (:mod:`portal.web`). With it:
 ``dash.CeleryManager`` on a Celery app of its own on that Redis, JSON only, on its own queue
 (``portal-dash``, apart from the explanation chunks' ``portal``). Its workers run the callbacks
 themselves, so a worker builds the project's Dash app exactly as the server does, which registers every
@@ -9,7 +9,7 @@ background callback as a task. From the repository root, with the cache director
 explanation workers::
 
     PORTAL_REDIS_URL=redis://HOST:6379/0 PORTAL_CONFIG=project.toml \\
-        celery -A portal.web._background:celery_app worker --concurrency 2
+        celery -A portal.web:celery_app worker --concurrency 2
 
 Like ``app`` and ``cli``, this module imports Dash; the rest of the core does not.
 """
@@ -53,7 +53,7 @@ def background_manager(cache_dir: Path | None = None, redis_url: str | None = No
 
 
 def manager_from_env(cache_dir: Path) -> Any:
-    """The manager ``PORTAL_REDIS_URL`` selects, as :func:`portal.cli._main.open_project` selects the job runner."""
+    """The manager ``PORTAL_REDIS_URL`` selects, as :func:`portal.cli.open_project` selects the job runner."""
     return background_manager(cache_dir, os.environ.get(REDIS_URL_ENV) or None)
 
 
@@ -97,7 +97,7 @@ def end_with_parent(every: float = 1.0) -> None:
 
 
 def __getattr__(name: str) -> Any:
-    """``celery_app``, built on first use: what ``celery -A portal.web._background:celery_app`` runs."""
+    """``celery_app``, built on first use: what ``celery -A portal.web:celery_app`` runs."""
     if name == "celery_app":
         return _worker_celery()
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
@@ -106,8 +106,8 @@ def __getattr__(name: str) -> Any:
 @functools.cache
 def _worker_celery() -> Celery:
     """Open the project named by PORTAL_CONFIG and build its app on a CeleryManager; return its Celery app."""
-    from portal.cli._main import demo_config, load_config, open_project
-    from portal.web._app import create_app
+    from portal.cli import demo_config, load_config, open_project
+    from portal.web.app import create_app
 
     redis_url, where = os.environ.get(REDIS_URL_ENV), os.environ.get(CONFIG_ENV)
     if not redis_url:

@@ -22,7 +22,7 @@ import diskcache
 from diskcache.core import MODE_PICKLE, MODE_RAW, MODE_TEXT, UNKNOWN
 from plotly.utils import PlotlyJSONEncoder
 
-from portal.jobs._store import UnsafeCacheEntry, make_private_dir
+from portal.jobs import UnsafeCacheEntry, make_private_dir
 
 PICKLED_KEY = "refusing a cache key that is not a str, bytes or number: it would be pickled"
 PICKLED_VALUE = "refusing to unpickle a cache entry; clear the directory {directory}"

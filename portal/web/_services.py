@@ -10,19 +10,19 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Protocol, TextIO
 
-from portal.analyses._common_scale import CommonMethod
-from portal.analyses._dependence import FeatureDependence, ShapeFunction
-from portal.analyses._performance import ClassificationCurves, Confusion, RegressionDiagnostics
-from portal.analyses._row_search import RowMatches
-from portal.analyses._whatif import FeatureSpec
-from portal.config._config import FairnessConfig
-from portal.fairness._adverse_action import ReasonsWritten
-from portal.fairness._group_explanations import GroupExplanation
-from portal.fairness._groups import ProtectedAttribute
-from portal.fairness._metrics import ModelFairness
-from portal.fairness._proxies import ProxyTable
-from portal.project._cohorts import CohortRows
-from portal.project._proxies import RowDecision
+from portal.analyses import (
+    ClassificationCurves,
+    CommonMethod,
+    Confusion,
+    FeatureDependence,
+    FeatureSpec,
+    RegressionDiagnostics,
+    RowMatches,
+    ShapeFunction,
+)
+from portal.config import FairnessConfig
+from portal.fairness import GroupExplanation, ModelFairness, ProtectedAttribute, ProxyTable, ReasonsWritten
+from portal.project import CohortRows, RowDecision
 from portal.results import (
     Explanation,
     JobProgress,
@@ -84,7 +84,7 @@ class PortalServices(Protocol):
 
     def find_rows(self, text: str, column: str | None = None, limit: int = 50) -> RowMatches:
         """The first ``limit`` rows whose values match the search (the cohort grammar, or a bare value or range
-        of ``column``) and how many match in all; raises :class:`portal.analyses._row_search.RowSearchError` naming the fix."""
+        of ``column``) and how many match in all; raises :class:`portal.analyses.RowSearchError` naming the fix."""
 
     # --- /interactions (implemented by portal.project._interactions.InteractionServices) ---------------
     def interaction_support(self) -> dict[str, str]:
@@ -146,13 +146,13 @@ class PortalServices(Protocol):
     ) -> tuple[RegressionDiagnostics, ...]:
         """Held-out predicted against actual, residuals and error by ``segment`` per model (on ``cohort``'s rows)."""
 
-    # --- cohorts (implemented by portal.project._cohorts.CohortServices) ---------------------
+    # --- cohorts (implemented by portal.project.CohortServices) ---------------------
     def cohort_columns(self) -> tuple[str, ...]:
         """What a cohort may filter on: features, target, protected attributes, 'prediction: M' and 'error: M'."""
 
     def cohort_rows(self, cohort: str | None) -> CohortRows:
         """The rows ``cohort`` selects, kept on the server (everyone for None or blank); raises
-        :class:`portal.analyses._cohorts.CohortError` naming the filter and the fix."""
+        :class:`portal.analyses.CohortError` naming the filter and the fix."""
 
     def feature_specs(self) -> tuple[FeatureSpec, ...]:
         """What each feature's what-if input accepts: a number range or the data's categories."""
@@ -162,10 +162,10 @@ class PortalServices(Protocol):
     ) -> dict[str, tuple[LocalExplanation, LocalExplanation]]:
         """Every model's explanation of the row as it is and as edited: {model: (original, edited)}.
 
-        Raises :class:`portal.analyses._whatif.WhatIfError` for an edit that does not fit its feature.
+        Raises :class:`portal.analyses.WhatIfError` for an edit that does not fit its feature.
         """
 
-    # --- fairness (implemented by portal.project._fairness.FairnessServices) ----------------
+    # --- fairness (implemented by portal.project.FairnessServices) ----------------
     def fairness_config(self) -> FairnessConfig:
         """The ``[fairness]`` settings: bands, intersections, the four-fifths threshold, the default threshold."""
 
@@ -177,7 +177,7 @@ class PortalServices(Protocol):
 
     def group_metrics(self, attribute: str, threshold: float | None = None) -> tuple[ModelFairness, ...]:
         """Per model, in order: held-out group metrics, disparity and bootstrap intervals for ``attribute`` at
-        ``threshold`` (default: the config's); raises :class:`portal.project._fairness.FairnessError`."""
+        ``threshold`` (default: the config's); raises :class:`portal.project.FairnessError`."""
 
     def group_colour_names(self) -> tuple[str, ...]:
         """What /feature may colour by besides the features: each protected attribute's groups ("group: age")."""
@@ -187,7 +187,7 @@ class PortalServices(Protocol):
     ) -> GroupExplanation | None:
         """The model's mean contribution per feature per group of ``attribute`` (rows explained so far), or None."""
 
-    # --- proxies and adverse action (implemented by portal.project._proxies.ProxyServices) ------
+    # --- proxies and adverse action (implemented by portal.project.ProxyServices) ------
     def proxy_tables(self, attribute: str) -> tuple[ProxyTable, ...]:
         """Each model's proxy risk table for ``attribute``, highest risk first (models with rows explained)."""
 

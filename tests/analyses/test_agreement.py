@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from scipy.stats import kendalltau, spearmanr
 
-from portal.analyses._agreement import agreement, biggest_rank_differences, importance_ranks
+from portal.analyses import agreement, biggest_rank_differences, importance_ranks
 
 FEATURES = ("tenure", "contract", "charges", "gender")
 RF = np.array([0.5, 0.3, 0.1, 0.05])

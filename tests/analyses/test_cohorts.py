@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from portal.analyses._cohorts import Cohort, CohortError, Filter
+from portal.analyses import Cohort, CohortError, Filter
 
 FRAME = pd.DataFrame(
     {

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from interpret.glassbox import ExplainableBoostingClassifier
 
-from portal.analyses._dependence import dependence, ebm_shape_function
+from portal.analyses import dependence, ebm_shape_function
 from portal.explain import explainer_for
 from portal.results import LOG_ODDS, PROBABILITY, Explanation, Provenance
 

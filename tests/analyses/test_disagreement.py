@@ -7,7 +7,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from portal.analyses._disagreement import disagreement_rows
+from portal.analyses import disagreement_rows
 from portal.results import LOG_ODDS, PROBABILITY, RAW, Explanation, Provenance
 
 FEATURES = ("tenure", "contract", "charges", "gender")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from portal.analyses._narrative import summarise
+from portal.analyses import summarise
 from portal.results import LOG_ODDS, PROBABILITY, RAW, LocalExplanation, Provenance
 
 

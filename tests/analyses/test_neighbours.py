@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from sklearn.neighbors import NearestNeighbors
 
-from portal.analyses._neighbours import similar_rows, typical_total
+from portal.analyses import similar_rows, typical_total
 from portal.results import LOG_ODDS, PROBABILITY, Explanation, Provenance
 
 FEATURES = ("a", "b")

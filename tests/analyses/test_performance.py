@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from sklearn import metrics as skm
 
-from portal.analyses._performance import classification_curves, confusion_at, regression_diagnostics
+from portal.analyses import classification_curves, confusion_at, regression_diagnostics
 
 RNG = np.random.default_rng(0)
 Y = RNG.integers(0, 2, 5_000)

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from portal.analyses._row_search import RowSearchError, find_rows, query_for
+from portal.analyses import RowSearchError, find_rows, query_for
 
 FRAME = pd.DataFrame(
     {

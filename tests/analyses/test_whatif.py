@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from portal.analyses._whatif import CATEGORY, NUMBER, WhatIfError, changed_features, edited_row, feature_specs
+from portal.analyses import CATEGORY, NUMBER, WhatIfError, changed_features, edited_row, feature_specs
 
 FEATURES = pd.DataFrame(
     {

@@ -74,7 +74,7 @@ def test_an_unreachable_redis_is_one_clear_line_and_exit_code_2(project: Path) -
 
 
 def test_demo_lists_the_demos_and_marks_the_one_it_starts(capsys) -> None:
-    from portal.cli._main import list_demos
+    from portal.cli import list_demos
 
     list_demos("loan")
     lines = capsys.readouterr().out.splitlines()

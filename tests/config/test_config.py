@@ -9,8 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from portal.config._config import ConfigError, load_config, parse_config
-from portal.data._dataset import load_dataset
+from portal.config import ConfigError, load_config, parse_config
+from portal.data import load_dataset
 
 GOOD = """
 [data]
@@ -105,8 +105,8 @@ def test_each_mistake_names_its_field_in_one_line(table: Path, text: str, field:
 
 
 def test_unknown_model_parameter_is_reported_at_training(table: Path) -> None:
-    from portal.jobs._store import ResultStore
-    from portal.project._training import fit_or_load
+    from portal.jobs import ResultStore
+    from portal.project import fit_or_load
 
     config = load_config(write(table, GOOD.replace("n_estimators = 5", "n_trees = 5")))
     data = load_dataset(config.data, config.base_dir)

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from portal.data._frames import read_frame, write_frame
+from portal.data import read_frame, write_frame
 
 
 def test_text_comes_back_as_shared_objects_with_nan_for_missing(tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from portal.data._sampling import WRONG_LENGTH, order_beside, read_order, strata_of, stratified_order
+from portal.data import WRONG_LENGTH, order_beside, read_order, strata_of, stratified_order
 
 
 def worst_share_gap(strata: np.ndarray, order: np.ndarray) -> float:

@@ -15,7 +15,7 @@ from sklearn.ensemble import GradientBoostingClassifier, RandomForestClassifier,
 from sklearn.neighbors import KNeighborsClassifier
 
 import portal.explain._coalitions as coalitions
-from portal.config._config import ConfigError, load_config
+from portal.config import ConfigError, load_config
 from portal.explain import (
     EXACT_ENUMERATION,
     PERMUTATION,
@@ -29,11 +29,10 @@ from portal.explain import (
     members_of,
 )
 from portal.figures import method_label
-from portal.jobs._runner import JobRunner
-from portal.jobs._store import ResultStore
-from portal.project._project import Project
+from portal.jobs import JobRunner, ResultStore
+from portal.project import Project
 from portal.results import AverageMember, Provenance
-from tests.test_explain_matrix import one_thread  # noqa: F401 (an autouse fixture)
+from tests.explain.test_explain_matrix import one_thread  # noqa: F401 (an autouse fixture)
 
 COLUMNS = [f"x{i}" for i in range(11)]
 ROWS = 28
@@ -194,7 +193,7 @@ def test_the_knob_reaches_the_jobs_and_the_common_scale(folder: Path) -> None:
     vote, boosted = project.common_methods()
     assert vote.provenance.exact and vote.hint == "" and vote.provenance == project.methods()[0]
     assert (boosted.provenance.method, boosted.provenance.exact, boosted.hint) == (EXACT_ENUMERATION, True, "")
-    project.start_explanations()  # inline: each job's chunks go through portal.jobs._runner.explain_chunk
+    project.start_explanations()  # inline: each job's chunks go through portal.jobs.explain_chunk
     explanation = project.explanation("Vote")
     assert explanation.provenance.exact and explanation.values.shape == (ROWS, 11)
     estimator, features = project.models["Vote"].fitted.estimator, project.dataset.features

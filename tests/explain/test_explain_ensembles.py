@@ -36,7 +36,7 @@ from portal.explain import (
     explainer_for,
 )
 from portal.results import PROBABILITY, RAW
-from tests.test_explain_matrix import (  # noqa: F401 (one_thread is an autouse fixture)
+from tests.explain.test_explain_matrix import (  # noqa: F401 (one_thread is an autouse fixture)
     BACKGROUND,
     FRAME,
     ROWS,

@@ -12,7 +12,7 @@ from sklearn.pipeline import Pipeline
 
 from portal.explain import UnsupportedModelError, explainer_for, interaction_values
 from portal.results import Explanation, Provenance
-from tests.test_explain_matrix import (  # noqa: F401 (one_thread is an autouse fixture)
+from tests.explain.test_explain_matrix import (  # noqa: F401 (one_thread is an autouse fixture)
     BACKGROUND,
     FRAME,
     ROWS,

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from portal.fairness._adverse_action import (
+from portal.fairness import (
     COLUMNS,
     DecisionRule,
     Reason,

@@ -14,16 +14,11 @@ import pytest
 from fairlearn import metrics as flm
 from sklearn import metrics as skm
 
-from portal.config._config import ConfigError, parse_config
-from portal.data._dataset import load_dataset
-from portal.data._demos import DEMO_CONFIGS, LOAN_CONFIG
-from portal.fairness._group_explanations import explain_by_group
-from portal.fairness._groups import MISSING, band, band_labels, column_attribute, intersect
-from portal.fairness._metrics import group_fairness
-from portal.jobs._runner import JobRunner
-from portal.jobs._store import ResultStore
-from portal.project._fairness import FairnessError
-from portal.project._project import Project
+from portal.config import ConfigError, parse_config
+from portal.data import DEMO_CONFIGS, LOAN_CONFIG, load_dataset
+from portal.fairness import MISSING, band, band_labels, column_attribute, explain_by_group, group_fairness, intersect
+from portal.jobs import JobRunner, ResultStore
+from portal.project import FairnessError, Project
 from portal.results import LOG_ODDS, Explanation, Provenance
 from tests.fakes import FakeServices
 from tests.projects import two_models

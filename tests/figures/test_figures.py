@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 import pytest
 
 from portal import figures
-from portal.figures._importance import SCALES_DIFFER
+from portal.figures import SCALES_DIFFER
 from portal.results import LOG_ODDS, PROBABILITY, LocalExplanation, Provenance
 from tests.fakes import FakeServices
 

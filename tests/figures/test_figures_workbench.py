@@ -7,9 +7,14 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from portal.analyses._agreement import agreement
-from portal.analyses._dependence import FeatureDependence, ShapeFunction
-from portal.analyses._performance import classification_curves, confusion_at, regression_diagnostics
+from portal.analyses import (
+    FeatureDependence,
+    ShapeFunction,
+    agreement,
+    classification_curves,
+    confusion_at,
+    regression_diagnostics,
+)
 from portal.figures import (
     agreement_heatmap,
     calibration_figure,

@@ -23,9 +23,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from portal.config._config import load_config
-from portal.jobs._runner import ARRAY_NAMES, JobRunner, explain_chunk
-from portal.jobs._store import ResultStore
+from portal.config import load_config
+from portal.jobs import ARRAY_NAMES, JobRunner, ResultStore, explain_chunk
 from portal.jobs.celery_runner import (
     AFTER_SHUTDOWN,
     ONLY_EXPLAIN_CHUNK,
@@ -37,7 +36,7 @@ from portal.jobs.celery_runner import (
     make_celery,
     workers_online,
 )
-from portal.project._project import Project
+from portal.project import Project
 from tests.projects import two_models
 from tests.redis_fixture import redis_server
 

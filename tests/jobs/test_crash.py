@@ -14,10 +14,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from portal.config._config import load_config
-from portal.jobs._runner import JobRunner, local_process_pool
-from portal.jobs._store import ResultStore
-from portal.project._project import Project
+from portal.config import load_config
+from portal.jobs import JobRunner, ResultStore, local_process_pool
+from portal.project import Project
 
 ROOT = Path(__file__).parents[2]
 PROJECT = """

@@ -9,9 +9,8 @@ import pandas as pd
 import pytest
 
 import portal.jobs._runner as jobs
-from portal.data._frames import read_frame, write_frame
-from portal.jobs._runner import ExplanationJob, JobRunner
-from portal.jobs._store import ResultStore
+from portal.data import read_frame, write_frame
+from portal.jobs import ExplanationJob, JobRunner, ResultStore
 
 
 def fake_chunk(job: dict, positions: list[int]) -> dict[str, np.ndarray]:

@@ -10,11 +10,9 @@ import pandas as pd
 import pytest
 
 import portal.jobs._runner as jobs
-from portal.data._sampling import order_beside
-from portal.jobs._batching import BatchSizer
-from portal.jobs._runner import JobRunner, local_process_pool
-from portal.jobs._store import ResultStore
-from tests.test_jobs import example_rows, fake_chunk, make_job
+from portal.data import order_beside
+from portal.jobs import BatchSizer, JobRunner, ResultStore, local_process_pool
+from tests.jobs.test_jobs import example_rows, fake_chunk, make_job
 
 #: 1,050 rows: 84 % class 0, 15 % class 1, 1 % class 2 (11 rows).
 CLASSES = np.repeat([0, 1, 2], [882, 157, 11])
@@ -173,7 +171,7 @@ def test_a_task_explains_its_rows_in_data_order_and_returns_them_in_its_own(tmp_
     from sklearn.ensemble import GradientBoostingClassifier
 
     from models.persistence import save_model
-    from portal.data._frames import read_frame, write_frame
+    from portal.data import read_frame, write_frame
     from portal.explain import explainer_for
 
     rng = np.random.default_rng(0)

@@ -11,9 +11,8 @@ from pathlib import Path
 import numpy as np
 
 import portal.jobs._runner as jobs
-from portal.jobs._runner import ExplanationJob, JobRunner
-from portal.jobs._store import ResultStore
-from tests.test_jobs import example_rows, fake_chunk, make_job
+from portal.jobs import ExplanationJob, JobRunner, ResultStore
+from tests.jobs.test_jobs import example_rows, fake_chunk, make_job
 
 ROOT = Path(__file__).parents[2]
 
@@ -23,7 +22,7 @@ from pathlib import Path
 import portal.jobs._runner as jobs
 from portal.jobs._runner import JobRunner
 from portal.jobs._store import ResultStore
-from tests.test_jobs import fake_chunk, make_job
+from tests.jobs.test_jobs import fake_chunk, make_job
 
 log = sys.argv[2]
 def counting(job, positions):

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from diskcache.core import MODE_PICKLE
 
-from portal.jobs._store import ResultStore, UnsafeCacheEntry
+from portal.jobs import ResultStore, UnsafeCacheEntry
 
 
 def pickled_rows(directory: Path) -> int:
@@ -54,7 +54,7 @@ def test_arrays_are_written_whole_and_read_memory_mapped(tmp_path: Path) -> None
 
 
 def test_eviction_removes_least_recently_used_results_and_never_a_running_job(tmp_path: Path) -> None:
-    from portal.jobs._cache_admin import evict_to_limit, folder_bytes
+    from portal.jobs import evict_to_limit, folder_bytes
 
     store = ResultStore(tmp_path / "cache")
     for used, key in enumerate(["old", "newer", "running", "newest"]):

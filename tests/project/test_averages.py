@@ -13,18 +13,15 @@ from scipy.special import expit
 from sklearn.ensemble import VotingRegressor
 
 from models import build_model
-from portal.cli._progress import format_summary, run_all
-from portal.config._config import ConfigError, load_config, parse_config
+from portal.cli import format_summary, run_all
+from portal.config import ConfigError, load_config, parse_config
 from portal.explain import TREE_SHAP_FAST, WEIGHTED_AVERAGE, average_explainer, explainer_for
 from portal.figures import method_label
-from portal.jobs._cache_admin import cache_info, clear_cache
-from portal.jobs._runner import JobRunner
-from portal.jobs._store import ResultStore
-from portal.project._averages import ModelAverage, combined_progress, common_rows, weighted_sum
-from portal.project._project import Project
+from portal.jobs import JobRunner, ResultStore, cache_info, clear_cache
+from portal.project import ModelAverage, Project, combined_progress, common_rows, weighted_sum
 from portal.results import LOG_ODDS, PROBABILITY, RAW, AverageMember, Explanation, JobProgress, Provenance
 from tests.projects import run_portal
-from tests.test_export import synthetic_table
+from tests.reports.test_export import synthetic_table
 
 BOOSTED = 'name = "Boosted"\nkind = "gradient_boosting"\nparams = { n_estimators = 20 }'
 GLASS = 'name = "Glass box"\nkind = "ebm"\nparams = { outer_bags = 1, interactions = 0, max_rounds = 100 }'

@@ -9,19 +9,18 @@ import pandas as pd
 import pytest
 from sklearn import metrics as skm
 
-from portal.analyses._cohorts import CohortError
-from portal.config._config import parse_config
-from portal.jobs._runner import JobRunner
-from portal.jobs._store import ResultStore
-from portal.project._cohorts import (
+from portal.analyses import CohortError
+from portal.config import parse_config
+from portal.jobs import JobRunner, ResultStore
+from portal.project import (
     NO_HELD_OUT,
     ONE_OUTCOME,
+    Project,
     RowIndex,
     check_held_out,
     classification_columns,
     regression_columns,
 )
-from portal.project._project import Project
 from tests.projects import two_models
 
 CONFIG = """

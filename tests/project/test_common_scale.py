@@ -11,18 +11,16 @@ import pandas as pd
 import pytest
 
 import portal.jobs._runner as jobs
-from portal.analyses._common_scale import BACKGROUND_ROWS, Sample
-from portal.cli._progress import format_summary, run_all
-from portal.config._config import ConfigError, load_config
-from portal.data._frames import read_frame
+from portal.analyses import BACKGROUND_ROWS, Sample
+from portal.cli import format_summary, run_all
+from portal.config import ConfigError, load_config
+from portal.data import read_frame
 from portal.explain import EXACT_ENUMERATION, TREE_SHAP_FAST, explainer_for
-from portal.jobs._cache_admin import cache_info
-from portal.jobs._runner import JobRunner
-from portal.jobs._store import ResultStore
-from portal.project._project import Project
+from portal.jobs import JobRunner, ResultStore, cache_info
+from portal.project import Project
 from portal.results import LOG_ODDS, PROBABILITY, RAW
-from tests.test_averages import BOOSTED, FOREST, GLASS, average
-from tests.test_export import synthetic_table
+from tests.project.test_averages import BOOSTED, FOREST, GLASS, average
+from tests.reports.test_export import synthetic_table
 
 SAMPLE = 60
 

@@ -11,19 +11,16 @@ from diskcache.core import MODE_PICKLE
 
 from callbacks import interactions as page
 from layouts import ids
-from portal.config._config import load_config
+from portal.config import load_config
 from portal.explain import MAX_INTERACTION_ROWS, interaction_values
 from portal.figures import interaction_caption, interaction_heatmap, interaction_strength, top_interaction_pairs
-from portal.jobs._cache_admin import cache_info
-from portal.jobs._runner import JobRunner
-from portal.jobs._store import ResultStore
-from portal.project._interactions import SAMPLE_SIZES, sample_positions, sample_sizes
-from portal.project._project import Project
+from portal.jobs import JobRunner, ResultStore, cache_info
+from portal.project import SAMPLE_SIZES, Project, sample_positions, sample_sizes
 from portal.results import LOG_ODDS, InteractionValues, ModelInteractions, Provenance
 from tests.fakes import FakeServices
 from tests.projects import two_models
-from tests.test_callbacks import of_class, walk
-from tests.test_export import synthetic_table
+from tests.reports.test_export import synthetic_table
+from tests.web.test_callbacks import of_class, walk
 
 # Two rows, three features. Pair (a, b): |0.1+0.1| and |-0.3-0.3| -> mean 0.4; (a, c): |0.05+0.05|, |0.05+0.05|
 # -> 0.1; (b, c): 0 and |0.2+0.2| -> 0.2. The diagonal holds main effects, which the views leave out.

@@ -14,12 +14,10 @@ from sklearn.ensemble import RandomForestClassifier
 
 import portal.jobs._runner as jobs
 from portal.analyses._metrics import MACRO_AUC, _multiclass, held_out_metrics
-from portal.config._config import ConfigError, load_config
-from portal.data._classes import class_columns, model_class_names
-from portal.data._dataset import load_dataset
-from portal.jobs._runner import JobRunner
-from portal.jobs._store import ResultStore
-from portal.project._project import Project
+from portal.config import ConfigError, load_config
+from portal.data import class_columns, load_dataset, model_class_names
+from portal.jobs import JobRunner, ResultStore
+from portal.project import Project
 from portal.results import LOGIT, PROBABILITY
 from tests.projects import run_portal, two_models
 

@@ -8,12 +8,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from portal.config._config import parse_config
-from portal.data._dataset import load_dataset
-from portal.data._demos import CHURN_CONFIG
-from portal.jobs._runner import JobRunner
-from portal.jobs._store import ResultStore
-from portal.project._project import Project
+from portal.config import parse_config
+from portal.data import CHURN_CONFIG, load_dataset
+from portal.jobs import JobRunner, ResultStore
+from portal.project import Project
 from portal.results import LOG_ODDS, PROBABILITY
 
 FAST_CHURN = (

@@ -16,13 +16,11 @@ from fairlearn.postprocessing._threshold_optimizer import ALL_CONSTRAINTS
 from models import FeatureSchema, build_model
 from models.fair_thresholds import TRUSTED_TYPE, GroupThresholdClassifier, groups_of
 from models.persistence import UntrustedModelError, load_model
-from portal.config._config import ConfigError, load_config
-from portal.config._mitigation import CONSTRAINTS
+from portal.config import CONSTRAINTS, ConfigError, load_config
 from portal.explain import EXACT_ENUMERATION, PERMUTATION, explainer_for, model_agnostic_explainer
-from portal.fairness._groups import band_labels, column_attribute
-from portal.jobs._runner import JobRunner
-from portal.jobs._store import ResultStore
-from portal.project._project import Project
+from portal.fairness import band_labels, column_attribute
+from portal.jobs import JobRunner, ResultStore
+from portal.project import Project
 
 BASE = "Boosted"
 FAIR = "Boosted, fair thresholds"
@@ -105,7 +103,7 @@ COLUMNS = {
 
 @pytest.mark.parametrize("kind", COLUMNS)
 def test_the_model_groups_rows_as_the_fairness_pages_do(kind: str) -> None:
-    """The model bands its own input at predict time; its labels must be portal.fairness._groups' labels."""
+    """The model bands its own input at predict time; its labels must be portal.fairness' labels."""
     values, bands = COLUMNS[kind]
     attribute = column_attribute(values, "age", bands)
     edges = attribute.edges.get("age", ())

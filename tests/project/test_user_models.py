@@ -22,10 +22,9 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer, OneHotEncoder
 from sklearn.tree import DecisionTreeClassifier
 
-from portal.config._config import ConfigError, load_config
-from portal.jobs._runner import JobRunner
-from portal.jobs._store import ResultStore
-from portal.project._project import Project
+from portal.config import ConfigError, load_config
+from portal.jobs import JobRunner, ResultStore
+from portal.project import Project
 from portal.results import LOG_ODDS
 
 ROOT = Path(__file__).parents[2]

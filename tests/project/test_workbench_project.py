@@ -9,11 +9,10 @@ import pandas as pd
 import pytest
 from sklearn import metrics as skm
 
-from portal.analyses._whatif import WhatIfError
-from portal.config._config import parse_config
-from portal.jobs._runner import JobRunner
-from portal.jobs._store import ResultStore
-from portal.project._project import Project
+from portal.analyses import WhatIfError
+from portal.config import parse_config
+from portal.jobs import JobRunner, ResultStore
+from portal.project import Project
 from portal.results import LOG_ODDS, PROBABILITY
 from tests.projects import two_models
 

@@ -8,11 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from portal.config._config import load_config
-from portal.jobs._runner import JobRunner
-from portal.jobs._store import ResultStore
-from portal.project._project import Project
-from portal.reports._export import write_explanation_csv
+from portal.config import load_config
+from portal.jobs import JobRunner, ResultStore
+from portal.project import Project
+from portal.reports import write_explanation_csv
 from portal.results import LOG_ODDS, PROBABILITY, Explanation, Provenance
 from tests.projects import run_portal, two_models
 
@@ -183,7 +182,7 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary_one(tmp_path: Path,
         return real_block(*args)
 
     real_block = portal.reports._export._block
-    monkeypatch.setattr(portal.reports._export, "_block", failing_block)
+    monkeypatch.setattr(portal.reports, "_block", failing_block)
     explanation = hand_made(np.ones((10, 2)), np.zeros(10))
     with pytest.raises(OSError, match="disk full"):
         write_explanation_csv(explanation, target, id_name="row", block_rows=3)

@@ -20,13 +20,12 @@ import pytest
 from dash import html
 from diskcache.core import MODE_PICKLE
 
-from portal.jobs._store import UnsafeCacheEntry
-from portal.web._app import create_app
-from portal.web._background import CALLBACK_CACHE, QUEUE, background_manager
-from portal.web._background_cache import CallbackDisk, open_callback_cache
+from portal.jobs import UnsafeCacheEntry
+from portal.web import CALLBACK_CACHE, QUEUE, CallbackDisk, background_manager, open_callback_cache
+from portal.web.app import create_app
 from tests.fakes import FakeServices
+from tests.jobs.test_store import pickled_rows
 from tests.redis_fixture import redis_server
-from tests.test_store import pickled_rows
 
 ROOT = Path(__file__).parents[2]
 
@@ -139,7 +138,7 @@ def test_a_background_process_ends_with_the_server_that_started_it() -> None:
     """A process calls end_with_parent() and sleeps; its parent exits at once; the process must follow."""
     code = (
         "import os, time\n"
-        "from portal.web._background import end_with_parent\n"
+        "from portal.web import end_with_parent\n"
         "pid = os.fork()\n"
         "if pid == 0:\n"
         "    end_with_parent(every=0.1)\n"
@@ -160,7 +159,7 @@ def test_the_watch_starts_once_per_process() -> None:
     """A Celery pool process runs callback after callback: one watching thread, not one per callback."""
     code = (
         "import threading\n"
-        "from portal.web._background import end_with_parent\n"
+        "from portal.web import end_with_parent\n"
         "end_with_parent(); end_with_parent()\n"
         "print(sum(t.name == 'end-with-parent' for t in threading.enumerate()))\n"
     )

@@ -8,7 +8,7 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from portal.web._app import create_app
+from portal.web.app import create_app
 from tests.fakes import FakeServices
 
 pytestmark = pytest.mark.browser

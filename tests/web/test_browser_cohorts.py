@@ -8,8 +8,8 @@ import pytest
 from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.fakes import FakeServices
-from tests.test_browser import open_page, wait_for_count
-from tests.test_browser_workbench import click
+from tests.web.test_browser import open_page, wait_for_count
+from tests.web.test_browser_workbench import click
 
 pytestmark = pytest.mark.browser
 LINK = "/global?models=Random+forest%2CEBM&scale=native&agreement-k=7&cohort=tenure+%3C+12"

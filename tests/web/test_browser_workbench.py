@@ -6,7 +6,7 @@ import pytest
 from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.fakes import FakeServices
-from tests.test_browser import open_page, wait_for_count
+from tests.web.test_browser import open_page, wait_for_count
 
 pytestmark = pytest.mark.browser
 

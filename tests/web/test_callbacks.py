@@ -10,8 +10,8 @@ from dash import dcc
 
 from callbacks import global_page, local, overview, shell
 from layouts import ids
-from portal.analyses._common_scale import CommonMethod
-from portal.web._app import create_app
+from portal.analyses import CommonMethod
+from portal.web.app import create_app
 from tests.fakes import FAKE_HINT, FakeServices
 
 ALL = ["Random forest", "Gradient boosting", "EBM"]

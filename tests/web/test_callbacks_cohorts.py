@@ -12,8 +12,8 @@ from layouts import ids
 from layouts.cohort_bar import ERROR, STATUS
 from portal.figures import SHARE
 from tests.fakes import FakeServices
-from tests.test_callbacks import ALL, text_of, walk
-from tests.test_callbacks_workbench import by_id
+from tests.web.test_callbacks import ALL, text_of, walk
+from tests.web.test_callbacks_workbench import by_id
 
 YOUNG = "tenure < 12"
 EVERYONE_TRACE = "everyone (outline)"

@@ -13,7 +13,7 @@ from layouts import ids
 from portal.figures import RAW, SHARE
 from portal.results import JobProgress
 from tests.fakes import FakeServices
-from tests.test_callbacks import rows_by_model, text_of, walk
+from tests.web.test_callbacks import rows_by_model, text_of, walk
 
 ALL = ["Random forest", "Gradient boosting", "EBM"]
 EVERY = {m: 4 for m in ALL}  # the shell's common levels once every probability sample is done

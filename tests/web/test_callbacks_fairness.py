@@ -17,11 +17,11 @@ from layouts import ids
 from layouts.fairness_panels import COLUMNS as TABLE_COLUMNS
 from layouts.fairness_reasons import proxy_pane
 from layouts.shell import PAGES
-from portal.fairness._adverse_action import COLUMNS
+from portal.fairness import COLUMNS
 from portal.figures import group_contribution_heatmap, selection_rate_figure
 from tests.fakes import FakeServices
-from tests.test_callbacks import ALL, of_class, walk
-from tests.test_callbacks_workbench import by_id
+from tests.web.test_callbacks import ALL, of_class, walk
+from tests.web.test_callbacks_workbench import by_id
 
 
 def cells(row) -> list[str]:

@@ -11,11 +11,10 @@ import pytest
 from callbacks import agreement, local, neighbours, row_search, shell
 from layouts import ids
 from layouts.neighbours import ALL_MODELS
-from portal.analyses._agreement import agreement as compare
-from portal.analyses._narrative import summarise
-from portal.analyses._neighbours import similar_rows
+from portal.analyses import agreement as compare
+from portal.analyses import similar_rows, summarise
 from tests.fakes import FakeServices
-from tests.test_callbacks import ALL, text_of, walk
+from tests.web.test_callbacks import ALL, text_of, walk
 
 
 def by_id(component, component_id):
@@ -139,7 +138,7 @@ def test_a_common_scale_still_computing_is_ranked_from_its_rows_so_far_and_says_
 
 
 def test_the_app_wires_the_search_and_similar_rows() -> None:
-    from portal.web._app import create_app
+    from portal.web.app import create_app
 
     outputs = " ".join(create_app(FakeServices()).callback_map)
     assert ids.ROW_SEARCH_RESULTS in outputs and ids.SIMILAR_RESULTS in outputs

@@ -8,7 +8,7 @@ import pytest
 from callbacks import feature, performance, shell
 from layouts import ids
 from tests.fakes import FakeServices
-from tests.test_callbacks import ALL, walk
+from tests.web.test_callbacks import ALL, walk
 
 
 def by_id(component, component_id):
@@ -82,7 +82,7 @@ def test_the_new_pages_are_in_the_navigation(path: str) -> None:
 
 def test_the_agreement_card_ranks_every_ready_pair_and_lists_the_biggest_rank_differences() -> None:
     from callbacks import agreement
-    from portal.analyses._agreement import agreement as compare
+    from portal.analyses import agreement as compare
 
     services = FakeServices()
     figure, table, note = agreement.agreement_view(services, "kendall", 3, ALL)
@@ -103,7 +103,7 @@ def test_the_global_page_carries_the_agreement_card() -> None:
 
 def test_the_disagreement_table_lists_the_rows_with_the_widest_spread_in_probability() -> None:
     from callbacks import disagreement
-    from portal.analyses._disagreement import disagreement_rows
+    from portal.analyses import disagreement_rows
 
     services = FakeServices()
     view = disagreement.disagreement_view(services, "prediction", ALL)
@@ -118,7 +118,7 @@ def test_the_disagreement_table_lists_the_rows_with_the_widest_spread_in_probabi
 
 
 def test_the_local_page_carries_the_disagreement_card_and_the_app_builds() -> None:
-    from portal.web._app import create_app
+    from portal.web.app import create_app
 
     page = shell.render_page(FakeServices(), "/local", "")
     assert by_id(page, ids.DISAGREEMENT_ORDER).value == "prediction"

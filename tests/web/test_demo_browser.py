@@ -20,7 +20,7 @@ from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.test_project import FAST_CHURN
+from tests.project.test_project import FAST_CHURN
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).parents[2]

@@ -12,8 +12,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
-from portal.data._demos import LOAN_CONFIG
-from tests.test_demo_browser import charts, serving
+from portal.data import LOAN_CONFIG
+from tests.web.test_demo_browser import charts, serving
 
 pytestmark = pytest.mark.browser
 FAST_LOAN = (

@@ -19,13 +19,13 @@ from pathlib import Path
 import pytest
 from selenium.webdriver.support.ui import WebDriverWait
 
-from portal.web._app import create_app
-from portal.web._background import CALLBACK_CACHE, background_manager, dash_celery
+from portal.web import CALLBACK_CACHE, background_manager, dash_celery
+from portal.web.app import create_app
 from tests.fakes import FakeServices
+from tests.jobs.test_store import pickled_rows
+from tests.project.test_interactions import small_project
 from tests.redis_fixture import redis_server
-from tests.test_background_callbacks import rows_by_mode
-from tests.test_interactions import small_project
-from tests.test_store import pickled_rows
+from tests.web.test_background_callbacks import rows_by_mode
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).parents[2]
@@ -80,7 +80,7 @@ def test_a_slow_compute_shows_progress_and_can_be_cancelled(dash_duo, tmp_path) 
 def dash_celery_worker(redis_url: str, config: Path, log: Path) -> Iterator[None]:
     """Dash's Celery worker as the README starts it; ready once it answers a ping."""
     env = {**os.environ, "PORTAL_REDIS_URL": redis_url, "PORTAL_CONFIG": str(config)}
-    command = [sys.executable, "-m", "celery", "-A", "portal.web._background:celery_app", "worker"]
+    command = [sys.executable, "-m", "celery", "-A", "portal.web:celery_app", "worker"]
     command += ["--concurrency", "1", "--loglevel", "info", "-n", "dash@%h", "--without-mingle"]
     with open(log, "w") as output:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)

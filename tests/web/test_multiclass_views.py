@@ -11,7 +11,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 from callbacks import global_page, local
 from layouts import ids
 from portal.figures import SHARE
-from portal.web._app import create_app
+from portal.web.app import create_app
 from tests.fakes import FakeServices
 
 SPECIES = ("setosa", "versicolor", "virginica")

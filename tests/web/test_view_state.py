@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from portal.web._view_state import ViewState
+from portal.web import ViewState
 
 
 def test_every_setting_round_trips_through_the_query_string() -> None:

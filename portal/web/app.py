@@ -1,6 +1,6 @@
 """The Dash application: one shell, three pages, callbacks wired to a PortalServices object.
 
-This module, :mod:`portal.web._background`, ``layouts`` and ``callbacks`` are the only code that imports
+This module, :mod:`portal.web`, ``layouts`` and ``callbacks`` are the only code that imports
 Dash; the core stays importable without it. Bootstrap's stylesheet is served from ``assets/`` so the portal
 works offline.
 """
@@ -24,7 +24,7 @@ ASSETS = Path(__file__).resolve().parents[2] / "assets"
 def create_app(services: PortalServices, background: Any = None) -> dash.Dash:
     """A ready-to-serve Dash app (``app.server`` is the WSGI app) showing ``services``' project.
 
-    ``background`` runs the background callbacks (:func:`portal.web._background.background_manager`);
+    ``background`` runs the background callbacks (:func:`portal.web.background_manager`);
     by default a DiskcacheManager in a fresh private temporary folder.
     """
     app = dash.Dash(
