@@ -7,7 +7,6 @@ code 2, never a traceback. The server runs on waitress (a production WSGI server
 from __future__ import annotations
 
 import argparse
-import os
 import signal
 import sys
 import threading
@@ -16,7 +15,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from portal.config import ConfigError, ModelSpec, ProjectConfig, load_config, parse_config
+from portal.config import ConfigError, ModelSpec, ProjectConfig, load_config
+from portal.data import demo_config
+from portal.project import open_project
 
 if TYPE_CHECKING:
     from portal.reports import ExportSummary
@@ -143,53 +144,6 @@ def _project_config(args: argparse.Namespace, *, required: bool = False) -> Proj
     return None
 
 
-CELERY_WINDOW = 8  # chunks of one job in flight on Celery: the local default of 2 would use 2 workers per model
-
-
-def open_project(config: ProjectConfig):
-    """The project with its runner: Celery workers when PORTAL_REDIS_URL is set, else local processes
-    (renewed if one dies)."""
-    from portal.jobs import TASK_SECONDS, JobRunner, ResultStore, local_process_pool
-    from portal.project import Project
-
-    store, limit = ResultStore(config.cache_dir), config.cache_size_limit
-    redis_url = os.environ.get("PORTAL_REDIS_URL")
-    if redis_url:
-        runner = JobRunner(store, _celery_executor(redis_url), window=CELERY_WINDOW, size_limit=limit)
-    else:
-        runner = JobRunner(
-            store, local_process_pool(), renew=local_process_pool, size_limit=limit, task_seconds=TASK_SECONDS
-        )
-    try:
-        return Project(config, runner=runner)
-    except BaseException:
-        runner.shutdown()
-        raise
-
-
-def _celery_executor(redis_url: str):
-    from kombu.utils.url import maybe_sanitize_url
-
-    from portal.jobs.celery_runner import CeleryExecutor, workers_online
-
-    executor, where = CeleryExecutor(redis_url), maybe_sanitize_url(redis_url)  # hides the password
-    try:
-        workers = workers_online(executor.app)
-    except Exception as error:  # kombu's OperationalError after about 6 s
-        raise ConfigError(
-            "PORTAL_REDIS_URL", f"cannot reach Redis at {where} ({error})", "start redis-server or fix the URL"
-        ) from None
-    if workers:
-        print(f"jobs: {len(workers)} Celery worker(s) on {where}: {', '.join(workers)}")
-    else:
-        print(
-            f"jobs: no Celery worker answered on {where}; chunks wait until one starts "
-            "(celery -A portal.jobs.celery_runner worker)",
-            file=sys.stderr,
-        )
-    return executor
-
-
 def precompute(config: ProjectConfig) -> int:
     from portal.cli._progress import format_summary, run_all
 
@@ -289,16 +243,6 @@ def list_demos(starting: str) -> None:
     print(f"starting '{starting}'; another with: python -m portal demo NAME")
 
 
-def demo_config(name: str) -> ProjectConfig:
-    import tomllib
-
-    from portal.data import DEMO_CONFIGS
-
-    if name not in DEMO_CONFIGS:
-        raise ConfigError("demo", f"'{name}' is not a demo", f"use one of {', '.join(DEMO_CONFIGS)}")
-    return parse_config(tomllib.loads(DEMO_CONFIGS[name]), base_dir=Path.cwd())
-
-
 def serve(config: ProjectConfig, *, host: str, port: int) -> int:
     started = time.perf_counter()
     project = open_project(config)
@@ -306,11 +250,11 @@ def serve(config: ProjectConfig, *, host: str, port: int) -> int:
     project.warm_up()  # compiles the common scale's kernels now, not on the first visit to /local
     from waitress import serve as waitress_serve
 
-    from portal.web import manager_from_env
+    from portal.web import background_manager
     from portal.web.app import create_app
 
     threading.Thread(target=_report_progress, args=(project, started), daemon=True).start()
-    app = create_app(project, manager_from_env(config.cache_dir))
+    app = create_app(project, background_manager(config.cache_dir, config.redis_url))
     print(f"cache: {config.cache_dir}")
     print(f"serving {config.title!r} on http://{host}:{port}/ (Ctrl+C stops)", flush=True)
     signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)  # stop as on Ctrl+C

@@ -9,6 +9,7 @@ from portal.config._config import (
     default_cache_dir,
     load_config,
     parse_config,
+    scale_out_url,
 )
 from portal.config._mitigation import CONSTRAINTS
 
@@ -22,4 +23,5 @@ __all__ = [
     "default_cache_dir",
     "load_config",
     "parse_config",
+    "scale_out_url",
 ]

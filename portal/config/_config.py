@@ -27,6 +27,8 @@ AVERAGE_KIND = "average"
 #: The model kind that post-processes another model with fairlearn's ThresholdOptimizer (see portal.project).
 THRESHOLD_OPTIMIZER_KIND = "threshold_optimizer"
 DEFAULT_CACHE_ENV = "PORTAL_CACHE_DIR"
+#: The scale-out switch: a Redis URL here sends explanation chunks and Dash's background callbacks to Celery.
+REDIS_URL_ENV = "PORTAL_REDIS_URL"
 
 
 class ConfigError(ValueError):
@@ -109,6 +111,7 @@ class ProjectConfig:
     common_sample_rows: int = 500  # [explain]: rows explained in the common scale (probability)
     max_exact_features: int = 10  # [explain]: the model-agnostic method is exact up to this many columns
     fairness: FairnessConfig = field(default_factory=FairnessConfig)  # [fairness]
+    redis_url: str | None = None  # $PORTAL_REDIS_URL: run jobs and background callbacks on Celery (scale_out_url)
 
 
 _DATA_FIELDS = {f for f in DataConfig.__dataclass_fields__}
@@ -126,6 +129,15 @@ def default_cache_dir() -> Path:
         return Path(os.environ[DEFAULT_CACHE_ENV]).expanduser().resolve()  # workers may run elsewhere
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
     return Path(base) / "model-comparison-portal"
+
+
+def scale_out_url() -> str | None:
+    """``$PORTAL_REDIS_URL``, or None: the one place the scale-out switch is read.
+
+    A project's configuration carries it (``ProjectConfig.redis_url``) to whatever opens runners or Dash's
+    background-callback manager; a Celery worker, which has no project, asks here.
+    """
+    return os.environ.get(REDIS_URL_ENV) or None
 
 
 def load_config(path: str | Path) -> ProjectConfig:
@@ -182,6 +194,7 @@ def parse_config(raw: Mapping[str, Any], *, base_dir: Path) -> ProjectConfig:
         common_sample_rows=sample,
         max_exact_features=exact_up_to,
         fairness=fairness,
+        redis_url=scale_out_url(),
     )
 
 

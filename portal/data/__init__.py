@@ -2,12 +2,13 @@
 
 from portal.data._classes import class_columns, model_class_names
 from portal.data._dataset import Dataset, load_dataset
-from portal.data._demos import CHURN_CONFIG, DEMO_CONFIGS, LOAN_CONFIG, churn, demo_titles
+from portal.data._demos import CHURN_CONFIG, DEMO_CONFIGS, LOAN_CONFIG, churn, demo_config, demo_titles
 from portal.data._fingerprint import bytes_fingerprint, key_of, library_versions
 from portal.data._frames import read_frame, write_frame
 from portal.data._sampling import WRONG_LENGTH, order_beside, read_order, strata_of, stratified_order
 
 __all__ = [
+    "demo_config",
     "CHURN_CONFIG",
     "DEMO_CONFIGS",
     "LOAN_CONFIG",

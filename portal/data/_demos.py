@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Callable
+from pathlib import Path
 
 import pandas as pd
+
+from portal.config import ConfigError, ProjectConfig, parse_config
 
 DEMO_PREFIX = "demo:"
 
@@ -119,6 +122,14 @@ DEMO_CONFIGS: dict[str, str] = {"churn": CHURN_CONFIG, "loan": LOAN_CONFIG}
 def demo_titles() -> dict[str, str]:
     """Each demo's name and title, for ``python -m portal demo`` without a name."""
     return {name: tomllib.loads(text).get("title", name) for name, text in DEMO_CONFIGS.items()}
+
+
+def demo_config(name: str) -> ProjectConfig:
+    """The demo's project configuration (its cache and relative paths as a project file in the working
+    directory would have them); ConfigError naming the demos for an unknown name."""
+    if name not in DEMO_CONFIGS:
+        raise ConfigError("demo", f"'{name}' is not a demo", f"use one of {', '.join(DEMO_CONFIGS)}")
+    return parse_config(tomllib.loads(DEMO_CONFIGS[name]), base_dir=Path.cwd())
 
 
 def load_demo_table(source: str) -> pd.DataFrame:

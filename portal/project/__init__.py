@@ -13,11 +13,14 @@ from portal.project._cohorts import (
 )
 from portal.project._fairness import GROUP_PREFIX, FairnessError, FairnessServices, HeldOutScores
 from portal.project._interactions import SAMPLE_SIZES, sample_positions, sample_sizes
+from portal.project._open import open_project, open_runner
 from portal.project._project import Project
 from portal.project._proxies import ProxyServices, RowDecision
 from portal.project._training import fit_or_load
 
 __all__ = [
+    "open_project",
+    "open_runner",
     "GROUP_PREFIX",
     "NO_HELD_OUT",
     "ONE_OUTCOME",

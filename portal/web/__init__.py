@@ -6,7 +6,6 @@ from portal.web._background import (
     background_manager,
     dash_celery,
     end_with_parent,
-    manager_from_env,
 )
 from portal.web._background_cache import CallbackDisk, open_callback_cache
 from portal.web._services import PortalServices
@@ -21,7 +20,6 @@ __all__ = [
     "background_manager",
     "dash_celery",
     "end_with_parent",
-    "manager_from_env",
     "merge_query",
     "open_callback_cache",
 ]

@@ -9,7 +9,7 @@ background callback as a task. From the repository root, with the cache director
 explanation workers::
 
     PORTAL_REDIS_URL=redis://HOST:6379/0 PORTAL_CONFIG=project.toml \\
-        celery -A portal.web:celery_app worker --concurrency 2
+        celery -A portal.web._background:celery_app worker --concurrency 2
 
 Like ``app`` and ``cli``, this module imports Dash; the rest of the core does not.
 """
@@ -31,7 +31,6 @@ from portal.web._background_cache import open_callback_cache
 if TYPE_CHECKING:
     from celery import Celery
 
-REDIS_URL_ENV = "PORTAL_REDIS_URL"
 CONFIG_ENV = "PORTAL_CONFIG"  # for Dash's Celery workers: a project file, or demo:NAME
 QUEUE = "portal-dash"
 CALLBACK_CACHE = "dash-callbacks"  # the DiskcacheManager's folder inside the portal's cache directory
@@ -50,11 +49,6 @@ def background_manager(cache_dir: Path | None = None, redis_url: str | None = No
         return dash.CeleryManager(dash_celery(redis_url))
     folder = Path(cache_dir) / CALLBACK_CACHE if cache_dir else Path(tempfile.mkdtemp(prefix="portal-dash-"))
     return dash.DiskcacheManager(cache=open_callback_cache(folder))
-
-
-def manager_from_env(cache_dir: Path) -> Any:
-    """The manager ``PORTAL_REDIS_URL`` selects, as :func:`portal.cli.open_project` selects the job runner."""
-    return background_manager(cache_dir, os.environ.get(REDIS_URL_ENV) or None)
 
 
 def dash_celery(redis_url: str) -> Celery:
@@ -97,7 +91,7 @@ def end_with_parent(every: float = 1.0) -> None:
 
 
 def __getattr__(name: str) -> Any:
-    """``celery_app``, built on first use: what ``celery -A portal.web:celery_app`` runs."""
+    """``celery_app``, built on first use: what ``celery -A portal.web._background:celery_app`` runs."""
     if name == "celery_app":
         return _worker_celery()
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
@@ -106,12 +100,14 @@ def __getattr__(name: str) -> Any:
 @functools.cache
 def _worker_celery() -> Celery:
     """Open the project named by PORTAL_CONFIG and build its app on a CeleryManager; return its Celery app."""
-    from portal.cli import demo_config, load_config, open_project
+    from portal.config import load_config, scale_out_url
+    from portal.data import demo_config
+    from portal.project import open_project
     from portal.web.app import create_app
 
-    redis_url, where = os.environ.get(REDIS_URL_ENV), os.environ.get(CONFIG_ENV)
+    redis_url, where = scale_out_url(), os.environ.get(CONFIG_ENV)
     if not redis_url:
-        raise RuntimeError(WORKER_NEEDS.format(name=REDIS_URL_ENV, what="the server's Redis URL"))
+        raise RuntimeError(WORKER_NEEDS.format(name="PORTAL_REDIS_URL", what="the server's Redis URL"))
     if not where:
         raise RuntimeError(WORKER_NEEDS.format(name=CONFIG_ENV, what="the project file, or demo:churn"))
     config = demo_config(where.removeprefix("demo:")) if where.startswith("demo:") else load_config(Path(where))

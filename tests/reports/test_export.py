@@ -182,7 +182,7 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary_one(tmp_path: Path,
         return real_block(*args)
 
     real_block = portal.reports._export._block
-    monkeypatch.setattr(portal.reports, "_block", failing_block)
+    monkeypatch.setattr(portal.reports._export, "_block", failing_block)
     explanation = hand_made(np.ones((10, 2)), np.zeros(10))
     with pytest.raises(OSError, match="disk full"):
         write_explanation_csv(explanation, target, id_name="row", block_rows=3)
