@@ -1,4 +1,4 @@
-"""Project configuration: the one way to describe a project, read from TOML.
+"""Project configuration parsers: the one way to describe a project, read from TOML.
 
 A project names its data (``[data]``), the models to compare (``[[models]]``), where computed
 results live (``[cache]``) and, optionally, how many rows to explain in the common scale
@@ -14,130 +14,31 @@ from __future__ import annotations
 
 import difflib
 import math
-import os
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-TASKS = ("classification", "regression")
-#: The model kind that averages other models of the project instead of training one (see portal.project).
-AVERAGE_KIND = "average"
-#: The model kind that post-processes another model with fairlearn's ThresholdOptimizer (see portal.project).
-THRESHOLD_OPTIMIZER_KIND = "threshold_optimizer"
-DEFAULT_CACHE_ENV = "PORTAL_CACHE_DIR"
-#: The scale-out switch: a Redis URL here sends explanation chunks and Dash's background callbacks to Celery.
-REDIS_URL_ENV = "PORTAL_REDIS_URL"
-
-
-class ConfigError(ValueError):
-    """A mistake in the project configuration, explained in one line that names the field."""
-
-    def __init__(self, field_name: str, problem: str, fix: str = "") -> None:
-        self.field = field_name
-        self.problem = problem
-        self.fix = fix
-        text = f"{field_name}: {problem}"
-        super().__init__(f"{text}. Fix: {fix}" if fix else text)
-
-
-@dataclass(frozen=True)
-class DataConfig:
-    source: str
-    target: str
-    id: str | None = None
-    protected: tuple[str, ...] = ()
-    time: str | None = None
-    task: str | None = None
-    positive: Any = None
-    features: tuple[str, ...] | None = None
-    exclude: tuple[str, ...] = ()
-    test_size: float = 0.25
-    seed: int = 0
-
-
-@dataclass(frozen=True)
-class ModelSpec:
-    """One model to compare: a built-in ``kind`` to train, a fitted model file at ``path``, or
-    ``kind = "average"``: the weighted average of other models of the project (``members``, ``weights``), or
-    ``kind = "threshold_optimizer"``: another model (``base``) with fair thresholds per ``protected`` group."""
-
-    name: str
-    kind: str | None = None
-    path: Path | None = None
-    params: Mapping[str, Any] = field(default_factory=dict)
-    trusted: tuple[str, ...] = ()
-    trust: bool = False
-    members: tuple[str, ...] = ()  # kind = "average": the averaged models' names
-    weights: tuple[float, ...] = ()  # kind = "average": one per member (empty: equal)
-    base: str | None = None  # kind = "threshold_optimizer": the post-processed model's name
-    protected: str | None = None  # kind = "threshold_optimizer": the [data] protected column of the groups
-    constraint: str | None = None  # kind = "threshold_optimizer": fairlearn's constraint name
-
-    @property
-    def is_average(self) -> bool:
-        return self.kind == AVERAGE_KIND
-
-    @property
-    def is_threshold_optimizer(self) -> bool:
-        return self.kind == THRESHOLD_OPTIMIZER_KIND
-
-
-@dataclass(frozen=True)
-class FairnessConfig:
-    """``[fairness]``: how protected columns become groups and when a disparity is a breach.
-
-    ``bands`` maps a numeric protected column to its band edges (``age = [25, 40, 60]`` gives "<25", "25-40",
-    "40-60", "60+"); ``intersections`` lists column combinations grouped jointly; ``four_fifths`` is the
-    demographic parity ratio below which the audit flags a model; ``threshold`` the default decision threshold
-    on the positive class's probability.
-    """
-
-    bands: Mapping[str, tuple[float, ...]] = field(default_factory=dict)
-    intersections: tuple[tuple[str, ...], ...] = ()
-    four_fifths: float = 0.8
-    threshold: float = 0.5
-
-
-@dataclass(frozen=True)
-class ProjectConfig:
-    title: str
-    data: DataConfig
-    models: tuple[ModelSpec, ...]
-    cache_dir: Path
-    base_dir: Path
-    cache_size_limit: int | None = None  # bytes; None: no limit
-    common_sample_rows: int = 500  # [explain]: rows explained in the common scale (probability)
-    max_exact_features: int = 10  # [explain]: the model-agnostic method is exact up to this many columns
-    fairness: FairnessConfig = field(default_factory=FairnessConfig)  # [fairness]
-    redis_url: str | None = None  # $PORTAL_REDIS_URL: run jobs and background callbacks on Celery (scale_out_url)
-
+from portal.config._environment import default_cache_dir, scale_out_url
+from portal.config._fairness import parse_fairness
+from portal.config._mitigation import check_threshold_optimizers, parse_threshold_optimizer
+from portal.config._readers import read_string, read_string_list, read_table, reject_unknown, resolve_path
+from portal.config._types import (
+    AVERAGE_KIND,
+    DEFAULT_COMMON_SAMPLE_ROWS,
+    TASKS,
+    THRESHOLD_OPTIMIZER_KIND,
+    ConfigError,
+    DataConfig,
+    ModelSpec,
+    ProjectConfig,
+)
 
 _DATA_FIELDS = {f for f in DataConfig.__dataclass_fields__}
 _MODEL_FIELDS = {"name", "kind", "path", "params", "trusted", "trust", "members", "weights"}
 OPTIMIZER_FIELDS = ("base", "protected", "constraint")  # kind = "threshold_optimizer" (portal.config)
 _MODEL_FIELDS |= set(OPTIMIZER_FIELDS)
 _TOP_FIELDS = {"title", "data", "models", "cache", "explain", "fairness"}
-#: Rows a classification project explains in the common scale (probability) when [explain] does not say.
-DEFAULT_COMMON_SAMPLE_ROWS = 500
-
-
-def default_cache_dir() -> Path:
-    """``$PORTAL_CACHE_DIR``, else the per-user cache directory (XDG)."""
-    if os.environ.get(DEFAULT_CACHE_ENV):
-        return Path(os.environ[DEFAULT_CACHE_ENV]).expanduser().resolve()  # workers may run elsewhere
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "model-comparison-portal"
-
-
-def scale_out_url() -> str | None:
-    """``$PORTAL_REDIS_URL``, or None: the one place the scale-out switch is read.
-
-    A project's configuration carries it (``ProjectConfig.redis_url``) to whatever opens runners or Dash's
-    background-callback manager; a Celery worker, which has no project, asks here.
-    """
-    return os.environ.get(REDIS_URL_ENV) or None
 
 
 def load_config(path: str | Path) -> ProjectConfig:
@@ -156,20 +57,18 @@ def load_config(path: str | Path) -> ProjectConfig:
 
 def parse_config(raw: Mapping[str, Any], *, base_dir: Path) -> ProjectConfig:
     """Validate a parsed TOML document into a :class:`ProjectConfig`."""
-    _reject_unknown(raw, _TOP_FIELDS, "")
-    data = _parse_data(_table(raw, "data", "[data]", required=True))
+    reject_unknown(raw, _TOP_FIELDS, "")
+    data = _parse_data(read_table(raw, "data", "[data]", required=True))
     models_raw = raw.get("models")
     if not isinstance(models_raw, list) or not models_raw:
         raise ConfigError("[[models]]", "no models are listed", "add at least one [[models]] table")
     models = tuple(_parse_model(m, i, base_dir) for i, m in enumerate(models_raw))
     _check_unique_names(models)
     _check_averages(models)
-    from portal.config._mitigation import check_threshold_optimizers  # it builds on this module
-
     check_threshold_optimizers(models, data)
-    cache = _table(raw, "cache", "[cache]", required=False)
-    _reject_unknown(cache, {"dir", "size_limit_gb"}, "[cache]")
-    cache_dir = _resolve(base_dir, cache["dir"]) if "dir" in cache else default_cache_dir()
+    cache = read_table(raw, "cache", "[cache]", required=False)
+    reject_unknown(cache, {"dir", "size_limit_gb"}, "[cache]")
+    cache_dir = resolve_path(base_dir, cache["dir"]) if "dir" in cache else default_cache_dir()
     limit = cache.get("size_limit_gb")
     if limit is not None and (isinstance(limit, bool) or not isinstance(limit, (int, float)) or limit <= 0):
         raise ConfigError(
@@ -179,11 +78,9 @@ def parse_config(raw: Mapping[str, Any], *, base_dir: Path) -> ProjectConfig:
     if not isinstance(title, str):
         raise ConfigError("title", "must be a string", 'write title = "My project"')
     size_limit = int(limit * 1024**3) if limit is not None else None
-    explain = _table(raw, "explain", "[explain]", required=False)
+    explain = read_table(raw, "explain", "[explain]", required=False)
     sample, exact_up_to = _common_sample_rows(explain), _max_exact_features(explain)
-    from portal.config._fairness import parse_fairness  # it raises ConfigError, so it imports this module
-
-    fairness = parse_fairness(_table(raw, "fairness", "[fairness]", required=False), data.protected)
+    fairness = parse_fairness(read_table(raw, "fairness", "[fairness]", required=False), data.protected)
     return ProjectConfig(
         title,
         data,
@@ -199,7 +96,7 @@ def parse_config(raw: Mapping[str, Any], *, base_dir: Path) -> ProjectConfig:
 
 
 def _common_sample_rows(table: Mapping[str, Any]) -> int:
-    _reject_unknown(table, {"common_sample_rows", "max_exact_features"}, "[explain]")
+    reject_unknown(table, {"common_sample_rows", "max_exact_features"}, "[explain]")
     rows = table.get("common_sample_rows", DEFAULT_COMMON_SAMPLE_ROWS)
     if isinstance(rows, bool) or not isinstance(rows, int) or rows < 1:
         where, fix = "[explain] common_sample_rows", "write e.g. common_sample_rows = 500"
@@ -224,36 +121,16 @@ def _max_exact_features(table: Mapping[str, Any]) -> int:
     return count
 
 
-def _table(raw: Mapping[str, Any], key: str, label: str, *, required: bool) -> Mapping[str, Any]:
-    value = raw.get(key)
-    if value is None:
-        if required:
-            raise ConfigError(label, "is missing", f"add a {label} table")
-        return {}
-    if not isinstance(value, Mapping):
-        raise ConfigError(label, "must be a table", f"write it as {label} with key = value lines")
-    return value
-
-
-def _reject_unknown(table: Mapping[str, Any], known: set[str], where: str) -> None:
-    for key in table:
-        if key not in known:
-            label = f"{where} {key}".strip()
-            guess = difflib.get_close_matches(key, sorted(known), n=1)
-            fix = f"did you mean '{guess[0]}'?" if guess else f"known fields: {', '.join(sorted(known))}"
-            raise ConfigError(label, "is not a known field", fix)
-
-
 def _parse_data(table: Mapping[str, Any]) -> DataConfig:
-    _reject_unknown(table, _DATA_FIELDS, "[data]")
+    reject_unknown(table, _DATA_FIELDS, "[data]")
     for key in ("source", "target"):
         if key not in table:
             raise ConfigError(f"[data] {key}", "is missing", f'add {key} = "..." under [data]')
-    strings = {k: _string(table, k) for k in ("source", "target", "id", "time", "task") if k in table}
+    strings = {k: read_string(table, k, "[data]") for k in ("source", "target", "id", "time", "task") if k in table}
     task = strings.get("task")
     if task is not None and task not in TASKS:
         raise ConfigError("[data] task", f"'{task}' is not a task", f"use one of {', '.join(TASKS)}")
-    features = _string_list(table, "features") if "features" in table else None
+    features = read_string_list(table, "features", "[data]") if "features" in table else None
     test_size = table.get("test_size", 0.25)
     if not isinstance(test_size, (int, float)) or isinstance(test_size, bool) or not 0 < test_size < 1:
         raise ConfigError(
@@ -266,12 +143,12 @@ def _parse_data(table: Mapping[str, Any]) -> DataConfig:
         source=strings["source"],
         target=strings["target"],
         id=strings.get("id"),
-        protected=_string_list(table, "protected"),
+        protected=read_string_list(table, "protected", "[data]"),
         time=strings.get("time"),
         task=task,
         positive=table.get("positive"),
         features=features,
-        exclude=_string_list(table, "exclude"),
+        exclude=read_string_list(table, "exclude", "[data]"),
         test_size=float(test_size),
         seed=seed,
     )
@@ -281,19 +158,17 @@ def _parse_model(raw: Any, index: int, base_dir: Path) -> ModelSpec:
     where = f"[[models]] #{index + 1}"
     if not isinstance(raw, Mapping):
         raise ConfigError(where, "must be a table", "write [[models]] followed by name = ... lines")
-    _reject_unknown(raw, _MODEL_FIELDS, where)
+    reject_unknown(raw, _MODEL_FIELDS, where)
     if "name" not in raw:
         raise ConfigError(f"{where} name", "is missing", 'give every model a name = "..."')
-    name = _string(raw, "name", where)
+    name = read_string(raw, "name", where)
     where = f"[[models]] '{name}'"
     if ("kind" in raw) == ("path" in raw):
         raise ConfigError(f"{where} kind", "exactly one of kind or path is needed", _kind_fix())
-    kind = _string(raw, "kind", where) if "kind" in raw else None
+    kind = read_string(raw, "kind", where) if "kind" in raw else None
     if kind == AVERAGE_KIND:
         return _parse_average(raw, name, where)
     if kind == THRESHOLD_OPTIMIZER_KIND:
-        from portal.config._mitigation import parse_threshold_optimizer  # it builds on this module
-
         return parse_threshold_optimizer(raw, name, where)
     owners = dict.fromkeys(("members", "weights"), AVERAGE_KIND)
     owners |= dict.fromkeys(OPTIMIZER_FIELDS, THRESHOLD_OPTIMIZER_KIND)
@@ -305,7 +180,7 @@ def _parse_model(raw: Any, index: int, base_dir: Path) -> ModelSpec:
     params = raw.get("params", {})
     if not isinstance(params, Mapping):
         raise ConfigError(f"{where} params", "must be a table", "write params = { n_estimators = 200 }")
-    path = _resolve(base_dir, _string(raw, "path", where)) if "path" in raw else None
+    path = resolve_path(base_dir, read_string(raw, "path", where)) if "path" in raw else None
     if path is not None and not path.is_file():
         raise ConfigError(
             f"{where} path", f"no file at {path}", "check the path (relative paths start at the config file)"
@@ -318,7 +193,7 @@ def _parse_model(raw: Any, index: int, base_dir: Path) -> ModelSpec:
         kind=kind,
         path=path,
         params=dict(params),
-        trusted=_string_list(raw, "trusted", where),
+        trusted=read_string_list(raw, "trusted", where),
         trust=trust,
     )
 
@@ -402,24 +277,3 @@ def _check_averages(models: tuple[ModelSpec, ...]) -> None:
             if by_name[member].is_average:
                 problem = "names the average itself" if member == spec.name else f"'{member}' is itself an average"
                 raise ConfigError(where, problem, "list the trained or loaded models directly (averages do not nest)")
-
-
-def _string(table: Mapping[str, Any], key: str, where: str = "[data]") -> str:
-    value = table[key]
-    if not isinstance(value, str) or not value.strip():
-        raise ConfigError(f"{where} {key}", f"must be a non-empty string, not {value!r}", f'write {key} = "..."')
-    return value
-
-
-def _string_list(table: Mapping[str, Any], key: str, where: str = "[data]") -> tuple[str, ...]:
-    value = table.get(key, [])
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ConfigError(f"{where} {key}", "must be a list of column names", f'write {key} = ["a", "b"]')
-    return tuple(value)
-
-
-def _resolve(base_dir: Path, value: str) -> Path:
-    path = Path(value).expanduser()
-    return path if path.is_absolute() else base_dir / path

@@ -20,7 +20,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from portal.config._config import ConfigError, FairnessConfig
+from portal.config._types import ConfigError, FairnessConfig
 
 FIELDS = {"bands", "intersections", "four_fifths", "threshold"}
 BANDS_EXAMPLE = "bands = { age = [25, 40, 60] }"

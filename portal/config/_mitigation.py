@@ -17,7 +17,7 @@ import difflib
 from collections.abc import Mapping
 from typing import Any
 
-from portal.config._config import THRESHOLD_OPTIMIZER_KIND, ConfigError, DataConfig, ModelSpec
+from portal.config._types import THRESHOLD_OPTIMIZER_KIND, ConfigError, DataConfig, ModelSpec
 
 #: fairlearn 0.15's ThresholdOptimizer constraints (a test checks they are still fairlearn's).
 CONSTRAINTS = (
