@@ -8,7 +8,8 @@
     constraint = "demographic_parity"   # optional (the default); any of fairlearn's CONSTRAINTS
     params = { objective = "balanced_accuracy_score" }   # optional: fairlearn's objective, grid_size, flip, tol
 
-Kept apart from :mod:`portal.config`, which calls it, so that module stays about the file's shape.
+The table's own fields are read by :func:`parse_threshold_optimizer`; whether ``base`` and ``protected`` name
+real things of the project is checked once every model is read (:func:`check_threshold_optimizers`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from typing import Any
 
 from portal.config._types import THRESHOLD_OPTIMIZER_KIND, ConfigError, DataConfig, ModelSpec
 
+#: The [[models]] fields only a threshold optimizer has.
+FIELDS = ("base", "protected", "constraint")
 #: fairlearn 0.15's ThresholdOptimizer constraints (a test checks they are still fairlearn's).
 CONSTRAINTS = (
     "demographic_parity",

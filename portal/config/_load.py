@@ -1,0 +1,66 @@
+"""Reading a whole project file: each table goes to its parser, and the results make one
+:class:`ProjectConfig`. The tables are checked in the order a reader meets them (``[data]``, ``[[models]]``,
+``[cache]``, ``title``, ``[explain]``, ``[fairness]``), so the first mistake found is the one reported.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from portal.config._cache import parse_cache
+from portal.config._data import parse_data
+from portal.config._environment import scale_out_url
+from portal.config._explain import parse_explain
+from portal.config._fairness import parse_fairness
+from portal.config._models import parse_models
+from portal.config._readers import read_table, reject_unknown
+from portal.config._types import ConfigError, ProjectConfig
+
+TOP_FIELDS = {"title", "data", "models", "cache", "explain", "fairness"}
+
+
+def load_config(path: str | Path) -> ProjectConfig:
+    """Read and validate a project file; relative paths in it are relative to the file."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise ConfigError("config", f"cannot read {path} ({error.strerror})", "check the path") from None
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError("config", f"{path} is not valid TOML ({error})", "fix the syntax") from None
+    return parse_config(raw, base_dir=path.resolve().parent)
+
+
+def parse_config(raw: Mapping[str, Any], *, base_dir: Path) -> ProjectConfig:
+    """Validate a parsed TOML document into a :class:`ProjectConfig`."""
+    reject_unknown(raw, TOP_FIELDS, "")
+    data = parse_data(read_table(raw, "data", "[data]", required=True))
+    models = parse_models(raw.get("models"), data, base_dir)
+    cache_dir, size_limit = parse_cache(read_table(raw, "cache", "[cache]", required=False), base_dir)
+    title = _title(raw)
+    sample, exact_up_to = parse_explain(read_table(raw, "explain", "[explain]", required=False))
+    fairness = parse_fairness(read_table(raw, "fairness", "[fairness]", required=False), data.protected)
+    return ProjectConfig(
+        title,
+        data,
+        models,
+        cache_dir,
+        base_dir,
+        cache_size_limit=size_limit,
+        common_sample_rows=sample,
+        max_exact_features=exact_up_to,
+        fairness=fairness,
+        redis_url=scale_out_url(),
+    )
+
+
+def _title(raw: Mapping[str, Any]) -> str:
+    title = raw.get("title", "Model comparison")
+    if not isinstance(title, str):
+        raise ConfigError("title", "must be a string", 'write title = "My project"')
+    return title
