@@ -20,6 +20,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from portal.config._readers import reject_unknown
 from portal.config._types import ConfigError, FairnessConfig
 
 FIELDS = {"bands", "intersections", "four_fifths", "threshold"}
@@ -29,11 +30,7 @@ INTERSECTIONS_EXAMPLE = 'intersections = [["age", "marital"]]'
 
 def parse_fairness(table: Mapping[str, Any], protected: Sequence[str]) -> FairnessConfig:
     """Validate ``[fairness]`` against the project's protected columns; an empty table gives the defaults."""
-    unknown = next((key for key in table if key not in FIELDS), None)
-    if unknown is not None:
-        guess = difflib.get_close_matches(unknown, sorted(FIELDS), n=1)
-        fix = f"did you mean '{guess[0]}'?" if guess else f"known fields: {', '.join(sorted(FIELDS))}"
-        raise ConfigError(f"[fairness] {unknown}", "is not a known field", fix)
+    reject_unknown(table, FIELDS, "[fairness]")
     return FairnessConfig(
         bands=_bands(table.get("bands", {}), protected),
         intersections=_intersections(table.get("intersections", []), protected),
