@@ -136,10 +136,10 @@ def run_direct(config_path: Path) -> float:
     os.environ["PORTAL_TREESHAP_THREADS"] = "1"
     threadpool_limits(1)
     project = Project(load_config(config_path), log=lambda _: None)
-    rows = read_frame(next(iter(project.models.values())).job.data_path)
+    rows = read_frame(next(iter(project.models.entries.values())).job.data_path)
     warm_up()  # what every worker did before its first task
     started = time.perf_counter()
-    for entry in project.models.values():
+    for entry in project.models.entries.values():
         explainer = explainer_for(entry.fitted.estimator, task=project.dataset.task, background=project.background)
         explainer.explain(rows)
     return time.perf_counter() - started

@@ -28,7 +28,7 @@ COMMON_WORDS = "common scale (probability)"
 
 
 def has_common_scale(services: PortalServices) -> bool:
-    return services.project_summary().get("Task") == "classification"
+    return services.facts().is_classification
 
 
 def chooser(services: PortalServices, *, global_views: bool, value: str | None = None) -> html.Div:

@@ -24,6 +24,7 @@ from layouts.fairness_reasons import decision_pane
 from layouts.panes import model_card
 from portal.analyses import CohortError
 from portal.figures import model_colors
+from portal.results import RowIndex
 from portal.web import PortalServices
 
 MAX_OPTIONS = 50
@@ -92,7 +93,7 @@ def reasons(services: PortalServices, row_id: str | None, threshold: object):
     """The applicant's protected groups, then each model's decision and reasons (or its waiting note)."""
     if not row_id:
         return html.P(PICK, className="figure-note")
-    if str(row_id) not in set(services.row_ids()):
+    if row_index(services).position(row_id) is None:
         return dbc.Alert(f"No row {row_id!r} in this project; choose one from the list.", color="warning")
     decisions = {d.model_name: d for d in services.adverse_reasons(str(row_id), chosen_threshold(services, threshold))}
     colors, words = model_colors(services.model_names), positive(services)
@@ -105,7 +106,7 @@ def reasons(services: PortalServices, row_id: str | None, threshold: object):
 
 def applicant_line(services: PortalServices, row_id: str) -> html.P:
     """'Applicant A01234: age = 63 (60+) · marital = married'."""
-    position, values = services.row_ids().index(row_id), services.row_values(row_id)
+    position, values = row_index(services).position(row_id), services.row_values(row_id)
     parts = []
     for attribute in (a for a in services.protected_attributes() if len(a.columns) == 1):
         group, value = str(attribute.labels[position]), values.get(attribute.name)
@@ -161,3 +162,8 @@ def register(app: dash.Dash, services: PortalServices) -> None:
     )
     def _download(_clicks, threshold):
         return reasons_csv(services, threshold)
+
+
+def row_index(services: PortalServices) -> RowIndex:
+    """The project's one index from row id to data position (everyone's rows carry it)."""
+    return services.cohort_rows(None).index

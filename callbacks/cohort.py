@@ -15,8 +15,7 @@ from dash import ALL, Input, Output, State
 from layouts import ids
 from layouts.cohort_bar import ERROR, STATUS, cohort_bar, cohort_store, status_line
 from layouts.shell import PAGES
-from portal.analyses import CohortError
-from portal.project import CohortRows
+from portal.analyses import CohortError, CohortRows
 from portal.web import PortalServices, ViewState
 
 PAGES_WITH_COHORTS = ("/global", "/local", "/feature", "/performance")
@@ -49,11 +48,11 @@ def with_cohort_bar(services: PortalServices, layout, query: dict):
 
 def column_notes(services: PortalServices) -> list[str]:
     """What 'prediction: <model>' and 'error: <model>' mean in this project."""
-    summary = services.project_summary()
-    if summary.get("Task") != "classification":
+    facts = services.facts()
+    if not facts.is_classification:
         return ["'prediction: <model>' is its predicted value; 'error: <model>' is |actual − predicted|."]
     classes = services.class_names()
-    predicted = "its most probable class" if classes else f"its probability of '{summary.get('Positive class')}'"
+    predicted = "its most probable class" if classes else f"its probability of '{facts.positive}'"
     return [
         f"'prediction: <model>' is {predicted}; 'error: <model>' is 1 − its probability of the actual class "
         "(0: sure and right, 1: sure and wrong)."

@@ -19,9 +19,8 @@ from layouts.fairness import fairness_page, unsupported_page
 from layouts.fairness_panels import explanation_pane, metrics_pane, model_columns
 from layouts.fairness_reasons import proxy_pane
 from layouts.panes import failed, model_card
-from portal.fairness import ProtectedAttribute
+from portal.fairness import FairnessError, ProtectedAttribute
 from portal.figures import model_colors, placeholder, selection_rate_figure
-from portal.project import FairnessError
 from portal.web import PortalServices, merge_query
 
 WIDE = 6  # more groups than this: one model's card per row, so the table and heatmap stay readable
@@ -55,7 +54,7 @@ def chosen_threshold(services: PortalServices, value: object) -> float:
 
 def positive(services: PortalServices) -> str:
     """The positive class's name ('good' in the loan demo): what 'selected' means in words."""
-    return str(services.project_summary().get("Positive class", "positive"))
+    return services.facts().positive or "positive"
 
 
 def group_metrics(services: PortalServices, attribute: str | None, threshold: object):

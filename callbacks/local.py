@@ -104,8 +104,8 @@ def common_waterfall(services: PortalServices, model: str, row_id: str | None, c
 
 def summary(services: PortalServices, local: LocalExplanation, values: dict, context: str) -> str:
     """The pane's plain-language summary, naming the project's target and class and the scale shown."""
-    facts = services.project_summary()
-    outcome = outcome_words(str(facts.get("Target", "the outcome")), facts.get("Positive class"), local.explained_class)
+    facts = services.facts()
+    outcome = outcome_words(facts.target, facts.positive, local.explained_class)
     return summarise(local, values, outcome=outcome, context=context)
 
 

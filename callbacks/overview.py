@@ -22,7 +22,7 @@ def page(services: PortalServices, _query: dict):
         MethodRow(name, colors[name], method_label(provenance), scale_label(scale), *_common_cell(c, provenance))
         for name, provenance, scale, c in zip(names, own, services.output_scales(), common)
     ]
-    return overview_page(services.project_summary(), figure, methods_table(rows))
+    return overview_page(services.facts(), figure, methods_table(rows))
 
 
 def _common_cell(common: CommonMethod | None, own: Provenance) -> tuple[str | None, str]:

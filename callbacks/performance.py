@@ -31,7 +31,7 @@ from portal.web import PortalServices
 
 
 def page(services: PortalServices, query: dict):
-    task = str(services.project_summary().get("Task", "classification"))
+    task = services.facts().task
     if task != "classification":
         cohort = (query.get("cohort") or [""])[-1]  # a wrong one: everyone, as the cohort bar says
         figures = dict(zip(("predicted-actual", "residuals"), regression_figures(services, cohort)))

@@ -16,9 +16,8 @@ import numpy as np
 from dash import html
 
 from layouts.panes import graph, model_row
-from portal.fairness import MIN_GROUP_ROWS, Disparity, GroupExplanation, GroupMetrics, ModelFairness
+from portal.fairness import GROUP_PREFIX, MIN_GROUP_ROWS, Disparity, GroupExplanation, GroupMetrics, ModelFairness
 from portal.figures import decimals, group_contribution_heatmap, scale_label, shown_features
-from portal.project import GROUP_PREFIX
 
 COLUMNS = (  # (metric, header, what it means: the header's tooltip)
     ("selection_rate", "selected", "share of the group decided positive"),

@@ -7,9 +7,8 @@ import math
 import dash_bootstrap_components as dbc
 from dash import html
 
-from portal.fairness import ProxyScore, ProxyTable, Reason
+from portal.fairness import ProxyScore, ProxyTable, Reason, RowDecision
 from portal.figures import scale_label
-from portal.project import RowDecision
 
 SHOWN = 5  # proxy rows shown at first; the rest fold away under a summary line
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import dash_bootstrap_components as dbc
@@ -10,9 +10,10 @@ import plotly.graph_objects as go
 from dash import html
 
 from layouts.panes import graph
+from portal.results import ProjectFacts
 
 
-def overview_page(summary: Mapping[str, object], metrics_figure: go.Figure, methods: html.Table) -> html.Div:
+def overview_page(facts: ProjectFacts, metrics_figure: go.Figure, methods: html.Table) -> html.Div:
     """The summary facts on the left, the metrics table and how each model is explained on the right."""
     return html.Div(
         [
@@ -20,7 +21,7 @@ def overview_page(summary: Mapping[str, object], metrics_figure: go.Figure, meth
             dbc.Row(
                 [
                     dbc.Col(
-                        dbc.Card([dbc.CardHeader("Project"), dbc.CardBody(_facts(summary))], className="shadow-sm"),
+                        dbc.Card([dbc.CardHeader("Project"), dbc.CardBody(_facts(facts))], className="shadow-sm"),
                         xs=12,
                         lg=5,
                         xl=4,
@@ -84,9 +85,26 @@ def _cells(row: MethodRow, common: bool) -> list[html.Td]:
     return cells
 
 
-def _facts(summary: Mapping[str, object]) -> html.Dl:
+def fact_rows(facts: ProjectFacts) -> list[tuple[str, object]]:
+    """The overview's lines: each fact under its label, in reading order."""
+    return [
+        ("Title", facts.title),
+        ("Source", facts.source),
+        ("Target", facts.target),
+        ("Task", facts.task),
+        ("Positive class", facts.positive or "–"),
+        ("Classes", ", ".join(facts.classes) or "–"),
+        ("Rows", facts.rows),
+        ("Held-out rows", facts.held_out_rows),
+        ("Features", len(facts.features)),
+        ("Protected (not model inputs)", ", ".join(p.name for p in facts.protected if not p.is_input) or "–"),
+        ("Data fingerprint", facts.data_fingerprint),
+    ]
+
+
+def _facts(facts: ProjectFacts) -> html.Dl:
     items = []
-    for key, value in summary.items():
+    for key, value in fact_rows(facts):
         items += [html.Dt(key, className="col-sm-5"), html.Dd(_text(value), className="col-sm-7 text-break")]
     return html.Dl(items, className="row mb-0 summary")
 

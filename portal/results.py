@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 import numpy as np
+import pandas as pd
 
 #: Output scales an explanation can be in. Numbers on different scales are never compared unlabelled.
 PROBABILITY = "probability"
@@ -224,19 +226,51 @@ class JobProgress:
         return self.done / self.total if self.total else 0.0
 
 
-def rows_in_all(explanations: Sequence[Explanation]) -> np.ndarray:
-    """The row ids (as strings) every explanation covers, in the first one's order: what cross-model views compare
-    while some jobs are still partial."""
-    return shared_rows(explanations)[0]
+class RowIndex:
+    """Row ids (as text) and where each sits: the one way an id becomes a position.
+
+    A project keeps one over its data rows; :func:`shared_rows` builds them over explanations' rows. Ids are
+    unique (the data checks its id column). A lookup is a hash join (pandas), and ids in the index's own
+    order cost one comparison: a finished explanation's 100k ids need no lookup at all.
+    """
+
+    def __init__(self, row_ids: Sequence[object] | np.ndarray) -> None:
+        self.row_ids = np.asarray(row_ids).astype(str)
+
+    def __len__(self) -> int:
+        return len(self.row_ids)
+
+    @cached_property
+    def _index(self) -> pd.Index:
+        return pd.Index(self.row_ids)
+
+    def find(self, row_ids: Sequence[object] | np.ndarray) -> np.ndarray:
+        """The position of each id, -1 where an id is not here."""
+        if same_row_ids(row_ids, self.row_ids):
+            return np.arange(len(self.row_ids))
+        return self._index.get_indexer(np.asarray(row_ids).astype(str))
+
+    def positions(self, row_ids: Sequence[object] | np.ndarray) -> np.ndarray:
+        """The position of each id; KeyError naming the first id that is not here."""
+        found = self.find(row_ids)
+        missing = np.flatnonzero(found < 0)
+        if missing.size:
+            raise KeyError(str(np.asarray(row_ids)[missing[0]]))
+        return found
+
+    def position(self, row_id: object) -> int | None:
+        """Where one id sits, or None for an id that is not here."""
+        found = int(self.find([str(row_id)])[0])
+        return None if found < 0 else found
 
 
 def shared_rows(explanations: Sequence[Explanation]) -> tuple[np.ndarray, list[np.ndarray]]:
     """The row ids (as strings) every explanation covers, in the first one's order, and where each explanation
-    holds them.
+    holds them: what cross-model views (and averages of partial members) compare while some jobs are partial.
 
     Explanations of the same rows in the same order (finished jobs, a cohort's cut of them) cost one comparison
-    each and get the identity: looking 100k ids up costs about 0.1 s per model, which the pages cannot afford on
-    every call. Only partial explanations pay for the lookups.
+    each and get the identity; only partial explanations pay for lookups, each a hash join (``np.isin`` on text
+    ids took minutes for three members' 50,000 rows).
     """
     if not explanations:
         raise ValueError("no explanations to compare")
@@ -244,10 +278,10 @@ def shared_rows(explanations: Sequence[Explanation]) -> tuple[np.ndarray, list[n
     if all(same_row_ids(e.row_ids, first) for e in explanations[1:]):
         every = np.arange(len(first))
         return np.asarray(first).astype(str), [every] * len(explanations)
-    ids = np.asarray(first).astype(str)
-    for e in explanations[1:]:
-        ids = ids[np.isin(ids, np.asarray(e.row_ids).astype(str))]
-    return ids, [row_positions(e, ids) for e in explanations]
+    indexes = [RowIndex(e.row_ids) for e in explanations]
+    found = [index.find(indexes[0].row_ids) for index in indexes[1:]]
+    keep = np.logical_and.reduce([f >= 0 for f in found])
+    return indexes[0].row_ids[keep], [np.flatnonzero(keep), *(f[keep] for f in found)]
 
 
 def same_row_ids(a: np.ndarray, b: np.ndarray) -> bool:
@@ -263,12 +297,37 @@ def same_row_ids(a: np.ndarray, b: np.ndarray) -> bool:
     return mixed and bool(np.array_equal(a.astype(str), b.astype(str)))
 
 
-def row_positions(explanation: Explanation, row_ids: np.ndarray) -> np.ndarray:
-    """Where each of ``row_ids`` sits in ``explanation`` (every id must be in it); the identity, without a lookup,
-    when they are the explanation's own ids in its order."""
-    if same_row_ids(explanation.row_ids, row_ids):
-        return np.arange(len(row_ids))
-    own = np.asarray(explanation.row_ids).astype(str)
-    lookup = dict(zip(own.tolist(), range(len(own))))
-    wanted = np.asarray(row_ids).astype(str).tolist()
-    return np.fromiter((lookup[i] for i in wanted), dtype=np.int64, count=len(wanted))
+@dataclass(frozen=True)
+class ProtectedColumn:
+    """A ``[data] protected`` column, and whether the models see it (it is listed among their features)."""
+
+    name: str
+    is_input: bool
+
+
+@dataclass(frozen=True)
+class ProjectFacts:
+    """The plain facts of a project, as values: what the overview shows and the audit records.
+
+    Pages read these fields, never a display table by its labels.
+    """
+
+    title: str
+    source: str
+    target: str
+    task: str  # "classification" or "regression"
+    positive: str  # the positive class of a two-class target; "" otherwise
+    classes: tuple[str, ...]  # a classification target's classes, in code order
+    rows: int
+    held_out_rows: int
+    features: tuple[str, ...]
+    protected: tuple[ProtectedColumn, ...]
+    data_fingerprint: str
+
+    @property
+    def is_classification(self) -> bool:
+        return self.task == "classification"
+
+    @property
+    def is_multiclass(self) -> bool:
+        return self.is_classification and len(self.classes) > 2

@@ -15,6 +15,7 @@ import pandas as pd
 
 from portal.analyses import (
     ClassificationCurves,
+    CohortRows,
     CommonMethod,
     Confusion,
     FeatureSpec,
@@ -22,6 +23,8 @@ from portal.analyses import (
     RowMatches,
     Sample,
     ShapeFunction,
+    check_held_out,
+    classification_columns,
     classification_curves,
     confusion_at,
     dependence,
@@ -31,14 +34,15 @@ from portal.analyses import (
     take,
 )
 from portal.config import FairnessConfig
-from portal.project import (
-    CohortServices,
-    FairnessServices,
-    HeldOutScores,
-    ProxyServices,
-    check_held_out,
-    classification_columns,
+from portal.fairness import (
+    GroupExplanation,
+    ModelFairness,
+    ProtectedAttribute,
+    ProxyTable,
+    ReasonsWritten,
+    RowDecision,
 )
+from portal.project import Cohorts, Fairness, HeldOutScores, Proxies
 from portal.results import (
     LOG_ODDS,
     LOGIT,
@@ -47,7 +51,10 @@ from portal.results import (
     JobProgress,
     ModelInteractions,
     ModelMetrics,
+    ProjectFacts,
+    ProtectedColumn,
     Provenance,
+    RowIndex,
 )
 from tests.fake_interactions import NOT_A_TREE, fake_interactions
 
@@ -74,8 +81,11 @@ COMMON_CHUNKS, COMMON_SAMPLE = 20, 100
 FAKE_HINT = "exact with [explain] max_exact_features = 8: 2^8 coalitions x 200 background rows per row"
 
 
-class FakeServices(CohortServices, FairnessServices, ProxyServices):
-    """Implements :class:`portal.web.PortalServices` without any model or job."""
+class FakeServices:
+    """Implements :class:`portal.web.PortalServices` without any model or job.
+
+    Cohorts, fairness and proxies are the project's own parts (:class:`portal.project.Cohorts`, ``Fairness``,
+    ``Proxies``) given the fake's data, so their answers are the real core's on fake inputs."""
 
     title = "Telco customer churn (fake)"
 
@@ -105,6 +115,29 @@ class FakeServices(CohortServices, FairnessServices, ProxyServices):
         self._sample = Sample.draw(n_rows, COMMON_SAMPLE, seed=3)
         self._common = {m: _in_probability(e) for m, e in self._explanations.items() if e.output_scale != PROBABILITY}
         self.rows_explained: list[tuple[str, str, str]] = []  # (model, row id, scale) of each explain_row call
+        rows = RowIndex(self._ids)
+        self.cohorts = Cohorts(self._cohort_table(), rows, tuple(MODELS), self._cohort_predictions)
+        self.fairness = Fairness(
+            FairnessConfig(bands={"age": (25.0, 40.0, 60.0)}, intersections=(("age", "senior_citizen"),)),
+            self._protected_frame(),
+            binary_problem=f"target has {len(self._classes)} classes" if self._classes else "",
+            held_out=self._held_out_scores,
+            model_names=tuple(MODELS),
+            so_far=self.explanation_so_far,
+            common=self.common_explanation,
+            rows=rows,
+            seed=0,
+        )
+        inputs = pd.DataFrame(self._data).set_axis(pd.Index(rows.row_ids), axis=0)
+        self.proxies = Proxies(
+            self.fairness,
+            inputs,
+            scores=self._positive_scores,
+            model_names=tuple(MODELS),
+            explanation=self.explanation,
+            so_far=self.explanation_so_far,
+            rows=rows,
+        )
 
     @property
     def model_names(self) -> tuple[str, ...]:
@@ -114,18 +147,20 @@ class FakeServices(CohortServices, FairnessServices, ProxyServices):
         """Let a 'still running' model's explanation arrive."""
         self._running.discard(model_name)
 
-    def project_summary(self) -> dict[str, object]:
-        return {
-            "Title": self.title,
-            "Source": "fake:churn",
-            "Target": "churn",
-            "Task": "classification",
-            "Positive class": "–" if self._classes else "Yes",
-            "Rows": len(self._ids),
-            "Held-out rows": 125,
-            "Features": len(FEATURES),
-            "Data fingerprint": "data-fake",
-        }
+    def facts(self) -> ProjectFacts:
+        return ProjectFacts(
+            title=self.title,
+            source="fake:churn",
+            target="churn",
+            task="classification",
+            positive="" if self._classes else "Yes",
+            classes=self._classes or ("No", "Yes"),
+            rows=len(self._ids),
+            held_out_rows=125,
+            features=FEATURES,
+            protected=(ProtectedColumn("age", False), ProtectedColumn("senior_citizen", True)),
+            data_fingerprint="data-fake",
+        )
 
     def methods(self) -> tuple[Provenance, ...]:
         return tuple(self._explanations[m].provenance for m in MODELS)
@@ -253,7 +288,7 @@ class FakeServices(CohortServices, FairnessServices, ProxyServices):
         return FEATURES
 
     def feature_dependence(self, feature, colour_by, explanations):
-        frame = self.with_group_column(pd.DataFrame(self._data, index=pd.Index(self._ids)), colour_by)
+        frame = self.fairness.with_group_column(pd.DataFrame(self._data, index=pd.Index(self._ids)), colour_by)
         return dependence(explanations, frame, feature, colour_by=colour_by or None)
 
     def shape_function(self, feature: str) -> ShapeFunction | None:
@@ -307,7 +342,7 @@ class FakeServices(CohortServices, FairnessServices, ProxyServices):
         scores = {name: np.clip((1 - n) * y + n * rng.random(125), 0, 1) for name, n in noise.items()}
         if not (cohort or "").strip():
             return y, scores
-        keep = self.held_out_in_cohort(cohort, np.arange(len(self._ids) - 125, len(self._ids)))
+        keep = self.cohorts.held_out(cohort, np.arange(len(self._ids) - 125, len(self._ids)))
         check_held_out(y[keep], both_outcomes=both_outcomes)
         return y[keep], {name: p[keep] for name, p in scores.items()}
 
@@ -323,13 +358,10 @@ class FakeServices(CohortServices, FairnessServices, ProxyServices):
             y = np.arange(len(self._ids)) % len(self._classes)
             return classification_columns(probabilities, y, self._classes)
         positive = np.clip(outputs, 0, 1) if MODELS[model_name] == PROBABILITY else 1 / (1 + np.exp(-outputs))
-        y = (self._cohort_frame["churn"] == "Yes").to_numpy(dtype=np.int64)
+        y = (self._cohort_table()["churn"] == "Yes").to_numpy(dtype=np.int64)
         return classification_columns(np.column_stack([1 - positive, positive]), y, ("No", "Yes"))
 
     # --- fairness: the real core on a seeded age (banded) and senior_citizen ------------------------------
-    def fairness_config(self) -> FairnessConfig:
-        return FairnessConfig(bands={"age": (25.0, 40.0, 60.0)}, intersections=(("age", "senior_citizen"),))
-
     def _protected_frame(self) -> pd.DataFrame:
         """Age is not a model input; on the held-out rows it falls as the forest's score rises, so the older
         bands are selected less often and the four-fifths rule is breached (a planted disparity)."""
@@ -339,20 +371,50 @@ class FakeServices(CohortServices, FairnessServices, ProxyServices):
         age[-125:] = np.clip(np.round(58 - 25 * scores["Random forest"] + rng.normal(0, 12, 125)), 18, 79)
         return pd.DataFrame({"age": age, "senior_citizen": self._data["senior_citizen"]})
 
-    def _binary_problem(self) -> str:
-        return f"target has {len(self._classes)} classes" if self._classes else ""
-
     def _held_out_scores(self) -> HeldOutScores:
         y, scores = self._held_out()
         return HeldOutScores(np.arange(len(self._ids) - 125, len(self._ids)), y, scores)
 
-    # --- proxies and adverse action: the features, and each model's output as its probability ---------------
-    def _proxy_features(self) -> pd.DataFrame:
-        return pd.DataFrame(self._data)
-
+    # --- proxies and adverse action: each model's output as its probability ---------------------------------
     def _positive_scores(self, model_name: str) -> np.ndarray:
         outputs = np.asarray(self._explanations[model_name].outputs, dtype=np.float64)
         return np.clip(outputs, 0, 1) if MODELS[model_name] == PROBABILITY else 1 / (1 + np.exp(-outputs))
+
+    # --- the parts' answers, as the protocol names them -------------------------------------------------
+    def cohort_columns(self) -> tuple[str, ...]:
+        return self.cohorts.columns()
+
+    def cohort_rows(self, cohort: str | None) -> CohortRows:
+        return self.cohorts.rows(cohort)
+
+    def fairness_config(self) -> FairnessConfig:
+        return self.fairness.settings
+
+    def fairness_support(self) -> str:
+        return self.fairness.support()
+
+    def protected_attributes(self) -> tuple[ProtectedAttribute, ...]:
+        return self.fairness.attributes()
+
+    def group_metrics(self, attribute: str, threshold: float | None = None) -> tuple[ModelFairness, ...]:
+        return self.fairness.group_metrics(attribute, threshold)
+
+    def group_colour_names(self) -> tuple[str, ...]:
+        return self.fairness.colour_names()
+
+    def group_explanations(
+        self, attribute: str, model_name: str, scale: str = "native", class_name: str | None = None
+    ) -> GroupExplanation | None:
+        return self.fairness.group_explanations(attribute, model_name, scale, class_name)
+
+    def proxy_tables(self, attribute: str) -> tuple[ProxyTable, ...]:
+        return self.proxies.tables(attribute)
+
+    def adverse_reasons(self, row_id: str, threshold: float | None = None) -> tuple[RowDecision, ...]:
+        return self.proxies.reasons(row_id, threshold)
+
+    def write_adverse_reasons(self, target, threshold: float | None = None) -> ReasonsWritten:
+        return self.proxies.write_reasons(target, threshold)
 
 
 def _in_probability(native: Explanation) -> Explanation:

@@ -7,6 +7,16 @@ from portal.analyses._agreement import (
     biggest_rank_differences,
     importance_ranks,
 )
+from portal.analyses._cohort_rows import (
+    ERROR,
+    NO_HELD_OUT,
+    ONE_OUTCOME,
+    PREDICTION,
+    CohortRows,
+    check_held_out,
+    classification_columns,
+    regression_columns,
+)
 from portal.analyses._cohorts import Cohort, CohortError, Filter
 from portal.analyses._common_scale import (
     BACKGROUND_ROWS,
@@ -45,6 +55,14 @@ from portal.analyses._whatif import (
 )
 
 __all__ = [
+    "ERROR",
+    "NO_HELD_OUT",
+    "ONE_OUTCOME",
+    "PREDICTION",
+    "CohortRows",
+    "check_held_out",
+    "classification_columns",
+    "regression_columns",
     "BACKGROUND_ROWS",
     "CATEGORY",
     "COMMON",

@@ -279,7 +279,7 @@ def _report_progress(project, started: float, every: float = 5.0) -> None:
     last = ""
     while True:
         progress = [project.progress(name) for name in project.model_names]
-        progress += [replace(project.common_progress(n), model_name=f"{n} (common)") for n in project.common_jobs]
+        progress += [replace(project.common_progress(n), model_name=f"{n} (common)") for n in project.common.jobs]
         line = "explanations: " + ", ".join(f"{p.model_name} {p.done}/{p.total} {p.state}" for p in progress)
         if line != last:
             print(line, flush=True)

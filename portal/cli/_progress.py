@@ -41,7 +41,7 @@ def run_all(
     also each common-scale job (one line each, labelled "NAME (common)")."""
     project.start_explanations(common=common)
     draw = _redrawing(out) if out.isatty() else _line_by_line(out)
-    extra = tuple(project.common_jobs) if common else ()
+    extra = tuple(project.common.jobs) if common else ()
     while True:
         progress = [project.progress(name) for name in project.model_names]
         progress += [_common_progress(project, name) for name in extra]
@@ -54,13 +54,13 @@ def run_all(
 
 
 def _common_progress(project: Project, name: str) -> JobProgress:
-    progress = project.runner.progress(project.common_jobs[name].job)
+    progress = project.runner.progress(project.common.jobs[name].job)
     return replace(progress, model_name=COMMON_LABEL.format(name=name))
 
 
 def _common_summary(project: Project, name: str) -> ModelSummary:
     """A common-scale job: the sample's rows, in probability, by the common method (often approximate)."""
-    common = project.common_jobs[name]
+    common = project.common.jobs[name]
     progress, state = _common_progress(project, name), project.runner.job_state(common.job)
     explainer = common.explainer
     rows, seconds = common.job.n_rows, state.get("seconds")
@@ -72,8 +72,8 @@ def _common_summary(project: Project, name: str) -> ModelSummary:
 def _summary(project: Project, name: str) -> ModelSummary:
     """An average's seconds are those of combining its members' finished values (see portal.project)."""
     progress = project.progress(name)
-    average = project.averages.get(name)
-    entry = average or project.models[name]
+    average = project.models.averages.get(name)
+    entry = average or project.models.entries[name]
     state = average.job_state() if average else project.runner.job_state(entry.job)
     return ModelSummary(
         name,

@@ -20,7 +20,7 @@ def audit(config: ProjectConfig, *, out: Path, threshold: float | None = None) -
     from contextlib import redirect_stdout
 
     from portal.cli._progress import run_all
-    from portal.project import FairnessError
+    from portal.fairness import FairnessError
     from portal.reports import build_audit, write_audit
 
     if not out.parent.is_dir():

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +19,7 @@ from models.schema import FeatureSchema
 from portal.config import ConfigError, DataConfig
 from portal.data._demos import DEMO_PREFIX, DEMO_TABLES, load_demo_table
 from portal.data._fingerprint import frame_fingerprint
+from portal.results import RowIndex
 
 MAX_CLASSIFICATION_LEVELS = 10  # more distinct labels than this is rarely a class (an id, a count)
 TOO_MANY_CLASSES = "has {n} classes; at most {limit} are supported"
@@ -66,6 +68,16 @@ class Dataset:
     def positive(self) -> str | None:
         """The class a binary explanation is about; None for regression and multi-class."""
         return self.classes[-1] if len(self.classes) == 2 else None
+
+    @cached_property
+    def rows(self) -> RowIndex:
+        """Row id -> data position: the one index every part of a project uses."""
+        return RowIndex(self.ids)
+
+    @cached_property
+    def features_by_id(self) -> pd.DataFrame:
+        """The model inputs indexed by row id (as text): where row search and reasons read a row's values."""
+        return self.features.set_axis(pd.Index(self.rows.row_ids), axis=0)
 
 
 def load_dataset(config: DataConfig, base_dir: Path | None = None) -> Dataset:

@@ -88,17 +88,13 @@ from portal.explain._base import (
     XGBOOST_TREE_SHAP,
     ModelExplainer,
     UnsupportedModelError,
-    additive_batch,
     exact_hint,
     explain_in_calls,
     members_of,
 )
-from portal.explain._boosters import is_lightgbm, is_xgboost
-from portal.explain._coalitions import row_seeds
 from portal.explain._dispatch import explainer_for, is_ebm
-from portal.explain._interactions import MAX_INTERACTION_ROWS, NOT_A_TREE, interaction_values
+from portal.explain._interactions import MAX_INTERACTION_ROWS, NOT_A_TREE, interaction_values, interactions_unavailable
 from portal.explain._preparation import split_model
-from portal.explain._tree import TREE_MODELS
 
 __all__ = [
     "EBM_SHAPLEY",
@@ -109,7 +105,6 @@ __all__ = [
     "NOT_A_TREE",
     "PERMUTATION",
     "SCALES",
-    "TREE_MODELS",
     "TREE_SHAP",
     "TREE_SHAP_FAST",
     "TREE_SHAP_INTERVENTIONAL",
@@ -121,17 +116,14 @@ __all__ = [
     "ModelAgnosticExplainer",
     "ModelExplainer",
     "UnsupportedModelError",
-    "additive_batch",
     "average_explainer",
     "exact_hint",
     "explain_in_calls",
     "explainer_for",
     "interaction_values",
+    "interactions_unavailable",
     "is_ebm",
-    "is_lightgbm",
-    "is_xgboost",
     "members_of",
     "model_agnostic_explainer",
-    "row_seeds",
     "split_model",
 ]

@@ -36,6 +36,14 @@ SHAP_REFUSED = "shap cannot compute interaction values of this {kind}: {error}"
 NOT_A_TREE = "interaction values need a tree model (scikit-learn trees, XGBoost, LightGBM), not {kind}"
 
 
+def interactions_unavailable(model: Any) -> str:
+    """Why :func:`interaction_values` cannot take ``model``, in one line; empty when it can (a tree model)."""
+    _, estimator = split_model(model)
+    if isinstance(estimator, TREE_MODELS) or is_xgboost(estimator) or is_lightgbm(estimator):
+        return ""
+    return NOT_A_TREE.format(kind=type(estimator).__name__)
+
+
 def interaction_values(
     model: Any, rows: pd.DataFrame, *, task: str, max_rows: int = MAX_INTERACTION_ROWS
 ) -> InteractionValues:

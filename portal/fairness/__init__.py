@@ -5,6 +5,7 @@ from portal.fairness._adverse_action import (
     DecisionRule,
     Reason,
     ReasonsWritten,
+    RowDecision,
     declined_reason_frames,
     reasons_for_row,
     top_reasons,
@@ -12,8 +13,10 @@ from portal.fairness._adverse_action import (
 )
 from portal.fairness._group_explanations import GroupExplanation, explain_by_group
 from portal.fairness._groups import (
+    GROUP_PREFIX,
     JOIN,
     MISSING,
+    FairnessError,
     ProtectedAttribute,
     band,
     band_labels,
@@ -34,6 +37,9 @@ from portal.fairness._proxies import (
 )
 
 __all__ = [
+    "GROUP_PREFIX",
+    "FairnessError",
+    "RowDecision",
     "COLUMNS",
     "FLAG_AUC",
     "FLAG_SHARE",

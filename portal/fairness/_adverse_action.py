@@ -37,6 +37,18 @@ SCORE_LENGTH = "'{model}' has {rows} explained rows but {scores} scores; pass on
 
 
 @dataclass(frozen=True)
+class RowDecision:
+    """One model's decision on one row: its probability of the positive class, declined or not, and why."""
+
+    model_name: str
+    score: float
+    threshold: float
+    declined: bool
+    reasons: tuple[Reason, ...]  # the strongest pushes toward decline (shown whether or not it declined)
+    output_scale: str
+
+
+@dataclass(frozen=True)
 class DecisionRule:
     """Declined when the score is below ``threshold`` (``higher_approves``), else when it is at least it.
 

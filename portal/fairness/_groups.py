@@ -29,6 +29,11 @@ MISSING = "missing"
 MAX_LEVELS = 10
 JOIN = " & "
 NOT_NUMERIC = "column '{column}' is not numeric, so it cannot be banded"
+GROUP_PREFIX = "group: "  # /feature's colour-by for a protected attribute's groups ("group: age" is the age bands)
+
+
+class FairnessError(ValueError):
+    """A fairness question the project cannot answer, in one line with the fix."""
 
 
 @dataclass(frozen=True, eq=False)

@@ -22,21 +22,27 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import numpy as np
-import pandas as pd
 
 from models.average import WeightedAverage
 from portal.config import ConfigError, ModelSpec
 from portal.data import key_of
 from portal.explain import WEIGHTED_AVERAGE, Budget
 from portal.jobs import ARRAY_NAMES, ResultStore
-from portal.results import LOG_ODDS, LOGIT, PROBABILITY, RAW, AverageMember, Explanation, JobProgress, Provenance
-
-if TYPE_CHECKING:
-    from portal.project._project import ModelEntry
-    from portal.web import PortalServices
+from portal.project._entries import ModelEntry
+from portal.results import (
+    LOG_ODDS,
+    LOGIT,
+    PROBABILITY,
+    RAW,
+    AverageMember,
+    Explanation,
+    JobProgress,
+    Provenance,
+    shared_rows,
+)
 
 VERSION = "1"  # of the combination; part of the result's key
 MIXED_SCALES = (
@@ -56,12 +62,22 @@ STATE_ORDER = ("failed", "cancelled", "cancelling", "running", "queued", "pendin
 NOT_ADDITIVE = "the average '{name}' broke additivity by {gap:.3g}: base + contributions != output"
 
 
+class Members(Protocol):
+    """Where an average reads its members' jobs: the project's explanations, by model name."""
+
+    def progress(self, model_name: str) -> JobProgress: ...
+
+    def explanation(self, model_name: str) -> Explanation | None: ...
+
+    def explanation_so_far(self, model_name: str) -> Explanation | None: ...
+
+
 @dataclass(frozen=True, eq=False)
 class ModelAverage:
     """A weighted average of a project's models: its estimator, and its explanation from the members'.
 
-    ``services`` in the methods is the project (anything with the :class:`~portal.web.PortalServices`
-    calls): the average reads its members' progress and explanations through it, as a page would.
+    ``members`` in the methods is where the members' progress and explanations are read (the project's
+    :class:`~portal.project.Explanations`); the average has no job of its own.
     """
 
     name: str
@@ -81,18 +97,18 @@ class ModelAverage:
     def provenance(self, data_fingerprint: str, versions: Mapping[str, str]) -> Provenance:
         return Provenance(self.fingerprint, data_fingerprint, self.method, self.exact, versions, self.shares)
 
-    def progress(self, services: PortalServices) -> JobProgress:
+    def progress(self, source: Members) -> JobProgress:
         """The members' progress combined: chunks summed; done once every member is (and the sum is stored)."""
-        parts = [(m, services.progress(m)) for m in self.members]
+        parts = [(m, source.progress(m)) for m in self.members]
         combined = combined_progress(self.name, parts)
         if combined.state == "done" and not self._result_dir().is_dir():
-            self.explanation(services)  # combine now, so the result is in the cache before anyone asks
+            self.explanation(source)  # combine now, so the result is in the cache before anyone asks
         return combined
 
-    def explanation(self, services: PortalServices) -> Explanation | None:
+    def explanation(self, source: Members) -> Explanation | None:
         """The weighted sum of the members' explanations of every row; None until every member is done."""
         arrays = self.store.read_arrays(self._result_dir(), ARRAY_NAMES)
-        parts = [services.explanation(m) for m in self.members]
+        parts = [source.explanation(m) for m in self.members]
         if any(p is None for p in parts):
             return None
         if arrays is None:
@@ -100,27 +116,18 @@ class ModelAverage:
                 arrays = self.store.read_arrays(self._result_dir(), ARRAY_NAMES) or self._combine_and_store(parts)
         return self._as_explanation(parts[0], arrays)
 
-    def explanation_so_far(self, services: PortalServices) -> Explanation | None:
+    def explanation_so_far(self, source: Members) -> Explanation | None:
         """The rows every member has explained so far, combined (a seeded sample: see Project), or None."""
-        if all(services.progress(m).state == "done" for m in self.members):
-            return self.explanation(services)
-        parts = [services.explanation_so_far(m) for m in self.members]
+        if all(source.progress(m).state == "done" for m in self.members):
+            return self.explanation(source)
+        parts = [source.explanation_so_far(m) for m in self.members]
         if any(p is None for p in parts):
             return None
-        row_ids, positions = common_rows([p.row_ids for p in parts])
+        row_ids, positions = shared_rows(parts)
         if row_ids.size == 0:
             return None
         arrays = weighted_sum(self.weights, parts, positions)
         return self._as_explanation(parts[0], arrays, row_ids)
-
-    def cancel(self, services: PortalServices) -> None:
-        """The average's work is its members' jobs: cancelling it cancels them."""
-        for member in self.members:
-            services.cancel(member)
-
-    def resume(self, services: PortalServices) -> None:
-        for member in self.members:
-            services.resume(member)
 
     def job_state(self) -> dict[str, Any]:
         """The stored record of the combination (seconds, rows), as a job's; empty until combined."""
@@ -128,7 +135,7 @@ class ModelAverage:
 
     def _combine_and_store(self, parts: list[Explanation]) -> dict[str, np.ndarray]:
         started = time.perf_counter()
-        _, positions = common_rows([p.row_ids for p in parts])
+        _, positions = shared_rows(parts)
         arrays = weighted_sum(self.weights, parts, positions)
         check_additive(self.name, arrays)
         self.store.write_arrays(self._result_dir(), arrays)
@@ -214,22 +221,8 @@ def combined_progress(name: str, parts: Sequence[tuple[str, JobProgress]]) -> Jo
     return JobProgress(name, done, total, state, error)
 
 
-def common_rows(row_ids: Sequence[np.ndarray]) -> tuple[np.ndarray, list[np.ndarray | slice]]:
-    """The ids every member has explained, in the first member's order, and their positions in each.
-
-    Ids are unique, so each lookup is a hash join (pandas): ``np.isin`` on text ids took 9 minutes for
-    three members' 50,000 rows where this takes milliseconds.
-    """
-    first = np.asarray(row_ids[0])
-    if all(np.array_equal(first, other) for other in row_ids[1:]):  # finished explanations: every row, in order
-        return first, [slice(None)] * len(row_ids)
-    found = [pd.Index(other).get_indexer(first) for other in row_ids[1:]]  # -1: not explained by that member yet
-    keep = np.logical_and.reduce([f >= 0 for f in found])
-    return first[keep], [np.flatnonzero(keep), *(f[keep] for f in found)]
-
-
 def weighted_sum(
-    weights: Sequence[float], parts: Sequence[Explanation], positions: Sequence[np.ndarray | slice]
+    weights: Sequence[float], parts: Sequence[Explanation], positions: Sequence[np.ndarray]
 ) -> dict[str, np.ndarray]:
     """``sum_i w_i * part_i`` of values, base values and outputs, each part's rows taken at its positions."""
     arrays = {}

@@ -8,21 +8,23 @@ fingerprint, data fingerprint, method, sample size, seed, versions), so a second
 process or after a restart, reads them back. Two requests for the same key compute it once (a file
 lock, as explanation jobs take); a request killed mid-way (cancelled) leaves nothing behind.
 
-:class:`InteractionServices` is mixed into :class:`portal.project.Project`.
+:class:`InteractionJobs` is the part of a :class:`~portal.project.Project` that answers /interactions.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from portal.data import key_of
+from portal.data import Dataset, key_of
+from portal.explain import interaction_values, interactions_unavailable
 from portal.jobs import ResultStore, job_lock
+from portal.project._models import Models
 from portal.results import InteractionValues, ModelInteractions, Provenance
 
 #: Sample sizes a page offers; the largest is also the most a request may ask for (the engine's own cap).
@@ -49,22 +51,10 @@ def sample_sizes(total_rows: int) -> tuple[int, ...]:
     return tuple(sorted(fitting | ({total_rows} if 0 < total_rows < SAMPLE_SIZES[-1] else set())))
 
 
-def interactions_unavailable(model: Any) -> str:
-    """Why the engine cannot give ``model`` interaction values, in one line; empty when it can."""
-    from portal.explain import NOT_A_TREE, TREE_MODELS, is_lightgbm, is_xgboost, split_model
-
-    _, estimator = split_model(model)
-    if isinstance(estimator, TREE_MODELS) or is_xgboost(estimator) or is_lightgbm(estimator):
-        return ""
-    return NOT_A_TREE.format(kind=type(estimator).__name__)
-
-
 def compute_interactions(
     model: Any, rows: pd.DataFrame, *, task: str, progress: Progress | None = None
 ) -> InteractionValues:
     """The engine's interaction values of ``rows``, a chunk at a time; equal to one call on all rows."""
-    from portal.explain import interaction_values
-
     size = max(MIN_CHUNK_ROWS, -(-len(rows) // PROGRESS_STEPS))
     parts = []
     for start in range(0, len(rows), size):
@@ -129,32 +119,28 @@ def _read(store: ResultStore, key: str) -> InteractionValues | None:
     )
 
 
-class InteractionServices:
-    """Mixin: needs ``config``, ``dataset``, ``models`` (name -> entry with ``fitted`` and ``method``),
-    ``store``, ``model_names`` and ``_versions``, as :class:`portal.project.Project` has them."""
+class InteractionJobs:
+    """Interaction values of a project's tree models, on demand, kept in ``store`` once computed."""
 
-    config: Any
-    dataset: Any
-    models: dict[str, Any]
-    store: ResultStore
-    model_names: tuple[str, ...]
-    _versions: dict[str, str]
+    def __init__(self, models: Models, dataset: Dataset, store: ResultStore, *, seed: int, versions: Mapping[str, str]):
+        self._models, self._dataset, self._store, self._seed, self._versions = models, dataset, store, seed, versions
 
-    def interaction_support(self) -> dict[str, str]:
+    def support(self) -> dict[str, str]:
         """For each model, in order: empty when it can have interaction values, else why not."""
+        entries = self._models.entries
         return {
-            name: interactions_unavailable(self.models[name].fitted.estimator) if name in self.models else NOT_ONE_MODEL
-            for name in self.model_names
+            name: interactions_unavailable(entries[name].fitted.estimator) if name in entries else NOT_ONE_MODEL
+            for name in self._models.names
         }
 
-    def interactions(self, model_name: str, n_rows: int, progress: Progress | None = None) -> ModelInteractions:
+    def values(self, model_name: str, n_rows: int, progress: Progress | None = None) -> ModelInteractions:
         """The model's interaction values on a seeded sample of ``n_rows`` rows, from the store or computed."""
-        if model_name not in self.models:
-            names = ", ".join(repr(n) for n in self.model_names)
+        if model_name not in self._models.entries:
+            names = ", ".join(repr(n) for n in self._models.names)
             raise ValueError(UNKNOWN_MODEL.format(name=model_name, names=names))
         if not 0 < n_rows <= SAMPLE_SIZES[-1]:
             raise ValueError(BAD_SIZE.format(limit=SAMPLE_SIZES[-1], rows=n_rows))
-        entry, data, seed = self.models[model_name], self.dataset, self.config.data.seed
+        entry, data, seed = self._models.entries[model_name], self._dataset, self._seed
         positions = sample_positions(data.n_rows, n_rows, seed)
         fingerprint = entry.fitted.fingerprint
         key = key_of(
@@ -162,13 +148,13 @@ class InteractionServices:
         )
         rows = data.features.iloc[positions]
         values = cached_interactions(
-            self.store,
+            self._store,
             key,
             model_name,
             positions,
             lambda: compute_interactions(entry.fitted.estimator, rows, task=data.task, progress=progress),
         )
-        if getattr(entry, "class_names", ()):  # the data's names for the class slices
+        if entry.class_names:  # the data's names for the class slices
             values = replace(values, class_names=entry.class_names)
         provenance = Provenance(fingerprint, data.fingerprint, values.method, True, self._versions)
         return ModelInteractions(model_name, data.ids[positions], data.n_rows, values, provenance)

@@ -69,14 +69,13 @@ def build_audit(services: Any, threshold: float | None = None, generated_at: dat
     scales = dict(zip(services.model_names, services.output_scales()))
     models = {name: _model_entry(name, methods[name], scales[name], fairness, proxies) for name in services.model_names}
     breaches = [b for by_model in fairness.values() for f in by_model if (b := _breach(f)) is not None]
-    summary = services.project_summary()
     return {
         "schema": SCHEMA_ID,
         "generated_at": (generated_at or datetime.now(UTC)).isoformat(timespec="seconds"),
         "project": {
             "title": str(services.title),
             "rows": int(services.total_rows()),
-            "data_fingerprint": str(summary.get("Data fingerprint", "")),
+            "data_fingerprint": services.facts().data_fingerprint,
         },
         "settings": {
             "threshold": threshold,

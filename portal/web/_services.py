@@ -12,6 +12,7 @@ from typing import Protocol, TextIO
 
 from portal.analyses import (
     ClassificationCurves,
+    CohortRows,
     CommonMethod,
     Confusion,
     FeatureDependence,
@@ -21,27 +22,39 @@ from portal.analyses import (
     ShapeFunction,
 )
 from portal.config import FairnessConfig
-from portal.fairness import GroupExplanation, ModelFairness, ProtectedAttribute, ProxyTable, ReasonsWritten
-from portal.project import CohortRows, RowDecision
+from portal.fairness import (
+    GroupExplanation,
+    ModelFairness,
+    ProtectedAttribute,
+    ProxyTable,
+    ReasonsWritten,
+    RowDecision,
+)
 from portal.results import (
     Explanation,
     JobProgress,
     LocalExplanation,
     ModelInteractions,
     ModelMetrics,
+    ProjectFacts,
     Provenance,
 )
 
 
 class PortalServices(Protocol):
+    """Implemented by :class:`portal.project.Project` (each question handed to the part that owns it) and by the
+    tests' in-memory twin; ``tests/web/test_services_protocol.py`` checks both against these names and
+    signatures."""
+
     title: str
 
     @property
     def model_names(self) -> tuple[str, ...]:
         """Models in the order the project lists them; colours follow this order everywhere."""
 
-    def project_summary(self) -> dict[str, object]:
-        """Plain facts for the overview: source, target, task, positive class, rows, features, ..."""
+    def facts(self) -> ProjectFacts:
+        """The project's plain facts as a value: source, target, task, positive class, rows, features, protected
+        columns; pages read its fields, never a display table by its labels."""
 
     def methods(self) -> tuple[Provenance, ...]:
         """How each model is explained (method, exact or not), in model order; known before any result."""
@@ -86,7 +99,7 @@ class PortalServices(Protocol):
         """The first ``limit`` rows whose values match the search (the cohort grammar, or a bare value or range
         of ``column``) and how many match in all; raises :class:`portal.analyses.RowSearchError` naming the fix."""
 
-    # --- /interactions (implemented by portal.project._interactions.InteractionServices) ---------------
+    # --- /interactions ---------------------------------------------------------------------------------------
     def interaction_support(self) -> dict[str, str]:
         """For each model, in order: empty when it can have interaction values (tree models), else why not."""
 
@@ -96,7 +109,7 @@ class PortalServices(Protocol):
         """The model's interaction values on a seeded sample of ``n_rows`` rows: read from the result store, or
         computed now (``progress(rows done, rows)`` as chunks finish) and stored. Arrays stay on the server."""
 
-    # --- the common scale (implemented by portal.project._common_scale.CommonScaleServices) ------
+    # --- the common scale ------------------------------------------------------------------------------------
     def common_methods(self) -> tuple[CommonMethod, ...]:
         """How each model is explained in the common scale (probability), in model order, known before any
         result: its provenance, or None with the reason; empty for regression projects (one scale already)."""
@@ -115,7 +128,7 @@ class PortalServices(Protocol):
         """One row in ``scale`` ("common" or "native"), computed on the server if no finished job covers it;
         None for an unknown row or a model without a common scale."""
 
-    # --- the workbench pages (implemented by portal.project._workbench.WorkbenchServices) ------------
+    # --- the workbench pages ---------------------------------------------------------------------------------
     def feature_names(self) -> tuple[str, ...]:
         """The data's feature columns, in order."""
 
@@ -146,7 +159,7 @@ class PortalServices(Protocol):
     ) -> tuple[RegressionDiagnostics, ...]:
         """Held-out predicted against actual, residuals and error by ``segment`` per model (on ``cohort``'s rows)."""
 
-    # --- cohorts (implemented by portal.project.CohortServices) ---------------------
+    # --- cohorts ---------------------------------------------------------------------------------------------
     def cohort_columns(self) -> tuple[str, ...]:
         """What a cohort may filter on: features, target, protected attributes, 'prediction: M' and 'error: M'."""
 
@@ -165,7 +178,7 @@ class PortalServices(Protocol):
         Raises :class:`portal.analyses.WhatIfError` for an edit that does not fit its feature.
         """
 
-    # --- fairness (implemented by portal.project.FairnessServices) ----------------
+    # --- fairness --------------------------------------------------------------------------------------------
     def fairness_config(self) -> FairnessConfig:
         """The ``[fairness]`` settings: bands, intersections, the four-fifths threshold, the default threshold."""
 
@@ -177,7 +190,7 @@ class PortalServices(Protocol):
 
     def group_metrics(self, attribute: str, threshold: float | None = None) -> tuple[ModelFairness, ...]:
         """Per model, in order: held-out group metrics, disparity and bootstrap intervals for ``attribute`` at
-        ``threshold`` (default: the config's); raises :class:`portal.project.FairnessError`."""
+        ``threshold`` (default: the config's); raises :class:`portal.fairness.FairnessError`."""
 
     def group_colour_names(self) -> tuple[str, ...]:
         """What /feature may colour by besides the features: each protected attribute's groups ("group: age")."""
@@ -187,7 +200,7 @@ class PortalServices(Protocol):
     ) -> GroupExplanation | None:
         """The model's mean contribution per feature per group of ``attribute`` (rows explained so far), or None."""
 
-    # --- proxies and adverse action (implemented by portal.project.ProxyServices) ------
+    # --- proxies and adverse action --------------------------------------------------------------------------
     def proxy_tables(self, attribute: str) -> tuple[ProxyTable, ...]:
         """Each model's proxy risk table for ``attribute``, highest risk first (models with rows explained)."""
 

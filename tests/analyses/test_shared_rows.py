@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from portal.results import PROBABILITY, Explanation, Provenance, row_positions, rows_in_all, same_row_ids, shared_rows
+from portal.results import PROBABILITY, Explanation, Provenance, RowIndex, same_row_ids, shared_rows
 
 
 def explanation(ids) -> Explanation:
@@ -34,15 +34,20 @@ def test_partial_explanations_share_the_rows_all_of_them_cover_in_the_first_ones
     found, positions = shared_rows([full, partial])
     assert found.tolist() == ["a", "b", "d"]
     assert [p.tolist() for p in positions] == [[0, 1, 3], [2, 1, 0]]
-    assert rows_in_all([partial, full]).tolist() == ["d", "b", "a"]
+    assert shared_rows([partial, full])[0].tolist() == ["d", "b", "a"]
+    found, positions = shared_rows([explanation(["c", "a", "b"]), explanation(["b", "c"])])
+    assert found.tolist() == ["c", "b"] and [p.tolist() for p in positions] == [[0, 2], [1, 0]]
 
 
-def test_row_positions_skip_the_lookup_for_the_explanations_own_ids_and_look_up_the_rest() -> None:
-    e = explanation(np.array(["a", "b", "c"], dtype=object))
-    assert row_positions(e, np.array(["a", "b", "c"])).tolist() == [0, 1, 2]
-    assert row_positions(e, np.array(["c", "a"])).tolist() == [2, 0]
-    with pytest.raises(KeyError):
-        row_positions(e, np.array(["z"]))
+def test_a_row_index_skips_the_lookup_for_its_own_ids_and_looks_up_the_rest() -> None:
+    index = RowIndex(explanation(np.array(["a", "b", "c"], dtype=object)).row_ids)
+    assert index.positions(np.array(["a", "b", "c"])).tolist() == [0, 1, 2]
+    assert index.positions(np.array(["c", "a"])).tolist() == [2, 0]
+    assert index.find(["b", "z"]).tolist() == [1, -1]
+    assert (index.position("c"), index.position("z"), index.position(3)) == (2, None, None)
+    assert RowIndex([1, 2, 3]).position(2) == 1  # ids are text: 2 and "2" name the same row
+    with pytest.raises(KeyError, match="z"):
+        index.positions(np.array(["c", "z"]))
 
 
 def test_ids_compare_as_strings_and_in_order() -> None:

@@ -14,7 +14,8 @@ from sklearn.impute import SimpleImputer
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import OneHotEncoder
 
-from portal.explain import EXACT_ENUMERATION, PERMUTATION, Budget, model_agnostic_explainer, row_seeds
+from portal.explain import EXACT_ENUMERATION, PERMUTATION, Budget, model_agnostic_explainer
+from portal.explain._coalitions import row_seeds
 
 
 def table(n: int = 240, seed: int = 3) -> tuple[pd.DataFrame, np.ndarray]:

@@ -188,15 +188,15 @@ def test_the_knob_reaches_the_jobs_and_the_common_scale(folder: Path) -> None:
     project = open_project(
         folder, explain="[explain]\nmax_exact_features = 11\ncommon_sample_rows = 6", name="exact.toml"
     )
-    assert project.models["Vote"].job.max_exact_features == 11
-    assert project.common_jobs["Boosted"].job.max_exact_features == 11
+    assert project.models.entries["Vote"].job.max_exact_features == 11
+    assert project.common.jobs["Boosted"].job.max_exact_features == 11
     vote, boosted = project.common_methods()
     assert vote.provenance.exact and vote.hint == "" and vote.provenance == project.methods()[0]
     assert (boosted.provenance.method, boosted.provenance.exact, boosted.hint) == (EXACT_ENUMERATION, True, "")
     project.start_explanations()  # inline: each job's chunks go through portal.jobs.explain_chunk
     explanation = project.explanation("Vote")
     assert explanation.provenance.exact and explanation.values.shape == (ROWS, 11)
-    estimator, features = project.models["Vote"].fitted.estimator, project.dataset.features
+    estimator, features = project.models.entries["Vote"].fitted.estimator, project.dataset.features
     expected = explainer_for(
         estimator, task="classification", background=project.background, budget=Budget(max_exact_features=11)
     ).explain(features.iloc[:4])
@@ -219,7 +219,7 @@ def test_by_default_the_soft_vote_is_approximate_and_says_how_to_make_it_exact(f
 
 def test_the_explanation_key_changes_with_the_seed_alone(folder: Path) -> None:
     first, other = open_project(folder, seed=0), open_project(folder, seed=1, name="seed.toml")
-    vote, moved = first.models["Vote"], other.models["Vote"]
+    vote, moved = first.models.entries["Vote"], other.models.entries["Vote"]
     assert vote.fitted.fingerprint == moved.fitted.fingerprint  # the user's file: the same model
     assert first.dataset.fingerprint == other.dataset.fingerprint  # the same data
     assert vote.job.key != moved.job.key  # but other background rows

@@ -16,7 +16,8 @@ from sklearn.preprocessing import PolynomialFeatures
 from sklearn.svm import SVC
 
 from models import FeatureSchema, build_model
-from portal.explain import EBM_SHAPLEY, TREE_SHAP, TREE_SHAP_FAST, UnsupportedModelError, additive_batch, explainer_for
+from portal.explain import EBM_SHAPLEY, TREE_SHAP, TREE_SHAP_FAST, UnsupportedModelError, explainer_for
+from portal.explain._base import additive_batch
 from portal.results import LOG_ODDS, PROBABILITY, RAW
 
 with warnings.catch_warnings():

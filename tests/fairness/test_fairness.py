@@ -16,9 +16,18 @@ from sklearn import metrics as skm
 
 from portal.config import ConfigError, parse_config
 from portal.data import DEMO_CONFIGS, LOAN_CONFIG, load_dataset
-from portal.fairness import MISSING, band, band_labels, column_attribute, explain_by_group, group_fairness, intersect
+from portal.fairness import (
+    MISSING,
+    FairnessError,
+    band,
+    band_labels,
+    column_attribute,
+    explain_by_group,
+    group_fairness,
+    intersect,
+)
 from portal.jobs import JobRunner, ResultStore
-from portal.project import FairnessError, Project
+from portal.project import Project
 from portal.results import LOG_ODDS, Explanation, Provenance
 from tests.fakes import FakeServices
 from tests.projects import two_models
@@ -284,7 +293,7 @@ def test_a_projects_group_metrics_are_its_held_out_decisions_at_the_configured_t
     ages = data.frame["age"].to_numpy()[test]
     for result in results:
         assert (result.threshold, result.n_rows) == (0.6, len(test))
-        approved = project._estimator(result.model_name).predict_proba(data.features.iloc[test])[:, 1] >= 0.6
+        approved = project.models.estimator(result.model_name).predict_proba(data.features.iloc[test])[:, 1] >= 0.6
         young = ages < 30
         assert result.group("<30").selection_rate == pytest.approx(approved[young].mean())
         assert result.group("<30").count == young.sum()

@@ -18,7 +18,7 @@ from portal.config import ConfigError, load_config, parse_config
 from portal.explain import TREE_SHAP_FAST, WEIGHTED_AVERAGE, average_explainer, explainer_for
 from portal.figures import method_label
 from portal.jobs import JobRunner, ResultStore, cache_info, clear_cache
-from portal.project import ModelAverage, Project, combined_progress, common_rows, weighted_sum
+from portal.project import ModelAverage, Project, combined_progress, weighted_sum
 from portal.results import LOG_ODDS, PROBABILITY, RAW, AverageMember, Explanation, JobProgress, Provenance
 from tests.projects import run_portal
 from tests.reports.test_export import synthetic_table
@@ -131,10 +131,10 @@ def test_the_average_of_scores_is_the_weighted_sum_of_its_members_values(scores:
 
 def test_the_average_adds_up_to_its_own_prediction(scores: Project) -> None:
     mean, X = scores.explanation("Average"), scores.dataset.features
-    estimator = scores.averages["Average"].estimator
+    estimator = scores.models.averages["Average"].estimator
     np.testing.assert_allclose(mean.base_values + mean.values.sum(axis=1), mean.outputs, atol=1e-6, rtol=0)
     np.testing.assert_allclose(mean.outputs, estimator.decision_function(X), atol=1e-6, rtol=0)
-    booster, ebm = (scores.models[m].fitted.estimator for m in ("Boosted", "Glass box"))
+    booster, ebm = (scores.models.entries[m].fitted.estimator for m in ("Boosted", "Glass box"))
     score = 0.75 * booster.decision_function(X) + 0.25 * ebm.decision_function(X)
     np.testing.assert_allclose(estimator.predict_proba(X)[:, 1], expit(score), atol=1e-12, rtol=0)
 
@@ -187,7 +187,7 @@ def test_an_average_of_forests_is_in_probability_and_equals_average_explainer(fo
     text = project_text("bought", FOREST, DEEP, average(["Forest", "Deep forest"], [1, 3]), cache=folder / "c3")
     project = open_project(folder, text)
     mean, X = project.explanation("Average"), project.dataset.features
-    members = [project.models[m].fitted.estimator for m in ("Forest", "Deep forest")]
+    members = [project.models.entries[m].fitted.estimator for m in ("Forest", "Deep forest")]
     engine = average_explainer(
         [explainer_for(m, task="classification", background=project.background) for m in members], weights=[1, 3]
     ).explain(X)
@@ -195,7 +195,7 @@ def test_an_average_of_forests_is_in_probability_and_equals_average_explainer(fo
     np.testing.assert_allclose(mean.values, engine.values, atol=1e-9, rtol=0)
     np.testing.assert_allclose(mean.outputs, engine.outputs, atol=1e-12, rtol=0)
     proba = (members[0].predict_proba(X) + 3 * members[1].predict_proba(X)) / 4  # a soft vote's probability
-    np.testing.assert_allclose(project.averages["Average"].estimator.predict_proba(X), proba, atol=1e-12, rtol=0)
+    np.testing.assert_allclose(project.models.averages["Average"].estimator.predict_proba(X), proba, atol=1e-12, rtol=0)
     np.testing.assert_allclose(mean.base_values + mean.values.sum(axis=1), proba[:, 1], atol=1e-6, rtol=0)
 
 
@@ -208,7 +208,7 @@ def test_a_regression_average_equals_a_voting_regressor_of_the_same_members(regr
         weights=[1, 2],
     ).fit(X.iloc[train], data.y[train])
     assert mean.output_scale == RAW
-    np.testing.assert_allclose(regression.averages["Average"].estimator.predict(X), voting.predict(X), atol=1e-9)
+    np.testing.assert_allclose(regression.models.averages["Average"].estimator.predict(X), voting.predict(X), atol=1e-9)
     engine = explainer_for(voting, task="regression", background=regression.background).explain(X)
     np.testing.assert_allclose(mean.values, engine.values, atol=1e-9, rtol=0)
     np.testing.assert_allclose(mean.base_values + mean.values.sum(axis=1), voting.predict(X), atol=1e-6, rtol=0)
@@ -229,7 +229,7 @@ def test_export_writes_the_average_with_its_members_computed_first(folder: Path)
     assert gap.abs().max() <= 1e-6
     config = load_config(folder / "export.toml")
     project = Project(config, runner=JobRunner(ResultStore(config.cache_dir)), log=lambda _: None)
-    estimator = project.averages["Average"].estimator
+    estimator = project.models.averages["Average"].estimator
     np.testing.assert_allclose(table["model_output"], estimator.decision_function(project.dataset.features), atol=1e-9)
 
 
@@ -277,10 +277,7 @@ def test_progress_is_the_members_chunks_summed_and_their_most_telling_state() ->
     assert combined_progress("M", [("A", done), ("B", done)]).state == "done"
 
 
-def test_common_rows_keep_the_first_members_order() -> None:
-    ids, positions = common_rows([np.array(["c", "a", "b"]), np.array(["b", "c"])])
-    assert ids.tolist() == ["c", "b"] and [p.tolist() for p in positions] == [[0, 2], [1, 0]]
-    same = np.array(["x", "y"])
-    assert common_rows([same, same.copy()])[1] == [slice(None), slice(None)]
-    part = explained(["x", "y"], np.ones((2, 2)))
-    assert weighted_sum((0.25, 0.75), [part, part], [slice(None)] * 2)["values"].tolist() == [[1, 1], [1, 1]]
+def test_a_weighted_sum_takes_each_members_rows_at_its_positions() -> None:
+    part = explained(["x", "y"], np.array([[1.0, 2.0], [3.0, 4.0]]))
+    summed = weighted_sum((0.25, 0.75), [part, part], [np.array([0, 1]), np.array([1, 0])])
+    assert summed["values"].tolist() == [[2.5, 3.5], [1.5, 2.5]]

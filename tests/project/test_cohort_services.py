@@ -9,18 +9,18 @@ import pandas as pd
 import pytest
 from sklearn import metrics as skm
 
-from portal.analyses import CohortError
-from portal.config import parse_config
-from portal.jobs import JobRunner, ResultStore
-from portal.project import (
+from portal.analyses import (
     NO_HELD_OUT,
     ONE_OUTCOME,
-    Project,
-    RowIndex,
+    CohortError,
     check_held_out,
     classification_columns,
     regression_columns,
 )
+from portal.config import parse_config
+from portal.jobs import JobRunner, ResultStore
+from portal.project import Project
+from portal.results import RowIndex
 from tests.projects import two_models
 
 CONFIG = """
@@ -85,7 +85,7 @@ def test_a_feature_cohort_selects_the_rows_pandas_would(project: Project) -> Non
 
 def test_prediction_and_error_columns_are_the_models_probability_and_its_miss(project: Project) -> None:
     data = project.dataset
-    probability = project.models["Forest"].fitted.estimator.predict_proba(data.features)[:, 1]
+    probability = project.models.entries["Forest"].fitted.estimator.predict_proba(data.features)[:, 1]
     rows = project.cohort_rows("prediction: Forest >= 0.5")
     np.testing.assert_array_equal(rows.mask, probability >= 0.5)
     miss = np.where(data.y == 1, 1 - probability, probability)  # 1 − p(actual class)
@@ -110,7 +110,7 @@ def test_performance_on_a_cohort_is_measured_on_its_held_out_rows_only(project: 
     test = data.test_index
     kept = test[data.features["contract"].to_numpy()[test] == "monthly"]
     curves = project.classification_curves(cohort="contract = monthly")
-    model = project.models["Forest"].fitted.estimator
+    model = project.models.entries["Forest"].fitted.estimator
     expected = skm.roc_auc_score(data.y[kept], model.predict_proba(data.features.iloc[kept])[:, 1])
     assert curves[0].n == len(kept) < len(test) and curves[0].roc_auc == pytest.approx(expected)
     counts = project.confusions(0.5, cohort="contract = monthly")["Forest"]

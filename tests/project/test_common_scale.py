@@ -55,12 +55,12 @@ def project(folder: Path) -> Project:
 
 
 def test_only_the_log_odds_models_get_a_common_job(project: Project) -> None:
-    assert set(project.common_jobs) == {"Boosted", "Glass box"}
+    assert set(project.common.jobs) == {"Boosted", "Glass box"}
     assert project.common_progress("Forest") is None
     for name in ("Boosted", "Glass box"):
         progress = project.common_progress(name)
         assert (progress.state, progress.done, progress.total) == ("done", 20, 20)
-        job = project.common_jobs[name].job
+        job = project.common.jobs[name].job
         assert (job.scale, job.n_rows, job.chunk_rows) == ("common", SAMPLE, 3)
         background = read_frame(job.background_path)
         assert len(background) == BACKGROUND_ROWS == len(project.background)  # the project's own background rows
@@ -68,14 +68,14 @@ def test_only_the_log_odds_models_get_a_common_job(project: Project) -> None:
 
 
 def test_a_common_job_equals_explainer_for_in_the_common_scale_on_the_same_rows(project: Project) -> None:
-    rows = project.dataset.features.iloc[project.sample.positions]
+    rows = project.dataset.features.iloc[project.common.sample.positions]
     for name in ("Boosted", "Glass box"):
-        estimator, job = project.models[name].fitted.estimator, project.common_jobs[name].job
+        estimator, job = project.models.entries[name].fitted.estimator, project.common.jobs[name].job
         explainer = explainer_for(
             estimator, task="classification", background=read_frame(job.background_path), scale="common"
         )
         expected, common = explainer.explain(rows), project.common_explanation(name)
-        np.testing.assert_array_equal(common.row_ids, project.dataset.ids[project.sample.positions])
+        np.testing.assert_array_equal(common.row_ids, project.dataset.ids[project.common.sample.positions])
         np.testing.assert_allclose(common.values, expected.values, rtol=0, atol=1e-12)
         np.testing.assert_allclose(common.base_values, expected.base_values, rtol=0, atol=1e-12)
         np.testing.assert_allclose(common.outputs, estimator.predict_proba(rows)[:, 1], rtol=0, atol=1e-9)
@@ -86,7 +86,7 @@ def test_a_common_job_equals_explainer_for_in_the_common_scale_on_the_same_rows(
 
 def test_a_probability_models_common_view_is_its_own_values_on_the_sample_rows(project: Project) -> None:
     native, common = project.explanation("Forest"), project.common_explanation("Forest")
-    positions = project.sample.positions
+    positions = project.common.sample.positions
     np.testing.assert_array_equal(common.values, native.values[positions])
     np.testing.assert_array_equal(common.base_values, native.base_values[positions])
     np.testing.assert_array_equal(common.outputs, native.outputs[positions])
@@ -143,32 +143,32 @@ def test_in_the_background_the_common_jobs_start_once_the_own_jobs_have_ended(
         project = Project(config, runner=JobRunner(ResultStore(config.cache_dir), pool), log=lambda _: None)
         project.start_explanations()
         deadline = time.monotonic() + 120
-        while any(project.common_progress(n).state != "done" for n in project.common_jobs):
-            assert time.monotonic() < deadline, [project.common_progress(n) for n in project.common_jobs]
+        while any(project.common_progress(n).state != "done" for n in project.common.jobs):
+            assert time.monotonic() < deadline, [project.common_progress(n) for n in project.common.jobs]
             time.sleep(0.05)
     assert order.index("common") == order.count("native") == 3  # every own chunk (one per model) came first
 
 
 def test_the_common_jobs_key_names_the_sample_and_leaves_the_own_scale_jobs_alone(folder: Path, project) -> None:
     smaller = open_project(folder, project_text("bought", FOREST, BOOSTED, GLASS, sample=30, cache="main"), start=False)
-    assert smaller.models["Boosted"].job.key == project.models["Boosted"].job.key
-    assert smaller.common_jobs["Boosted"].job.key != project.common_jobs["Boosted"].job.key
+    assert smaller.models.entries["Boosted"].job.key == project.models.entries["Boosted"].job.key
+    assert smaller.common.jobs["Boosted"].job.key != project.common.jobs["Boosted"].job.key
     assert smaller.progress("Boosted").state == "done" and smaller.common_progress("Boosted").state == "pending"
 
 
 def test_explain_row_reads_finished_jobs_and_explains_other_rows_on_the_server(project: Project) -> None:
-    ids, features, sample = project.dataset.ids, project.dataset.features, project.sample
+    ids, features, sample = project.dataset.ids, project.dataset.features, project.common.sample
     inside = int(sample.positions[7])
     outside = next(i for i in range(300) if sample.index_of(i) is None)
     row = project.explain_row("Boosted", ids[inside], "common")
     np.testing.assert_array_equal(row.values, project.common_explanation("Boosted").values[7])
-    expected = project.common_jobs["Boosted"].explainer.explain(features.iloc[[outside]])
-    before = len(project._rows)
+    expected = project.common.jobs["Boosted"].explainer.explain(features.iloc[[outside]])
+    before = len(project.single_rows.kept)
     row = project.explain_row("Boosted", ids[outside], "common")
     np.testing.assert_allclose(row.values, expected.values[0], rtol=0, atol=1e-12)
     assert row.output_scale == PROBABILITY and row.base_value + row.values.sum() == pytest.approx(row.output)
     project.explain_row("Boosted", ids[outside], "common")
-    assert len(project._rows) == before + 1  # computed once, then kept
+    assert len(project.single_rows.kept) == before + 1  # computed once, then kept
     native = project.explain_row("Boosted", ids[outside], "native")
     np.testing.assert_array_equal(native.values, project.explanation("Boosted").values[outside])
     assert native.output_scale == LOG_ODDS
@@ -180,7 +180,7 @@ def test_explain_row_reads_finished_jobs_and_explains_other_rows_on_the_server(p
 def test_warm_up_explains_the_first_row_of_every_common_model_in_the_background(folder: Path) -> None:
     fresh = open_project(folder, project_text("bought", FOREST, BOOSTED, cache="warm"), start=False)
     fresh.warm_up().join(timeout=120)
-    assert ("Boosted", 0, "common") in fresh._rows and ("Forest", 0, "common") not in fresh._rows
+    assert ("Boosted", 0, "common") in fresh.single_rows.kept and ("Forest", 0, "common") not in fresh.single_rows.kept
     assert open_project(folder, project_text("income", FOREST), start=False).warm_up() is None  # nothing to warm
 
 
@@ -195,7 +195,7 @@ def test_explain_row_works_before_any_job_and_agrees_with_the_jobs_afterwards(fo
 
 def test_a_regression_project_has_no_common_jobs(folder: Path) -> None:
     regression = open_project(folder, project_text("income", FOREST, BOOSTED, cache="regression"))
-    assert regression.common_jobs == {} and regression.common_progress("Boosted") is None
+    assert regression.common.jobs == {} and regression.common_progress("Boosted") is None
     common = regression.common_explanation("Boosted")
     assert common is regression.explanation("Boosted") and common.output_scale == RAW and common.sample_of == 0
 
@@ -218,7 +218,7 @@ def test_common_methods_name_each_models_method_in_probability_before_any_result
     assert forest.provenance == fresh.methods()[0] and forest.provenance.method == TREE_SHAP_FAST  # its own
     for common in (boosted, glass):  # 3 columns: every coalition evaluated
         assert (common.provenance.method, common.provenance.exact, common.hint) == (EXACT_ENUMERATION, True, "")
-    assert boosted.provenance.model_fingerprint == fresh.models["Boosted"].fitted.fingerprint
+    assert boosted.provenance.model_fingerprint == fresh.models.entries["Boosted"].fitted.fingerprint
     assert mean.provenance is None and mean.reason.startswith("not available in probability: 'Average' averages")
     assert fresh.common_progress("Average").error == mean.reason
     assert open_project(folder, project_text("income", FOREST, BOOSTED), start=False).common_methods() == ()

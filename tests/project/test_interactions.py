@@ -114,7 +114,7 @@ def test_the_service_computes_in_chunks_what_one_call_gives_then_serves_it_from_
     result = project.interactions("Forest", 60, progress=lambda done, total: reports.append((done, total)))
     positions = sample_positions(project.dataset.n_rows, 60, project.config.data.seed)
     rows = project.dataset.features.iloc[positions]
-    direct = interaction_values(project.models["Forest"].fitted.estimator, rows, task="classification")
+    direct = interaction_values(project.models.entries["Forest"].fitted.estimator, rows, task="classification")
     np.testing.assert_allclose(result.values.values, direct.values, rtol=0, atol=1e-12)
     np.testing.assert_allclose(result.values.outputs, direct.outputs, rtol=0, atol=1e-12)
     assert list(result.row_ids) == list(project.dataset.ids[positions]) and result.total_rows == 300

@@ -75,7 +75,7 @@ def test_a_three_class_target_loads_with_its_classes_and_no_positive_class(proje
     np.testing.assert_array_equal(np.array(SPECIES)[data.y], labels)
     assert sorted(np.bincount(data.y[data.test_index]).tolist()) == [12, 13, 13]  # stratified: every class held out
     assert project.class_names() == SPECIES
-    assert project.project_summary()["Classes"] == "setosa, versicolor, virginica"
+    assert project.facts().classes == ("setosa", "versicolor", "virginica") and project.facts().positive == ""
 
 
 def test_binary_and_regression_projects_have_no_class_names(tmp_path: Path) -> None:
@@ -137,7 +137,7 @@ def test_a_users_model_with_other_classes_is_a_config_error_naming_it(tmp_path: 
 def test_multiclass_metrics_equal_sklearns_on_the_held_out_rows(project: Project) -> None:
     data = project.dataset
     X, y = data.features.iloc[data.test_index], data.y[data.test_index]
-    for name, entry in project.models.items():
+    for name, entry in project.models.entries.items():
         p = entry.fitted.estimator.predict_proba(X)
         expected = {
             MACRO_AUC: skm.roc_auc_score(y, p, multi_class="ovr", average="macro"),
@@ -154,7 +154,7 @@ def test_multiclass_metrics_equal_sklearns_on_the_held_out_rows(project: Project
 def test_metrics_follow_the_data_classes_when_the_model_orders_them_otherwise(project: Project) -> None:
     """A model trained on labels lists its classes in its own order; metrics must not mix the columns up."""
     data = project.dataset
-    forest = project.models["Forest"].fitted.estimator
+    forest = project.models.entries["Forest"].fitted.estimator
     shuffled = _Reordered(forest, order=[2, 0, 1])
     assert held_out_metrics("x", shuffled, data).values == held_out_metrics("x", forest, data).values
 
@@ -182,7 +182,7 @@ def test_the_one_vs_rest_auc_is_left_out_when_a_class_is_missing_from_the_held_o
 def test_each_class_adds_up_to_the_models_own_output(project: Project) -> None:
     X = project.dataset.features
     scales = {}
-    for name, entry in project.models.items():
+    for name, entry in project.models.entries.items():
         explanation = project.explanation(name)
         assert explanation.values.shape == (150, 4, 3) and explanation.outputs.shape == (150, 3)
         assert explanation.class_names == SPECIES
@@ -211,7 +211,7 @@ def test_an_interrupted_job_serves_its_rows_so_far_per_class_and_resumes_to_the_
     monkeypatch.setattr(jobs, "explain_chunk", two_then_fail)
     again = open_project(write_project(tmp_path), chunk_rows=40)
     again.runner.window = 1
-    again.runner.submit(again.models["Boosted"].job)
+    again.runner.submit(again.models.entries["Boosted"].job)
     assert again.progress("Boosted").state == "failed" and again.explanation("Boosted") is None
     so_far = again.explanation_so_far("Boosted")
     n = so_far.n_rows

@@ -8,11 +8,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from layouts.overview import fact_rows
 from portal.config import parse_config
 from portal.data import CHURN_CONFIG, load_dataset
 from portal.jobs import JobRunner, ResultStore
 from portal.project import Project
-from portal.results import LOG_ODDS, PROBABILITY
+from portal.results import LOG_ODDS, PROBABILITY, ProtectedColumn
 
 FAST_CHURN = (
     CHURN_CONFIG.replace("n_estimators = 200, max_depth = 8", "n_estimators = 20, max_depth = 6").replace(
@@ -45,7 +46,7 @@ def test_every_model_explains_every_row_additively(churn_project: Project) -> No
 def test_outputs_are_the_models_own_predictions_in_the_stated_scale(churn_project: Project) -> None:
     X = churn_project.dataset.features
     scales = {}
-    for name, entry in churn_project.models.items():
+    for name, entry in churn_project.models.entries.items():
         explanation = churn_project.explanation(name)
         model = entry.fitted.estimator
         expected = (
@@ -72,9 +73,11 @@ def test_metrics_and_summary_describe_the_held_out_split(churn_project: Project)
     assert set(metrics) == set(churn_project.model_names)
     for m in metrics.values():
         assert m.n_test == 1_761 and 0.75 < m.values["AUC"] < 0.95
-    summary = churn_project.project_summary()
-    assert summary["Rows"] == 7_043 and summary["Positive class"] == "Yes"
-    assert summary["Protected (not model inputs)"] == "senior_citizen"
+    facts = churn_project.facts()
+    assert (facts.rows, facts.positive, facts.classes, facts.task) == (7_043, "Yes", ("No", "Yes"), "classification")
+    assert facts.protected == (ProtectedColumn("senior_citizen", is_input=False),)
+    assert facts.held_out_rows == churn_project.metrics()[0].n_test and len(facts.features) == 18
+    assert dict(fact_rows(facts))["Protected (not model inputs)"] == "senior_citizen"
     assert churn_project.row_values("C00003")["tenure"] == 2
 
 

@@ -120,7 +120,7 @@ def test_constraints_are_fairlearns() -> None:
 # --- in a project ----------------------------------------------------------------------------------------
 def test_parity_rises_above_the_bases(project: Project) -> None:
     data = project.dataset
-    base, fair = (project.models[name].fitted.estimator for name in (BASE, FAIR))
+    base, fair = (project.models.entries[name].fitted.estimator for name in (BASE, FAIR))
     train = data.features.iloc[data.train_index]
     groups = fair.group_labels(train)
     assert sorted(set(groups)) == ["34-50", "50-66", "66+", "<34"]  # no [fairness] bands: quartiles of age
@@ -150,9 +150,9 @@ def test_the_fairness_page_measures_its_drawn_decisions_whatever_the_threshold(p
     base_half = next(f for f in at_half if f.model_name == BASE)
     assert base_half.disparity.demographic_parity_ratio < 0.1 < 0.7 < fair_half.disparity.demographic_parity_ratio
     test = project.dataset.features.iloc[project.dataset.test_index]
-    drawn = project._positive_score(project.models[FAIR].fitted.estimator, test)
+    drawn = project.predictions.held_out_scores().scores[FAIR]
     assert set(np.unique(drawn)) <= {0.0, 1.0}
-    expected = project.models[FAIR].fitted.estimator.predict_proba(test)[:, 1]
+    expected = project.models.entries[FAIR].fitted.estimator.predict_proba(test)[:, 1]
     assert abs(drawn.mean() - expected.mean()) < 0.06  # draws follow the chances
 
 
@@ -171,7 +171,7 @@ def test_it_is_compared_like_any_model(project: Project) -> None:
 
 
 def test_the_fast_road_gives_the_whole_models_values(project: Project) -> None:
-    fair = project.models[FAIR].fitted.estimator
+    fair = project.models.entries[FAIR].fitted.estimator
     fast = model_agnostic_explainer(fair, task="classification", background=project.background)
     assert fast.prepared is not None  # the base's column-wise preparation, plus the group code
     slow = dataclasses.replace(fast, prepared=None)
@@ -180,7 +180,7 @@ def test_the_fast_road_gives_the_whole_models_values(project: Project) -> None:
 
 
 def test_many_columns_are_explained_approximately_and_say_so(project: Project) -> None:
-    fair = project.models[FAIR].fitted.estimator
+    fair = project.models.entries[FAIR].fitted.estimator
     wide = pd.concat([project.background] + [project.background.income.rename(f"x{i}") for i in range(8)], axis=1)
     rules = {name: getattr(fair, name) for name in ("column", "edges", "band_labels", "groups", "rules")}
     wider = GroupThresholdClassifier(_WithColumns(fair.base, list(wide.columns)), **rules)
@@ -203,15 +203,15 @@ def test_it_round_trips_through_the_cache_and_workers(folder: Path, project: Pro
     project.start_explanations()  # inline: the worker code path loads the model from its skops file
     explanation = project.explanation(FAIR)
     assert explanation is not None and explanation.n_rows == project.dataset.n_rows
-    fitted = project.models[FAIR].fitted
+    fitted = project.models.entries[FAIR].fitted
     assert fitted.path.suffix == ".skops" and fitted.trusted == (TRUSTED_TYPE,)
-    assert project.models[FAIR].job.trusted == (TRUSTED_TYPE,)
+    assert project.models.entries[FAIR].job.trusted == (TRUSTED_TYPE,)
     extra = [t for t in sio.get_untrusted_types(file=fitted.path) if t.split(".")[0] not in ("sklearn", "numpy")]
     assert extra == [TRUSTED_TYPE]  # nothing else beyond the libraries': no pandas, no fairlearn
     with pytest.raises(UntrustedModelError):
         load_model(fitted.path, own=True)  # the safe-loading rules are unchanged: our type must be named
     again = open_project(folder, project_text(features='features = ["age", "income", "home"]\n'))
-    loaded = again.models[FAIR].fitted
+    loaded = again.models.entries[FAIR].fitted
     assert loaded.seconds_to_fit is None and loaded.fingerprint == fitted.fingerprint  # loaded, not refitted
     rows = project.dataset.features
     np.testing.assert_array_equal(loaded.estimator.predict_proba(rows), fitted.estimator.predict_proba(rows))

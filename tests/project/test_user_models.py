@@ -113,7 +113,7 @@ def assert_explained(project: Project, table: pd.DataFrame) -> None:
     assert explanation.feature_names == tuple(COLUMNS) and explanation.output_scale == LOG_ODDS
     total = explanation.base_values + explanation.values.sum(axis=1)
     np.testing.assert_allclose(total, explanation.outputs, atol=1e-9, rtol=0)
-    model = project.models["Mine"].fitted.estimator
+    model = project.models.entries["Mine"].fitted.estimator
     np.testing.assert_allclose(explanation.outputs, model.decision_function(table[COLUMNS]), atol=1e-9, rtol=0)
 
 

@@ -68,7 +68,7 @@ def test_what_if_re_explains_every_model_on_the_edited_row_in_its_own_scale(proj
     edited = project.dataset.features.iloc[[7]].copy()
     edited["tenure"], edited["contract"] = 60, "two years"
     for name, (before, after) in results.items():
-        model = project.models[name].fitted.estimator
+        model = project.models.entries[name].fitted.estimator
         own = (
             model.predict_proba(edited)[0, 1]
             if after.output_scale == PROBABILITY
@@ -82,17 +82,21 @@ def test_what_if_re_explains_every_model_on_the_edited_row_in_its_own_scale(proj
 
 def test_what_if_in_the_common_scale_gives_every_model_in_probability(project: Project) -> None:
     results = project.what_if("K0011", {"charges": 30}, "common")
+    assert set(results) == {"Forest", "Glass box", "Booster"}
     edited = project.dataset.features.iloc[[11]].copy()
     edited["charges"] = 30.0
     for name, (_before, after) in results.items():
         assert after.output_scale == PROBABILITY
-        proba = project.models[name].fitted.estimator.predict_proba(edited)[0, 1]
+        proba = project.models.entries[name].fitted.estimator.predict_proba(edited)[0, 1]
         assert after.output == pytest.approx(proba, abs=1e-6)
 
 
 def test_an_unchanged_what_if_equals_the_original_and_a_bad_edit_is_refused(project: Project) -> None:
-    for before, after in project.what_if("K0003", {}, "native").values():
+    unchanged = project.what_if("K0003", {}, "native")
+    assert set(unchanged) == {"Forest", "Glass box", "Booster"}
+    for before, after in unchanged.values():
         np.testing.assert_allclose(after.values, before.values, atol=1e-9)
+        assert after.output == pytest.approx(before.output, abs=1e-9)
     with pytest.raises(WhatIfError, match="contract has no category 'weekly'"):
         project.what_if("K0003", {"contract": "weekly"})
 
@@ -105,8 +109,10 @@ def test_dependence_shape_and_curves_come_from_the_projects_own_values(project: 
     assert shape is not None and shape.output_scale == LOG_ODDS and shape.scores[0] > shape.scores[-1]
     assert project.shape_function("no such feature") is None
     test = project.dataset.test_index
-    for curves in project.classification_curves():
-        model = project.models[curves.model_name].fitted.estimator
+    curves_of = project.classification_curves()
+    assert [c.model_name for c in curves_of] == ["Forest", "Glass box", "Booster"]  # trained models, in order
+    for curves in curves_of:
+        model = project.models.entries[curves.model_name].fitted.estimator
         expected = skm.roc_auc_score(
             project.dataset.y[test], model.predict_proba(project.dataset.features.iloc[test])[:, 1]
         )

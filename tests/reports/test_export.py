@@ -87,8 +87,8 @@ def test_model_output_is_the_models_own_prediction_in_the_stated_scale(exported:
     forest = read_export(exported["folder"] / "Forest.csv")
     glass = read_export(exported["folder"] / "Glass box.csv")
     assert set(forest["output_scale"]) == {PROBABILITY} and set(glass["output_scale"]) == {LOG_ODDS}
-    forest_model = project.models["Forest"].fitted.estimator
-    glass_model = project.models["Glass box"].fitted.estimator
+    forest_model = project.models.entries["Forest"].fitted.estimator
+    glass_model = project.models.entries["Glass box"].fitted.estimator
     np.testing.assert_allclose(forest["model_output"], forest_model.predict_proba(X)[:, 1], atol=1e-9, rtol=0)
     np.testing.assert_allclose(glass["model_output"], glass_model.decision_function(X), atol=1e-9, rtol=0)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import dash
 import numpy as np
 import pytest
@@ -37,7 +39,7 @@ def test_both_pages_open_in_the_common_scale_with_a_visible_toggle(path: str) ->
 
 def test_a_regression_project_hides_the_toggle_and_opens_in_each_models_scale(monkeypatch) -> None:
     services = FakeServices()
-    monkeypatch.setattr(services, "project_summary", lambda: {"Task": "regression"})
+    monkeypatch.setattr(services, "facts", lambda: replace(FakeServices().facts(), task="regression"))
     layout = shell.render_page(services, "/global", "")
     assert component(layout, ids.SCALE_TOGGLE).value == "native"
     assert component(layout, ids.IMPORTANCE_MODE).value == SHARE

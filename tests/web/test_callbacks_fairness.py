@@ -166,7 +166,7 @@ def test_the_feature_page_colours_by_a_protected_attributes_groups(services) -> 
     picker = by_id(page, ids.COLOUR_PICKER)
     assert picker.value == "group: age" and "group: age & senior_citizen" in [o["value"] for o in picker.options]
     bands = services.protected_attributes()[0]
-    frame = services.with_group_column(pd.DataFrame({"x": np.arange(500)}), "group: age")
+    frame = services.fairness.with_group_column(pd.DataFrame({"x": np.arange(500)}), "group: age")
     assert list(frame["group: age"]) == list(bands.labels)
     explanations = [services.explanation(m) for m in services.model_names]
     panels = services.feature_dependence("tenure", "group: age", explanations)

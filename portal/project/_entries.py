@@ -1,0 +1,134 @@
+"""A fitted model's entry in a project: its explanation job and what the engine says about its method.
+
+:func:`model_entry` asks the engine how it will explain a fitted model (method, exactness, output scale,
+the class slices) before any row is explained, and describes the job that will: the model file, the data
+files the workers read, and the job's key, a hash of everything that determines its values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from portal.config import ConfigError, ProjectConfig
+from portal.data import Dataset, key_of, library_versions, model_class_names
+from portal.explain import Budget, exact_hint, explainer_for, members_of
+from portal.jobs import ExplanationJob
+from portal.project._training import FittedModel
+from portal.results import AverageMember
+
+BACKGROUND_ROWS = 200
+CHUNK_ROWS = 500  # the smallest chunk: fine progress, and a first sample in seconds on slow models
+MAX_CHUNKS = 64  # beyond this, chunks grow with the data so per-task overhead stays small
+ENGINE_VERSION = "1"
+
+
+@dataclass(frozen=True, eq=False)
+class ModelEntry:
+    """A fitted model with its explanation job and what the engine says about its method."""
+
+    fitted: FittedModel
+    job: ExplanationJob
+    method: str
+    exact: bool
+    output_scale: str
+    feature_names: tuple[str, ...]
+    class_names: tuple[str, ...] = ()  # multi-class: the data's name of each class slice, in the model's order
+    members: tuple[AverageMember, ...] = ()  # a VotingClassifier / VotingRegressor: its members and weights
+    exact_hint: str = ""  # approximate: how to get exact values and what they cost (portal.explain.exact_hint)
+
+
+@dataclass(frozen=True)
+class JobFiles:
+    """The files every explanation job of a project reads: the rows, the background rows, the row order."""
+
+    data_path: str
+    background_path: str
+    order_path: str
+
+
+def model_entry(
+    fitted: FittedModel,
+    *,
+    config: ProjectConfig,
+    dataset: Dataset,
+    background: pd.DataFrame,
+    files: JobFiles,
+    chunk_rows: int | None = None,
+) -> ModelEntry:
+    """The engine's plan for ``fitted`` and its job; a model the engine cannot explain is a ConfigError."""
+    try:
+        explainer = explainer_for(fitted.estimator, task=dataset.task, background=background, budget=budget(config))
+    except ValueError as error:  # UnsupportedModelError, or a regressor given a classification target
+        raise ConfigError(f"[[models]] '{fitted.name}'", str(error).splitlines()[0]) from None
+    key = key_of(
+        "explanation",
+        fitted.fingerprint,
+        dataset.fingerprint,
+        explainer.method,
+        BACKGROUND_ROWS,
+        config.data.seed,  # the background rows are a seeded sample
+        ENGINE_VERSION,
+        library_versions(),
+    )
+    spec = next(s for s in config.models if s.name == fitted.name)
+    job = ExplanationJob(
+        key=key,
+        model_name=fitted.name,
+        model_path=str(fitted.path),
+        own_model=fitted.own,
+        trusted=(*spec.trusted, *fitted.trusted),
+        trust_code=spec.trust,
+        task=dataset.task,
+        n_rows=dataset.n_rows,
+        chunk_rows=chunk_rows or chunk_rows_for(dataset.n_rows),
+        data_path=files.data_path,
+        background_path=files.background_path,
+        order_path=files.order_path,
+        seed=config.data.seed,
+        max_exact_features=config.max_exact_features,
+    )
+    return ModelEntry(
+        fitted,
+        job,
+        explainer.method,
+        explainer.exact,
+        explainer.output_scale,
+        explainer.feature_names,
+        _class_names(fitted, dataset, explainer.class_names),
+        members=members_of(explainer),
+        exact_hint=exact_hint(explainer),
+    )
+
+
+def budget(config: ProjectConfig) -> Budget:
+    """What the model-agnostic method may cost: exact up to ``[explain] max_exact_features`` columns."""
+    return Budget(max_exact_features=config.max_exact_features)
+
+
+def background_rows(dataset: Dataset, seed: int, size: int = BACKGROUND_ROWS) -> pd.DataFrame:
+    """A seeded sample of training rows in the original columns: the reference exact methods explain against.
+
+    The project's own jobs and its common-scale jobs draw it the same way, so at one size they are the same rows.
+    """
+    train = dataset.train_index
+    chosen = np.sort(np.random.default_rng(seed).choice(train, size=min(size, train.size), replace=False))
+    return dataset.features.iloc[chosen]
+
+
+def chunk_rows_for(n_rows: int) -> int:
+    """500 rows a chunk, or n / 64 on big data: 100k rows go in 64 chunks of 1,563."""
+    return max(CHUNK_ROWS, -(-n_rows // MAX_CHUNKS))
+
+
+def _class_names(fitted: FittedModel, dataset: Dataset, engine_names: tuple[str, ...]) -> tuple[str, ...]:
+    """The data's names for the explanation's class slices; a model with other classes is a ConfigError."""
+    if dataset.task != "classification":
+        return ()
+    try:
+        names = model_class_names(getattr(fitted.estimator, "classes_", None), dataset.classes)
+    except ValueError as error:
+        raise ConfigError(f"[[models]] '{fitted.name}'", str(error), "train it on this target") from None
+    return names if engine_names else ()
