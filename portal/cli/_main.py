@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from portal.cli._shared import DEFAULT_DEMO, EXIT_CONFIG_ERROR, EXPORT_FAILED, project_config
 from portal.config import ConfigError, ModelSpec, ProjectConfig, load_config
 from portal.data import demo_config
 from portal.project import open_project
@@ -23,14 +24,11 @@ if TYPE_CHECKING:
     from portal.reports import ExportSummary
     from portal.results import Explanation
 
-EXIT_CONFIG_ERROR = 2
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8050
-DEFAULT_DEMO = "churn"
 EXPORT_DONE = (
     "exported {summary.rows} rows x {summary.columns} columns of '{model}' to {summary.path} in {summary.seconds:.1f} s"
 )
-EXPORT_FAILED = "error: the explanation of '{model}' {state}: {error}"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -121,27 +119,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "serve":
             return serve(load_config(args.config), host=args.host, port=args.port)
         if args.command == "precompute":
-            return precompute(_project_config(args, required=True))
+            return precompute(project_config(args, required=True))
         if args.command == "export":
-            return export(_project_config(args, required=True), model=args.model, out=args.out)
+            return export(project_config(args, required=True), model=args.model, out=args.out)
         if args.command == "audit":
             from portal.cli.audit import audit
 
-            return audit(_project_config(args, required=True), out=args.out, threshold=args.threshold)
+            return audit(project_config(args, required=True), out=args.out, threshold=args.threshold)
         return cache_command(args)
     except ConfigError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_CONFIG_ERROR
-
-
-def _project_config(args: argparse.Namespace, *, required: bool = False) -> ProjectConfig | None:
-    if args.demo:
-        return demo_config(args.demo)
-    if args.config:
-        return load_config(args.config)
-    if required:
-        raise ConfigError("--config", "no project given", "pass --config FILE or --demo churn")
-    return None
 
 
 def precompute(config: ProjectConfig) -> int:
@@ -215,7 +203,7 @@ def cache_command(args: argparse.Namespace) -> int:
     from portal.config import default_cache_dir
     from portal.jobs import ResultStore, cache_info, clear_cache, human_bytes
 
-    config = _project_config(args)
+    config = project_config(args)
     store = ResultStore(config.cache_dir if config else default_cache_dir())
     if args.cache_command == "clear":
         removed = clear_cache(store, args.model)

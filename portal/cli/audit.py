@@ -5,10 +5,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from portal.cli._main import EXPORT_FAILED, open_project
+from portal.cli._shared import EXIT_BREACH, EXPORT_FAILED
 from portal.config import ConfigError, ProjectConfig
-
-EXIT_BREACH = 3  # a model breaches a configured fairness rule
+from portal.project import open_project
 
 
 def audit(config: ProjectConfig, *, out: Path, threshold: float | None = None) -> int:
