@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from portal.cli._parser import build_parser
 from portal.cli._shared import DEFAULT_DEMO, EXIT_CONFIG_ERROR, EXPORT_FAILED, project_config
 from portal.config import ConfigError, ModelSpec, ProjectConfig, load_config
 from portal.data import demo_config
@@ -24,90 +25,9 @@ if TYPE_CHECKING:
     from portal.reports import ExportSummary
     from portal.results import Explanation
 
-DEFAULT_HOST = "127.0.0.1"
-DEFAULT_PORT = 8050
 EXPORT_DONE = (
     "exported {summary.rows} rows x {summary.columns} columns of '{model}' to {summary.path} in {summary.seconds:.1f} s"
 )
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python -m portal",
-        description="Model Comparison Portal: compare trained models side by side and explain them.",
-    )
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    demo = commands.add_parser(
-        "demo",
-        help="start a built-in demo project (churn, loan) and open the portal; lists the demos first",
-        description="Train the demo's models (once; later starts load them from the cache), "
-        "start their explanations in the background and serve the portal. Lists the demos first; without a name, "
-        "starts churn.",
-    )
-    demo.add_argument("name", nargs="?", default=None, help=f"which demo (churn, loan; default: {DEFAULT_DEMO})")
-    _add_server_options(demo)
-    serve = commands.add_parser(
-        "serve",
-        help="serve the portal for a project file (TOML)",
-        description="Load the project, train or load its models, start their explanations "
-        "in the background and serve the portal.",
-    )
-    serve.add_argument("--config", required=True, type=Path, help="the project file (TOML)")
-    _add_server_options(serve)
-    precompute = commands.add_parser(
-        "precompute",
-        help="compute every explanation of a project now, with progress, and summarise",
-        description="Train or load the project's models and compute all their explanations, resuming from "
-        "whatever an earlier run committed; prints rows, seconds and rows/s per model. Exit code 1 if any failed.",
-    )
-    _add_project_options(precompute)
-    export = commands.add_parser(
-        "export",
-        help="write one model's per-row contributions to a CSV file (for regulators and scripts)",
-        description="Write one line per data row: the id, each feature's contribution, base_value, model_output "
-        "and output_scale, where base_value + the contributions = model_output. Computes the explanation first "
-        "if needed (progress on stderr); prints a one-line summary.",
-    )
-    _add_project_options(export)
-    export.add_argument("--model", required=True, help="the model to export (its name in the project)")
-    export.add_argument("--out", required=True, type=Path, help="the CSV file to write (replaced atomically)")
-    _add_audit_parser(commands)
-    cache = commands.add_parser(
-        "cache",
-        help="show or clear the cache of fitted models and explanations",
-        description="Inspect or empty the project's cache directory.",
-    )
-    cache_commands = cache.add_subparsers(dest="cache_command", metavar="ACTION", required=True)
-    _add_project_options(cache_commands.add_parser("info", help="where the cache is, its size, and what it holds"))
-    clear = cache_commands.add_parser("clear", help="remove cached results (all, or one model's)")
-    _add_project_options(clear)
-    clear.add_argument("--model", help="only this model's results and fitted files (its name in the project)")
-    return parser
-
-
-def _add_project_options(parser: argparse.ArgumentParser) -> None:
-    where = parser.add_mutually_exclusive_group()
-    where.add_argument("--config", type=Path, help="the project file (TOML); its [cache] dir is used")
-    where.add_argument("--demo", metavar="NAME", help="a built-in demo project instead of a file (e.g. churn)")
-
-
-def _add_audit_parser(commands) -> None:
-    audit = commands.add_parser(
-        "audit",
-        help="write the fairness audit (group metrics, disparities, proxies) as JSON; exit 3 on a breach",
-        description="Per model and protected attribute: held-out group metrics, the disparity figures and the proxy "
-        "risk table, in the shape of schemas/audit.schema.json. Computes the explanations first if needed "
-        "(progress on stderr); prints a summary and every breach. Exit code 0, or 3 when a model breaches "
-        "[fairness] four_fifths.",
-    )
-    _add_project_options(audit)
-    audit.add_argument("--out", required=True, type=Path, help="the JSON file to write (replaced atomically)")
-    audit.add_argument("--threshold", type=float, help="decision threshold (default: [fairness] threshold, or 0.5)")
-
-
-def _add_server_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--host", default=DEFAULT_HOST, help=f"address to listen on (default {DEFAULT_HOST})")
-    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port to listen on (default {DEFAULT_PORT})")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
