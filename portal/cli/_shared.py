@@ -6,9 +6,13 @@ Commands import from here (and from ``_progress`` and ``_server``), never from o
 from __future__ import annotations
 
 import argparse
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from portal.config import ConfigError, ProjectConfig, load_config
 from portal.data import demo_config
+from portal.project import Project, open_project
 
 EXIT_OK = 0
 EXIT_FAILED = 1  # an explanation failed
@@ -30,3 +34,19 @@ def project_config(args: argparse.Namespace, *, required: bool = False) -> Proje
     if required:
         raise ConfigError("--config", "no project given", "pass --config FILE or --demo churn")
     return None
+
+
+@contextmanager
+def opened(config: ProjectConfig) -> Iterator[Project]:
+    """The project, its runner shut down however the block ends (done, failed or interrupted)."""
+    project = open_project(config)
+    try:
+        yield project
+    finally:
+        project.runner.shutdown()
+
+
+def interrupted() -> int:
+    """Say on stderr that the run can resume, and give Ctrl+C's exit code."""
+    print(INTERRUPTED, file=sys.stderr)
+    return EXIT_INTERRUPTED
