@@ -1,7 +1,10 @@
-"""Computing every explanation of a project ahead of time, with progress, for ``portal precompute``.
+"""Running every explanation job of a project with progress on a terminal, then one summary row per job.
 
-It uses the same jobs as the server, so an interrupted run resumes from its committed chunks and a
-server started afterwards finds everything done.
+``precompute`` prints the summary as its table; ``export`` and ``audit`` draw the progress on stderr and read
+the rows' states. It uses the same jobs as the server, so an interrupted run resumes from its committed
+chunks and a server started afterwards finds everything done. It lives in the CLI, not in
+:mod:`portal.project`, because what it adds to the project's own ``progress``/``job_state`` is terminal
+drawing (bars redrawn in place on a tty, lines otherwise) and the table's text.
 """
 
 from __future__ import annotations

@@ -1,0 +1,110 @@
+"""The options of ``python -m portal``: one sub-command per command module, in the order ``--help`` lists them.
+
+The help texts are promises to users (the README's "Command line"); change them with the README.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from portal.cli._shared import DEFAULT_DEMO
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8050
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m portal",
+        description="Model Comparison Portal: compare trained models side by side and explain them.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for add in (_add_demo, _add_serve, _add_precompute, _add_export, _add_audit, _add_cache):
+        add(commands)
+    return parser
+
+
+def add_project_options(parser: argparse.ArgumentParser) -> None:
+    """``--config FILE`` or ``--demo NAME``, not both (resolved by ``_shared.project_config``)."""
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--config", type=Path, help="the project file (TOML); its [cache] dir is used")
+    where.add_argument("--demo", metavar="NAME", help="a built-in demo project instead of a file (e.g. churn)")
+
+
+def add_server_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default=DEFAULT_HOST, help=f"address to listen on (default {DEFAULT_HOST})")
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port to listen on (default {DEFAULT_PORT})")
+
+
+def _add_demo(commands) -> None:
+    demo = commands.add_parser(
+        "demo",
+        help="start a built-in demo project (churn, loan) and open the portal; lists the demos first",
+        description="Train the demo's models (once; later starts load them from the cache), "
+        "start their explanations in the background and serve the portal. Lists the demos first; without a name, "
+        "starts churn.",
+    )
+    demo.add_argument("name", nargs="?", default=None, help=f"which demo (churn, loan; default: {DEFAULT_DEMO})")
+    add_server_options(demo)
+
+
+def _add_serve(commands) -> None:
+    serve = commands.add_parser(
+        "serve",
+        help="serve the portal for a project file (TOML)",
+        description="Load the project, train or load its models, start their explanations "
+        "in the background and serve the portal.",
+    )
+    serve.add_argument("--config", required=True, type=Path, help="the project file (TOML)")
+    add_server_options(serve)
+
+
+def _add_precompute(commands) -> None:
+    precompute = commands.add_parser(
+        "precompute",
+        help="compute every explanation of a project now, with progress, and summarise",
+        description="Train or load the project's models and compute all their explanations, resuming from "
+        "whatever an earlier run committed; prints rows, seconds and rows/s per model. Exit code 1 if any failed.",
+    )
+    add_project_options(precompute)
+
+
+def _add_export(commands) -> None:
+    export = commands.add_parser(
+        "export",
+        help="write one model's per-row contributions to a CSV file (for regulators and scripts)",
+        description="Write one line per data row: the id, each feature's contribution, base_value, model_output "
+        "and output_scale, where base_value + the contributions = model_output. Computes the explanation first "
+        "if needed (progress on stderr); prints a one-line summary.",
+    )
+    add_project_options(export)
+    export.add_argument("--model", required=True, help="the model to export (its name in the project)")
+    export.add_argument("--out", required=True, type=Path, help="the CSV file to write (replaced atomically)")
+
+
+def _add_audit(commands) -> None:
+    audit = commands.add_parser(
+        "audit",
+        help="write the fairness audit (group metrics, disparities, proxies) as JSON; exit 3 on a breach",
+        description="Per model and protected attribute: held-out group metrics, the disparity figures and the proxy "
+        "risk table, in the shape of schemas/audit.schema.json. Computes the explanations first if needed "
+        "(progress on stderr); prints a summary and every breach. Exit code 0, or 3 when a model breaches "
+        "[fairness] four_fifths.",
+    )
+    add_project_options(audit)
+    audit.add_argument("--out", required=True, type=Path, help="the JSON file to write (replaced atomically)")
+    audit.add_argument("--threshold", type=float, help="decision threshold (default: [fairness] threshold, or 0.5)")
+
+
+def _add_cache(commands) -> None:
+    cache = commands.add_parser(
+        "cache",
+        help="show or clear the cache of fitted models and explanations",
+        description="Inspect or empty the project's cache directory.",
+    )
+    actions = cache.add_subparsers(dest="cache_command", metavar="ACTION", required=True)
+    add_project_options(actions.add_parser("info", help="where the cache is, its size, and what it holds"))
+    clear = actions.add_parser("clear", help="remove cached results (all, or one model's)")
+    add_project_options(clear)
+    clear.add_argument("--model", help="only this model's results and fitted files (its name in the project)")

@@ -1,0 +1,63 @@
+"""Serving a project on waitress (a production WSGI server, never Dash's debug server): ``demo`` and ``serve``.
+
+The explanations run in the background; a thread prints their progress until all have ended, and SIGTERM
+stops the server as Ctrl+C does.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+import time
+from dataclasses import replace
+
+from portal.config import ProjectConfig
+from portal.project import Project, open_project
+
+SERVER_THREADS = 8
+
+
+def serve_project(config: ProjectConfig, *, host: str, port: int) -> int:
+    """Open the project, start its explanations and serve the portal until Ctrl+C or SIGTERM; exit code 0."""
+    started = time.perf_counter()
+    project = open_project(config)
+    project.start_explanations()
+    project.warm_up()  # compiles the common scale's kernels now, not on the first visit to /local
+    from waitress import serve as waitress_serve
+
+    from portal.web import background_manager
+    from portal.web.app import create_app
+
+    threading.Thread(target=_report_progress, args=(project, started), daemon=True).start()
+    app = create_app(project, background_manager(config.cache_dir, config.redis_url))
+    print(f"cache: {config.cache_dir}")
+    print(f"serving {config.title!r} on http://{host}:{port}/ (Ctrl+C stops)", flush=True)
+    signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)  # stop as on Ctrl+C
+    try:
+        waitress_serve(app.server, host=host, port=port, threads=SERVER_THREADS, _quiet=True)
+    except KeyboardInterrupt:
+        print("stopping", flush=True)
+    finally:
+        project.runner.shutdown()
+    return 0
+
+
+def _raise_keyboard_interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _report_progress(project: Project, started: float, every: float = 5.0) -> None:
+    """Print each model's explanation progress (and its common-scale job's) until all are done, then the
+    time it took."""
+    last = ""
+    while True:
+        progress = [project.progress(name) for name in project.model_names]
+        progress += [replace(project.common_progress(n), model_name=f"{n} (common)") for n in project.common.jobs]
+        line = "explanations: " + ", ".join(f"{p.model_name} {p.done}/{p.total} {p.state}" for p in progress)
+        if line != last:
+            print(line, flush=True)
+            last = line
+        if all(p.state in ("done", "failed") for p in progress):
+            print(f"explanations finished {time.perf_counter() - started:.1f} s after start", flush=True)
+            return
+        time.sleep(every)
