@@ -2,6 +2,7 @@
 
 from portal.jobs._batching import BatchSizer
 from portal.jobs._cache_admin import cache_info, clear_cache, evict_to_limit, folder_bytes, human_bytes
+from portal.jobs._local import end_with_parent
 from portal.jobs._runner import (
     ARRAY_NAMES,
     TASK_SECONDS,
@@ -24,6 +25,7 @@ __all__ = [
     "UnsafeCacheEntry",
     "cache_info",
     "clear_cache",
+    "end_with_parent",
     "evict_to_limit",
     "explain_chunk",
     "folder_bytes",

@@ -5,7 +5,6 @@ from portal.web._background import (
     QUEUE,
     background_manager,
     dash_celery,
-    end_with_parent,
 )
 from portal.web._background_cache import CallbackDisk, open_callback_cache
 from portal.web._services import PortalServices
@@ -19,7 +18,6 @@ __all__ = [
     "ViewState",
     "background_manager",
     "dash_celery",
-    "end_with_parent",
     "merge_query",
     "open_callback_cache",
 ]

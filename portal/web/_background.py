@@ -19,8 +19,6 @@ from __future__ import annotations
 import functools
 import os
 import tempfile
-import threading
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -36,7 +34,6 @@ QUEUE = "portal-dash"
 CALLBACK_CACHE = "dash-callbacks"  # the DiskcacheManager's folder inside the portal's cache directory
 RESULT_EXPIRES = 3600  # seconds a result nobody collected (the page was left) stays in Redis
 WORKER_NEEDS = "Dash's Celery worker needs {name} in its environment ({what})"
-_watching = 0  # the process whose parent end_with_parent() watches (a fork copies it: compare with getpid)
 
 
 def background_manager(cache_dir: Path | None = None, redis_url: str | None = None) -> Any:
@@ -67,27 +64,6 @@ def dash_celery(redis_url: str) -> Celery:
         result_expires=RESULT_EXPIRES,
     )
     return app
-
-
-def end_with_parent(every: float = 1.0) -> None:
-    """Make this process exit once its parent is gone: called first in a background callback.
-
-    DiskcacheManager's process per call (and a Celery pool process) would otherwise keep computing after the
-    server that started it stopped, however it stopped; what it had not stored is simply computed again.
-    The watch holds while a C extension keeps the GIL, so the process ends after the chunk in progress.
-    Once per process: a Celery pool process runs many callbacks.
-    """
-    global _watching
-    if _watching == os.getpid():
-        return
-    _watching, parent = os.getpid(), os.getppid()
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(every)
-        os._exit(0)
-
-    threading.Thread(target=watch, daemon=True, name="end-with-parent").start()
 
 
 def __getattr__(name: str) -> Any:

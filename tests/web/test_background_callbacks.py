@@ -138,7 +138,7 @@ def test_a_background_process_ends_with_the_server_that_started_it() -> None:
     """A process calls end_with_parent() and sleeps; its parent exits at once; the process must follow."""
     code = (
         "import os, time\n"
-        "from portal.web import end_with_parent\n"
+        "from portal.jobs import end_with_parent\n"
         "pid = os.fork()\n"
         "if pid == 0:\n"
         "    end_with_parent(every=0.1)\n"
@@ -159,7 +159,7 @@ def test_the_watch_starts_once_per_process() -> None:
     """A Celery pool process runs callback after callback: one watching thread, not one per callback."""
     code = (
         "import threading\n"
-        "from portal.web import end_with_parent\n"
+        "from portal.jobs import end_with_parent\n"
         "end_with_parent(); end_with_parent()\n"
         "print(sum(t.name == 'end-with-parent' for t in threading.enumerate()))\n"
     )
