@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import dash
 
+from portal.jobs import json_celery
 from portal.web._background_cache import open_callback_cache
 
 if TYPE_CHECKING:
@@ -32,7 +33,6 @@ if TYPE_CHECKING:
 CONFIG_ENV = "PORTAL_CONFIG"  # for Dash's Celery workers: a project file, or demo:NAME
 QUEUE = "portal-dash"
 CALLBACK_CACHE = "dash-callbacks"  # the DiskcacheManager's folder inside the portal's cache directory
-RESULT_EXPIRES = 3600  # seconds a result nobody collected (the page was left) stays in Redis
 WORKER_NEEDS = "Dash's Celery worker needs {name} in its environment ({what})"
 
 
@@ -50,20 +50,7 @@ def background_manager(cache_dir: Path | None = None, redis_url: str | None = No
 
 def dash_celery(redis_url: str) -> Celery:
     """A Celery app for Dash's background callbacks: Redis as broker and result store, JSON only."""
-    from celery import Celery
-
-    app = Celery("portal-dash", broker=redis_url, backend=redis_url, set_as_current=False)
-    app.conf.update(
-        task_serializer="json",
-        result_serializer="json",
-        event_serializer="json",
-        accept_content=["json"],
-        result_accept_content=["json"],
-        task_default_queue=QUEUE,
-        broker_connection_retry_on_startup=True,
-        result_expires=RESULT_EXPIRES,
-    )
-    return app
+    return json_celery("portal-dash", broker=redis_url, backend=redis_url, queue=QUEUE)
 
 
 def __getattr__(name: str) -> Any:

@@ -24,11 +24,12 @@ import pandas as pd
 import pytest
 
 from portal.config import load_config
-from portal.jobs import ARRAY_NAMES, JobRunner, ResultStore, explain_chunk
+from portal.jobs import ARRAY_NAMES, JSON_ONLY, JobRunner, ResultStore, explain_chunk, json_celery
 from portal.jobs.celery_runner import (
     AFTER_SHUTDOWN,
     ONLY_EXPLAIN_CHUNK,
     PICKLE_REFUSED,
+    QUEUE,
     CeleryExecutor,
     WorkerError,
     decode_array,
@@ -187,6 +188,15 @@ def test_arrays_travel_as_strict_json_and_come_back_bit_for_bit() -> None:
     assert decode_array(encode_array(np.empty((0, 3)))).shape == (0, 3)
     with pytest.raises(TypeError):
         encode_array(np.array(["text"], dtype=object))
+
+
+def test_the_workers_app_speaks_json_only_and_no_caller_can_choose_otherwise() -> None:
+    app = make_celery("redis://127.0.0.1:9/0")  # nothing connects until a task is sent
+    assert {key: app.conf[key] for key in JSON_ONLY} == dict(JSON_ONLY)
+    assert (app.conf.task_default_queue, app.conf.task_acks_late) == (QUEUE, True)
+    pickle = {"task_serializer": "pickle", "accept_content": ["pickle"]}
+    with pytest.raises(TypeError, match="JSON only: accept_content, task_serializer cannot be set"):
+        json_celery("x", broker="memory://", backend="cache+memory://", queue="q", **pickle)
 
 
 def test_the_executor_runs_explain_chunk_only_and_nothing_after_shutdown(redis_url: str) -> None:

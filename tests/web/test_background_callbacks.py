@@ -20,7 +20,7 @@ import pytest
 from dash import html
 from diskcache.core import MODE_PICKLE
 
-from portal.jobs import UnsafeCacheEntry
+from portal.jobs import JSON_ONLY, UnsafeCacheEntry
 from portal.web import CALLBACK_CACHE, QUEUE, CallbackDisk, background_manager, open_callback_cache
 from portal.web.app import create_app
 from tests.fakes import FakeServices
@@ -121,8 +121,8 @@ def test_with_a_redis_url_the_manager_is_celery_on_its_own_json_only_queue(tmp_p
         manager = background_manager(tmp_path, url)
         assert isinstance(manager, dash.CeleryManager) and not (tmp_path / CALLBACK_CACHE).exists()
         celery = manager.handle
-        assert celery.conf.task_default_queue == QUEUE and celery.conf.accept_content == ["json"]
-        assert (celery.conf.task_serializer, celery.conf.result_serializer) == ("json", "json")
+        assert celery.conf.task_default_queue == QUEUE  # not the explanation chunks' queue
+        assert {key: celery.conf[key] for key in JSON_ONLY} == dict(JSON_ONLY)  # the workers' one configuration
         job_fn = manager.make_job_fn(a_callback, progress=True, key="job-celery")
         with start_worker(celery, pool="solo", perform_ping_check=False, loglevel="WARNING"):
             got = run_job(manager, a_callback, ["Forest"], key="job-celery")
