@@ -46,12 +46,12 @@ from celery.backends.redis import RedisBackend
 import models.persistence  # noqa: F401
 import portal.data._frames  # noqa: F401
 import portal.explain  # noqa: F401
+from portal.config import scale_out_url
 from portal.jobs._celery_config import json_celery
 from portal.jobs._runner import ARRAY_NAMES, explain_chunk
 
 TASK_NAME = "portal.explain_chunk"
 QUEUE = "portal"  # not Celery's default queue, so a Dash CeleryManager worker on the same Redis never takes chunks
-REDIS_URL_ENV = "PORTAL_REDIS_URL"
 VISIBILITY_TIMEOUT_ENV = "PORTAL_CELERY_VISIBILITY_TIMEOUT"
 TRUST_CODE_ENV = "PORTAL_WORKER_TRUST_CODE"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -275,8 +275,9 @@ class CeleryExecutor(Executor):
 
 
 def _app_from_environment() -> Celery:
+    """The worker has no project: it asks the config for the scale-out URL (a local Redis when unset)."""
     visibility = float(os.environ.get(VISIBILITY_TIMEOUT_ENV, DEFAULT_VISIBILITY_TIMEOUT))
-    return make_celery(os.environ.get(REDIS_URL_ENV, DEFAULT_REDIS_URL), visibility_timeout=visibility)
+    return make_celery(scale_out_url() or DEFAULT_REDIS_URL, visibility_timeout=visibility)
 
 
 #: The workers' app: ``celery -A portal.jobs.celery_runner worker`` (configured by ``PORTAL_REDIS_URL``).
