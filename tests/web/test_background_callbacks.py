@@ -165,3 +165,29 @@ def test_the_watch_starts_once_per_process() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert done.stdout.strip() == "1"
+
+
+def test_the_page_worker_names_what_it_needs_before_it_opens_a_project(monkeypatch) -> None:
+    from portal.web import page_worker
+
+    monkeypatch.delenv("PORTAL_CONFIG", raising=False)
+    with pytest.raises(RuntimeError, match="needs PORTAL_CONFIG in its environment"):
+        page_worker.celery_app  # noqa: B018
+    monkeypatch.setenv("PORTAL_CONFIG", "demo:churn")
+    monkeypatch.delenv("PORTAL_REDIS_URL", raising=False)
+    with pytest.raises(RuntimeError, match="needs PORTAL_REDIS_URL in its environment"):
+        page_worker.celery_app  # noqa: B018
+    with pytest.raises(AttributeError, match="no attribute 'nothing'"):
+        page_worker.nothing  # noqa: B018
+
+
+def test_the_page_worker_starts_by_the_new_path_and_the_old_one(monkeypatch) -> None:
+    """``celery -A portal.callback_manager:celery_app`` was the README's command: it resolves to the same app."""
+    from celery.utils.imports import symbol_by_name
+
+    from portal.web import page_worker
+
+    built = object()  # stands for the app a real worker builds from its project
+    monkeypatch.setattr(page_worker, "_worker_celery", lambda: built)
+    assert symbol_by_name("portal.web.page_worker:celery_app") is built
+    assert symbol_by_name("portal.callback_manager:celery_app") is built
