@@ -17,8 +17,9 @@ from dash import Input, Output, State
 from layouts import ids
 from layouts.interactions import HIDDEN, SHOWN, START_HINT, failed, hint, interaction_result, interactions_page
 from portal.figures import interaction_caption, interaction_heatmap, top_interaction_pairs
+from portal.jobs import end_with_parent
 from portal.project import sample_sizes
-from portal.web import PortalServices, end_with_parent
+from portal.web import PortalServices
 
 DEFAULT_ROWS = 100
 TOP_PAIRS = 10

@@ -19,6 +19,8 @@ from typing import Any
 
 import numpy as np
 
+_watching = 0  # the process whose parent end_with_parent() watches (a fork copies it: compare with getpid)
+
 
 class InlineExecutor(Executor):
     """Runs each task at once in the caller: the in-memory twin of a process pool, for tests."""
@@ -70,7 +72,8 @@ def local_process_pool(max_workers: int = 2) -> LocalPool:
 def _start_worker(parent_pid: int) -> None:
     from threadpoolctl import threadpool_limits
 
-    _exit_with_parent(parent_pid)
+    os.environ.setdefault("PORTAL_TREESHAP_THREADS", "1")  # the pool's processes already fill the cores
+    end_with_parent(parent_pid)
     threadpool_limits(1)  # BLAS too: the pool's processes fill the cores, and extra BLAS threads only spin
     try:
         warm_up()
@@ -106,12 +109,24 @@ def shutdown_executor(pool: Executor) -> None:
         process.terminate()
 
 
-def _exit_with_parent(parent_pid: int, every: float = 1.0) -> None:
-    os.environ.setdefault("PORTAL_TREESHAP_THREADS", "1")  # the pool's processes already fill the cores
+def end_with_parent(parent_pid: int | None = None, every: float = 1.0) -> None:
+    """Make this process exit once its parent (``parent_pid``, by default the present one) is gone.
+
+    For worker processes of every kind: the local pool's (which pass the server's pid, so a server that died
+    before the worker started is noticed too), the process Dash's DiskcacheManager starts per background
+    callback, and a Celery pool process. Without it they would keep computing after the server that started
+    them stopped, however it stopped (even kill -9); what they had not stored is simply computed again, and
+    committed chunks stay on disk. The watch holds while a C extension keeps the GIL, so the process ends
+    after the chunk in progress. Once per process: a Celery pool process runs many callbacks.
+    """
+    global _watching
+    if _watching == os.getpid():
+        return
+    _watching, parent = os.getpid(), parent_pid or os.getppid()
 
     def watch() -> None:
-        while os.getppid() == parent_pid:
+        while os.getppid() == parent:
             time.sleep(every)
         os._exit(0)
 
-    threading.Thread(target=watch, daemon=True, name="exit-with-parent").start()
+    threading.Thread(target=watch, daemon=True, name="end-with-parent").start()

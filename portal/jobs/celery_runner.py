@@ -46,16 +46,16 @@ from celery.backends.redis import RedisBackend
 import models.persistence  # noqa: F401
 import portal.data._frames  # noqa: F401
 import portal.explain  # noqa: F401
+from portal.config import scale_out_url
+from portal.jobs._celery_config import json_celery
 from portal.jobs._runner import ARRAY_NAMES, explain_chunk
 
 TASK_NAME = "portal.explain_chunk"
 QUEUE = "portal"  # not Celery's default queue, so a Dash CeleryManager worker on the same Redis never takes chunks
-REDIS_URL_ENV = "PORTAL_REDIS_URL"
 VISIBILITY_TIMEOUT_ENV = "PORTAL_CELERY_VISIBILITY_TIMEOUT"
 TRUST_CODE_ENV = "PORTAL_WORKER_TRUST_CODE"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 DEFAULT_VISIBILITY_TIMEOUT = 3600.0
-RESULT_EXPIRES = 3600  # results the server never collected (it went away) leave Redis after an hour
 
 ONLY_EXPLAIN_CHUNK = "CeleryExecutor runs portal.jobs.explain_chunk only, not {name}"
 AFTER_SHUTDOWN = "cannot schedule new futures after shutdown"
@@ -90,23 +90,16 @@ class PollingRedisBackend(RedisBackend):
 
 def make_celery(redis_url: str, *, visibility_timeout: float = DEFAULT_VISIBILITY_TIMEOUT) -> Celery:
     """A Celery app on ``redis_url`` (broker and results) that accepts JSON only and never loses a chunk."""
-    app = Celery("portal", set_as_current=False)
-    app.conf.update(
-        broker_url=redis_url,
-        result_backend=f"{__name__}:PollingRedisBackend+{redis_url}",
-        task_serializer="json",
-        result_serializer="json",
-        event_serializer="json",
-        accept_content=["json"],
-        result_accept_content=["json"],
-        task_default_queue=QUEUE,
+    app = json_celery(
+        "portal",
+        broker=redis_url,
+        backend=f"{__name__}:PollingRedisBackend+{redis_url}",
+        queue=QUEUE,
         task_acks_late=True,  # acknowledged when done: a lost worker's chunk is delivered again
         task_reject_on_worker_lost=True,  # a killed pool process puts its chunk back at once
         worker_prefetch_multiplier=1,  # chunks are long: a worker holds only what it runs
         worker_cancel_long_running_tasks_on_connection_loss=True,  # they will be redelivered anyway
-        broker_connection_retry_on_startup=True,
         broker_transport_options={"visibility_timeout": visibility_timeout},
-        result_expires=RESULT_EXPIRES,
     )
     app.task(name=TASK_NAME, bind=True, shared=False)(_explain_chunk_task)
     return app
@@ -247,7 +240,7 @@ class CeleryExecutor(Executor):
         self._forget(task_id)
         try:
             backend.forget(task_id)
-        except Exception as error:  # it expires by itself (RESULT_EXPIRES)
+        except Exception as error:  # it expires by itself (the app's result_expires)
             log.warning("could not delete the result of %s: %s", task_id, error)
         if future.set_running_or_notify_cancel():
             future.set_exception(outcome) if isinstance(outcome, BaseException) else future.set_result(outcome)
@@ -282,8 +275,9 @@ class CeleryExecutor(Executor):
 
 
 def _app_from_environment() -> Celery:
+    """The worker has no project: it asks the config for the scale-out URL (a local Redis when unset)."""
     visibility = float(os.environ.get(VISIBILITY_TIMEOUT_ENV, DEFAULT_VISIBILITY_TIMEOUT))
-    return make_celery(os.environ.get(REDIS_URL_ENV, DEFAULT_REDIS_URL), visibility_timeout=visibility)
+    return make_celery(scale_out_url() or DEFAULT_REDIS_URL, visibility_timeout=visibility)
 
 
 #: The workers' app: ``celery -A portal.jobs.celery_runner worker`` (configured by ``PORTAL_REDIS_URL``).

@@ -1,10 +1,10 @@
-"""The state of a view that a shared link carries: which models, class, feature, row, cohort and scale.
+"""The state of a view that a shared link carries: which models, class, feature, cohort and scale.
 
 A reviewer sends a URL such as ``/global?models=RF,GB&scale=native&agreement-k=8&cohort=tenure+%3C+12``; opening
 it restores the same view. The page is the URL's path; everything else is this query string. Unknown keys are
 ignored and missing ones fall back to the page's defaults, so old links keep working when views gain settings.
 A page that changes some settings writes them with :meth:`ViewState.merged_into`, which keeps every other key
-(``?id=`` of /local, say) as it was.
+(``?id=``, the row /local shows, which it writes with :func:`merge_query`) as it was.
 """
 
 from __future__ import annotations
@@ -22,19 +22,9 @@ class ViewState:
     class_name: str = ""
     feature: str = ""
     colour_by: str = ""
-    row: str = ""
     cohort: str = ""
     scale: str = ""  # "common" or "native"; empty: the page's default
     agreement_k: str = ""  # /global's top-k of the agreement card; empty: its default
-
-    def to_query(self) -> str:
-        """``?key=value&...`` with only the settings that differ from the defaults, or "" when none do."""
-        pairs = []
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if value:
-                pairs.append((_key(f.name), _text(value)))
-        return "?" + urlencode(pairs) if pairs else ""
 
     @classmethod
     def from_query(cls, search: str | None) -> ViewState:

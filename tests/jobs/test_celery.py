@@ -24,11 +24,13 @@ import pandas as pd
 import pytest
 
 from portal.config import load_config
-from portal.jobs import ARRAY_NAMES, JobRunner, ResultStore, explain_chunk
+from portal.jobs import ARRAY_NAMES, JSON_ONLY, JobRunner, ResultStore, explain_chunk, json_celery
 from portal.jobs.celery_runner import (
     AFTER_SHUTDOWN,
+    DEFAULT_REDIS_URL,
     ONLY_EXPLAIN_CHUNK,
     PICKLE_REFUSED,
+    QUEUE,
     CeleryExecutor,
     WorkerError,
     decode_array,
@@ -187,6 +189,32 @@ def test_arrays_travel_as_strict_json_and_come_back_bit_for_bit() -> None:
     assert decode_array(encode_array(np.empty((0, 3)))).shape == (0, 3)
     with pytest.raises(TypeError):
         encode_array(np.array(["text"], dtype=object))
+
+
+def test_the_workers_app_speaks_json_only_and_no_caller_can_choose_otherwise() -> None:
+    app = make_celery("redis://127.0.0.1:9/0")  # nothing connects until a task is sent
+    assert {key: app.conf[key] for key in JSON_ONLY} == dict(JSON_ONLY)
+    assert (app.conf.task_default_queue, app.conf.task_acks_late) == (QUEUE, True)
+    pickle = {"task_serializer": "pickle", "accept_content": ["pickle"]}
+    with pytest.raises(TypeError, match="JSON only: accept_content, task_serializer cannot be set"):
+        json_celery("x", broker="memory://", backend="cache+memory://", queue="q", **pickle)
+
+
+def test_workers_start_by_the_new_path_and_the_old_one_with_the_configs_url() -> None:
+    """``celery -A portal.celery_runner`` was the README's command: it still finds the workers' app, which
+    reads the scale-out URL through the config and falls back to a local Redis without one."""
+    code = (
+        "from celery.app.utils import find_app\n"
+        "import portal.jobs.celery_runner as new\n"
+        "assert find_app('portal.celery_runner') is find_app('portal.jobs.celery_runner') is new.app\n"
+        "print(new.app.conf.broker_url)\n"
+    )
+    env = {name: value for name, value in os.environ.items() if name != "PORTAL_REDIS_URL"}
+    for url, expected in ((None, DEFAULT_REDIS_URL), ("redis://elsewhere:6380/2", "redis://elsewhere:6380/2")):
+        run_env = env if url is None else {**env, "PORTAL_REDIS_URL": url}
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=run_env)
+        assert done.returncode == 0, done.stderr[-2000:]
+        assert done.stdout.strip() == expected
 
 
 def test_the_executor_runs_explain_chunk_only_and_nothing_after_shutdown(redis_url: str) -> None:

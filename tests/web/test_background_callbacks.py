@@ -20,7 +20,7 @@ import pytest
 from dash import html
 from diskcache.core import MODE_PICKLE
 
-from portal.jobs import UnsafeCacheEntry
+from portal.jobs import JSON_ONLY, UnsafeCacheEntry
 from portal.web import CALLBACK_CACHE, QUEUE, CallbackDisk, background_manager, open_callback_cache
 from portal.web.app import create_app
 from tests.fakes import FakeServices
@@ -121,8 +121,8 @@ def test_with_a_redis_url_the_manager_is_celery_on_its_own_json_only_queue(tmp_p
         manager = background_manager(tmp_path, url)
         assert isinstance(manager, dash.CeleryManager) and not (tmp_path / CALLBACK_CACHE).exists()
         celery = manager.handle
-        assert celery.conf.task_default_queue == QUEUE and celery.conf.accept_content == ["json"]
-        assert (celery.conf.task_serializer, celery.conf.result_serializer) == ("json", "json")
+        assert celery.conf.task_default_queue == QUEUE  # not the explanation chunks' queue
+        assert {key: celery.conf[key] for key in JSON_ONLY} == dict(JSON_ONLY)  # the workers' one configuration
         job_fn = manager.make_job_fn(a_callback, progress=True, key="job-celery")
         with start_worker(celery, pool="solo", perform_ping_check=False, loglevel="WARNING"):
             got = run_job(manager, a_callback, ["Forest"], key="job-celery")
@@ -138,7 +138,7 @@ def test_a_background_process_ends_with_the_server_that_started_it() -> None:
     """A process calls end_with_parent() and sleeps; its parent exits at once; the process must follow."""
     code = (
         "import os, time\n"
-        "from portal.web import end_with_parent\n"
+        "from portal.jobs import end_with_parent\n"
         "pid = os.fork()\n"
         "if pid == 0:\n"
         "    end_with_parent(every=0.1)\n"
@@ -159,9 +159,35 @@ def test_the_watch_starts_once_per_process() -> None:
     """A Celery pool process runs callback after callback: one watching thread, not one per callback."""
     code = (
         "import threading\n"
-        "from portal.web import end_with_parent\n"
+        "from portal.jobs import end_with_parent\n"
         "end_with_parent(); end_with_parent()\n"
         "print(sum(t.name == 'end-with-parent' for t in threading.enumerate()))\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert done.stdout.strip() == "1"
+
+
+def test_the_page_worker_names_what_it_needs_before_it_opens_a_project(monkeypatch) -> None:
+    from portal.web import page_worker
+
+    monkeypatch.delenv("PORTAL_CONFIG", raising=False)
+    with pytest.raises(RuntimeError, match="needs PORTAL_CONFIG in its environment"):
+        page_worker.celery_app  # noqa: B018
+    monkeypatch.setenv("PORTAL_CONFIG", "demo:churn")
+    monkeypatch.delenv("PORTAL_REDIS_URL", raising=False)
+    with pytest.raises(RuntimeError, match="needs PORTAL_REDIS_URL in its environment"):
+        page_worker.celery_app  # noqa: B018
+    with pytest.raises(AttributeError, match="no attribute 'nothing'"):
+        page_worker.nothing  # noqa: B018
+
+
+def test_the_page_worker_starts_by_the_new_path_and_the_old_one(monkeypatch) -> None:
+    """``celery -A portal.callback_manager:celery_app`` was the README's command: it resolves to the same app."""
+    from celery.utils.imports import symbol_by_name
+
+    from portal.web import page_worker
+
+    built = object()  # stands for the app a real worker builds from its project
+    monkeypatch.setattr(page_worker, "_worker_celery", lambda: built)
+    assert symbol_by_name("portal.web.page_worker:celery_app") is built
+    assert symbol_by_name("portal.callback_manager:celery_app") is built

@@ -80,7 +80,7 @@ def test_a_slow_compute_shows_progress_and_can_be_cancelled(dash_duo, tmp_path) 
 def dash_celery_worker(redis_url: str, config: Path, log: Path) -> Iterator[None]:
     """Dash's Celery worker as the README starts it; ready once it answers a ping."""
     env = {**os.environ, "PORTAL_REDIS_URL": redis_url, "PORTAL_CONFIG": str(config)}
-    command = [sys.executable, "-m", "celery", "-A", "portal.web._background:celery_app", "worker"]
+    command = [sys.executable, "-m", "celery", "-A", "portal.web.page_worker:celery_app", "worker"]
     command += ["--concurrency", "1", "--loglevel", "info", "-n", "dash@%h", "--without-mingle"]
     with open(log, "w") as output:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)

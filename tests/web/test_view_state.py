@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
+
 from portal.web import ViewState
+
+EVERY = tuple(f.name for f in fields(ViewState))
 
 
 def test_every_setting_round_trips_through_the_query_string() -> None:
@@ -11,19 +15,18 @@ def test_every_setting_round_trips_through_the_query_string() -> None:
         class_name="virginica",
         feature="tenure",
         colour_by="contract",
-        row="C00042",
         cohort="tenure < 12; contract in Month-to-month|One year",
         scale="native",
         agreement_k="8",
     )
-    query = state.to_query()
+    query = state.merged_into(None, EVERY)
     assert query.startswith("?models=Random+forest%2CEBM&class=virginica&feature=tenure&colour-by=contract")
     assert ViewState.from_query(query) == state
 
 
 def test_defaults_make_an_empty_query_and_unknown_keys_are_ignored() -> None:
-    assert ViewState().to_query() == ""
-    assert ViewState.from_query("?row=C1&zoom=3&models=") == ViewState(row="C1")
+    assert ViewState().merged_into(None, EVERY) == ""
+    assert ViewState.from_query("?id=C1&zoom=3&models=&feature=tenure") == ViewState(feature="tenure")
     assert ViewState.from_query(None) == ViewState()
 
 
