@@ -68,11 +68,6 @@ def class_scale_query(services: PortalServices, class_name: str | None, scale: s
     return state.merged_into(search, tuple(owned))
 
 
-def view_query(services: PortalServices, shown, class_name, scale, k, search: str | None) -> str:
-    """The URL's query string for the whole view on screen (what the two writing callbacks write between them)."""
-    return class_scale_query(services, class_name, scale, models_query(services, shown, k, search))
-
-
 def beeswarm_columns(services: PortalServices, shown: list[str] | None) -> list[dict]:
     """Each model's beeswarm column: shown when its model is ticked."""
     return [SHOWN if shown is None or m in shown else HIDDEN for m in services.model_names]

@@ -9,6 +9,7 @@ size_limit_gb = 5      # optional: no limit when left out
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,8 @@ def parse_cache(table: Mapping[str, Any], base_dir: Path) -> tuple[Path, int | N
     reject_unknown(table, {"dir", "size_limit_gb"}, "[cache]")
     cache_dir = resolve_path(base_dir, table["dir"]) if "dir" in table else default_cache_dir()
     limit = table.get("size_limit_gb")
-    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, (int, float)) or limit <= 0):
+    number = not isinstance(limit, bool) and isinstance(limit, (int, float))
+    if limit is not None and not (number and math.isfinite(limit) and limit > 0):
         raise ConfigError(
             "[cache] size_limit_gb", f"{limit!r} is not a positive number", "write e.g. size_limit_gb = 5"
         )

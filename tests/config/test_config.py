@@ -93,6 +93,8 @@ MISTAKES = [
     ("title = 3\n" + GOOD, "title", "must be a string"),
     ("[data\n", "config", "not valid TOML"),
     (GOOD + '\n[cache]\nsize_limit_gb = "big"\n', "[cache] size_limit_gb", "positive number"),
+    (GOOD + "\n[cache]\nsize_limit_gb = inf\n", "[cache] size_limit_gb", "positive number"),
+    (GOOD + "\n[cache]\nsize_limit_gb = nan\n", "[cache] size_limit_gb", "positive number"),
 ]
 
 

@@ -169,9 +169,9 @@ def test_a_global_link_restores_models_class_scale_and_k_and_the_page_writes_the
     assert by_id(page, ids.MODEL_CHOOSER).value == ["Random forest", "EBM"]
     assert by_id(page, ids.CLASS_PICKER).value == "b" and by_id(page, ids.CLASS_PICKER).persistence is False
     assert by_id(page, ids.SCALE_TOGGLE).value == "native" and by_id(page, ids.AGREEMENT_K).value == 7
-    written = global_link.view_query(services, ["EBM", "Random forest"], "b", "native", 7, query)
+    written = write_view(services, ["EBM", "Random forest"], "b", "native", 7, query)
     assert parse_qs(written.lstrip("?")) == parse_qs(query.lstrip("?"))  # every key kept, the cohort too
-    assert global_link.view_query(services, list(services.model_names), "a", "common", 5, "?cohort=x") == (
+    assert write_view(services, list(services.model_names), "a", "common", 5, "?cohort=x") == (
         "?cohort=x&class=a&scale=common"
     )
     odd = global_link.read_view(
@@ -180,3 +180,9 @@ def test_a_global_link_restores_models_class_scale_and_k_and_the_page_writes_the
     assert odd == global_link.GlobalView(services.model_names, None, None, 5)
     defaults = shell.render_page(FakeServices(), "/global", "")
     assert by_id(defaults, ids.SCALE_TOGGLE).persistence is True and by_id(defaults, ids.AGREEMENT_K).value == 5
+
+
+def write_view(services, shown, class_name, scale, k, search: str) -> str:
+    """What the page's two URL writers write between them: the models and k, then the class and the scale."""
+    models = global_link.models_query(services, shown, k, search)
+    return global_link.class_scale_query(services, class_name, scale, models)
