@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 from pathlib import Path
@@ -35,3 +36,42 @@ def test_celery_stays_optional() -> None:
     loaded = imported_after([m for m in CORE_MODULES if m not in CELERY_MODULES])
     assert "portal.jobs" in loaded  # which makes Celery apps (json_celery), importing celery only then
     assert not {m for m in loaded if m.split(".")[0] in ("celery", "kombu", "redis")}
+
+
+#: The core's packages, lowest first: each may import only packages of a lower rank (docs/architecture.md).
+RANKS = {
+    "results": 0,
+    "explain": 1,
+    "config": 2,
+    "data": 3,
+    "jobs": 4,
+    "analyses": 5,
+    "fairness": 5,
+    "figures": 6,
+    "reports": 6,
+    "project": 7,
+    "web": 8,
+    "cli": 9,
+}
+
+
+def imports_between_packages() -> set[tuple[str, str, str]]:
+    """(importing package, imported package, file) for every import of one core package by another, lazy ones too."""
+    found = set()
+    for path in (ROOT / "portal").rglob("*.py"):
+        parts = path.relative_to(ROOT / "portal").with_suffix("").parts
+        me = "results" if parts == ("results",) else parts[0]
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names = node.module.split(".")
+                if names[0] == "portal" and len(names) > 1 and names[1] in RANKS and names[1] != me:
+                    found.add((me, names[1], str(path.relative_to(ROOT))))
+    return found
+
+
+def test_every_core_package_imports_only_packages_below_it() -> None:
+    edges = imports_between_packages()
+    assert {(a, b) for a, b, _ in edges} >= {("project", "jobs"), ("data", "config"), ("web", "project")}  # it saw them
+    assert set(RANKS) == {p.stem if p.is_file() else p.name for p in (ROOT / "portal").iterdir()} & set(RANKS)
+    upward = sorted(f"{path}: {a} imports {b}" for a, b, path in edges if a in RANKS and RANKS[b] >= RANKS[a])
+    assert upward == []

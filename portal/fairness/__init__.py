@@ -1,4 +1,21 @@
-"""portal.fairness."""
+"""Fairness: protected groups, group metrics, explanations by group, proxies and adverse-action reasons.
+
+Pure pieces over a project's data and results, joined to one project by :class:`portal.project.Fairness` and
+:class:`portal.project.Proxies`:
+
+- :func:`protected_attributes`: one group label per row for each protected column (numbers banded by
+  ``[fairness] bands``, or at their quartiles) and each configured intersection;
+- :func:`group_fairness`: held-out selection rate, TPR, FPR, precision and accuracy per group with bootstrap
+  intervals, and the disparity figures (demographic parity ratio against the four-fifths rule, equalized odds
+  difference), equal to fairlearn's MetricFrame;
+- :func:`explain_by_group`: a model's mean contribution per feature per group;
+- :func:`associate` and :func:`rank_proxies`: how well each feature predicts a protected attribute, times the
+  model's reliance on it: the proxy risk table;
+- :func:`reasons_for_row` and :func:`write_reasons_csv`: the features that pushed a declined row toward decline.
+
+:class:`FairnessError` is a question the project cannot answer (no protected columns, not a two-class target),
+in one line with the fix.
+"""
 
 from portal.fairness._adverse_action import (
     COLUMNS,
