@@ -1,12 +1,14 @@
 """Screenshots of a running portal's pages for the README, taken in headless Chromium.
 
 Usage: .venv/bin/python scripts/screenshots.py http://127.0.0.1:8050 docs/screenshots [row id] [page ...]
-Waits until every page's charts have drawn before each shot. Naming pages (e.g. ``fairness``) shoots only those.
+       [--width 1400]
+Waits until every page's charts have drawn before each shot. Naming pages (e.g. ``fairness``) shoots only those;
+``--width`` sets the window's width in pixels (check layouts at 1000 and 1600).
 """
 
 from __future__ import annotations
 
-import sys
+import argparse
 import time
 from pathlib import Path
 
@@ -21,8 +23,10 @@ PAGES = {
     "feature": "/feature?feature=tenure&colour-by=contract",
     "performance": "/performance",
     "fairness": "/fairness",
+    "interactions": "/interactions",
 }
-CHARTS = {"overview": "table", "fairness": ".proxy-table"}  # every other page waits for its plotly charts
+#: What each page waits for before its shot; every other page waits for its plotly charts.
+CHARTS = {"overview": "table", "fairness": ".proxy-table", "interactions": "button"}
 TALLEST = {"fairness": 5200}  # pixels a shot may grow to (2,400 unless named): /fairness has four sections
 
 
@@ -42,9 +46,9 @@ def browser(width: int = 1400, height: int = 1100) -> webdriver.Chrome:
     return webdriver.Chrome(options=options)
 
 
-def shoot(base: str, folder: Path, row: str, only: list[str] | None = None) -> None:
+def shoot(base: str, folder: Path, row: str, only: list[str] | None = None, width: int = 1400) -> None:
     folder.mkdir(parents=True, exist_ok=True)
-    driver = browser()
+    driver = browser(width)
     try:
         for name, path in PAGES.items():
             if only and name not in only:
@@ -59,7 +63,7 @@ def shoot(base: str, folder: Path, row: str, only: list[str] | None = None) -> N
             height = driver.execute_script(
                 "return Math.max(document.body.scrollHeight, document.documentElement.scrollHeight)"
             )
-            driver.set_window_size(1400, max(900, min(height + 40, TALLEST.get(name, 2400))))
+            driver.set_window_size(width, max(900, min(height + 40, TALLEST.get(name, 2400))))
             time.sleep(1)
             driver.save_screenshot(str(folder / f"{name}.png"))
             print(f"saved {folder / f'{name}.png'}")
@@ -68,4 +72,11 @@ def shoot(base: str, folder: Path, row: str, only: list[str] | None = None) -> N
 
 
 if __name__ == "__main__":
-    shoot(sys.argv[1].rstrip("/"), Path(sys.argv[2]), sys.argv[3] if len(sys.argv) > 3 else "C00003", sys.argv[4:])
+    parser = argparse.ArgumentParser(description="Screenshots of a running portal's pages.")
+    parser.add_argument("base", help="the portal's address, e.g. http://127.0.0.1:8050")
+    parser.add_argument("folder", type=Path, help="where the PNG files go")
+    parser.add_argument("row", nargs="?", default="C00003", help="the row /local shows (default C00003)")
+    parser.add_argument("pages", nargs="*", help=f"only these pages, of {', '.join(PAGES)}")
+    parser.add_argument("--width", type=int, default=1400, help="window width in pixels (default 1400)")
+    args = parser.parse_args()
+    shoot(args.base.rstrip("/"), args.folder, args.row, args.pages or None, args.width)
