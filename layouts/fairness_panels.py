@@ -164,8 +164,3 @@ def _interval(pair: tuple[float, float], level: float) -> str:
 def model_columns(cards: Sequence, wide: bool) -> dbc.Row:
     """Cards side by side (three to a wide screen), or one per row when ``wide`` (many groups)."""
     return dbc.Row([dbc.Col(card, xs=12) for card in cards], className="g-3") if wide else model_row(list(cards))
-
-
-def waiting_note(models: Sequence[str]) -> html.P:
-    """Which models are left out of a section until their first rows are explained."""
-    return html.P(f"Waiting for the first explained rows of {', '.join(models)}.", className="figure-note mt-2")

@@ -65,7 +65,6 @@ from portal.analyses._whatif import (
     NUMBER,
     FeatureSpec,
     WhatIfError,
-    changed_features,
     edited_row,
     feature_specs,
 )
@@ -108,7 +107,6 @@ __all__ = [
     "agreement",
     "as_common",
     "biggest_rank_differences",
-    "changed_features",
     "chunk_rows",
     "classification_curves",
     "confusion_at",

@@ -86,18 +86,6 @@ def edited_row(original: pd.DataFrame, edits: Mapping[str, object], specs: Seque
     return row
 
 
-def changed_features(original: pd.DataFrame, edited: pd.DataFrame) -> tuple[str, ...]:
-    """The features whose value differs between the two one-row frames (missing equals missing)."""
-    changed = []
-    for name in original.columns:
-        a, b = original[name].iloc[0], edited[name].iloc[0]
-        if pd.isna(a) and pd.isna(b):
-            continue
-        if pd.isna(a) or pd.isna(b) or a != b:
-            changed.append(name)
-    return tuple(changed)
-
-
 def _converted(spec: FeatureSpec, value: object, dtype) -> object:
     if value is None or (isinstance(value, str) and not value.strip()):
         return np.nan if spec.kind == NUMBER else None

@@ -24,7 +24,7 @@ from typing import TextIO
 import numpy as np
 import pandas as pd
 
-from portal.results import PICK_A_CLASS, Explanation
+from portal.results import PICK_A_CLASS, Explanation, RowIndex
 
 COLUMNS = ("id", "model", "rank", "feature", "value", "contribution", "output_scale")
 TOP_K = 4
@@ -103,10 +103,10 @@ def reasons_for_row(
 ) -> tuple[Reason, ...]:
     """The reasons for one row, by id (whatever its score: the caller knows whether it was declined)."""
     _check(explanation, features)
-    position = np.flatnonzero(np.asarray(explanation.row_ids).astype(str) == str(row_id))
-    if len(position) == 0:
+    position = RowIndex(explanation.row_ids).position(row_id)
+    if position is None:
         raise ValueError(NO_SUCH_ROW.format(row=row_id, model=explanation.model_name))
-    frame = next(_reason_frames(explanation, features, position[:1], rule, top_k, CHUNK_ROWS))
+    frame = next(_reason_frames(explanation, features, np.array([position]), rule, top_k, CHUNK_ROWS))
     return tuple(
         Reason(str(i), model, int(rank), str(feature), value, float(contribution), scale)
         for i, model, rank, feature, value, contribution, scale in frame.itertuples(index=False, name=None)
@@ -183,7 +183,7 @@ def _reason_frames(
     explanation: Explanation, features: pd.DataFrame, positions: np.ndarray, rule: DecisionRule, top_k: int, chunk: int
 ) -> Iterator[pd.DataFrame]:
     ids = np.asarray(explanation.row_ids).astype(str)
-    where = pd.Index(features.index.astype(str)).get_indexer(ids[positions])
+    where = RowIndex(features.index).find(ids[positions])
     if (where < 0).any():
         lost = ids[positions][where < 0]
         raise ValueError(MISSING_ROWS.format(n=len(lost), model=explanation.model_name, first=lost[0]))
