@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 from dash import html
 
 from layouts.panes import graph
-from portal.results import ProjectFacts
+from portal.results import ProjectFacts, ProtectedColumn
 
 
 def overview_page(facts: ProjectFacts, metrics_figure: go.Figure, methods: html.Table) -> html.Div:
@@ -97,9 +97,15 @@ def fact_rows(facts: ProjectFacts) -> list[tuple[str, object]]:
         ("Rows", facts.rows),
         ("Held-out rows", facts.held_out_rows),
         ("Features", len(facts.features)),
-        ("Protected (not model inputs)", ", ".join(p.name for p in facts.protected if not p.is_input) or "–"),
+        ("Protected", protected_text(facts.protected)),
         ("Data fingerprint", facts.data_fingerprint),
     ]
+
+
+def protected_text(protected: Sequence[ProtectedColumn]) -> str:
+    """Every protected column and whether the models see it: 'age (model input), marital (not a model input)'."""
+    words = {True: "model input", False: "not a model input"}
+    return ", ".join(f"{p.name} ({words[p.is_input]})" for p in protected) or "none"
 
 
 def _facts(facts: ProjectFacts) -> html.Dl:

@@ -77,7 +77,7 @@ def test_metrics_and_summary_describe_the_held_out_split(churn_project: Project)
     assert (facts.rows, facts.positive, facts.classes, facts.task) == (7_043, "Yes", ("No", "Yes"), "classification")
     assert facts.protected == (ProtectedColumn("senior_citizen", is_input=False),)
     assert facts.held_out_rows == churn_project.metrics()[0].n_test and len(facts.features) == 18
-    assert dict(fact_rows(facts))["Protected (not model inputs)"] == "senior_citizen"
+    assert dict(fact_rows(facts))["Protected"] == "senior_citizen (not a model input)"
     assert churn_project.row_values("C00003")["tenure"] == 2
 
 

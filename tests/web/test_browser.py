@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
+from portal.results import ProtectedColumn
 from portal.web.app import create_app
 from tests.fakes import FakeServices
 
@@ -32,6 +34,18 @@ def test_overview_shows_the_summary_and_every_models_metrics(dash_duo) -> None:
     assert all(name in table for name in MODELS) and "AUC" in table and "0.855" in table
     assert "Positive class" in dash_duo.find_element(".summary").text
     assert dash_duo.driver.title == "Telco customer churn (fake)"
+    assert dash_duo.get_logs() == []
+
+
+def test_the_overview_lists_every_protected_attribute_and_whether_models_use_it(dash_duo) -> None:
+    """The loan demo's age and marital status are protected and model inputs: the first page must say so
+    (it used to list only protected columns that are not inputs, and so showed none)."""
+    services = FakeServices()
+    loan_like = replace(services.facts(), protected=(ProtectedColumn("age", True), ProtectedColumn("marital", True)))
+    services.facts = lambda: loan_like
+    open_page(dash_duo, services, "/")
+    dash_duo.wait_for_contains_text(".summary", "Protected", timeout=10)
+    assert "age (model input), marital (model input)" in dash_duo.find_element(".summary").text
     assert dash_duo.get_logs() == []
 
 
