@@ -155,3 +155,16 @@ def test_a_global_link_restores_models_scale_and_cohort(dash_br, demo_url: str) 
     wait_text(dash_br, "#importance-graph", "everyone (outline)")
     assert "Gradient boosting" not in dash_br.driver.find_element(By.ID, "importance-graph").text
     charts(dash_br, ".beeswarm-graph", 2)
+
+
+@pytest.mark.parametrize("path", ["/", "/global", "/local?id=C00003", "/feature", "/performance", "/interactions"])
+def test_no_churn_page_has_a_serious_accessibility_violation(dash_br, demo_url: str, path: str) -> None:
+    """WCAG 2.1 AA by axe-core on the real demo (its /fairness: tests/web/test_fairness_browser.py, on loan)."""
+    from tests.web.accessibility import serious_violations
+
+    dash_br.driver.get(demo_url + path)
+    if path == "/interactions":  # no chart until Compute
+        WebDriverWait(dash_br.driver, 60).until(lambda d: d.find_elements(By.CSS_SELECTOR, "button"))
+    else:
+        charts(dash_br, ".js-plotly-plot", 1, timeout=120)
+    assert serious_violations(dash_br.driver, settle=2.0) == []

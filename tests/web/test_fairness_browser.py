@@ -79,3 +79,13 @@ def test_fairness_draws_every_model_moves_with_the_threshold_and_a_link_restores
     assert dash_br.find_element("#fairness-threshold input").get_attribute("value") == "0.8"
     assert selection_rates(dash_br) == after
     assert [e for e in dash_br.get_logs() if e["level"] == "SEVERE"] == []
+
+
+@pytest.mark.parametrize("path", ["/", "/global", "/local?id=A00003", "/feature", "/performance", "/fairness"])
+def test_no_loan_page_has_a_serious_accessibility_violation(dash_br, loan_url: str, path: str) -> None:
+    """WCAG 2.1 AA by axe-core on the real loan demo."""
+    from tests.web.accessibility import serious_violations
+
+    dash_br.driver.get(loan_url + path)
+    charts(dash_br, ".js-plotly-plot", 1, timeout=120)
+    assert serious_violations(dash_br.driver, settle=2.0) == []

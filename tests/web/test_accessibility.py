@@ -1,0 +1,39 @@
+"""Every page in headless Chromium, checked against WCAG 2.1 AA with axe-core: no serious or critical violation.
+
+The fake project here covers every page quickly; tests/web/test_demo_browser.py and test_fairness_browser.py run
+the same check on the real churn and loan demos.
+"""
+
+from __future__ import annotations
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+from portal.web.app import create_app
+from tests.fakes import FakeServices
+from tests.web.accessibility import serious_violations
+
+pytestmark = pytest.mark.browser
+PAGES = {  # path -> what shows the page has drawn
+    "/": ".metrics-graph .main-svg",
+    "/global": "#importance-graph .main-svg",
+    "/local?id=C00003": ".waterfall-graph .main-svg",
+    "/feature": ".js-plotly-plot .main-svg",
+    "/performance": ".js-plotly-plot .main-svg",
+    "/interactions": "button",
+    "/fairness": ".js-plotly-plot .main-svg",
+}
+
+
+@pytest.mark.parametrize("path", list(PAGES))
+def test_no_page_has_a_serious_accessibility_violation(dash_duo, path: str) -> None:
+    dash_duo.start_server(create_app(FakeServices()))
+    dash_duo.driver.get(dash_duo.server_url + path)
+    WebDriverWait(dash_duo.driver, 30).until(lambda d: d.find_elements(By.CSS_SELECTOR, PAGES[path]))
+    assert serious_violations(dash_duo.driver) == []
+
+
+def test_the_page_says_its_language() -> None:
+    app = create_app(FakeServices())
+    assert '<html lang="en">' in app.index_string
