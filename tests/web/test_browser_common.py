@@ -13,7 +13,8 @@ pytestmark = pytest.mark.browser
 
 def test_the_scale_toggle_switches_the_global_views_and_local_remembers_it(dash_duo) -> None:
     open_page(dash_duo, FakeServices(), "/global")
-    dash_duo.wait_for_contains_text("#importance-graph", "100 of 500 rows (seeded sample)", timeout=10)
+    # the first draw: a loaded machine may need more than 10 s
+    dash_duo.wait_for_contains_text("#importance-graph", "100 of 500 rows (seeded sample)", timeout=30)
     assert "approximate for Gradient boosting, EBM" in dash_duo.find_element("#importance-graph").text
     assert "mean |SHAP| (probability)" in dash_duo.find_element("#importance-graph").text
     wait_for_count(dash_duo, ".beeswarm-graph", 3)
