@@ -41,11 +41,12 @@ def model_card(model: str, color: str, pane_id: dict | None, kind: str, body: ob
 
 
 def model_row(cards: list, column_ids: list | None = None) -> dbc.Row:
-    """Cards side by side: up to three in a row on a wide screen, one per row on a narrow one. ``column_ids``
+    """Cards side by side: up to three in a row from 992 px (so a 1000 px window compares models side by side),
+    one per row on a narrower one. ``column_ids``
     name each card's column, for a page that hides some (/global's model chooser)."""
     width = max(4, 12 // max(len(cards), 1))
     named = [{"id": i} for i in column_ids] if column_ids else [{} for _ in cards]
-    return dbc.Row([dbc.Col(card, xs=12, xl=width, **extra) for card, extra in zip(cards, named)], className="g-3")
+    return dbc.Row([dbc.Col(card, xs=12, lg=width, **extra) for card, extra in zip(cards, named)], className="g-3")
 
 
 def waiting(model: str) -> html.Div:
