@@ -64,7 +64,7 @@ def shell(title: str, model_names: Sequence[str], colors: Mapping[str, str]) -> 
 
 
 def skip_link() -> html.A:
-    """"Skip to content": the first thing Tab reaches, hidden until it has the focus (assets/style.css), so a
+    """The "Skip to content" link: the first thing Tab reaches, hidden until it has the focus (assets/style.css), so a
     keyboard user can jump past the navigation and the progress rows to the page (which takes the focus)."""
     return html.A(SKIP, href=f"#{ids.PAGE}", id=ids.SKIP_LINK, className="skip-link")
 
