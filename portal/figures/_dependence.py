@@ -69,7 +69,8 @@ def dependence_panels(
             own = panel.model_name == shape.model_name
             line = _shape_line(shape, colors.get(shape.model_name, SHAPE_COLOUR), own=own, drawn=shape_drawn)
             fig.add_trace(line, row=1, col=column)
-        order = {"categoryorder": "array", "categoryarray": list(panel.levels)} if panel.levels else {}
+        levels = behind[panel.model_name].levels if panel.model_name in behind else panel.levels  # all of them
+        order = {"categoryorder": "array", "categoryarray": list(levels)} if levels else {}
         fig.update_xaxes(title=first.feature, row=1, col=column, **order)
     fig.update_yaxes(
         title=f"contribution of {first.feature}" + (f" ({scale_label(scales.pop())})" if same_scale else "")
