@@ -15,6 +15,9 @@ from portal.figures import dependence_panels, model_colors, placeholder
 from portal.web import PortalServices, ViewState
 
 WAITING = "Dependence appears here as explanations become ready."
+#: When "Colour by" is the feature itself: its colours would only repeat the x axis, so the points are not coloured.
+SAME_COLOUR = "Colour by is {feature}, the feature drawn: its colours would only repeat the x axis, so the points "
+SAME_COLOUR += "are not coloured. Choose another feature to colour by. "
 
 
 def page(services: PortalServices, query: dict):
@@ -39,17 +42,19 @@ def dependence_figure(
     class_name: str | None = None,
     cohort: str | None = None,
 ):
-    """The side-by-side panels for ``feature`` over every ready model, and a note on what is not shown yet.
-    For a ``cohort``: its rows' points over everyone's."""
+    """The side-by-side panels for ``feature`` over every ready model, and a note on what is not shown yet (and
+    that colouring by the feature itself colours nothing). For a ``cohort``: its rows' points over everyone's."""
     if not feature:
         return placeholder("Choose a feature."), ""
     explanations = ready_explanations(services, ready, sampled)
     if not explanations:
         return placeholder(WAITING), ""
     note = ""
+    if colour_by and colour_by == feature:
+        colour_by, note = None, SAME_COLOUR.format(feature=feature)
     if explanations[0].is_multiclass:
         explanations = [of_class(e, class_name) for e in explanations]
-        note = f"Class shown: {explanations[0].explained_class}. "
+        note += f"Class shown: {explanations[0].explained_class}. "
     shape = services.shape_function(feature) if shape_on else None
     colors, rows = model_colors(services.model_names), applied(services, cohort)
     if rows is None:

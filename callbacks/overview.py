@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from layouts.overview import MethodRow, methods_table, overview_page
 from portal.analyses import CommonMethod
-from portal.figures import method_label, metrics_table, model_colors, scale_label
+from portal.figures import method_label, metrics_table, model_colors, model_text_colors, scale_label
 from portal.results import Provenance
 from portal.web import PortalServices
 
@@ -18,8 +18,9 @@ def page(services: PortalServices, _query: dict):
     figure = metrics_table(services.metrics(), colors=colors)
     names, own = services.model_names, services.methods()
     common = services.common_methods() or (None,) * len(names)  # regression: no common column
+    text = model_text_colors(names)  # the names are written in their colour: the 4.5:1 variant
     rows = [
-        MethodRow(name, colors[name], method_label(provenance), scale_label(scale), *_common_cell(c, provenance))
+        MethodRow(name, text[name], method_label(provenance), scale_label(scale), *_common_cell(c, provenance))
         for name, provenance, scale, c in zip(names, own, services.output_scales(), common)
     ]
     return overview_page(services.facts(), figure, methods_table(rows))

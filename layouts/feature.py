@@ -11,6 +11,9 @@ from layouts import ids
 from layouts.class_picker import class_picker
 from layouts.panes import graph
 
+#: The EBM's curve is its own: on other models' panels it is only a dashed, labelled reference.
+SHAPE_LABEL = "Draw the EBM's shape function (on its panel; dashed reference on the others)"
+
 
 def feature_page(
     feature_names: Sequence[str],
@@ -45,7 +48,7 @@ def feature_page(
             dbc.Col(
                 dbc.Checklist(
                     id=ids.SHAPE_TOGGLE,
-                    options=[{"label": "Draw the EBM's shape function", "value": "shape", "disabled": not has_shape}],
+                    options=[{"label": SHAPE_LABEL, "value": "shape", "disabled": not has_shape}],
                     value=["shape"] if has_shape else [],
                     switch=True,
                     className="mt-4",

@@ -11,6 +11,7 @@ from typing import Any
 # shell (present on every page)
 URL = "url"
 PAGE = "page"
+SKIP_LINK = "skip-link"
 PROGRESS_AREA = "progress-area"
 PROGRESS_POLL = "progress-poll"
 READY_MODELS = "ready-models"  # dcc.Store: the names of models whose explanation is ready

@@ -57,7 +57,7 @@ class MethodRow:
     """
 
     model: str
-    color: str
+    color: str  # the model's text colour (portal.figures.model_text_colors): its name is written in it
     method: str
     scale: str
     common: str | None = None

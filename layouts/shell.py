@@ -25,6 +25,7 @@ PAGES = (
     ("Fairness", "/fairness"),
 )
 POLL_MS = 1_000
+SKIP = "Skip to content"
 STATE_WORDS = {
     "pending": "waiting to start",
     "queued": "queued",
@@ -51,14 +52,21 @@ def shell(title: str, model_names: Sequence[str], colors: Mapping[str, str]) -> 
             dcc.Store(id=ids.SAMPLED_MODELS, data={}),
             dcc.Store(id=ids.COMMON_LEVELS, data={}),
             dcc.Interval(id=ids.PROGRESS_POLL, interval=POLL_MS),
+            skip_link(),
             _navbar(title),
             dbc.Container(
-                [progress_area(model_names, colors), html.Main(id=ids.PAGE)],
+                [progress_area(model_names, colors), html.Main(id=ids.PAGE, tabIndex="-1")],
                 fluid="xxl",
                 className="pb-5",
             ),
         ]
     )
+
+
+def skip_link() -> html.A:
+    """The "Skip to content" link: the first thing Tab reaches, hidden until it has the focus (assets/style.css), so a
+    keyboard user can jump past the navigation and the progress rows to the page (which takes the focus)."""
+    return html.A(SKIP, href=f"#{ids.PAGE}", id=ids.SKIP_LINK, className="skip-link")
 
 
 def _navbar(title: str) -> dbc.Navbar:

@@ -296,7 +296,7 @@ class FakeServices:
         if feature not in ("tenure", "monthly_charges", "total_charges"):
             return None
         grid = np.linspace(self._data[feature].min(), self._data[feature].max(), 20)
-        return ShapeFunction(feature, grid, np.linspace(0.4, -0.4, 20), MODELS["EBM"])
+        return ShapeFunction(feature, grid, np.linspace(0.4, -0.4, 20), MODELS["EBM"], "EBM")
 
     def classification_curves(self, class_name=None, cohort=None) -> tuple[ClassificationCurves, ...]:
         y, scores = self._held_out(cohort, both_outcomes=True)

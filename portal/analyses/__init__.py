@@ -46,7 +46,13 @@ from portal.analyses._common_scale import (
     needs_job,
     take,
 )
-from portal.analyses._dependence import FeatureDependence, ShapeFunction, dependence, ebm_shape_function
+from portal.analyses._dependence import (
+    FeatureDependence,
+    ShapeFunction,
+    category_order,
+    dependence,
+    ebm_shape_function,
+)
 from portal.analyses._disagreement import DisagreementTable, disagreement_rows
 from portal.analyses._metrics import held_out_metrics
 from portal.analyses._narrative import outcome_words, summarise
@@ -107,6 +113,7 @@ __all__ = [
     "agreement",
     "as_common",
     "biggest_rank_differences",
+    "category_order",
     "chunk_rows",
     "classification_curves",
     "confusion_at",

@@ -4,8 +4,9 @@ Every function here takes results (:class:`~portal.results.Explanation`, ``Local
 ``ModelMetrics``) and returns a ``plotly.graph_objects.Figure``; none takes a model and none imports
 dash. Two rules hold everywhere:
 
-- **one colour per model** — :func:`model_colors` maps the project's model order to a colour-blind
-  safe palette, and every figure takes that mapping;
+- **one colour per model** — :func:`model_colors` maps each model name, by its place in the names'
+  alphabetical order, to a colour-blind safe palette, and every figure takes that mapping; text in a
+  model's colour uses :func:`model_text_colors` (the same hues, 4.5:1 against white);
 - **every number names its scale** — axes and titles say "probability", "log-odds" or "share of
   total"; numbers on different scales are never drawn on one axis without a visible warning.
 """
@@ -34,11 +35,23 @@ from portal.figures._performance import (
     roc_figure,
     segment_error_figure,
 )
-from portal.figures._style import escaped, method_label, model_colors, placeholder, scale_label
+from portal.figures._style import (
+    PALETTE,
+    TEXT_PALETTE,
+    escaped,
+    method_label,
+    model_colors,
+    model_text_colors,
+    placeholder,
+    scale_label,
+    text_color,
+)
 from portal.figures._waterfall import key_values, prediction_text, waterfall
 from portal.figures._whatif import what_if_bars
 
 __all__ = [
+    "PALETTE",
+    "TEXT_PALETTE",
     "IMPORTANCE_MODES",
     "INTERACTION_METHOD",
     "RAW",
@@ -63,6 +76,7 @@ __all__ = [
     "method_label",
     "metrics_table",
     "model_colors",
+    "model_text_colors",
     "placeholder",
     "precision_recall_figure",
     "predicted_actual_figure",
@@ -73,6 +87,7 @@ __all__ = [
     "segment_error_figure",
     "selection_rate_figure",
     "shown_features",
+    "text_color",
     "top_interaction_pairs",
     "waterfall",
     "what_if_bars",

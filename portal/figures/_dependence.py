@@ -2,6 +2,10 @@
 
 For a cohort, each panel draws the cohort's rows over everyone's, faded grey behind (no hover, no colouring),
 so the reader sees where the cohort sits on the model's curve.
+
+An EBM's shape function is that model's curve: it is drawn as "EBM shape function" on the EBM's own panel only.
+Over another model's panel in the same scale it is a dashed reference line in the EBM's colour, named
+"EBM shape (reference)" in the legend, so it never reads as that model's own curve.
 """
 
 from __future__ import annotations
@@ -14,9 +18,10 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from portal.analyses import FeatureDependence, ShapeFunction
-from portal.figures._style import MUTED, escaped, finish, model_colors, placeholder, scale_label
+from portal.figures._style import escaped, finish, model_colors, placeholder, scale_label
 
 SHAPE_COLOUR = "#000000"
+SHAPE_NAME, REFERENCE_NAME = "EBM shape function", "EBM shape (reference)"
 BACKGROUND = "#CED4DA"
 #: Colours for the levels of a categorical colouring feature (Plotly's "Safe" qualitative palette).
 LEVEL_COLOURS = px.colors.qualitative.Safe
@@ -33,9 +38,10 @@ def dependence_panels(
     """One panel per model: the feature's value against its contribution (box per category for categories).
 
     Panels share the y axis when every model is in the same scale, so heights compare; otherwise each panel
-    keeps its own axis and the subtitle says the scales differ. ``shape`` (an EBM's shape function) is drawn
-    over every panel in the same scale. With ``cohort`` (its text) the ``panels`` are the cohort's and
-    ``everyone``'s points (the same models over all rows) are drawn behind them in grey.
+    keeps its own axis and the subtitle says the scales differ. ``shape`` (an EBM's shape function) is drawn on
+    the EBM's panel, and as a labelled reference line over the other panels in its scale. Categories keep the
+    order the panels give (their ``levels`` and ``colour_levels``). With ``cohort`` (its text) the ``panels``
+    are the cohort's and ``everyone``'s points (the same models over all rows) are drawn behind them in grey.
     """
     if not panels:
         return placeholder("No model's explanation is ready yet.")
@@ -50,7 +56,7 @@ def dependence_panels(
         horizontal_spacing=0.04 if same_scale else 0.07,
         subplot_titles=[f"{p.model_name} ({scale_label(p.output_scale)})" for p in panels],
     )
-    shape_drawn = False
+    shape_drawn: set[str] = set()
     behind = {p.model_name: p for p in everyone} if cohort else {}
     for column, panel in enumerate(panels, start=1):
         if panel.model_name in behind:
@@ -60,9 +66,12 @@ def dependence_panels(
         ):
             fig.add_trace(trace, row=1, col=column)
         if shape is not None and shape.output_scale == panel.output_scale:
-            fig.add_trace(_shape_line(shape, show_legend=not shape_drawn), row=1, col=column)
-            shape_drawn = True
-        fig.update_xaxes(title=first.feature, row=1, col=column)
+            own = panel.model_name == shape.model_name
+            line = _shape_line(shape, colors.get(shape.model_name, SHAPE_COLOUR), own=own, drawn=shape_drawn)
+            fig.add_trace(line, row=1, col=column)
+        levels = behind[panel.model_name].levels if panel.model_name in behind else panel.levels  # all of them
+        order = {"categoryorder": "array", "categoryarray": list(levels)} if levels else {}
+        fig.update_xaxes(title=first.feature, row=1, col=column, **order)
     fig.update_yaxes(
         title=f"contribution of {first.feature}" + (f" ({scale_label(scales.pop())})" if same_scale else "")
     )
@@ -103,7 +112,7 @@ def _points(panel: FeatureDependence, colour: str, *, first_panel: bool, last_pa
             colorbar={"title": {"text": panel.colour_feature}},
         )
         return [_scatter(panel.values, panel.contributions, marker, panel.model_name, hover, show=False)]
-    levels = sorted({str(v) for v in panel.colour_values})
+    levels = panel.colour_levels or sorted({str(v) for v in panel.colour_values})
     labels = np.asarray([str(v) for v in panel.colour_values])
     return [
         _scatter(
@@ -143,19 +152,24 @@ def _as_numbers(values: np.ndarray) -> np.ndarray | None:
         return None
 
 
-def _shape_line(shape: ShapeFunction, *, show_legend: bool) -> go.BaseTraceType:
-    kind = go.Scatter
+def _shape_line(shape: ShapeFunction, reference_colour: str, *, own: bool, drawn: set[str]) -> go.BaseTraceType:
+    """The shape function as the EBM's own curve (``own``: on its panel) or as a dashed reference line in the
+    EBM's colour over another model's points; each kind is named once in the legend (``drawn`` keeps track)."""
+    name = SHAPE_NAME if own else REFERENCE_NAME
+    colour = SHAPE_COLOUR if own else reference_colour
+    show_legend = name not in drawn
+    drawn.add(name)
     mode = "lines" if np.issubdtype(np.asarray(shape.grid).dtype, np.number) else "markers"
-    return kind(
+    owner = shape.model_name or "the EBM"
+    return go.Scatter(
         x=shape.grid,
         y=shape.scores,
         mode=mode,
-        line={"color": SHAPE_COLOUR, "width": 2},
-        marker={"color": SHAPE_COLOUR, "symbol": "line-ew-open", "size": 18},
-        name="EBM shape function",
+        line={"color": colour, "width": 2, "dash": "solid" if own else "dash"},
+        marker={"color": colour, "symbol": "line-ew-open", "size": 18},
+        name=name,
         showlegend=show_legend,
-        hovertemplate="EBM shape: %{y:.3g}<extra></extra>",
-        legendgroup="shape",
+        hovertemplate=f"{'shape' if own else 'reference: shape'} of {owner}: %{{y:.3g}}<extra></extra>",
+        legendgroup=name,
         opacity=0.9,
-        textfont={"color": MUTED},
     )

@@ -1,4 +1,5 @@
-"""Held-out metrics of every model side by side: one column per model, headed in its colour."""
+"""Held-out metrics of every model side by side: one column per model, headed in its colour (the text variant,
+so the white name on it reads at 4.5:1 or more)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from collections.abc import Mapping, Sequence
 
 import plotly.graph_objects as go
 
-from portal.figures._style import FONT, INK, finish, model_colors
+from portal.figures._style import FONT, INK, finish, model_colors, text_color
 from portal.results import ModelMetrics
 
 #: Metrics where a smaller number is better; the best value of each row is drawn bold.
@@ -22,7 +23,7 @@ def metrics_table(metrics: Sequence[ModelMetrics], *, colors: Mapping[str, str] 
     names = list(dict.fromkeys(name for m in metrics for name in m.values))
     columns = [names + [TEST_ROWS]]
     columns += [[_cell(m, name, _best(metrics, name)) for name in names] + [f"{m.n_test:,}"] for m in metrics]
-    header_fill = ["#F1F3F5"] + [colors[m.model_name] for m in metrics]
+    header_fill = ["#F1F3F5"] + [text_color(colors[m.model_name]) for m in metrics]
     fig = go.Figure(
         go.Table(
             columnwidth=[1.3] + [1] * len(metrics),

@@ -8,8 +8,12 @@ import plotly.graph_objects as go
 
 from portal.results import LOG_ODDS, LOGIT, PROBABILITY, RAW, AverageMember, Provenance
 
-#: Okabe-Ito colours (safe for colour-blind readers), in the order models are listed.
+#: Okabe-Ito colours (safe for colour-blind readers) for marks: bars, lines, points, dots. A model's colour is
+#: the one at its place in the project's canonical order of model names (see :func:`model_colors`).
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#7F7F7F", "#000000")
+#: The same hues darkened to at least 4.5:1 contrast with white (WCAG 2.1 AA), one for each colour of
+#: :data:`PALETTE`: for a model's name written in its colour, and behind white text (table headers, badges).
+TEXT_PALETTE = ("#0072B2", "#9C6C00", "#008460", "#BB4D8A", "#177AB2", "#BE5400", "#757575", "#000000")
 #: SHAP's own convention for pushes up (towards the positive class) and down.
 PUSH_UP, PUSH_DOWN = "#E8114F", "#1E88E5"
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
@@ -30,8 +34,33 @@ _METHOD_NAMES = {
 
 
 def model_colors(model_names: Iterable[str]) -> dict[str, str]:
-    """One colour per model, following the project's model order; the palette repeats past 8."""
-    return {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(model_names)}
+    """One mark colour per model of :data:`PALETTE`, by the model's place in the canonical order of the names.
+
+    The canonical order is the names sorted alphabetically (ignoring case), not the order a project lists them
+    in, so the same model names get the same colours in every project however its file orders them (the churn
+    and the loan demo list their models differently). Pass every model name of the project, so a page showing
+    some of them still colours each as the others do. The palette repeats past 8 models. Keys keep the order
+    given.
+    """
+    return _by_canonical_order(model_names, PALETTE)
+
+
+def model_text_colors(model_names: Iterable[str]) -> dict[str, str]:
+    """Each model's colour for text (its name written in colour) and behind white text: the darker variant in
+    :data:`TEXT_PALETTE` of its :func:`model_colors` colour, at least 4.5:1 against white (WCAG 2.1 AA)."""
+    return _by_canonical_order(model_names, TEXT_PALETTE)
+
+
+def text_color(mark_color: str) -> str:
+    """The text variant of a :data:`PALETTE` colour; any other colour is returned as it is."""
+    upper = mark_color.upper()
+    return TEXT_PALETTE[PALETTE.index(upper)] if upper in PALETTE else mark_color
+
+
+def _by_canonical_order(model_names: Iterable[str], palette: Sequence[str]) -> dict[str, str]:
+    names = list(dict.fromkeys(model_names))
+    place = {name: i for i, name in enumerate(sorted(names, key=lambda n: (n.casefold(), n)))}
+    return {name: palette[place[name] % len(palette)] for name in names}
 
 
 def scale_label(output_scale: str) -> str:

@@ -117,10 +117,12 @@ class Fairness:
 
     def with_group_column(self, frame: pd.DataFrame, colour_by: str | None) -> pd.DataFrame:
         """``frame`` (one row per data row, in data order) with the groups of ``colour_by`` as a column of that
-        name when it names a protected attribute's groups; else ``frame`` as it is."""
+        name when it names a protected attribute's groups (a Categorical in the groups' reading order: bands in
+        order); else ``frame`` as it is."""
         if not colour_by or not colour_by.startswith(GROUP_PREFIX):
             return frame
-        return frame.assign(**{colour_by: self.attribute(colour_by.removeprefix(GROUP_PREFIX)).labels})
+        found = self.attribute(colour_by.removeprefix(GROUP_PREFIX))
+        return frame.assign(**{colour_by: pd.Categorical(found.labels, categories=found.groups)})
 
     def _group_metrics(self, attribute: str, threshold: float) -> tuple[ModelFairness, ...]:
         found, held_out = self.attribute(attribute), self._held_out()

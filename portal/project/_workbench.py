@@ -62,11 +62,12 @@ class Workbench:
         return dependence(explanations, frame, feature, colour_by=colour_by or None)
 
     def shape_function(self, feature: str) -> ShapeFunction | None:
-        """The first EBM's learned shape function of ``feature`` in its own scale, or None without an EBM."""
-        for entry in self._models.entries.values():
+        """The first EBM's learned shape function of ``feature`` in its own scale, named by the EBM, or None
+        without an EBM."""
+        for name, entry in self._models.entries.items():
             preparing, estimator = split_model(entry.fitted.estimator)
             if preparing is None and is_ebm(estimator) and feature in list(estimator.term_names_):
-                return ebm_shape_function(estimator, feature, self._background, entry.output_scale)
+                return ebm_shape_function(estimator, feature, self._background, entry.output_scale, name)
         return None
 
     # --- finding rows on /local --------------------------------------------------------------

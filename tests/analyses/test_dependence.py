@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from interpret.glassbox import ExplainableBoostingClassifier
 
-from portal.analyses import dependence, ebm_shape_function
+from portal.analyses import category_order, dependence, ebm_shape_function
 from portal.explain import explainer_for
 from portal.results import LOG_ODDS, PROBABILITY, Explanation, Provenance
 
@@ -91,3 +91,33 @@ def test_a_large_sample_is_the_seeded_choice_of_shared_ids_in_id_order_whatever_
     assert rf.contributions.tolist() == values[at, 0].tolist()
     assert gb.contributions.tolist() == (values[at, 0] * 2).tolist()
     assert (rf.n_shown, rf.n_total) == (300, 5_000)
+
+
+def test_categories_are_in_the_datas_order_else_numbers_and_bands_by_value_else_alphabetical() -> None:
+    ordered = pd.Series(pd.Categorical(["high", "low", "mid"], categories=["low", "mid", "high", "unused"]))
+    assert category_order(ordered) == ("low", "mid", "high")  # the data's own order; absent ones left out
+    bands = pd.Series(["60+", "25-40", "<25", "40-60", "missing", "25-40"])
+    assert category_order(bands) == ("<25", "25-40", "40-60", "60+", "missing")  # not 25-40, 40-60, 60+, <25
+    assert category_order(pd.Series(["10", "9", "100"])) == ("9", "10", "100")
+    assert category_order(pd.Series([">=60", "<=18", "(18, 60]"])) == ("<=18", "(18, 60]", ">=60")
+    assert category_order(pd.Series(["year", "month", None])) == ("month", "year")
+
+
+def test_dependence_gives_the_feature_and_colour_levels_shown_in_band_order() -> None:
+    features = pd.DataFrame(
+        {"tenure": [1.0, 5.0, 9.0, 20.0], "contract": ["60+", "<25", "25-40", "<25"]}, index=pd.Index(list("abcd"))
+    )
+    rf = dependence([RF], features, "contract", colour_by="contract")[0]
+    assert rf.levels == rf.colour_levels == ("<25", "25-40", "60+")
+    by_tenure = dependence([RF], features, "tenure", colour_by="tenure")[0]
+    assert by_tenure.levels == by_tenure.colour_levels == ()  # numbers: an axis and a colour scale, not levels
+
+
+def test_an_ebm_shape_function_lists_banded_categories_in_band_order_and_names_its_model() -> None:
+    rng = np.random.default_rng(1)
+    X = pd.DataFrame({"x": rng.normal(size=300), "age": rng.choice(["<25", "25-40", "40-60", "60+"], 300)})
+    target = (X["x"] + (X["age"] == "60+") + rng.normal(0, 0.5, 300) > 0.5).astype(int)
+    ebm = ExplainableBoostingClassifier(outer_bags=1, max_rounds=50, interactions=0, n_jobs=1, random_state=0)
+    ebm.fit(X, target)
+    shape = ebm_shape_function(ebm, "age", X.iloc[:50], LOG_ODDS, "Glass box")
+    assert shape.grid.tolist() == ["<25", "25-40", "40-60", "60+"] and shape.model_name == "Glass box"

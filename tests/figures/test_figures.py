@@ -26,11 +26,12 @@ def bars_by_feature(trace) -> dict[str, float]:
     return dict(zip(trace.y, trace.x))
 
 
-def test_model_colors_are_one_distinct_colour_per_model_in_order(services) -> None:
+def test_model_colors_are_one_distinct_colour_per_model_by_the_names_alphabetical_order(services) -> None:
     colors = figures.model_colors(services.model_names)
     assert list(colors) == list(services.model_names)
     assert len(set(colors.values())) == len(colors)
-    assert figures.model_colors(["a", "b"]) == dict(list(zip(["a", "b"], colors.values())))
+    palette = figures.PALETTE
+    assert figures.model_colors(["b", "A"]) == {"b": palette[1], "A": palette[0]}
 
 
 def test_importance_defaults_to_share_of_total_on_a_scale_free_axis(explanations) -> None:
@@ -135,7 +136,7 @@ def test_prediction_text_names_the_scale() -> None:
 def test_metrics_table_heads_columns_in_model_colours_and_bolds_the_best(services) -> None:
     fig = figures.metrics_table(services.metrics())
     table = fig.data[0]
-    colors = figures.model_colors(services.model_names)
+    colors = figures.model_text_colors(services.model_names)
     assert list(table.header.fill.color[1:]) == list(colors.values())
     rows = list(table.cells.values[0])
     ebm = table.cells.values[3]

@@ -64,7 +64,7 @@ def test_dependence_panels_share_an_axis_only_in_one_scale_and_draw_the_shape_fu
     shape = ShapeFunction("tenure", np.array([1.0, 3.0]), np.array([0.2, -0.2]), PROBABILITY)
     fig = dependence_panels([panel("RF", PROBABILITY), panel("GB", PROBABILITY)], shape=shape)
     assert fig.layout.yaxis2.matches == "y" or fig.layout.yaxis2.showticklabels is False
-    assert [t.name for t in fig.data].count("EBM shape function") == 2
+    assert [t.name for t in fig.data].count("EBM shape (reference)") == 2  # no EBM panel: a reference on each
     levels = [t for t in fig.data if t.name == "contract = m"]
     assert len(levels) == 2 and list(levels[0].y) == [0.1, 0.3] and levels[0].showlegend and not levels[1].showlegend
     numeric = dependence_panels([replace(panel("RF", PROBABILITY), colour_values=np.array([5.0, 1.0, 2.0]))])
@@ -72,9 +72,44 @@ def test_dependence_panels_share_an_axis_only_in_one_scale_and_draw_the_shape_fu
     assert "3 of 7,043 rows" in fig.layout.title.subtitle.text
     mixed = dependence_panels([panel("RF", PROBABILITY), panel("GB", LOG_ODDS)], shape=shape)
     assert "scales differ" in mixed.layout.title.subtitle.text
-    assert [t.name for t in mixed.data].count("EBM shape function") == 1  # only over the panel in its scale
+    assert [t.name for t in mixed.data].count("EBM shape (reference)") == 1  # only over the panel in its scale
     boxes = dependence_panels([panel("RF", PROBABILITY, categorical=True)])
     assert boxes.data[0].type == "box"
+
+
+def test_the_ebm_shape_is_drawn_as_the_ebms_curve_only_on_its_panel_and_as_a_labelled_reference_elsewhere() -> None:
+    shape = ShapeFunction("tenure", np.array([1.0, 3.0]), np.array([0.2, -0.2]), LOG_ODDS, "EBM")
+    colours = {"RF": "#0072B2", "GB": "#E69F00", "EBM": "#009E73"}
+    panels = [panel("RF", PROBABILITY), panel("GB", LOG_ODDS), panel("EBM", LOG_ODDS)]
+    fig = dependence_panels(panels, colors=colours, shape=shape)
+    own = [t for t in fig.data if t.name == "EBM shape function"]
+    assert [t.xaxis for t in own] == ["x3"]  # the EBM's panel only, never over the booster's points
+    reference = [t for t in fig.data if t.name == "EBM shape (reference)"]
+    assert [t.xaxis for t in reference] == ["x2"] and reference[0].showlegend  # named in the legend
+    assert reference[0].line.color == "#009E73" and reference[0].line.dash == "dash"  # in the EBM's colour
+
+
+def test_categories_and_colour_levels_are_drawn_in_the_order_the_panel_gives() -> None:
+    bands = ("<25", "25-40", "40-60", "60+")
+    values = np.array(["60+", "<25", "40-60", "25-40"], dtype=object)
+    boxes = FeatureDependence("RF", "age", values, np.zeros(4), None, None, PROBABILITY, True, 4, 4, levels=bands)
+    fig = dependence_panels([boxes])
+    assert fig.layout.xaxis.categoryorder == "array" and list(fig.layout.xaxis.categoryarray) == list(bands)
+    coloured = FeatureDependence(
+        "RF",
+        "tenure",
+        np.arange(4.0),
+        np.zeros(4),
+        "group: age",
+        values,
+        PROBABILITY,
+        False,
+        4,
+        4,
+        colour_levels=bands,
+    )
+    legend = [t.name for t in dependence_panels([coloured]).data if t.showlegend]
+    assert legend == [f"group: age = {band}" for band in bands]
 
 
 def test_performance_figures_name_each_models_score_and_stay_small() -> None:

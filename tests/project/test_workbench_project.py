@@ -107,6 +107,7 @@ def test_dependence_shape_and_curves_come_from_the_projects_own_values(project: 
     assert [p.model_name for p in panels] == list(project.model_names) and panels[0].n_total == 400
     shape = project.shape_function("tenure")
     assert shape is not None and shape.output_scale == LOG_ODDS and shape.scores[0] > shape.scores[-1]
+    assert shape.model_name == "Glass box"  # drawn as that model's curve on its own panel
     assert project.shape_function("no such feature") is None
     test = project.dataset.test_index
     curves_of = project.classification_curves()

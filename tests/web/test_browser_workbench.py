@@ -31,6 +31,24 @@ def test_feature_restores_its_choice_from_a_shared_link_and_writes_a_new_choice_
     assert dash_duo.get_logs() == []
 
 
+def test_feature_draws_the_ebm_shape_only_on_the_ebms_panel_and_labels_it_a_reference_elsewhere(dash_duo) -> None:
+    open_page(dash_duo, FakeServices(), "/feature?feature=tenure")
+    dash_duo.wait_for_contains_text("#dependence-graph", "How each model uses tenure", timeout=30)
+    dash_duo.wait_for_contains_text("#dependence-graph", "EBM shape function", timeout=30)
+    traces = dash_duo.driver.execute_script(
+        "return document.querySelector('#dependence-graph .js-plotly-plot').data"
+        ".map(t => [t.name, t.xaxis || 'x', t.showlegend !== false]);"
+    )
+    axis = {name: xaxis for name, xaxis, _ in traces}
+    shapes = [(name, xaxis) for name, xaxis, _ in traces if "shape" in name]
+    assert ("EBM shape function", axis["EBM"]) in shapes  # on the EBM's own panel
+    for name, xaxis in shapes:  # over any other panel only as a labelled reference, never as that model's curve
+        assert name == "EBM shape (reference)" or xaxis == axis["EBM"], shapes
+    assert ("EBM shape (reference)", axis["Gradient boosting"]) in shapes
+    assert "EBM shape (reference)" in dash_duo.find_element("#dependence-graph .legend").text
+    assert dash_duo.get_logs() == []
+
+
 def test_performance_draws_every_curve_and_the_threshold_redraws_the_confusion(dash_duo) -> None:
     open_page(dash_duo, FakeServices(), "/performance")
     names = ("ROC curve", "Precision-recall", "Calibration (reliability)", "Lift")

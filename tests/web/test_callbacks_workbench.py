@@ -33,13 +33,32 @@ def test_dependence_draws_every_ready_model_on_the_same_rows_with_the_ebm_shape(
     ebm = services.explanation("EBM")
     column = ebm.feature_names.index("tenure")
     assert np.allclose(points[2].y, ebm.values[:, column])  # 300 rows: all drawn, in data order
-    assert [t.name for t in figure.data].count("EBM shape function") == 2  # over GB and EBM, both in log-odds
+    shapes = [t for t in figure.data if t.name in ("EBM shape function", "EBM shape (reference)")]
+    assert [(t.name, t.xaxis) for t in shapes] == [("EBM shape (reference)", "x2"), ("EBM shape function", "x3")]
     assert note == ""
     coloured, _ = feature.dependence_figure(services, "tenure", "contract", [], ALL)
     assert "EBM shape function" not in [t.name for t in coloured.data]
     assert sorted({t.name for t in coloured.data}) == [
         f"contract = {c}" for c in ("Month-to-month", "One year", "Two year")
     ]
+
+
+def test_colouring_by_the_feature_itself_colours_nothing_and_says_so() -> None:
+    services = FakeServices(n_rows=300)
+    figure, note = feature.dependence_figure(services, "tenure", "tenure", [], ALL)
+    assert note.startswith(feature.SAME_COLOUR.format(feature="tenure"))
+    assert "Colour by is tenure, the feature drawn" in note
+    assert [t.name for t in figure.data] == ALL and "colour:" not in figure.layout.title.subtitle.text
+    assert all(t.marker.showscale is None for t in figure.data)  # no colour bar repeating the x axis
+    _, other = feature.dependence_figure(services, "tenure", "monthly_charges", [], ALL)
+    assert other == ""
+
+
+def test_colouring_by_banded_groups_lists_the_bands_in_band_order() -> None:
+    services = FakeServices(n_rows=300)
+    figure, _ = feature.dependence_figure(services, "tenure", "group: age", [], ALL)
+    legend = [t.name for t in figure.data if t.showlegend]
+    assert legend == [f"group: age = {band}" for band in ("<25", "25-40", "40-60", "60+")]
 
 
 def test_dependence_of_a_model_still_computing_uses_its_rows_so_far_and_says_so() -> None:
