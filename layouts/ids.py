@@ -27,6 +27,7 @@ ROW_PICKER = "row-picker"
 ROW_SEARCH_COLUMN = "row-search-column"  # the column a bare value or range searches (optional)
 ROW_SEARCH_TEXT = "row-search-text"  # 'tenure < 12; contract = One year', or a value of the chosen column
 ROW_SEARCH_BUTTON = "row-search-button"
+ROW_SEARCH_SORT = "row-search-sort"  # data order, or the highest prediction, error or disagreement first
 ROW_SEARCH_RESULTS = "row-search-results"  # "first 50 of 812 matches" and links to those rows
 SIMILAR_BASIS = "similar-basis"  # which explanations the neighbours are searched in: all models, or one
 SIMILAR_BUTTON = "similar-button"

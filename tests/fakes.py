@@ -231,9 +231,7 @@ class FakeServices:
         i = self._ids.index(row_id)
         return {name: column[i : i + 1].tolist()[0] for name, column in self._data.items()}
 
-    def find_rows(
-        self, text: str, column: str | None = None, limit: int = 50, sort: str | None = None
-    ) -> RowMatches:
+    def find_rows(self, text: str, column: str | None = None, limit: int = 50, sort: str | None = None) -> RowMatches:
         return self.cohorts.find_rows(text, column, limit, sort)
 
     # --- the common scale: log-odds models get a probability-scale twin on a sample of rows -------------

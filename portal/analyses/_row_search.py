@@ -85,9 +85,10 @@ def find_rows(
     """The rows of ``frame`` (indexed by row id) that match the search; raises RowSearchError with the fix.
 
     ``order`` (named, one number per row of ``frame``) sorts the matches highest first, its values shown beside
-    the searched columns; ``example`` is the cohort the grammar's error shows."""
+    the searched columns; an empty search with an ``order`` is every row, sorted. ``example`` is the cohort the
+    grammar's error shows."""
     query = query_for(column, text)
-    if not query:
+    if not query and order is None:
         raise RowSearchError(EMPTY)
     try:
         cohort = Cohort.parse(query, example)

@@ -241,9 +241,7 @@ class Project:
     def shape_function(self, feature: str) -> ShapeFunction | None:
         return self.workbench.shape_function(feature)
 
-    def find_rows(
-        self, text: str, column: str | None = None, limit: int = 50, sort: str | None = None
-    ) -> RowMatches:
+    def find_rows(self, text: str, column: str | None = None, limit: int = 50, sort: str | None = None) -> RowMatches:
         return self.cohorts.find_rows(text, column, limit, sort)
 
     def feature_specs(self) -> tuple[FeatureSpec, ...]:

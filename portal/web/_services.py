@@ -95,9 +95,7 @@ class PortalServices(Protocol):
     def row_values(self, row_id: str) -> dict[str, object]:
         """The original feature values of one row (for labels such as 'tenure = 2')."""
 
-    def find_rows(
-        self, text: str, column: str | None = None, limit: int = 50, sort: str | None = None
-    ) -> RowMatches:
+    def find_rows(self, text: str, column: str | None = None, limit: int = 50, sort: str | None = None) -> RowMatches:
         """The first ``limit`` rows whose values match the search (the cohort grammar over every cohort column, or
         a bare value or range of ``column``) and how many match in all, in data order or highest ``sort`` first
         ('prediction: <model>', 'error: <model>' or 'disagreement'); raises
