@@ -116,7 +116,7 @@ class Cohort:
 
 def cohort_example(table: pd.DataFrame) -> str:
     """A cohort written in ``table``'s own columns: its first numeric column below its median, and its first
-    column of categories equal to its most common real category ('income < 52000; marital = married')."""
+    column of categories equal to its most common real category, one rows share ('seniority < 5; home = owner')."""
     parts = []
     numeric = [c for c in table.columns if _is_number(table[c]) and table[c].notna().any()]
     if numeric:
@@ -127,8 +127,9 @@ def cohort_example(table: pd.DataFrame) -> str:
             continue
         values = table[name].dropna().astype(str).str.strip()
         values = values[(values != "") & ~values.str.lower().isin(["nan", "none", "null", "?"])]
-        if len(values):
-            parts.append(f"{name} = {values.value_counts().index[0]}")
+        counts = values.value_counts()
+        if len(counts) and counts.iloc[0] > 1:  # a category rows share, never an id
+            parts.append(f"{name} = {counts.index[0]}")
             break
     return "; ".join(parts) or EXAMPLE
 

@@ -98,7 +98,7 @@ def find_rows(
     positions = mask.nonzero()[0]
     if order is not None:
         keys = order.to_numpy(dtype=float)[positions]
-        positions = positions[np.argsort(np.where(np.isnan(keys), -np.inf, -keys), kind="stable")]
+        positions = positions[np.argsort(np.where(np.isnan(keys), np.inf, -keys), kind="stable")]  # missing last
     shown = positions[: max(limit, 0)]
     columns = tuple(dict.fromkeys(f.column for f in cohort.filters))
     picked = frame.iloc[shown][list(columns)]

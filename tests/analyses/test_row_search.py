@@ -71,3 +71,13 @@ def test_a_category_matches_whatever_its_case_and_one_no_row_has_names_the_categ
 def test_a_search_that_cannot_be_read_says_what_to_write(text, column, message) -> None:
     with pytest.raises(RowSearchError, match=message):
         find_rows(FRAME, text, column=column)
+
+
+def test_matches_sorted_by_an_order_come_highest_first_with_its_values() -> None:
+    risk = pd.Series([0.2, 0.9, 0.5, np.nan, 0.7, 0.1], index=FRAME.index, name="prediction: GB")
+    found = find_rows(FRAME, "tenure < 30", order=risk)
+    assert found.row_ids == ("C1", "C4", "C2", "C0") and found.sorted_by == "prediction: GB"
+    assert found.columns == ("tenure", "prediction: GB") and found.values[0] == (5.0, 0.9)
+    everyone = find_rows(FRAME, "", order=risk, limit=3)  # an empty search, sorted: every row, the highest first
+    assert everyone.row_ids == ("C1", "C4", "C2") and everyone.total == 6 and everyone.query == ""
+    assert find_rows(FRAME, "tenure < 30").sorted_by == ""
