@@ -6,11 +6,14 @@ from urllib.parse import parse_qs
 
 import dash
 import numpy as np
+import pandas as pd
 
 from callbacks import agreement, cohort, disagreement, feature, global_link, global_page, local, performance, shell
 from layouts import ids
 from layouts.cohort_bar import ERROR, STATUS
 from portal.figures import SHARE
+from portal.project import Cohorts
+from portal.results import RowIndex
 from tests.fakes import FakeServices
 from tests.web.test_callbacks import ALL, text_of, walk
 from tests.web.test_callbacks_workbench import by_id
@@ -186,3 +189,25 @@ def write_view(services, shown, class_name, scale, k, search: str) -> str:
     """What the page's two URL writers write between them: the models and k, then the class and the scale."""
     models = global_link.models_query(services, shown, k, search)
     return global_link.class_scale_query(services, class_name, scale, models)
+
+
+def test_the_placeholder_is_a_cohort_in_the_projects_own_columns() -> None:
+    services = FakeServices()
+    rng = np.random.default_rng(4)
+    loan = pd.DataFrame(
+        {
+            "seniority": rng.integers(0, 30, 500),
+            "home": rng.choice(["owner", "rent", "parents"], 500, p=[0.5, 0.3, 0.2]),
+            "marital": rng.choice(["married", "single"], 500),
+            "status": rng.choice(["good", "bad"], 500),
+        }
+    )
+    services.cohorts = Cohorts(loan, RowIndex(services.row_ids()), (), lambda _m: (np.zeros(500), np.zeros(500)))
+    median = int(loan["seniority"].median())
+    page = shell.render_page(services, "/global", "")
+    assert by_id(page, ids.COHORT_INPUT).placeholder == f"everyone — or e.g. seniority < {median}; home = owner"
+    assert "tenure" not in by_id(page, ids.COHORT_INPUT).placeholder
+    page = shell.render_page(services, "/global", "?cohort=marital+%3D+Married")  # any case
+    assert by_id(page, ids.COHORT_STATUS).children.startswith(f"Cohort: {(loan['marital'] == 'married').sum()} of 500")
+    wrong = shell.render_page(services, "/global", "?cohort=seniority")
+    assert f"write e.g. 'seniority < {median}; home = owner'" in by_id(wrong, ids.COHORT_STATUS).children
