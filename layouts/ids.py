@@ -21,6 +21,7 @@ COMMON_LEVELS = "common-levels"  # dcc.Store: {model: quarter of its common-scal
 IMPORTANCE_GRAPH = "importance-graph"
 IMPORTANCE_MODE = "importance-mode"
 IMPORTANCE_NOTE = "importance-note"
+TO_OWN_SCALE = "to-own-scale"  # in the note of a cohort thin in the common sample: flips the scale toggle to native
 
 # local page
 ROW_PICKER = "row-picker"
