@@ -8,6 +8,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.fakes import FakeServices
 from tests.web.test_browser import open_page
+from tests.web.test_browser_workbench import click
 
 pytestmark = pytest.mark.browser
 GB = "Gradient boosting"
@@ -32,3 +33,19 @@ def test_a_search_on_a_prediction_sorted_by_risk_lists_the_highest_first(dash_du
     first = dash_duo.find_elements(".search-match")[0]
     assert "search-sort=prediction%3A+Gradient+boosting" in first.get_attribute("href")  # the link keeps the sort
     WebDriverWait(dash_duo.driver, 5).until(lambda d: dash_duo.get_logs() == [])
+
+
+def test_a_cohort_thin_in_the_common_sample_offers_each_models_own_scale(dash_duo) -> None:
+    services = FakeServices()
+    open_page(dash_duo, services, "/global?cohort=tenure+%3C+12")
+    n = services.cohort_rows("tenure < 12").n_rows
+    dash_duo.wait_for_contains_text("#importance-note", f"of the cohort's {n} rows: a thin basis", timeout=30)
+    click(dash_duo, dash_duo.find_element("#to-own-scale"))
+    WebDriverWait(dash_duo.driver, 30).until(
+        lambda d: dash_duo.find_element("#scale-toggle input:checked").get_attribute("value") == "native"
+    )
+    dash_duo.wait_for_contains_text("#importance-graph", "everyone (outline)", timeout=30)
+    WebDriverWait(dash_duo.driver, 30).until(
+        lambda d: "sample holds" not in dash_duo.find_element("#importance-note").text
+    )
+    assert dash_duo.get_logs() == []
