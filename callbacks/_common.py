@@ -16,7 +16,7 @@ from layouts import ids
 from layouts.panes import failed, waiting
 from layouts.scale_toggle import scale_toggle
 from layouts.shell import row_state
-from portal.analyses import COMMON, UNAVAILABLE
+from portal.analyses import COMMON, UNAVAILABLE, CohortRows
 from portal.figures import RAW, SHARE
 from portal.results import Explanation, JobProgress
 from portal.web import PortalServices
@@ -25,6 +25,9 @@ COMMON_LABEL = "Common scale: probability"
 NATIVE_LABEL = "Each model's own scale"
 COMPUTING = "Probability sample still computing (drawn from its rows so far) — {models}."
 COMMON_WORDS = "common scale (probability)"
+THIN_SAMPLE = 200  # fewer of a cohort's rows than this in the common sample: offer each model's own scale
+IN_SAMPLE = "The common scale's sample holds {held:,} of the cohort's {total:,} rows"
+TO_OWN_SCALE = "Show each model's own scale (exact, all {total:,} rows)"
 
 
 def has_common_scale(services: PortalServices) -> bool:
@@ -61,6 +64,21 @@ def explanations_in_scale(
         found = (common_explanation(services, m, levels) for m in services.model_names)
         return True, [e for e in found if e is not None]
     return False, ready_explanations(services, ready, sampled)
+
+
+def cohort_sample_note(rows: CohortRows | None, explanations: list[Explanation]):
+    """How many of the cohort's rows the common scale's sample holds; when fewer than :data:`THIN_SAMPLE`, a
+    thin basis said so, with a button to each model's own scale, which covers every row."""
+    if rows is None or not explanations:
+        return ""
+    held = max(rows.restrict(e).n_rows for e in explanations)
+    line = IN_SAMPLE.format(held=held, total=rows.n_rows)
+    if held >= THIN_SAMPLE or held >= rows.n_rows:
+        return line + "."
+    button = html.Button(
+        TO_OWN_SCALE.format(total=rows.n_rows), id=ids.TO_OWN_SCALE, className="btn btn-link btn-sm p-0 align-baseline"
+    )
+    return html.Span([html.Span(f"{line}: a thin basis. "), button])
 
 
 def computing_note(services: PortalServices, levels: dict | None) -> str:

@@ -41,7 +41,8 @@ def with_cohort_bar(services: PortalServices, layout, query: dict):
         shown, status, wrong = rows.text, status_line(rows.n_rows, rows.total, rows.text), False
     except CohortError as error:
         rows, shown, status, wrong = None, text, str(error), True
-    bar = cohort_bar(shown, status, wrong, services.cohort_columns(), column_notes(services))
+    example = services.cohort_example()
+    bar = cohort_bar(shown, status, wrong, services.cohort_columns(), column_notes(services), example)
     layout.children[1:1] = [bar, cohort_store(rows.text if rows else "")]
     return layout
 

@@ -8,6 +8,7 @@ from dash import MATCH, Input, Output, State, html
 
 from callbacks._common import (
     chooser,
+    cohort_sample_note,
     common_explanation,
     common_not_ready,
     common_state,
@@ -74,11 +75,21 @@ def importance(
     drawn = {e.model_name for e in explanations}
     state = common_state if common else _state
     missing = [f"{m} ({state(services, m)})" for m in ticked if m not in drawn]
-    figure, empty = _bars(services, explanations, mode, applied(services, cohort))
+    rows = applied(services, cohort)
+    figure, empty = _bars(services, explanations, mode, rows)
     so_far = computing_note(services, levels) if common else so_far_note(services, explanations)
     notes = [so_far, NOT_SHOWN.format(models=", ".join(missing)) if missing else ""]
     notes.append(EMPTY_COHORT.format(models=", ".join(empty)) if empty else "")
-    return figure, " ".join(n for n in notes if n)
+    notes.append(cohort_sample_note(rows, explanations) if common else "")
+    return figure, _joined(notes)
+
+
+def _joined(notes: list) -> str | list:
+    """The notes that say something, one after another: a line of words, or words and components."""
+    said = [n for n in notes if n]
+    if all(isinstance(n, str) for n in said):
+        return " ".join(said)
+    return [part for n in said for part in (n, " ")][:-1]
 
 
 def _bars(services: PortalServices, explanations: list, mode: str, rows):
@@ -155,6 +166,10 @@ def register(app: dash.Dash, services: PortalServices) -> None:
             return dash.no_update, dash.no_update, dash.no_update
         view = importance(services, mode, ready, sampled, class_name, scale, levels, cohort, shown)
         return *view, drawn_class(drawn, scale)
+
+    @app.callback(Output(ids.SCALE_TOGGLE, "value"), Input(ids.TO_OWN_SCALE, "n_clicks"), prevent_initial_call=True)
+    def _to_own_scale(clicks):
+        return NATIVE if clicks else dash.no_update
 
     @app.callback(Output(ids.IMPORTANCE_MODE, "value"), Input(ids.SCALE_TOGGLE, "value"))
     def _mode(scale):

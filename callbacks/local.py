@@ -13,10 +13,11 @@ from callbacks._common import COMMON_WORDS, chooser, common_not_ready, drawn_cla
 from callbacks._ready import not_ready, of_class, ready_explanation
 from callbacks.cohort import applied
 from callbacks.global_link import read_view
+from callbacks.row_search import sorts
 from layouts import ids
 from layouts.local import local_page, waterfall_body
 from layouts.panes import missing_row
-from layouts.row_search import SEARCH_COLUMN_KEY, SEARCH_KEY, row_search
+from layouts.row_search import SEARCH_COLUMN_KEY, SEARCH_KEY, SEARCH_SORT_KEY, row_search
 from layouts.whatif import whatif_card
 from portal.analyses import COMMON, NATIVE, outcome_words, summarise
 from portal.figures import key_values, method_label, model_colors, prediction_text, waterfall
@@ -37,11 +38,18 @@ def page(services: PortalServices, query: dict):
     view = read_view(services, query)  # a link's class and scale
     scale = chooser(services, global_views=False, value=view.scale)
     values = services.row_values(str(row_id)) if row_id else {}
-    search = row_search(services.feature_names(), _first(query, SEARCH_KEY), _first(query, SEARCH_COLUMN_KEY) or None)
+    search = _row_search(services, query)
     whatif = whatif_card(services.feature_specs(), values)
     names = services.model_names
     classes = services.class_names()
     return local_page(names, colors, row_id, options, MAX_OPTIONS, classes, scale, search, whatif, view.class_name)
+
+
+def _row_search(services: PortalServices, query: dict):
+    """The row search as the link left it (``?search=&search-column=&search-sort=``)."""
+    text, column, sort = (_first(query, key) for key in (SEARCH_KEY, SEARCH_COLUMN_KEY, SEARCH_SORT_KEY))
+    example = services.cohort_example()
+    return row_search(services.feature_names(), text, column or None, sorts=sorts(services), sort=sort, example=example)
 
 
 def _first(query: dict, key: str) -> str:

@@ -6,23 +6,31 @@ import dash
 from dash import Input, Output, State
 
 from layouts import ids
-from layouts.row_search import search_error, search_results
+from layouts.row_search import search_error, search_results, sort_options
 from portal.analyses import RowSearchError
 from portal.web import PortalServices
 
 MAX_MATCHES = 50
 
 
-def search_view(services: PortalServices, text: str | None, column: str | None, search: str | None = None):
-    """The matches of ``text`` (a value or range of ``column``, or filters) as links, or what to write instead;
-    nothing for an empty box. ``search`` is the page's query string, which the links keep."""
-    if not (text or "").strip():
+def search_view(
+    services: PortalServices, text: str | None, column: str | None, search: str | None = None, sort: str | None = None
+):
+    """The matches of ``text`` (a value or range of ``column``, or filters) as links, highest ``sort`` first when
+    one is chosen, or what to write instead; nothing for an empty box in data order. ``search`` is the page's
+    query string, which the links keep."""
+    if not (text or "").strip() and not sort:
         return ""
     try:
-        found = services.find_rows(text or "", column, MAX_MATCHES)
+        found = services.find_rows(text or "", column, MAX_MATCHES, sort or None)
     except RowSearchError as error:
         return search_error(str(error))
-    return search_results(found, search, (text or "").strip(), column)
+    return search_results(found, search, (text or "").strip(), column, sort or None)
+
+
+def sorts(services: PortalServices) -> list[dict]:
+    """The sort chooser's options for this project (a multi-class model predicts a class: no number to sort by)."""
+    return sort_options(services.model_names, not services.class_names())
 
 
 def register(app: dash.Dash, services: PortalServices) -> None:
@@ -31,7 +39,8 @@ def register(app: dash.Dash, services: PortalServices) -> None:
         Input(ids.ROW_SEARCH_TEXT, "value"),
         Input(ids.ROW_SEARCH_COLUMN, "value"),
         Input(ids.ROW_SEARCH_BUTTON, "n_clicks"),
+        Input(ids.ROW_SEARCH_SORT, "value"),
         State(ids.URL, "search"),
     )
-    def _search(text, column, _clicks, search):
-        return search_view(services, text, column, search)
+    def _search(text, column, _clicks, sort, search):
+        return search_view(services, text, column, search, sort)

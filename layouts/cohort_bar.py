@@ -14,7 +14,7 @@ from dash import dcc, html
 
 from layouts import ids
 
-PLACEHOLDER = "everyone — or e.g. tenure < 12; contract = Month-to-month"
+PLACEHOLDER = "everyone — or e.g. {example}"
 STATUS, ERROR = "cohort-status small", "cohort-status small text-danger"
 SYNTAX = (
     "Filters joined by ';', each 'column op value': op is < <= > >= = != for numbers, = or != for "
@@ -22,9 +22,12 @@ SYNTAX = (
 )
 
 
-def cohort_bar(text: str, status: str, wrong: bool, columns: Sequence[str], notes: Sequence[str]) -> dbc.Card:
-    """The input (``text`` as written), Apply and Clear, the ``status`` line (red when ``wrong``) and the help:
-    the grammar, what ``prediction:`` and ``error:`` mean (``notes``) and every column one may filter on."""
+def cohort_bar(
+    text: str, status: str, wrong: bool, columns: Sequence[str], notes: Sequence[str], example: str
+) -> dbc.Card:
+    """The input (``text`` as written, ``example`` a cohort in the project's own columns as its placeholder),
+    Apply and Clear, the ``status`` line (red when ``wrong``) and the help: the grammar, what ``prediction:``
+    and ``error:`` mean (``notes``) and every column one may filter on."""
     return dbc.Card(
         dbc.CardBody(
             [
@@ -34,7 +37,7 @@ def cohort_bar(text: str, status: str, wrong: bool, columns: Sequence[str], note
                         dbc.Input(
                             id=ids.COHORT_INPUT,
                             value=text,
-                            placeholder=PLACEHOLDER,
+                            placeholder=PLACEHOLDER.format(example=example),
                             type="text",
                             debounce=False,
                             autoComplete="off",

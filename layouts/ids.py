@@ -22,12 +22,14 @@ COMMON_LEVELS = "common-levels"  # dcc.Store: {model: quarter of its common-scal
 IMPORTANCE_GRAPH = "importance-graph"
 IMPORTANCE_MODE = "importance-mode"
 IMPORTANCE_NOTE = "importance-note"
+TO_OWN_SCALE = "to-own-scale"  # in the note of a cohort thin in the common sample: flips the scale toggle to native
 
 # local page
 ROW_PICKER = "row-picker"
 ROW_SEARCH_COLUMN = "row-search-column"  # the column a bare value or range searches (optional)
 ROW_SEARCH_TEXT = "row-search-text"  # 'tenure < 12; contract = One year', or a value of the chosen column
 ROW_SEARCH_BUTTON = "row-search-button"
+ROW_SEARCH_SORT = "row-search-sort"  # data order, or the highest prediction, error or disagreement first
 ROW_SEARCH_RESULTS = "row-search-results"  # "first 50 of 812 matches" and links to those rows
 SIMILAR_BASIS = "similar-basis"  # which explanations the neighbours are searched in: all models, or one
 SIMILAR_BUTTON = "similar-button"

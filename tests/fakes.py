@@ -30,7 +30,6 @@ from portal.analyses import (
     dependence,
     edited_row,
     feature_specs,
-    find_rows,
     take,
 )
 from portal.config import FairnessConfig
@@ -232,8 +231,8 @@ class FakeServices:
         i = self._ids.index(row_id)
         return {name: column[i : i + 1].tolist()[0] for name, column in self._data.items()}
 
-    def find_rows(self, text: str, column: str | None = None, limit: int = 50) -> RowMatches:
-        return find_rows(pd.DataFrame(self._data, index=pd.Index(self._ids)), text, column=column, limit=limit)
+    def find_rows(self, text: str, column: str | None = None, limit: int = 50, sort: str | None = None) -> RowMatches:
+        return self.cohorts.find_rows(text, column, limit, sort)
 
     # --- the common scale: log-odds models get a probability-scale twin on a sample of rows -------------
     def common_methods(self) -> tuple[CommonMethod, ...]:
@@ -386,6 +385,9 @@ class FakeServices:
 
     def cohort_rows(self, cohort: str | None) -> CohortRows:
         return self.cohorts.rows(cohort)
+
+    def cohort_example(self) -> str:
+        return self.cohorts.example()
 
     def fairness_config(self) -> FairnessConfig:
         return self.fairness.settings

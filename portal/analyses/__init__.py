@@ -33,7 +33,7 @@ from portal.analyses._cohort_rows import (
     classification_columns,
     regression_columns,
 )
-from portal.analyses._cohorts import Cohort, CohortError, Filter
+from portal.analyses._cohorts import Cohort, CohortError, Filter, cohort_example
 from portal.analyses._common_scale import (
     BACKGROUND_ROWS,
     COMMON,
@@ -65,7 +65,15 @@ from portal.analyses._performance import (
     confusion_at,
     regression_diagnostics,
 )
-from portal.analyses._row_search import DEFAULT_LIMIT, RowMatches, RowSearchError, find_rows, query_for
+from portal.analyses._row_search import (
+    DEFAULT_LIMIT,
+    DISAGREEMENT,
+    RowMatches,
+    RowSearchError,
+    find_rows,
+    query_for,
+    search_message,
+)
 from portal.analyses._whatif import (
     CATEGORY,
     NUMBER,
@@ -89,6 +97,7 @@ __all__ = [
     "COMMON",
     "DEFAULT_K",
     "DEFAULT_LIMIT",
+    "DISAGREEMENT",
     "NATIVE",
     "NUMBER",
     "UNAVAILABLE",
@@ -123,6 +132,8 @@ __all__ = [
     "edited_row",
     "feature_specs",
     "find_rows",
+    "search_message",
+    "cohort_example",
     "held_out_metrics",
     "importance_ranks",
     "needs_job",

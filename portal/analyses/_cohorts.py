@@ -20,6 +20,8 @@ import numpy as np
 import pandas as pd
 
 OPERATORS = ("<=", ">=", "!=", "<", ">", "=", "in")
+EXAMPLE = "tenure < 12; contract = Month-to-month"  # when no table is at hand; projects write their own
+MAX_NAMED = 6
 _FILTER = re.compile(r"^\s*(?P<column>.+?)\s*(?P<op><=|>=|!=|<|>|=|\sin\s)\s*(?P<value>.*?)\s*$")
 
 
@@ -38,11 +40,15 @@ class Filter:
 
     def mask(self, frame: pd.DataFrame) -> np.ndarray:
         if self.column not in frame.columns:
-            raise CohortError(f"cohort filter '{self}': no column '{self.column}'; columns are {list(frame.columns)}")
+            named = _named(frame.columns)
+            raise CohortError(f"cohort filter '{self}': no column '{self.column}'; the columns are {named}")
         column = frame[self.column]
+        numeric = pd.api.types.is_numeric_dtype(column)
         if self.op == "in":
-            return column.astype(str).isin([v.strip() for v in self.value.split("|")]).to_numpy()
-        if pd.api.types.is_numeric_dtype(column):
+            wanted = [v.strip() for v in self.value.split("|")]
+            wanted = wanted if numeric else self._categories(column, wanted)
+            return column.astype(str).isin(wanted).to_numpy()
+        if numeric:
             try:
                 value: object = float(self.value)
             except ValueError:
@@ -50,7 +56,7 @@ class Filter:
         else:
             if self.op not in ("=", "!="):
                 raise CohortError(f"cohort filter '{self}': '{self.column}' holds categories; use = != or in")
-            column, value = column.astype(str), self.value
+            column, value = column.astype(str), self._categories(column, [self.value])[0]
         compare = {
             "<=": column.le,
             ">=": column.ge,
@@ -61,6 +67,25 @@ class Filter:
         }[self.op]
         return compare(value).fillna(False).to_numpy(dtype=bool)
 
+    def _categories(self, column: pd.Series, values: list[str]) -> list[str]:
+        """The categories ``values`` name: each as written, else the one category equal to it ignoring case.
+
+        Raises CohortError naming the column's categories when no row has any of them (for 'in', a value that
+        no row has beside one that some do is let be), or the candidates when the case is ambiguous."""
+        categories = [str(c) for c in pd.unique(column.dropna())]
+        found = []
+        for value in values:
+            near = [c for c in categories if c.casefold() == value.casefold()]
+            if value in categories or len(near) == 1:
+                found.append(value if value in categories else near[0])
+            elif near:
+                options = " or ".join(f"'{c}'" for c in near)
+                raise CohortError(f"cohort filter '{self}': no row has '{value}'; did you mean {options}?")
+        if not found:
+            named, value = _named(sorted(categories)), values[0]
+            raise CohortError(f"cohort filter '{self}': no row has {self.column} '{value}'; its categories: {named}")
+        return found
+
 
 @dataclass(frozen=True)
 class Cohort:
@@ -69,9 +94,11 @@ class Cohort:
     filters: tuple[Filter, ...] = ()
 
     @classmethod
-    def parse(cls, text: str | None) -> Cohort:
+    def parse(cls, text: str | None, example: str = EXAMPLE) -> Cohort:
+        """The cohort ``text`` writes; a filter that is not 'column op value' raises CohortError showing
+        ``example`` (the project's own, from :func:`cohort_example`)."""
         parts = [part for part in (text or "").split(";") if part.strip()]
-        return cls(tuple(_parse_filter(part) for part in parts))
+        return cls(tuple(_parse_filter(part, example) for part in parts))
 
     def __str__(self) -> str:
         return "; ".join(str(f) for f in self.filters)
@@ -87,11 +114,38 @@ class Cohort:
         return mask
 
 
-def _parse_filter(text: str) -> Filter:
+def cohort_example(table: pd.DataFrame) -> str:
+    """A cohort written in ``table``'s own columns: its first numeric column below its median, and its first
+    column of categories equal to its most common real category, one rows share ('seniority < 5; home = owner')."""
+    parts = []
+    numeric = [c for c in table.columns if _is_number(table[c]) and table[c].notna().any()]
+    if numeric:
+        median = float(table[numeric[0]].median())
+        parts.append(f"{numeric[0]} < {median:.4g}" if median != int(median) else f"{numeric[0]} < {int(median)}")
+    for name in table.columns:
+        if _is_number(table[name]):
+            continue
+        values = table[name].dropna().astype(str).str.strip()
+        values = values[(values != "") & ~values.str.lower().isin(["nan", "none", "null", "?"])]
+        counts = values.value_counts()
+        if len(counts) and counts.iloc[0] > 1:  # a category rows share, never an id
+            parts.append(f"{name} = {counts.index[0]}")
+            break
+    return "; ".join(parts) or EXAMPLE
+
+
+def _is_number(column: pd.Series) -> bool:
+    return pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column)
+
+
+def _named(names) -> str:
+    """'a, b, c' (the first few, then '…') for a message."""
+    names = [str(n) for n in names]
+    return ", ".join(names[:MAX_NAMED]) + (", …" if len(names) > MAX_NAMED else "")
+
+
+def _parse_filter(text: str, example: str) -> Filter:
     match = _FILTER.match(text)
     if match is None or not match["value"]:
-        raise CohortError(
-            f"cohort filter '{text.strip()}' is not 'column op value'; "
-            "write e.g. 'tenure < 12' or 'contract in Month-to-month|One year'"
-        )
+        raise CohortError(f"cohort filter '{text.strip()}' is not 'column op value'; write e.g. '{example}'")
     return Filter(match["column"], match["op"].strip(), match["value"])

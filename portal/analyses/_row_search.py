@@ -10,7 +10,10 @@ With a column chosen first, a bare value or range is enough (:func:`query_for`):
     # RowMatches(total=812, row_ids=(first 50 ids), columns=('tenure', 'contract'), values=...)
 
 The page sends text and gets at most ``limit`` ids back, with the searched columns' values for them: the frame
-never leaves the server. At 100k rows a search is one vectorised comparison per filter.
+never leaves the server. At 100k rows a search is one vectorised comparison per filter. With ``order`` (one
+number per row, e.g. a model's prediction or the models' disagreement) the matches come highest first, so
+"the 50 most at risk" is a search of everyone sorted by a prediction. A project searches every column a
+cohort may name, ``prediction: <model>`` and ``error: <model>`` too (:meth:`portal.project.Cohorts.find_rows`).
 """
 
 from __future__ import annotations
@@ -18,15 +21,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
-from portal.analyses._cohorts import Cohort, CohortError, Filter
+from portal.analyses._cohorts import EXAMPLE, Cohort, CohortError
 
 DEFAULT_LIMIT = 50
-MAX_CATEGORIES_NAMED = 6
+DISAGREEMENT = "disagreement"  # a sort: the spread of the models' predictions (highest minus lowest)
 _RANGE = re.compile(r"^\s*(?P<low>[-+]?[\d.]+(?:e[-+]?\d+)?)\s*(?:\.\.|to)\s*(?P<high>[-+]?[\d.]+(?:e[-+]?\d+)?)\s*$")
 _LEADING_OP = re.compile(r"^\s*(<=|>=|!=|<|>|=|in\s)")
-EMPTY = "type a search, e.g. 'tenure < 12' or 'contract = Month-to-month; tenure <= 6'"
+EMPTY = "Type a search: filters such as 'column < 12', or choose a column and type a value or a range."
 
 
 class RowSearchError(ValueError):
@@ -35,10 +39,10 @@ class RowSearchError(ValueError):
 
 @dataclass(frozen=True)
 class RowMatches:
-    """The first ``len(row_ids)`` of ``total`` rows matching ``query``, in data order.
+    """The first ``len(row_ids)`` of ``total`` rows matching ``query``, in data order or by ``sorted_by``.
 
-    ``columns`` are the columns the query names (in its order) and ``values`` each shown row's value of them,
-    so a result list can show why a row matched. ``hint`` says why nothing matched, when that is clear.
+    ``columns`` are the columns the query names (in its order, then the sort's) and ``values`` each shown row's
+    value of them, so a result list can show why a row matched and how high it ranks.
     """
 
     query: str
@@ -46,7 +50,7 @@ class RowMatches:
     total: int
     columns: tuple[str, ...] = ()
     values: tuple[tuple[object, ...], ...] = ()
-    hint: str = ""
+    sorted_by: str = ""  # the sort's label ("prediction: GB"), "" for data order
 
     @property
     def capped(self) -> bool:
@@ -69,29 +73,53 @@ def query_for(column: str | None, text: str | None) -> str:
     return f"{column} = {text}"
 
 
-def find_rows(frame: pd.DataFrame, text: str | None, *, column: str | None = None, limit: int = DEFAULT_LIMIT):
-    """The rows of ``frame`` (indexed by row id) that match the search; raises RowSearchError with the fix."""
+def find_rows(
+    frame: pd.DataFrame,
+    text: str | None,
+    *,
+    column: str | None = None,
+    limit: int = DEFAULT_LIMIT,
+    order: pd.Series | None = None,
+    example: str = EXAMPLE,
+):
+    """The rows of ``frame`` (indexed by row id) that match the search; raises RowSearchError with the fix.
+
+    ``order`` (named, one number per row of ``frame``) sorts the matches highest first, its values shown beside
+    the searched columns; an empty search with an ``order`` is every row, sorted. ``example`` is the cohort the
+    grammar's error shows."""
     query = query_for(column, text)
-    if not query:
+    if not query and order is None:
         raise RowSearchError(EMPTY)
     try:
-        cohort = Cohort.parse(query)
+        cohort = Cohort.parse(query, example)
         mask = cohort.mask(frame)
     except CohortError as error:
-        raise RowSearchError(str(error).replace("cohort filter", "search", 1)) from None
+        raise RowSearchError(search_message(error)) from None
     positions = mask.nonzero()[0]
+    if order is not None:
+        keys = order.to_numpy(dtype=float)[positions]
+        positions = positions[np.argsort(np.where(np.isnan(keys), np.inf, -keys), kind="stable")]  # missing last
     shown = positions[: max(limit, 0)]
     columns = tuple(dict.fromkeys(f.column for f in cohort.filters))
     picked = frame.iloc[shown][list(columns)]
+    if order is not None and order.name not in columns:
+        picked = picked.assign(**{str(order.name): order.to_numpy()[shown]})
     values = picked.astype(object).where(picked.notna(), None)
     return RowMatches(
         query=str(cohort),
         row_ids=tuple(str(i) for i in frame.index[shown]),
         total=int(len(positions)),
-        columns=columns,
+        columns=tuple(picked.columns),
         values=tuple(tuple(row) for row in values.itertuples(index=False, name=None)),
-        hint="" if len(positions) else _hint(frame, cohort.filters),
+        sorted_by="" if order is None else str(order.name),
     )
+
+
+def search_message(error: Exception) -> str:
+    """A cohort's error as a search's sentence: "Search 'x > 1': no column 'x'; …"."""
+    text = str(error).replace("cohort filter", "search", 1)
+    text = text[:1].upper() + text[1:]
+    return text if text.endswith((".", "?")) else text + "."
 
 
 def _names_a_column(text: str) -> bool:
@@ -100,21 +128,3 @@ def _names_a_column(text: str) -> bool:
         return not Cohort.parse(text).is_everyone
     except CohortError:
         return False
-
-
-def _hint(frame: pd.DataFrame, filters: tuple[Filter, ...]) -> str:
-    """For a category equality that matches nothing: the categories the column has, the near miss first."""
-    for f in filters:
-        column = frame[f.column]
-        if f.op != "=" or pd.api.types.is_numeric_dtype(column):
-            continue
-        categories = [str(c) for c in pd.unique(column.dropna())]
-        if f.value in categories:
-            continue
-        near = [c for c in categories if c.lower() == f.value.lower()]
-        if near:
-            return f"{f.column} has no category '{f.value}'; did you mean '{near[0]}'?"
-        named = ", ".join(sorted(categories)[:MAX_CATEGORIES_NAMED])
-        more = ", …" if len(categories) > MAX_CATEGORIES_NAMED else ""
-        return f"{f.column} has no category '{f.value}'; its categories are {named}{more}"
-    return ""

@@ -241,8 +241,8 @@ class Project:
     def shape_function(self, feature: str) -> ShapeFunction | None:
         return self.workbench.shape_function(feature)
 
-    def find_rows(self, text: str, column: str | None = None, limit: int = 50) -> RowMatches:
-        return self.workbench.find_rows(text, column, limit)
+    def find_rows(self, text: str, column: str | None = None, limit: int = 50, sort: str | None = None) -> RowMatches:
+        return self.cohorts.find_rows(text, column, limit, sort)
 
     def feature_specs(self) -> tuple[FeatureSpec, ...]:
         return self.workbench.feature_specs()
@@ -275,6 +275,9 @@ class Project:
 
     def cohort_rows(self, cohort: str | None) -> CohortRows:
         return self.cohorts.rows(cohort)
+
+    def cohort_example(self) -> str:
+        return self.cohorts.example()
 
     # --- fairness ---------------------------------------------------------------------------
     def fairness_config(self) -> FairnessConfig:

@@ -1,4 +1,5 @@
-"""What /feature and /local's tools ask of a project: dependence, the EBM's shape, row search, what-if.
+"""What /feature and /local's tools ask of a project: dependence, the EBM's shape, what-if (row search is a
+cohort's: :meth:`portal.project.Cohorts.find_rows`).
 
 :class:`Workbench` reads the project's data, models and background rows and returns result values (small,
 sampled arrays in dataclasses), so the pages never see a model or a full array.
@@ -13,17 +14,14 @@ import pandas as pd
 
 from portal.analyses import (
     COMMON,
-    DEFAULT_LIMIT,
     NATIVE,
     FeatureDependence,
     FeatureSpec,
-    RowMatches,
     ShapeFunction,
     dependence,
     ebm_shape_function,
     edited_row,
     feature_specs,
-    find_rows,
 )
 from portal.data import Dataset
 from portal.explain import is_ebm, split_model
@@ -37,7 +35,7 @@ GroupColumn = Callable[[pd.DataFrame, str | None], pd.DataFrame]
 
 
 class Workbench:
-    """Feature views, row search and what-if over one project's data and models."""
+    """Feature views and what-if over one project's data and models."""
 
     def __init__(
         self,
@@ -69,12 +67,6 @@ class Workbench:
             if preparing is None and is_ebm(estimator) and feature in list(estimator.term_names_):
                 return ebm_shape_function(estimator, feature, self._background, entry.output_scale, name)
         return None
-
-    # --- finding rows on /local --------------------------------------------------------------
-    def find_rows(self, text: str, column: str | None = None, limit: int = DEFAULT_LIMIT) -> RowMatches:
-        """The first ``limit`` rows matching the search (cohort grammar, or a value/range of ``column``) and how
-        many match; raises RowSearchError naming the fix."""
-        return find_rows(self._dataset.features_by_id, text, column=column, limit=limit)
 
     # --- what-if on /local -----------------------------------------------------------------
     def feature_specs(self) -> tuple[FeatureSpec, ...]:

@@ -95,9 +95,11 @@ class PortalServices(Protocol):
     def row_values(self, row_id: str) -> dict[str, object]:
         """The original feature values of one row (for labels such as 'tenure = 2')."""
 
-    def find_rows(self, text: str, column: str | None = None, limit: int = 50) -> RowMatches:
-        """The first ``limit`` rows whose values match the search (the cohort grammar, or a bare value or range
-        of ``column``) and how many match in all; raises :class:`portal.analyses.RowSearchError` naming the fix."""
+    def find_rows(self, text: str, column: str | None = None, limit: int = 50, sort: str | None = None) -> RowMatches:
+        """The first ``limit`` rows whose values match the search (the cohort grammar over every cohort column, or
+        a bare value or range of ``column``) and how many match in all, in data order or highest ``sort`` first
+        ('prediction: <model>', 'error: <model>' or 'disagreement'); raises
+        :class:`portal.analyses.RowSearchError`, a sentence naming the fix."""
 
     # --- /interactions ---------------------------------------------------------------------------------------
     def interaction_support(self) -> dict[str, str]:
@@ -166,6 +168,10 @@ class PortalServices(Protocol):
     def cohort_rows(self, cohort: str | None) -> CohortRows:
         """The rows ``cohort`` selects, kept on the server (everyone for None or blank); raises
         :class:`portal.analyses.CohortError` naming the filter and the fix."""
+
+    def cohort_example(self) -> str:
+        """A cohort written in the project's own columns ('tenure < 29; contract = Month-to-month'), for
+        placeholders and hints."""
 
     def feature_specs(self) -> tuple[FeatureSpec, ...]:
         """What each feature's what-if input accepts: a number range or the data's categories."""

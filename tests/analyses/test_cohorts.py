@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from portal.analyses import Cohort, CohortError, Filter
+from portal.analyses import Cohort, CohortError, Filter, cohort_example
 
 FRAME = pd.DataFrame(
     {
@@ -54,3 +54,44 @@ def test_text_round_trips_and_empty_is_everyone() -> None:
 def test_a_bad_filter_is_named_with_the_fix(text: str, message: str) -> None:
     with pytest.raises(CohortError, match=message):
         Cohort.parse(text).mask(FRAME)
+
+
+LOAN_LIKE = pd.DataFrame(
+    {
+        "applicant": ["A1", "A2", "A3", "A4", "A5"],  # an id: no category rows share
+        "seniority": [1, 3, 5, 9, 20],
+        "home": ["?", "owner", "rent", "owner", None],
+        "marital": ["married", "single", "married", "Married", "widow"],
+    }
+)
+
+
+def test_the_example_cohort_is_written_in_the_tables_own_columns() -> None:
+    assert cohort_example(LOAN_LIKE) == "seniority < 5; home = owner"
+    assert cohort_example(LOAN_LIKE[["marital"]]) == "marital = married"
+    assert cohort_example(pd.DataFrame({"income": [1.5, 2.25, 4.0]})) == "income < 2.25"
+    with pytest.raises(CohortError, match="is not 'column op value'; write e.g. 'seniority < 5; home = owner'"):
+        Cohort.parse("seniority", example=cohort_example(LOAN_LIKE))
+
+
+def test_a_category_matches_whatever_its_case_unless_two_categories_differ_only_by_case() -> None:
+    assert np.flatnonzero(Cohort.parse("contract = one YEAR").mask(FRAME)).tolist() == [1]
+    assert np.flatnonzero(Cohort.parse("contract in month-to-month|Weekly").mask(FRAME)).tolist() == [0, 2]
+    with pytest.raises(CohortError) as ambiguous:
+        Cohort.parse("marital = MARRIED").mask(LOAN_LIKE)
+    assert str(ambiguous.value) == (
+        "cohort filter 'marital = MARRIED': no row has 'MARRIED'; did you mean 'married' or 'Married'?"
+    )
+
+
+def test_a_category_no_row_has_or_a_column_the_data_lacks_is_named_in_a_sentence() -> None:
+    with pytest.raises(CohortError) as missing:
+        Cohort.parse("home = castle").mask(LOAN_LIKE)
+    assert (
+        str(missing.value) == "cohort filter 'home = castle': no row has home 'castle'; its categories: ?, owner, rent"
+    )
+    with pytest.raises(CohortError) as unknown:
+        Cohort.parse("income > 3").mask(LOAN_LIKE)
+    assert str(unknown.value) == (
+        "cohort filter 'income > 3': no column 'income'; the columns are applicant, seniority, home, marital"
+    )

@@ -48,19 +48,22 @@ def test_matches_come_in_data_order_with_the_searched_values_and_the_total() -> 
     assert missing.row_ids == ("C0", "C1", "C2", "C3") and missing.values[3] == (None,)
 
 
-def test_no_match_on_a_category_names_the_categories_or_the_near_miss() -> None:
+def test_a_category_matches_whatever_its_case_and_one_no_row_has_names_the_categories() -> None:
     near = find_rows(FRAME, "contract = month-to-month")
-    assert near.total == 0 and near.hint == "contract has no category 'month-to-month'; did you mean 'Month-to-month'?"
-    other = find_rows(FRAME, "Weekly", column="contract")
-    assert other.hint == "contract has no category 'Weekly'; its categories are Month-to-month, One year, Two year"
-    assert find_rows(FRAME, "tenure > 100").hint == ""
+    assert near.row_ids == ("C0", "C2") and near.values == (("Month-to-month",), ("Month-to-month",))
+    with pytest.raises(RowSearchError) as raised:
+        find_rows(FRAME, "Weekly", column="contract")
+    assert str(raised.value) == (
+        "Search 'contract = Weekly': no row has contract 'Weekly'; its categories: Month-to-month, One year, Two year."
+    )
+    assert find_rows(FRAME, "tenure > 100").total == 0
 
 
 @pytest.mark.parametrize(
     ("text", "column", "message"),
     [
-        ("", None, "type a search"),
-        ("tenure", None, "search 'tenure' is not 'column op value'"),
+        ("", None, "Type a search"),
+        ("tenure", None, "Search 'tenure' is not 'column op value'"),
         ("age > 3", None, "no column 'age'"),
         ("ten", "tenure", "'tenure' is numeric, so write a number"),
     ],
@@ -68,3 +71,13 @@ def test_no_match_on_a_category_names_the_categories_or_the_near_miss() -> None:
 def test_a_search_that_cannot_be_read_says_what_to_write(text, column, message) -> None:
     with pytest.raises(RowSearchError, match=message):
         find_rows(FRAME, text, column=column)
+
+
+def test_matches_sorted_by_an_order_come_highest_first_with_its_values() -> None:
+    risk = pd.Series([0.2, 0.9, 0.5, np.nan, 0.7, 0.1], index=FRAME.index, name="prediction: GB")
+    found = find_rows(FRAME, "tenure < 30", order=risk)
+    assert found.row_ids == ("C1", "C4", "C2", "C0") and found.sorted_by == "prediction: GB"
+    assert found.columns == ("tenure", "prediction: GB") and found.values[0] == (5.0, 0.9)
+    everyone = find_rows(FRAME, "", order=risk, limit=3)  # an empty search, sorted: every row, the highest first
+    assert everyone.row_ids == ("C1", "C4", "C2") and everyone.total == 6 and everyone.query == ""
+    assert find_rows(FRAME, "tenure < 30").sorted_by == ""

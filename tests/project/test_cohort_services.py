@@ -13,13 +13,14 @@ from portal.analyses import (
     NO_HELD_OUT,
     ONE_OUTCOME,
     CohortError,
+    RowSearchError,
     check_held_out,
     classification_columns,
     regression_columns,
 )
 from portal.config import parse_config
 from portal.jobs import JobRunner, ResultStore
-from portal.project import Project
+from portal.project import Cohorts, Project
 from portal.results import RowIndex
 from tests.projects import two_models
 
@@ -158,3 +159,66 @@ def test_held_out_rows_that_cannot_be_measured_are_refused_with_the_fix() -> Non
     with pytest.raises(CohortError, match="all have the same outcome"):
         check_held_out(np.array([1, 1]), both_outcomes=True)
     check_held_out(np.array([1, 1]), both_outcomes=False)  # a confusion needs no negatives
+
+
+def test_row_search_reads_the_cohort_grammar_and_sorts_by_a_prediction_or_disagreement(project: Project) -> None:
+    data = project.dataset
+    forest = project.models.entries["Forest"].fitted.estimator.predict_proba(data.features)[:, 1]
+    found = project.find_rows("prediction: Forest > 0.5", sort="prediction: Forest")
+    expected = np.flatnonzero(forest > 0.5)[np.argsort(-forest[forest > 0.5], kind="stable")][:50]
+    assert found.row_ids == tuple(data.ids[expected].astype(str)) and found.total == (forest > 0.5).sum() > 0
+    assert found.columns == ("prediction: Forest",) and found.sorted_by == "prediction: Forest"
+    assert [v[0] for v in found.values] == sorted(forest[forest > 0.5], reverse=True)[:50]
+    assert project.find_rows("churn = YES", limit=500).total == (data.y == 1).sum()  # the target, any case
+    glass = project.models.entries["Glass box"].fitted.estimator.predict_proba(data.features)[:, 1]
+    spread = np.abs(forest - glass)
+    top = project.find_rows("", sort="disagreement", limit=5)  # every row, the most disputed first
+    np.testing.assert_allclose([v[0] for v in top.values], np.sort(spread)[::-1][:5])
+
+
+@pytest.mark.parametrize(
+    ("text", "sort", "message"),
+    [
+        (
+            "prediction: Forests > 0.5",
+            None,
+            "Search 'prediction: Forests > 0.5': no column 'prediction: Forests' "
+            "(did you mean 'prediction: Forest'?); write a feature, the target, 'prediction: <model>' or "
+            "'error: <model>'.",
+        ),
+        (
+            "contract = weekly",
+            None,
+            "Search 'contract = weekly': no row has contract 'weekly'; its categories: monthly, yearly.",
+        ),
+        (
+            "tenure < 3",
+            "tenure",
+            "Rows can be sorted by 'prediction: <model>', 'error: <model>' or 'disagreement', not 'tenure'.",
+        ),
+    ],
+)
+def test_a_wrong_search_is_a_sentence_naming_the_fix(project: Project, text: str, sort, message: str) -> None:
+    with pytest.raises(RowSearchError) as raised:
+        project.find_rows(text, sort=sort)
+    assert str(raised.value) == message and "[" not in message
+
+
+def test_the_example_cohort_is_the_projects_own_columns(project: Project) -> None:
+    features = project.dataset.features
+    median = int(features["tenure"].median())
+    common = features["contract"].value_counts().index[0]
+    assert project.cohort_example() == f"tenure < {median}; contract = {common}"
+    with pytest.raises(CohortError, match=f"write e.g. 'tenure < {median}; contract = {common}'"):
+        project.cohort_rows("tenure")
+
+
+def test_a_loan_like_table_gives_a_loan_example_and_matches_a_category_in_any_case() -> None:
+    table = pd.DataFrame(
+        {"seniority": [1, 3, 5, 9], "home": ["?", "owner", "rent", "owner"], "marital": ["married"] * 3 + ["single"]}
+    )
+    cohorts = Cohorts(table, RowIndex(["A1", "A2", "A3", "A4"]), ("GB",), lambda _m: (np.zeros(4), np.zeros(4)))
+    assert cohorts.example() == "seniority < 4; home = owner"
+    assert cohorts.rows("marital = Married").n_rows == 3
+    with pytest.raises(CohortError, match="no row has marital 'wed'; its categories: married, single"):
+        cohorts.rows("marital = wed")

@@ -6,11 +6,28 @@ from urllib.parse import parse_qs
 
 import dash
 import numpy as np
+import pandas as pd
+from dash import html
 
-from callbacks import agreement, cohort, disagreement, feature, global_link, global_page, local, performance, shell
+from callbacks import (
+    _common,
+    agreement,
+    cohort,
+    disagreement,
+    feature,
+    global_link,
+    global_page,
+    local,
+    performance,
+    shell,
+)
 from layouts import ids
 from layouts.cohort_bar import ERROR, STATUS
-from portal.figures import SHARE
+from portal.analyses import COMMON, NATIVE
+from portal.figures import RAW, SHARE
+from portal.project import Cohorts
+from portal.results import RowIndex
+from portal.web.app import create_app
 from tests.fakes import FakeServices
 from tests.web.test_callbacks import ALL, text_of, walk
 from tests.web.test_callbacks_workbench import by_id
@@ -186,3 +203,59 @@ def write_view(services, shown, class_name, scale, k, search: str) -> str:
     """What the page's two URL writers write between them: the models and k, then the class and the scale."""
     models = global_link.models_query(services, shown, k, search)
     return global_link.class_scale_query(services, class_name, scale, models)
+
+
+def test_the_placeholder_is_a_cohort_in_the_projects_own_columns() -> None:
+    services = FakeServices()
+    rng = np.random.default_rng(4)
+    loan = pd.DataFrame(
+        {
+            "seniority": rng.integers(0, 30, 500),
+            "home": rng.choice(["owner", "rent", "parents"], 500, p=[0.5, 0.3, 0.2]),
+            "marital": rng.choice(["married", "single"], 500),
+            "status": rng.choice(["good", "bad"], 500),
+        }
+    )
+    services.cohorts = Cohorts(loan, RowIndex(services.row_ids()), (), lambda _m: (np.zeros(500), np.zeros(500)))
+    median = int(loan["seniority"].median())
+    page = shell.render_page(services, "/global", "")
+    assert by_id(page, ids.COHORT_INPUT).placeholder == f"everyone — or e.g. seniority < {median}; home = owner"
+    assert "tenure" not in by_id(page, ids.COHORT_INPUT).placeholder
+    page = shell.render_page(services, "/global", "?cohort=marital+%3D+Married")  # any case
+    assert by_id(page, ids.COHORT_STATUS).children.startswith(f"Cohort: {(loan['marital'] == 'married').sum()} of 500")
+    wrong = shell.render_page(services, "/global", "?cohort=seniority")
+    assert f"write e.g. 'seniority < {median}; home = owner'" in by_id(wrong, ids.COHORT_STATUS).children
+
+
+def test_a_cohort_in_the_common_scale_says_how_many_of_its_rows_the_sample_holds_and_offers_the_own_scale() -> None:
+    services = FakeServices()
+    every = {m: 4 for m in services.model_names}
+    rows = services.cohort_rows(YOUNG)
+    _figure, note = global_page.importance(services, RAW, ALL, scale=COMMON, levels=every, cohort=YOUNG)
+    held = rows.restrict(services.common_explanation("Gradient boosting")).n_rows
+    assert 0 < held < rows.n_rows < 200
+    assert f"The common scale's sample holds {held} of the cohort's {rows.n_rows} rows: a thin basis." in text_of(
+        html.Div(note)
+    )
+    button = by_id(html.Div(note), ids.TO_OWN_SCALE)
+    assert button.children == f"Show each model's own scale (exact, all {rows.n_rows} rows)"
+    _figure, native = global_page.importance(services, SHARE, ALL, scale=NATIVE, cohort=YOUNG)
+    assert "sample holds" not in text_of(native)  # each model's own scale covers every row
+    _figure, everyone = global_page.importance(services, RAW, ALL, scale=COMMON, levels=every)
+    assert "sample holds" not in text_of(everyone)
+
+
+def test_a_cohort_the_sample_holds_enough_of_is_counted_without_the_offer(monkeypatch) -> None:
+    services = FakeServices()
+    every = {m: 4 for m in services.model_names}
+    rows = services.cohort_rows(YOUNG)
+    held = rows.restrict(services.common_explanation("Gradient boosting")).n_rows
+    monkeypatch.setattr(_common, "THIN_SAMPLE", held)
+    _figure, note = global_page.importance(services, RAW, ALL, scale=COMMON, levels=every, cohort=YOUNG)
+    assert note == f"The common scale's sample holds {held} of the cohort's {rows.n_rows} rows."
+
+
+def test_the_offer_flips_the_scale_toggle_to_each_models_own_scale() -> None:
+    app = create_app(FakeServices())
+    found = [k for k in app.callback_map if k.startswith(f"{ids.SCALE_TOGGLE}.value")]
+    assert found and app.callback_map[found[0]]["inputs"] == [{"id": ids.TO_OWN_SCALE, "property": "n_clicks"}]

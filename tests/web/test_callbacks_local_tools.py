@@ -75,7 +75,10 @@ def test_a_range_of_a_chosen_column_and_the_errors_a_reader_can_make() -> None:
     assert f"{len(expected)} rows where tenure >= 2; tenure <= 3." in text_of(view)
     assert parse_qs(urlsplit(links(view, "search-match")[0].href).query)["search-column"] == ["tenure"]
     assert "no column 'age'" in text_of(row_search.search_view(services, "age > 3", None))
-    assert "did you mean 'One year'?" in text_of(row_search.search_view(services, "one year", "contract"))
+    one_year = _expected_ids(services, lambda v: v["contract"] == "One year")[:50]
+    assert [a.children for a in links(row_search.search_view(services, "one year", "contract"), "search-match")] == (
+        one_year
+    )
     assert row_search.search_view(services, "  ", "tenure") == ""
 
 
@@ -142,3 +145,33 @@ def test_the_app_wires_the_search_and_similar_rows() -> None:
 
     outputs = " ".join(create_app(FakeServices()).callback_map)
     assert ids.ROW_SEARCH_RESULTS in outputs and ids.SIMILAR_RESULTS in outputs
+
+
+def test_a_search_on_a_prediction_sorted_by_risk_lists_the_highest_first_and_links_keep_the_sort() -> None:
+    services = FakeServices()
+    gb = "prediction: Gradient boosting"
+    view = row_search.search_view(services, f"{gb} > 0.8", None, "", gb)
+    predicted, _error = services._cohort_predictions("Gradient boosting")
+    order = np.argsort(-predicted, kind="stable")
+    expected = [services.row_ids()[i] for i in order if predicted[i] > 0.8][:50]
+    assert [a.children for a in links(view, "search-match")] == expected and len(expected) > 10
+    assert f"rows where {gb} > 0.8, highest {gb} first." in text_of(view)
+    assert parse_qs(urlsplit(links(view, "search-match")[0].href).query)["search-sort"] == [gb]
+    everyone = row_search.search_view(services, "", None, "", "disagreement")  # the 50 most disputed rows
+    assert "First 50 of 500 rows, most disagreement between models first." in text_of(everyone)
+    assert "churn" in headers(row_search.search_view(services, "churn = yes", None, ""))  # the target too
+
+
+def test_a_wrong_search_is_a_sentence_and_the_page_offers_the_sorts_and_its_own_example() -> None:
+    services = FakeServices()
+    message = text_of(row_search.search_view(services, "prediction: Nobody > 0.8", None, ""))
+    assert (
+        message.startswith("Search 'prediction: Nobody > 0.8': no column 'prediction: Nobody'") and "[" not in message
+    )
+    page = shell.render_page(services, "/local", "?search-sort=disagreement")
+    sort = by_id(page, ids.ROW_SEARCH_SORT)
+    assert sort.value == "disagreement"
+    assert [o["value"] for o in sort.options][:3] == ["", "prediction: Random forest", "prediction: Gradient boosting"]
+    assert by_id(page, ids.ROW_SEARCH_TEXT).placeholder == f"e.g. {services.cohort_example()}"
+    multiclass = row_search.sorts(FakeServices(classes=("a", "b", "c")))
+    assert not any(o["value"].startswith("prediction") or o["value"] == "disagreement" for o in multiclass)
