@@ -135,9 +135,9 @@ def test_the_threshold_moves_every_models_selection_rates(services) -> None:
 def test_an_intersection_lays_each_model_on_its_own_row(services) -> None:
     figure, cards = fairness.group_metrics(services, "age & senior_citizen", 0.5)
     assert len(figure.data[0].y) == 8 and "age=60+ &amp; senior_citizen=Yes" in figure.data[0].y[-1]
-    assert [getattr(c, "xl", None) for c in walk(cards) if type(c).__name__ == "Col"] == [None] * 3  # full width
+    assert [getattr(c, "lg", None) for c in walk(cards) if type(c).__name__ == "Col"] == [None] * 3  # full width
     _figure, side_by_side = fairness.group_metrics(services, "age", 0.5)
-    assert [c.xl for c in walk(side_by_side) if type(c).__name__ == "Col"] == [4, 4, 4]
+    assert [c.lg for c in walk(side_by_side) if type(c).__name__ == "Col"] == [4, 4, 4]
 
 
 # --- explanations by group ----------------------------------------------------------------
