@@ -115,7 +115,7 @@ class FakeServices:
         self._common = {m: _in_probability(e) for m, e in self._explanations.items() if e.output_scale != PROBABILITY}
         self.rows_explained: list[tuple[str, str, str]] = []  # (model, row id, scale) of each explain_row call
         rows = RowIndex(self._ids)
-        self.cohorts = Cohorts(self._cohort_table(), rows, tuple(MODELS), self._cohort_predictions)
+        self.cohorts = Cohorts(self._cohort_table, rows, tuple(MODELS), self._cohort_predictions)
         self.fairness = Fairness(
             FairnessConfig(bands={"age": (25.0, 40.0, 60.0)}, intersections=(("age", "senior_citizen"),)),
             self._protected_frame(),

@@ -15,6 +15,7 @@ import difflib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -50,14 +51,26 @@ ModelColumns = Callable[[str], tuple[np.ndarray, np.ndarray]]
 
 
 class Cohorts:
-    """The rows cohorts select over ``table`` (one row per data row, in data order) and the models' columns."""
+    """The rows cohorts select over ``table`` (one row per data row, in data order) and the models' columns.
 
-    def __init__(self, table: pd.DataFrame, rows: RowIndex, model_names: Sequence[str], model_columns: ModelColumns):
-        self._table, self._rows, self._names, self._model_columns = table, rows, tuple(model_names), model_columns
+    ``table`` is a function, called on the first cohort: a copy of every column costs memory and time at 1M rows,
+    which opening a project should not pay for a page nobody has asked for yet."""
+
+    def __init__(
+        self, table: Callable[[], pd.DataFrame], rows: RowIndex, model_names: Sequence[str], model_columns: ModelColumns
+    ):
+        self._table_of, self._rows, self._names, self._model_columns = table, rows, tuple(model_names), model_columns
         self._kept: OrderedDict[str, CohortRows] = OrderedDict()
         self._columns: dict[str, np.ndarray] = {}  # filled on demand: "prediction: GB" -> values over every row
         self._lock = threading.Lock()  # callbacks run in threads; the kept cohorts and model columns are shared
-        self._example = cohort_example(table)
+
+    @cached_property
+    def _table(self) -> pd.DataFrame:
+        return self._table_of()
+
+    @cached_property
+    def _example(self) -> str:
+        return cohort_example(self._table)
 
     def columns(self) -> tuple[str, ...]:
         """Every column a cohort may filter on, in order: the table's, then each model's prediction and error."""

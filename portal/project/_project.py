@@ -106,7 +106,9 @@ class Project:
         self.common = CommonScale(config, data, self.models, self.explanations, self.runner, self.store)
         self.single_rows = SingleRows(data, self.models, self.explanations, self.common)
         self.predictions = Predictions(data, self.models, seed=config.data.seed)
-        self.cohorts = Cohorts(cohort_table(data), data.rows, self.models.names, self.predictions.cohort_columns)
+        self.cohorts = Cohorts(
+            lambda: cohort_table(data), data.rows, self.models.names, self.predictions.cohort_columns
+        )
         self.performance = Performance(data, self.predictions, self.cohorts.held_out)
         self.fairness = Fairness(
             config.fairness,

@@ -217,7 +217,7 @@ def test_a_loan_like_table_gives_a_loan_example_and_matches_a_category_in_any_ca
     table = pd.DataFrame(
         {"seniority": [1, 3, 5, 9], "home": ["?", "owner", "rent", "owner"], "marital": ["married"] * 3 + ["single"]}
     )
-    cohorts = Cohorts(table, RowIndex(["A1", "A2", "A3", "A4"]), ("GB",), lambda _m: (np.zeros(4), np.zeros(4)))
+    cohorts = Cohorts(lambda: table, RowIndex(["A1", "A2", "A3", "A4"]), ("GB",), lambda _m: (np.zeros(4), np.zeros(4)))
     assert cohorts.example() == "seniority < 4; home = owner"
     assert cohorts.rows("marital = Married").n_rows == 3
     with pytest.raises(CohortError, match="no row has marital 'wed'; its categories: married, single"):

@@ -216,7 +216,9 @@ def test_the_placeholder_is_a_cohort_in_the_projects_own_columns() -> None:
             "status": rng.choice(["good", "bad"], 500),
         }
     )
-    services.cohorts = Cohorts(loan, RowIndex(services.row_ids()), (), lambda _m: (np.zeros(500), np.zeros(500)))
+    services.cohorts = Cohorts(
+        lambda: loan, RowIndex(services.row_ids()), (), lambda _m: (np.zeros(500), np.zeros(500))
+    )
     median = int(loan["seniority"].median())
     page = shell.render_page(services, "/global", "")
     assert by_id(page, ids.COHORT_INPUT).placeholder == f"everyone — or e.g. seniority < {median}; home = owner"
