@@ -33,7 +33,7 @@ from portal.analyses._cohort_rows import (
     classification_columns,
     regression_columns,
 )
-from portal.analyses._cohorts import Cohort, CohortError, Filter, cohort_example
+from portal.analyses._cohorts import Cohort, CohortError, Filter, cohort_example, shown
 from portal.analyses._common_scale import (
     BACKGROUND_ROWS,
     COMMON,
@@ -84,6 +84,7 @@ from portal.analyses._whatif import (
 )
 
 __all__ = [
+    "shown",
     "ERROR",
     "NO_HELD_OUT",
     "ONE_OUTCOME",

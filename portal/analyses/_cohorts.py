@@ -25,6 +25,15 @@ MAX_NAMED = 6
 _FILTER = re.compile(r"^\s*(?P<column>.+?)\s*(?P<op><=|>=|!=|<|>|=|\sin\s)\s*(?P<value>.*?)\s*$")
 
 
+SHOWN = 60  # characters of a user's text an error repeats; a pasted page must not become a page-long error
+
+
+def shown(text: object) -> str:
+    """The user's text as an error repeats it: whole, or its first characters and an ellipsis."""
+    text = str(text)
+    return text if len(text) <= SHOWN else text[: SHOWN - 1] + "…"
+
+
 class CohortError(ValueError):
     """A cohort that cannot be read or applied; the message names the filter and what to write instead."""
 
@@ -41,7 +50,7 @@ class Filter:
     def mask(self, frame: pd.DataFrame) -> np.ndarray:
         if self.column not in frame.columns:
             named = _named(frame.columns)
-            raise CohortError(f"cohort filter '{self}': no column '{self.column}'; the columns are {named}")
+            raise CohortError(f"cohort filter '{shown(self)}': no column '{self.column}'; the columns are {named}")
         column = frame[self.column]
         numeric = pd.api.types.is_numeric_dtype(column)
         if self.op == "in":
@@ -52,10 +61,12 @@ class Filter:
             try:
                 value: object = float(self.value)
             except ValueError:
-                raise CohortError(f"cohort filter '{self}': '{self.column}' is numeric, so write a number") from None
+                raise CohortError(
+                    f"cohort filter '{shown(self)}': '{self.column}' is numeric, so write a number"
+                ) from None
         else:
             if self.op not in ("=", "!="):
-                raise CohortError(f"cohort filter '{self}': '{self.column}' holds categories; use = != or in")
+                raise CohortError(f"cohort filter '{shown(self)}': '{self.column}' holds categories; use = != or in")
             column, value = column.astype(str), self._categories(column, [self.value])[0]
         compare = {
             "<=": column.le,
@@ -80,10 +91,14 @@ class Filter:
                 found.append(value if value in categories else near[0])
             elif near:
                 options = " or ".join(f"'{c}'" for c in near)
-                raise CohortError(f"cohort filter '{self}': no row has '{value}'; did you mean {options}?")
+                raise CohortError(
+                    f"cohort filter '{shown(self)}': no row has '{shown(value)}'; did you mean {options}?"
+                )
         if not found:
             named, value = _named(sorted(categories)), values[0]
-            raise CohortError(f"cohort filter '{self}': no row has {self.column} '{value}'; its categories: {named}")
+            raise CohortError(
+                f"cohort filter '{shown(self)}': no row has {self.column} '{shown(value)}'; its categories: {named}"
+            )
         return found
 
 
@@ -147,5 +162,5 @@ def _named(names) -> str:
 def _parse_filter(text: str, example: str) -> Filter:
     match = _FILTER.match(text)
     if match is None or not match["value"]:
-        raise CohortError(f"cohort filter '{text.strip()}' is not 'column op value'; write e.g. '{example}'")
+        raise CohortError(f"cohort filter '{shown(text.strip())}' is not 'column op value'; write e.g. '{example}'")
     return Filter(match["column"], match["op"].strip(), match["value"])

@@ -34,6 +34,7 @@ from portal.analyses import (
     find_rows,
     query_for,
     search_message,
+    shown,
 )
 from portal.data import Dataset
 from portal.results import RowIndex
@@ -161,7 +162,7 @@ class Cohorts:
             else:
                 near = difflib.get_close_matches(column, self.columns(), n=1, cutoff=0.8)
                 hint = f" (did you mean '{near[0]}'?)" if near else ""
-                raise CohortError(NO_COLUMN.format(filter=filter_text, column=column, near=hint))
+                raise CohortError(NO_COLUMN.format(filter=shown(filter_text), column=shown(column), near=hint))
         return self._columns[column]
 
 

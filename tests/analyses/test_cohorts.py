@@ -95,3 +95,11 @@ def test_a_category_no_row_has_or_a_column_the_data_lacks_is_named_in_a_sentence
     assert str(unknown.value) == (
         "cohort filter 'income > 3': no column 'income'; the columns are applicant, seniority, home, marital"
     )
+
+
+def test_an_error_repeats_at_most_the_start_of_a_huge_pasted_text() -> None:
+    frame = pd.DataFrame({"contract": ["a", "b"], "tenure": [1, 2]})
+    for text in ("x" * 100_000, "tenure < " + "<" * 5_000, "contract = " + "y" * 9_999):
+        with pytest.raises(CohortError) as caught:
+            Cohort.parse(text).mask(frame)
+        assert len(str(caught.value)) < 300 and "…" in str(caught.value)
