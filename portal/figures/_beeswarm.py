@@ -116,7 +116,7 @@ def _beyond(x: np.ndarray, y: np.ndarray, rows: np.ndarray, bounds: tuple[float,
 
 def beyond_count(figure: go.Figure) -> int:
     """How many points a beeswarm or waterfall draws clamped at its axis's edge."""
-    return sum(len(t.x or ()) for t in figure.data if t.meta == "beyond")
+    return sum(0 if t.x is None else len(t.x) for t in figure.data if t.meta == "beyond")
 
 
 def _behind(everyone: Explanation, order: np.ndarray, seed: int) -> go.Scattergl:
