@@ -21,7 +21,10 @@ COMMON_NOTE = (
     "In the common scale (probability), on its seeded sample: each top reason is the model's largest contribution "
     "in that scale, as the waterfalls above show it."
 )
-OWN_SCALES_NOTE = "Each top reason is in its model's own scale ({scales}); outputs are compared as probabilities."
+OWN_SCALES_NOTE = (
+    "Log-odds outputs are shown as the probabilities they are; each top reason is the model's largest contribution "
+    "in its own scale ({scales})."
+)
 
 
 def disagreement_view(

@@ -150,11 +150,11 @@ def beeswarm_pane(
 
 
 def with_axis_switch(pane, model: str):
-    """A drawn beeswarm with its "own axis" switch above and its beyond-the-axis note below; else the pane."""
+    """A drawn beeswarm with its "own axis" switch and its beyond-the-axis note below; else the pane."""
     if not isinstance(pane, dcc.Graph):
         return pane
     switch = own_axis_switch(ids.BEESWARM_OWN_AXIS, model)
-    return html.Div([switch, pane, axis_note(ids.BEESWARM_AXIS_NOTE, model)])
+    return html.Div([pane, switch, axis_note(ids.BEESWARM_AXIS_NOTE, model)])
 
 
 def register(app: dash.Dash, services: PortalServices) -> None:

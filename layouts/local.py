@@ -87,8 +87,8 @@ def waterfall_body(
         [
             html.P(prediction, className="prediction"),
             html.P(method, className="method-label"),
-            *extra,
             chart,
+            *extra,
             *below,
             *([html.P(base_note, className="base-value-note figure-note")] if base_note else []),
             *([html.P(summary, className="narrative")] if summary else []),

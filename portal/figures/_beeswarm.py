@@ -66,7 +66,8 @@ def beeswarm(
             hovertemplate="row %{customdata}<br>%{x:.4g}<extra></extra>",
         )
     )
-    fig.add_trace(_beyond(shown, y, customdata, own, color))
+    if np.any(clamp(shown, own)[1]):  # the figure stays as it was when no point lies beyond
+        fig.add_trace(_beyond(shown, y, customdata, own, color))
     names = [explanation.feature_names[i] for i in order]
     fig.update_yaxes(tickvals=list(range(len(order))), ticktext=names, range=[-0.6, len(order) - 0.4], showgrid=False)
     fig.update_xaxes(
@@ -89,7 +90,14 @@ def beeswarm(
     subtitle += f"{' · ' if titled else '<br>'}{method_label(explanation.provenance)}"  # a narrow pane: two lines
     fig = finish(fig, explanation.model_name if titled else "", subtitle, height=130 + 34 * len(order))
     fig.update_layout(showlegend=False, meta={"own": list(own), "scale": explanation.output_scale})
-    return fig if titled else fig.update_layout(margin_t=62)
+    return fig if titled else narrow(fig.update_layout(margin_t=62))
+
+
+def narrow(fig: go.Figure) -> go.Figure:
+    """A figure for a side-by-side pane (about 280 px wide at a 1,000 px window): the x title is centred on a
+    small plot area and ran past the right edge ("SHAP value (probabili"). A wider right margin moves its centre
+    left, a slightly smaller font shortens it."""
+    return fig.update_layout(margin_r=44).update_xaxes(title_font_size=12)
 
 
 def _beyond(x: np.ndarray, y: np.ndarray, rows: np.ndarray, bounds: tuple[float, float], color: str) -> go.Scatter:
@@ -105,7 +113,7 @@ def _beyond(x: np.ndarray, y: np.ndarray, rows: np.ndarray, bounds: tuple[float,
         customdata=[[str(r), float(v)] for r, v in zip(rows[beyond], real)],
         marker={
             "color": color,
-            "size": 9,
+            "size": 7,
             "symbol": np.where(real > bounds[1], "triangle-right", "triangle-left").tolist(),
             "line": {"color": "#212529", "width": 1},
         },

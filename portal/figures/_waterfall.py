@@ -13,6 +13,7 @@ from collections.abc import Mapping
 import numpy as np
 import plotly.graph_objects as go
 
+from portal.figures._beeswarm import narrow
 from portal.figures._style import INK, MUTED, PUSH_DOWN, PUSH_UP, class_label, finish, scale_and_class
 from portal.results import LOG_ODDS, LocalExplanation
 
@@ -49,7 +50,8 @@ def waterfall(
     fig.update_layout(showlegend=False, meta={"own": list(own), "scale": local.output_scale})
     title = " · ".join(p for p in (local.model_name, f"row {local.row_id}", class_label(local.explained_class)) if p)
     title = title if titled else ""
-    return finish(fig, title, prediction_text(local) if titled else "", height=130 + 38 * (len(deltas) + 2))
+    fig = finish(fig, title, prediction_text(local) if titled else "", height=130 + 38 * (len(deltas) + 2))
+    return fig if titled else narrow(fig)
 
 
 def _steps(local: LocalExplanation, labels: list[str], deltas: list[float]) -> go.Waterfall:
