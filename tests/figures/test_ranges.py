@@ -57,3 +57,23 @@ def test_waterfalls_keep_their_own_range_take_a_shared_one_and_say_where_the_bas
         "Base value 0.27 = the model's mean prediction over its background rows (200 of 500), in probability; "
         "models differ because each averages its own predictions (and may use its own background rows)."
     )
+
+
+def test_one_extreme_contribution_does_not_flatten_the_dependence_panels() -> None:
+    from portal.analyses import FeatureDependence
+    from portal.figures import dependence_panels
+
+    x = np.linspace(0, 72, 200)
+    gentle = np.linspace(-0.5, 0.5, 200)
+    ebm = gentle.copy()
+    ebm[3] = -6.0  # one EBM point
+
+    def panel(name, y):
+        return FeatureDependence(name, "tenure", x, y, None, None, "log-odds", False, 200, 200)
+
+    figure = dependence_panels([panel("GB", gentle), panel("EBM", ebm)])
+    lo, hi = figure.layout.yaxis.range
+    assert -0.6 < lo < -0.5 and 0.5 < hi < 0.6  # not stretched to -6
+    edge = [t for t in figure.data if getattr(t, "customdata", None) is not None and "beyond" in t.hovertemplate]
+    assert len(edge) == 1 and list(edge[0].customdata) == [-6.0] and edge[0].y[0] == pytest.approx(lo)
+    assert "1 point beyond the axis, marked ▴ ▾ at its edge" in figure.layout.title.subtitle.text
