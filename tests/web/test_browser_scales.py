@@ -54,3 +54,32 @@ def test_global_beeswarms_share_one_x_range_and_a_pane_switch_gives_it_its_own(d
     assert "not shared" in dash_duo.find_element("#beeswarm-axes-note").text
     ranges = _settled(dash_duo, lambda r: all(p[1] and p[0] == pytest.approx(p[1]) for p in r))
     assert dash_duo.get_logs() == []
+
+
+LOCAL_RANGES = RANGES.replace(".beeswarm-graph", ".waterfall-graph")
+
+
+def test_local_waterfalls_share_an_axis_in_the_common_scale_and_say_why_not_in_their_own(dash_duo) -> None:
+    open_page(dash_duo, FakeServices(), "/local?id=C00042")
+    wait_for_count(dash_duo, ".waterfall-graph", 3, timeout=30)
+
+    def ranges():
+        return dash_duo.driver.execute_script(LOCAL_RANGES)
+
+    WebDriverWait(dash_duo.driver, 20).until(
+        lambda d: len(ranges()) == 3 and all(p[1] for p in ranges()) and len({tuple(p[0]) for p in ranges()}) == 1
+    )
+    owns = [p[1] for p in ranges()]
+    assert ranges()[0][0] == pytest.approx([min(o[0] for o in owns), max(o[1] for o in owns)])
+    dash_duo.wait_for_contains_text("#waterfall-axes-note", "share one x axis (probability)", timeout=10)
+    assert "mean prediction over its background rows (200 of 500), in probability" in dash_duo.find_element(
+        ".base-value-note"
+    ).text
+
+    label = dash_duo.find_elements(".scale-toggle label")[1]
+    dash_duo.driver.execute_script("arguments[0].click();", label)  # each model's own scale
+    dash_duo.wait_for_contains_text("#waterfall-axes-note", "different scales (", timeout=15)
+    WebDriverWait(dash_duo.driver, 15).until(
+        lambda d: len(ranges()) == 3 and all(p[1] and p[0] == pytest.approx(p[1]) for p in ranges())
+    )
+    assert dash_duo.get_logs() == []
