@@ -6,6 +6,7 @@ from __future__ import annotations
 import dash
 from dash import MATCH, Input, Output, State, dcc, html
 
+from callbacks import shared_range
 from callbacks._common import (
     chooser,
     cohort_sample_note,
@@ -21,7 +22,6 @@ from callbacks._common import (
 )
 from callbacks._ready import not_ready, of_class, ready_explanation, so_far_note
 from callbacks.cohort import NOT_IN_COHORT, applied
-from callbacks import shared_range
 from callbacks.global_link import read_view
 from layouts import ids
 from layouts.global_page import global_page

@@ -9,10 +9,10 @@ import dash
 import numpy as np
 from dash import MATCH, Input, Output, State
 
+from callbacks import shared_range
 from callbacks._common import COMMON_WORDS, chooser, common_not_ready, drawn_class, has_common_scale, needless_redraw
 from callbacks._ready import not_ready, of_class, ready_explanation
 from callbacks.cohort import applied
-from callbacks import shared_range
 from callbacks.global_link import read_view
 from callbacks.row_search import sorts
 from layouts import ids

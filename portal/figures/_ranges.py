@@ -50,4 +50,5 @@ def beyond_note(count: int) -> str:
     """The line under a chart with clamped points ('' when none)."""
     if not count:
         return ""
-    return f"{count:,} point{'s' if count != 1 else ''} beyond the axis, marked ▸ / ◂ at its edge (hover for the value)."
+    plural = "s" if count != 1 else ""
+    return f"{count:,} point{plural} beyond the axis, marked ▸ / ◂ at its edge (hover for the value)."

@@ -72,9 +72,10 @@ def test_local_waterfalls_share_an_axis_in_the_common_scale_and_say_why_not_in_t
     owns = [p[1] for p in ranges()]
     assert ranges()[0][0] == pytest.approx([min(o[0] for o in owns), max(o[1] for o in owns)])
     dash_duo.wait_for_contains_text("#waterfall-axes-note", "share one x axis (probability)", timeout=10)
-    assert "mean prediction over its background rows (200 of 500), in probability" in dash_duo.find_element(
-        ".base-value-note"
-    ).text
+    assert (
+        "mean prediction over its background rows (200 of 500), in probability"
+        in dash_duo.find_element(".base-value-note").text
+    )
 
     label = dash_duo.find_elements(".scale-toggle label")[1]
     dash_duo.driver.execute_script("arguments[0].click();", label)  # each model's own scale
