@@ -96,8 +96,8 @@ def beeswarm(
 def narrow(fig: go.Figure) -> go.Figure:
     """A figure for a side-by-side pane (about 280 px wide at a 1,000 px window): the x title is centred on a
     small plot area and ran past the right edge ("SHAP value (probabili"). A wider right margin moves its centre
-    left, a slightly smaller font shortens it."""
-    return fig.update_layout(margin_r=44).update_xaxes(title_font_size=12)
+    left, a slightly smaller font shortens it. The toolbar stands upright in that margin, off the subtitle."""
+    return fig.update_layout(margin_r=44, modebar_orientation="v").update_xaxes(title_font_size=12)
 
 
 def _beyond(x: np.ndarray, y: np.ndarray, rows: np.ndarray, bounds: tuple[float, float], color: str) -> go.Scatter:
