@@ -4,8 +4,9 @@ cohort, the cohort's importances and beeswarms drawn over everyone's."""
 from __future__ import annotations
 
 import dash
-from dash import MATCH, Input, Output, State, html
+from dash import MATCH, Input, Output, State, dcc, html
 
+from callbacks import shared_range
 from callbacks._common import (
     chooser,
     cohort_sample_note,
@@ -25,6 +26,7 @@ from callbacks.global_link import read_view
 from layouts import ids
 from layouts.global_page import global_page
 from layouts.panes import graph
+from layouts.scale_toggle import axis_note, own_axis_switch
 from portal.analyses import COMMON, NATIVE
 from portal.figures import beeswarm, importance_bars, model_colors, placeholder
 from portal.web import PortalServices
@@ -136,14 +138,23 @@ def beeswarm_pane(
         total = services.total_rows()
     color = model_colors(services.model_names)[model]
     rows = applied(services, cohort)
+    graph_id = ids.per_model(ids.BEESWARM_GRAPH, model)
     if rows is None:
-        return graph(beeswarm(explanation, color=color, titled=False, total_rows=total), "beeswarm-graph")
+        return graph(beeswarm(explanation, color=color, titled=False, total_rows=total), "beeswarm-graph", graph_id)
     cut = rows.restrict(explanation)
     if not cut.n_rows:
         return html.P(NOT_IN_COHORT, className="pane-waiting text-muted mb-0")
     total = None if total is None else rows.n_rows  # rows so far count against the cohort
     figure = beeswarm(cut, color=color, titled=False, total_rows=total, background=explanation)
-    return graph(figure, "beeswarm-graph")
+    return graph(figure, "beeswarm-graph", graph_id)
+
+
+def with_axis_switch(pane, model: str):
+    """A drawn beeswarm with its "own axis" switch and its beyond-the-axis note below; else the pane."""
+    if not isinstance(pane, dcc.Graph):
+        return pane
+    switch = own_axis_switch(ids.BEESWARM_OWN_AXIS, model)
+    return html.Div([pane, switch, axis_note(ids.BEESWARM_AXIS_NOTE, model)])
 
 
 def register(app: dash.Dash, services: PortalServices) -> None:
@@ -192,4 +203,6 @@ def register(app: dash.Dash, services: PortalServices) -> None:
         if needless_redraw(dash.ctx.triggered_prop_ids.values(), scale, drawn):
             return dash.no_update, dash.no_update
         pane = beeswarm_pane(services, pane_id["model"], ready, sampled, class_name, scale, levels, cohort, shown)
-        return pane, drawn_class(drawn, scale)
+        return with_axis_switch(pane, pane_id["model"]), drawn_class(drawn, scale)
+
+    shared_range.register(app, "global")

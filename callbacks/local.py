@@ -9,6 +9,7 @@ import dash
 import numpy as np
 from dash import MATCH, Input, Output, State
 
+from callbacks import shared_range
 from callbacks._common import COMMON_WORDS, chooser, common_not_ready, drawn_class, has_common_scale, needless_redraw
 from callbacks._ready import not_ready, of_class, ready_explanation
 from callbacks.cohort import applied
@@ -19,8 +20,9 @@ from layouts.local import local_page, waterfall_body
 from layouts.panes import missing_row
 from layouts.row_search import SEARCH_COLUMN_KEY, SEARCH_KEY, SEARCH_SORT_KEY, row_search
 from layouts.whatif import whatif_card
-from portal.analyses import COMMON, NATIVE, outcome_words, summarise
+from portal.analyses import BACKGROUND_ROWS, COMMON, NATIVE, outcome_words, summarise
 from portal.figures import key_values, method_label, model_colors, prediction_text, waterfall
+from portal.figures._waterfall import base_value_note
 from portal.results import LocalExplanation
 from portal.web import PortalServices, merge_query
 
@@ -90,6 +92,8 @@ def waterfall_pane(
         waterfall(local, feature_values=values, titled=False),
         key_values(local, values),
         summary(services, local, values, "own scale" if has_common_scale(services) else ""),
+        model=model,
+        base_note=base_note(services, local),
     )
 
 
@@ -107,7 +111,15 @@ def common_waterfall(services: PortalServices, model: str, row_id: str | None, c
         waterfall(local, feature_values=values, titled=False),
         key_values(local, values),
         summary(services, local, values, "common scale"),
+        model=model,
+        base_note=base_note(services, local),
     )
+
+
+def base_note(services: PortalServices, local: LocalExplanation) -> str:
+    """Where the pane's base value comes from: the background rows every method here averages over."""
+    total = services.total_rows()
+    return base_value_note(local, min(BACKGROUND_ROWS, total), total)
 
 
 def summary(services: PortalServices, local: LocalExplanation, values: dict, context: str) -> str:
@@ -155,3 +167,5 @@ def register(app: dash.Dash, services: PortalServices) -> None:
             return dash.no_update, dash.no_update
         pane = waterfall_pane(services, pane_id["model"], row_id, ready, class_name, scale)
         return pane, drawn_class(drawn, scale)
+
+    shared_range.register(app, "local")

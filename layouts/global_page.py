@@ -12,6 +12,7 @@ from layouts.agreement import DEFAULT_K, agreement_card
 from layouts.class_picker import class_picker
 from layouts.model_chooser import model_chooser
 from layouts.panes import graph, model_card, model_row
+from layouts.scale_toggle import axes_note
 from portal.figures import RAW, SHARE
 
 MODE_LABELS = {SHARE: "Share of total (comparable on any scale)", RAW: "Mean |SHAP| (in the scale shown)"}
@@ -56,6 +57,7 @@ def global_page(
                 "(left). Wide bands mean many rows share that contribution.",
                 className="text-muted",
             ),
+            axes_note(ids.BEESWARM_AXES_NOTE),
             model_row(panes, columns),
         ]
     )

@@ -152,3 +152,15 @@ def nav_link(page: Any) -> dict[str, Any]:
 def whatif_input(feature: Any) -> dict[str, Any]:
     """Id of the what-if input of one feature (pass ``dash.ALL`` in callbacks)."""
     return {"type": WHATIF_INPUT, "feature": feature}
+
+
+# Shared axes across side-by-side panes (/global beeswarms, /local waterfalls): each pane's graph, its
+# "own axis" switch and its note (points beyond the axis), and the page's note when the panes' scales differ.
+BEESWARM_GRAPH = "beeswarm-graph-of"
+BEESWARM_OWN_AXIS = "beeswarm-own-axis"
+BEESWARM_AXIS_NOTE = "beeswarm-axis-note"
+BEESWARM_AXES_NOTE = "beeswarm-axes-note"
+WATERFALL_GRAPH = "waterfall-graph-of"
+WATERFALL_OWN_AXIS = "waterfall-own-axis"
+WATERFALL_AXIS_NOTE = "waterfall-axis-note"
+WATERFALL_AXES_NOTE = "waterfall-axes-note"

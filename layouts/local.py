@@ -13,6 +13,7 @@ from layouts.class_picker import class_picker
 from layouts.disagreement import disagreement_card
 from layouts.neighbours import similar_card
 from layouts.panes import graph, model_card, model_row
+from layouts.scale_toggle import axes_note, axis_note, own_axis_switch
 
 
 def local_page(
@@ -39,6 +40,7 @@ def local_page(
             class_picker(class_names, class_name),
             *([scale] if scale is not None else []),
             dbc.Card(dbc.CardBody(picker), className="shadow-sm mb-4 picker-card"),
+            axes_note(ids.WATERFALL_AXES_NOTE),
             html.Div(model_row(panes), className="mb-4"),
             *([whatif] if whatif is not None else []),
             similar_card(model_names),
@@ -65,15 +67,30 @@ def _picker(row_id: str | None, options: Sequence[str], limit: int) -> html.Div:
 
 
 def waterfall_body(
-    prediction: str, method: str, figure: go.Figure, key_values: Sequence[str], summary: str = ""
+    prediction: str,
+    method: str,
+    figure: go.Figure,
+    key_values: Sequence[str],
+    summary: str = "",
+    *,
+    model: str | None = None,
+    base_note: str = "",
 ) -> html.Div:
     """One model's pane for the chosen row: the prediction line, the method, the waterfall, its plain-language
-    ``summary`` (for readers who will not read a waterfall), the key values."""
+    ``summary`` (for readers who will not read a waterfall), the key values. With ``model``: the waterfall is
+    found by the page's shared-axis script and has its "own axis" switch; ``base_note`` says under it where
+    the base value comes from (it differs between models)."""
+    chart = graph(figure, "waterfall-graph", ids.per_model(ids.WATERFALL_GRAPH, model) if model else None)
+    extra = [own_axis_switch(ids.WATERFALL_OWN_AXIS, model)] if model else []
+    below = [axis_note(ids.WATERFALL_AXIS_NOTE, model)] if model else []
     return html.Div(
         [
             html.P(prediction, className="prediction"),
             html.P(method, className="method-label"),
-            graph(figure, "waterfall-graph"),
+            chart,
+            *extra,
+            *below,
+            *([html.P(base_note, className="base-value-note figure-note")] if base_note else []),
             *([html.P(summary, className="narrative")] if summary else []),
             html.P(
                 [html.Span("Key values: ", className="fw-semibold"), ", ".join(key_values)], className="key-values mb-0"

@@ -41,3 +41,28 @@ def scale_toggle(shown: bool, common_label: str, native_label: str, value: str |
         **{"aria-labelledby": f"{ids.SCALE_TOGGLE}-label"},
         style={} if shown else {"display": "none"},
     )
+
+
+#: The per-pane switch's one option: this pane on an axis of its own (off: the panes' shared axis).
+OWN_AXIS = "own"
+
+
+def own_axis_switch(switch_type: str, model: str) -> dbc.Checklist:
+    """A small switch in a model's pane: off (the default), the pane shares the page's axis; on, its own."""
+    return dbc.Checklist(
+        id={"type": switch_type, "model": model},
+        options=[{"label": "own axis", "value": OWN_AXIS}],
+        value=[],
+        switch=True,
+        className="own-axis-switch small",
+    )
+
+
+def axis_note(note_type: str, model: str) -> html.P:
+    """Under a pane's chart: how many points lie beyond its axis (filled in the browser)."""
+    return html.P(id={"type": note_type, "model": model}, className="axis-note figure-note mb-0")
+
+
+def axes_note(note_id: str) -> html.P:
+    """One line on the page: whether the panes share an axis, and why not when they do not (browser-filled)."""
+    return html.P(id=note_id, className="axes-note figure-note", **{"aria-live": "polite"})

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
+from portal.figures._ranges import clamp, robust_range
 from portal.figures._style import PALETTE, class_label, finish, method_label, scale_and_class
 from portal.results import Explanation
 
@@ -31,6 +32,7 @@ def beeswarm(
     titled: bool = True,
     total_rows: int | None = None,
     background: Explanation | None = None,
+    x_range: tuple[float, float] | None = None,
 ) -> go.Figure:
     """A horizontal beeswarm of the most important features, most important on top.
 
@@ -38,6 +40,10 @@ def beeswarm(
     rows" line stays. ``total_rows`` above ``explanation.n_rows`` marks an explanation still being
     computed: the line then says how many rows are done so far. ``background`` (everyone, when
     ``explanation`` is a cohort's) is drawn behind in grey.
+
+    The x axis spans ``x_range`` (several panes' shared range), else the drawn values' 1st-99th percentile
+    (:func:`robust_range`); points beyond it sit at its edge as triangles whose hover gives the real value.
+    ``layout.meta`` keeps the pane's own range and scale, for the page's shared-axis switch.
     """
     if background is not None:
         sample_size = min(sample_size, COHORT_SAMPLE)
@@ -47,22 +53,30 @@ def beeswarm(
     rng = np.random.default_rng(seed)
     y = np.concatenate([j + _offsets(values[:, j], rng) for j in range(len(order))])
     fig = go.Figure(_behind(background, order, seed) if background is not None else [])
+    shown = values.T.ravel()
+    customdata = np.tile(explanation.row_ids[rows], len(order))
+    own = robust_range(shown)
     fig.add_trace(
         go.Scattergl(
-            x=values.T.ravel().astype(np.float32),  # sent as binary: float32 halves it, 7 digits is finer than a pixel
+            x=shown.astype(np.float32),  # sent as binary: float32 halves it, 7 digits is finer than a pixel
             y=y.astype(np.float32),
             mode="markers",
-            customdata=np.tile(explanation.row_ids[rows], len(order)),
+            customdata=customdata,
             marker={"color": color, "size": 4, "opacity": 0.55},
             hovertemplate="row %{customdata}<br>%{x:.4g}<extra></extra>",
         )
     )
+    if np.any(clamp(shown, own)[1]):  # the figure stays as it was when no point lies beyond
+        fig.add_trace(_beyond(shown, y, customdata, own, color))
     names = [explanation.feature_names[i] for i in order]
     fig.update_yaxes(tickvals=list(range(len(order))), ticktext=names, range=[-0.6, len(order) - 0.4], showgrid=False)
     fig.update_xaxes(
         title=f"SHAP value ({scale_and_class(explanation.output_scale, explanation.explained_class)})",
         zeroline=True,
         zerolinecolor="#ADB5BD",
+        range=list(x_range or own),
+        autorange=False,
+        automargin=True,
     )
     population = explanation.sample_of or explanation.n_rows  # an explanation of a sample counts against the data
     sampled = " (seeded sample)" if len(rows) < population else ""
@@ -75,8 +89,42 @@ def beeswarm(
         subtitle = f"cohort: {subtitle} · grey: everyone"
     subtitle += f"{' · ' if titled else '<br>'}{method_label(explanation.provenance)}"  # a narrow pane: two lines
     fig = finish(fig, explanation.model_name if titled else "", subtitle, height=130 + 34 * len(order))
-    fig.update_layout(showlegend=False)
-    return fig if titled else fig.update_layout(margin_t=62)
+    fig.update_layout(showlegend=False, meta={"own": list(own), "scale": explanation.output_scale})
+    return fig if titled else narrow(fig.update_layout(margin_t=62))
+
+
+def narrow(fig: go.Figure) -> go.Figure:
+    """A figure for a side-by-side pane (about 280 px wide at a 1,000 px window): the x title is centred on a
+    small plot area and ran past the right edge ("SHAP value (probabili"). A wider right margin moves its centre
+    left, a slightly smaller font shortens it. The toolbar stands upright in that margin, off the subtitle."""
+    return fig.update_layout(margin_r=44, modebar_orientation="v").update_xaxes(title_font_size=12)
+
+
+def _beyond(x: np.ndarray, y: np.ndarray, rows: np.ndarray, bounds: tuple[float, float], color: str) -> go.Scatter:
+    """The points beyond the axis, drawn at its edge as triangles pointing the way they went; the real value
+    is in ``customdata`` (hover, and the page's script re-clamps them when the axis changes)."""
+    at_edge, beyond = clamp(x, bounds)
+    real = x[beyond]
+    return go.Scatter(
+        x=at_edge[beyond],
+        y=y[beyond],
+        mode="markers",
+        meta="beyond",
+        customdata=[[str(r), float(v)] for r, v in zip(rows[beyond], real)],
+        marker={
+            "color": color,
+            "size": 7,
+            "symbol": np.where(real > bounds[1], "triangle-right", "triangle-left").tolist(),
+            "line": {"color": "#212529", "width": 1},
+        },
+        cliponaxis=False,
+        hovertemplate="row %{customdata[0]}<br>%{customdata[1]:.4g} (beyond the axis)<extra></extra>",
+    )
+
+
+def beyond_count(figure: go.Figure) -> int:
+    """How many points a beeswarm or waterfall draws clamped at its axis's edge."""
+    return sum(0 if t.x is None else len(t.x) for t in figure.data if t.meta == "beyond")
 
 
 def _behind(everyone: Explanation, order: np.ndarray, seed: int) -> go.Scattergl:
@@ -108,4 +156,3 @@ def _offsets(x: np.ndarray, rng: np.random.Generator, bins: int = 40) -> np.ndar
     where = np.clip(np.searchsorted(edges, x, side="right") - 1, 0, bins - 1)
     density = counts[where] / max(counts.max(), 1)
     return rng.uniform(-1.0, 1.0, size=len(x)) * SPREAD * np.sqrt(density)
-

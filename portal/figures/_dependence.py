@@ -18,6 +18,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from portal.analyses import FeatureDependence, ShapeFunction
+from portal.figures._ranges import clamp, robust_range, union
 from portal.figures._style import escaped, finish, model_colors, placeholder, scale_label
 
 SHAPE_COLOUR = "#000000"
@@ -75,13 +76,49 @@ def dependence_panels(
     fig.update_yaxes(
         title=f"contribution of {first.feature}" + (f" ({scale_label(scales.pop())})" if same_scale else "")
     )
+    beyond = _robust_y(fig, panels, colors) if same_scale and not first.categorical else 0
     sample = f"{first.n_shown:,} of {first.n_total:,} rows (seeded sample, the same rows in every panel)"
     if behind:
         sample = f"cohort <b>{escaped(cohort)}</b>: {sample} · grey: everyone"
     colour = f" · colour: {first.colour_feature}" if first.colour_feature else ""
     warning = "" if same_scale else " · ⚠ scales differ: compare shapes, not heights"
+    plural = "s" if beyond != 1 else ""
+    warning += f" · {beyond:,} point{plural} beyond the axis, marked ▴ ▾ at its edge" if beyond else ""
     fig.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.22}, boxmode="group")
     return finish(fig, f"How each model uses {first.feature}", sample + colour + warning, height=430)
+
+
+def _robust_y(fig: go.Figure, panels: Sequence[FeatureDependence], colors: Mapping[str, str]) -> int:
+    """One extreme contribution must not flatten every panel: when some point lies beyond the panels' shared
+    1st-99th percentile range, the y axis spans that range and those points sit at its edge as triangles (hover:
+    the real value). Returns how many points were moved (0: the axis is left to plotly)."""
+    bounds = union(robust_range(np.asarray(p.contributions, dtype=float)) for p in panels)
+    moved = 0
+    for column, panel in enumerate(panels, start=1):
+        y = np.asarray(panel.contributions, dtype=float)
+        at_edge, beyond = clamp(y, bounds)
+        if not beyond.any():
+            continue
+        moved += int(beyond.sum())
+        edge = go.Scatter(
+            x=np.asarray(panel.values)[beyond],
+            y=at_edge[beyond],
+            customdata=y[beyond],
+            mode="markers",
+            marker={
+                "color": colors[panel.model_name],
+                "size": 8,
+                "line": {"color": "#212529", "width": 1},
+                "symbol": np.where(y[beyond] > bounds[1], "triangle-up", "triangle-down").tolist(),
+            },
+            cliponaxis=False,
+            showlegend=False,
+            hovertemplate="contribution %{customdata:.4g} (beyond the axis)<extra>" + panel.model_name + "</extra>",
+        )
+        fig.add_trace(edge, row=1, col=column)
+    if moved:
+        fig.update_yaxes(range=list(bounds), autorange=False)
+    return moved
 
 
 def _points(panel: FeatureDependence, colour: str, *, first_panel: bool, last_panel: bool) -> list:

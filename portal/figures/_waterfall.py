@@ -13,6 +13,7 @@ from collections.abc import Mapping
 import numpy as np
 import plotly.graph_objects as go
 
+from portal.figures._beeswarm import narrow
 from portal.figures._style import INK, MUTED, PUSH_DOWN, PUSH_UP, class_label, finish, scale_and_class
 from portal.results import LOG_ODDS, LocalExplanation
 
@@ -26,24 +27,31 @@ def waterfall(
     feature_values: Mapping[str, object] | None = None,
     max_features: int = 10,
     titled: bool = True,
+    x_range: tuple[float, float] | None = None,
 ) -> go.Figure:
     """Horizontal waterfall from the base value (bottom) to the prediction (top), largest push on top.
 
     ``titled=False`` leaves the title out, for a pane that already names the model and the prediction.
+    The x axis spans ``x_range`` (several panes' shared range) or the bars' own; ``layout.meta`` keeps the
+    own range and the scale, for the page's shared-axis switch.
     """
     labels, deltas = _bars(local, feature_values or {}, max_features)
     fig = go.Figure([_steps(local, labels, deltas), _ends(local)])
     for x, dash in ((local.base_value, "dot"), (local.output, "dash")):
         fig.add_vline(x=x, line={"dash": dash, "color": MUTED, "width": 1})
+    own = x_range_of(local, max_features)
     fig.update_xaxes(
         title=f"model output ({scale_and_class(local.output_scale, local.explained_class)})",
-        range=_x_range(local, deltas),
+        range=list(x_range or own),
+        autorange=False,
+        automargin=True,
     )
-    fig.update_yaxes(showgrid=False, categoryorder="array", categoryarray=[BASE, *labels, PREDICTION])
-    fig.update_layout(showlegend=False)
+    fig.update_yaxes(showgrid=False, categoryorder="array", categoryarray=[BASE, *labels, PREDICTION], automargin=True)
+    fig.update_layout(showlegend=False, meta={"own": list(own), "scale": local.output_scale})
     title = " · ".join(p for p in (local.model_name, f"row {local.row_id}", class_label(local.explained_class)) if p)
     title = title if titled else ""
-    return finish(fig, title, prediction_text(local) if titled else "", height=130 + 38 * (len(deltas) + 2))
+    fig = finish(fig, title, prediction_text(local) if titled else "", height=130 + 38 * (len(deltas) + 2))
+    return fig if titled else narrow(fig)
 
 
 def _steps(local: LocalExplanation, labels: list[str], deltas: list[float]) -> go.Waterfall:
@@ -91,6 +99,20 @@ def prediction_text(local: LocalExplanation) -> str:
     return f"Prediction {_number(local.output)} ({scale}), base value {_number(local.base_value)}"
 
 
+def base_value_note(local: LocalExplanation, background_rows: int | None = None, of_rows: int | None = None) -> str:
+    """Why base values differ between panes: each is its model's own mean prediction over its background rows.
+
+    'Base value 0.27 = the model's mean prediction over its background rows (200 of 7,043), in probability;
+    models differ because each averages its own predictions (and may use its own background rows).'
+    """
+    counted = f" ({background_rows:,} of {of_rows:,})" if background_rows and of_rows else ""
+    scale = scale_and_class(local.output_scale, local.explained_class)
+    return (
+        f"Base value {_number(local.base_value)} = the model's mean prediction over its background rows{counted}, "
+        f"in {scale}; models differ because each averages its own predictions (and may use its own background rows)."
+    )
+
+
 def key_values(local: LocalExplanation, feature_values: Mapping[str, object], k: int = 4) -> list[str]:
     """'feature = value' for the row's ``k`` most influential features in this model."""
     top = np.argsort(-np.abs(local.values), kind="stable")[:k]
@@ -126,12 +148,14 @@ def _value(value: object) -> str:
     return text if len(text) <= 20 else text[:19] + "…"
 
 
-def _x_range(local: LocalExplanation, deltas: list[float]) -> list[float]:
-    """Room on both sides for the bars' outside labels."""
+def x_range_of(local: LocalExplanation, max_features: int = 10) -> tuple[float, float]:
+    """The waterfall's own x range: its bars' path from base value to prediction, with room on both sides
+    for the bars' outside labels. Panes in one scale share the union of theirs."""
+    deltas = _bars(local, {}, max_features)[1]
     path = local.base_value + np.concatenate([[0.0], np.cumsum(deltas)])
     low, high = min(path.min(), local.output), max(path.max(), local.output)
     pad = 0.45 * (high - low or 1.0)
-    return [low - pad, high + pad]
+    return (float(low - pad), float(high + pad))
 
 
 def _signed(x: float) -> str:
