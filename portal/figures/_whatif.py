@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from portal.figures._style import MUTED, finish, scale_label
+from portal.figures._style import MUTED, bar_pattern, finish, pattern_of, scale_label
 from portal.results import LocalExplanation
 
 TOP_FEATURES = 8
@@ -22,7 +22,8 @@ def what_if_bars(
     values_before: Mapping[str, object] | None = None,
     values_after: Mapping[str, object] | None = None,
 ) -> go.Figure:
-    """Paired bars per feature (original in grey, edited in the model's colour), biggest either way first.
+    """Paired bars per feature (original in grey, edited in the model's colour and bar pattern, as in the charts
+    that compare models), biggest either way first.
 
     Changed features are always shown and labelled "old → new", so the reader sees the edit and its effect.
     """
@@ -49,7 +50,7 @@ def what_if_bars(
                 x=after.values[shown],
                 orientation="h",
                 name="edited",
-                marker_color=color,
+                marker={"color": color, "pattern": bar_pattern(pattern_of(color))},
                 hovertemplate="%{y}<br>edited: %{x:+.3g} " + unit + "<extra></extra>",
             ),
         ]
