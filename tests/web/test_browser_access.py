@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -24,3 +25,48 @@ def test_the_first_tab_focuses_a_visible_skip_link_that_moves_the_focus_to_the_p
     focused.send_keys(Keys.ENTER)
     WebDriverWait(dash_duo.driver, 10).until(lambda d: d.switch_to.active_element.get_attribute("id") == "page")
     assert dash_duo.get_logs() == []
+
+
+def tab_to(driver, element_id: str, presses: int = 60):
+    """Press Tab (keyboard focus only, no click) until the element with ``element_id`` has the focus."""
+    for _ in range(presses):
+        ActionChains(driver).send_keys(Keys.TAB).perform()
+        if driver.switch_to.active_element.get_attribute("id") == element_id:
+            return driver.switch_to.active_element
+    raise AssertionError(f"Tab never reached #{element_id}")
+
+
+def test_a_dropdown_opened_with_enter_takes_typed_letters_and_enter_picks_the_option_they_start(dash_duo) -> None:
+    """Dash opens the dropdown on its selected option, where letters were ignored; now they go into the search,
+    the first option starting with them is marked and Enter picks it (Dash's own pick, the first option merely
+    containing "s", would be monthly_charges)."""
+    open_page(dash_duo, FakeServices(), "/feature")
+    dash_duo.wait_for_text_to_equal("#feature-picker", "tenure", timeout=30)
+    driver = dash_duo.driver
+    tab_to(driver, "feature-picker")
+    ActionChains(driver).send_keys(Keys.ENTER).perform()
+    dash_duo.wait_for_element(".dash-dropdown-content .dash-dropdown-option")
+    ActionChains(driver).send_keys("s").perform()
+    WebDriverWait(driver, 5).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".type-ahead-match"))
+    assert dash_duo.find_element(".dash-dropdown-search").get_attribute("value") == "s"
+    assert dash_duo.find_element(".type-ahead-match").text == "senior_citizen"
+    assert all("s" in o.text for o in dash_duo.find_elements(".dash-dropdown-option"))  # filtered
+    ActionChains(driver).send_keys(Keys.ENTER).perform()
+    dash_duo.wait_for_text_to_equal("#feature-picker", "senior_citizen", timeout=10)
+    WebDriverWait(driver, 10).until(lambda d: "feature=senior_citizen" in d.current_url)
+    assert not dash_duo.find_elements(".dash-dropdown-content")
+
+
+def test_a_letter_typed_on_a_closed_dropdown_without_search_opens_it_on_the_first_option_starting_with_it(
+    dash_duo,
+) -> None:
+    open_page(dash_duo, FakeServices(), "/local?id=C00003")
+    dash_duo.wait_for_element("#row-search-sort")
+    driver = dash_duo.driver
+    tab_to(driver, "row-search-sort")
+    ActionChains(driver).send_keys("m").perform()
+    WebDriverWait(driver, 5).until(
+        lambda d: d.switch_to.active_element.find_element(By.XPATH, "ancestor::label").text.startswith("Most")
+    )
+    ActionChains(driver).send_keys(Keys.ENTER).perform()
+    dash_duo.wait_for_text_to_equal("#row-search-sort", "Most disagreement between models first", timeout=10)
