@@ -8,8 +8,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.fakes import FakeServices
-from tests.web.test_browser import open_page
+from tests.fakes import FEATURES, FakeServices
+from tests.web.test_browser import MODELS, open_page
 
 pytestmark = pytest.mark.browser
 
@@ -70,3 +70,26 @@ def test_a_letter_typed_on_a_closed_dropdown_without_search_opens_it_on_the_firs
     )
     ActionChains(driver).send_keys(Keys.ENTER).perform()
     dash_duo.wait_for_text_to_equal("#row-search-sort", "Most disagreement between models first", timeout=10)
+
+
+def test_every_chart_has_a_text_summary_of_its_numbers_that_the_chart_points_to(dash_duo) -> None:
+    """/global's importance bars: the summary under the chart names each model and gives its bars' numbers."""
+    services = FakeServices()
+    open_page(dash_duo, services, "/global?scale=native")
+    dash_duo.wait_for_contains_text("#importance-graph", "Global feature importance", timeout=30)
+    driver = dash_duo.driver
+    WebDriverWait(driver, 10).until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, "#importance-graph + details.chart-summary")
+    )
+    summary = dash_duo.find_element("#importance-graph + details.chart-summary")
+    described = dash_duo.find_element("#importance-graph .js-plotly-plot").get_attribute("aria-describedby")
+    assert described == summary.get_attribute("id")
+    text = driver.execute_script("return arguments[0].textContent", summary)
+    assert text.startswith("Numbers in this chart") and "Global feature importance" in text
+    assert "x: share of the model's total mean |SHAP| (scale-free)" in text  # the numbers name their scale
+    top = max(FEATURES, key=lambda f: services.explanation("EBM").share_of_total()[FEATURES.index(f)])
+    share = services.explanation("EBM").share_of_total()[FEATURES.index(top)]
+    for model in MODELS:
+        assert f"{model}: " in text
+    assert f"{top} = {float(share):.3g}" in text
+    assert len(dash_duo.find_elements("details.chart-summary")) == len(dash_duo.find_elements(".js-plotly-plot"))
