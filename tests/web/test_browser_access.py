@@ -93,3 +93,15 @@ def test_every_chart_has_a_text_summary_of_its_numbers_that_the_chart_points_to(
         assert f"{model}: " in text
     assert f"{top} = {float(share):.3g}" in text
     assert len(dash_duo.find_elements("details.chart-summary")) == len(dash_duo.find_elements(".js-plotly-plot"))
+
+
+def test_local_never_scrolls_sideways_at_1000_px(dash_duo) -> None:
+    """Dash's hidden focus target of the row search's sort chooser (at the right edge) pushed the page sideways."""
+    dash_duo.driver.set_window_size(1000, 900)
+    open_page(dash_duo, FakeServices(), "/local?id=C00003")
+    dash_duo.wait_for_element(".waterfall-graph .main-svg", timeout=30)
+    dash_duo.wait_for_element("#row-search-sort")
+    width, inner = dash_duo.driver.execute_script(
+        "return [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert width <= inner
