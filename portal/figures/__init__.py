@@ -6,7 +6,8 @@ dash. Two rules hold everywhere:
 
 - **one colour per model** — :func:`model_colors` maps each model name, by its place in the names'
   alphabetical order, to a colour-blind safe palette, and every figure takes that mapping; text in a
-  model's colour uses :func:`model_text_colors` (the same hues, 4.5:1 against white);
+  model's colour uses :func:`model_text_colors` (the same hues, 4.5:1 against white), and where models share
+  a chart each also has its own dash, marker symbol and bar pattern (:func:`model_styles`, the same order);
 - **every number names its scale** — axes and titles say "probability", "log-odds" or "share of
   total"; numbers on different scales are never drawn on one axis without a visible warning.
 """
@@ -38,9 +39,12 @@ from portal.figures._performance import (
 from portal.figures._style import (
     PALETTE,
     TEXT_PALETTE,
+    ModelStyle,
     escaped,
     method_label,
     model_colors,
+    model_style,
+    model_styles,
     model_text_colors,
     placeholder,
     scale_label,
@@ -59,6 +63,7 @@ __all__ = [
     "SHARE",
     "STATISTICS",
     "InteractionPair",
+    "ModelStyle",
     "agreement_heatmap",
     "beeswarm",
     "calibration_figure",
@@ -76,6 +81,8 @@ __all__ = [
     "method_label",
     "metrics_table",
     "model_colors",
+    "model_style",
+    "model_styles",
     "model_text_colors",
     "placeholder",
     "precision_recall_figure",

@@ -15,7 +15,18 @@ import numpy as np
 import plotly.graph_objects as go
 
 from portal.fairness import JOIN, GroupExplanation, GroupMetrics, ModelFairness
-from portal.figures._style import INK, PUSH_DOWN, PUSH_UP, escaped, finish, model_colors, placeholder, scale_label
+from portal.figures._style import (
+    INK,
+    PUSH_DOWN,
+    PUSH_UP,
+    bar_pattern,
+    escaped,
+    finish,
+    model_colors,
+    placeholder,
+    scale_label,
+    styles_for,
+)
 
 RATE_AXIS = "selection rate (share of the group decided positive)"
 FADED = 0.35
@@ -28,10 +39,10 @@ def selection_rate_figure(results: Sequence[ModelFairness], colors: Mapping[str,
     its bootstrap interval. A model's legend entry carries its demographic parity ratio and a breach warning."""
     if not results:
         return placeholder("No model to show.")
-    colors = colors or model_colors(r.model_name for r in results)
+    styles = styles_for(colors or model_colors(r.model_name for r in results))
     first = results[0]
     labels = [group_label(g) for g in first.groups]
-    fig = go.Figure([_rate_bars(r, labels, colors[r.model_name]) for r in results])
+    fig = go.Figure([_rate_bars(r, labels, styles[r.model_name].color, styles[r.model_name].pattern) for r in results])
     fig.update_layout(
         barmode="group",
         bargap=0.25,
@@ -55,7 +66,7 @@ def group_label(group: GroupMetrics) -> str:
     return f"{escaped(group.group)} ({words})"
 
 
-def _rate_bars(result: ModelFairness, labels: list[str], color: str) -> go.Bar:
+def _rate_bars(result: ModelFairness, labels: list[str], color: str, pattern: str = "") -> go.Bar:
     rates = np.array([g.selection_rate for g in result.groups], dtype=np.float64)
     bounds = np.array([g.intervals["selection_rate"] for g in result.groups], dtype=np.float64)
     low, high = np.nan_to_num(rates - bounds[:, 0]), np.nan_to_num(bounds[:, 1] - rates)
@@ -68,7 +79,11 @@ def _rate_bars(result: ModelFairness, labels: list[str], color: str) -> go.Bar:
         x=rates,
         orientation="h",
         name=name,
-        marker={"color": color, "opacity": [1.0 if g.in_disparity else FADED for g in result.groups]},
+        marker={
+            "color": color,
+            "opacity": [1.0 if g.in_disparity else FADED for g in result.groups],
+            "pattern": bar_pattern(pattern),
+        },
         error_x={"type": "data", "array": high, "arrayminus": low, "color": INK, "thickness": 1.2, "width": 3},
         customdata=bounds,
         hovertemplate=(

@@ -14,7 +14,18 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from portal.figures._style import INK, WARNING, class_label, escaped, finish, model_colors, placeholder, scale_label
+from portal.figures._style import (
+    INK,
+    WARNING,
+    bar_pattern,
+    class_label,
+    escaped,
+    finish,
+    model_colors,
+    placeholder,
+    scale_label,
+    styles_for,
+)
 from portal.results import Explanation
 
 SHARE, RAW = "share", "raw"
@@ -41,13 +52,14 @@ def importance_bars(
         raise ValueError(f"mode must be one of {IMPORTANCE_MODES}, not {mode!r}")
     if not explanations:
         return placeholder("No model's explanation is ready yet.")
-    colors = colors or model_colors(e.model_name for e in explanations)
+    styles = styles_for(colors or model_colors(e.model_name for e in explanations))
     features = _ranked_features(explanations)
     shown = features[:max_features][::-1]  # plotly draws the first category at the bottom
     outlines = {e.model_name: e for e in everyone} if cohort else {}
     traces = []
     for e in explanations[::-1]:
-        traces.append(_bar(e, shown, mode, colors[e.model_name], "cohort: " if outlines else ""))
+        style = styles[e.model_name]
+        traces.append(_bar(e, shown, mode, style.color, "cohort: " if outlines else "", style.pattern))
         if e.model_name in outlines:
             traces.append(_outline(outlines[e.model_name], shown, mode, first=len(traces) == 1))
     fig = go.Figure(traces)
@@ -104,7 +116,9 @@ def _ranked_features(explanations: Sequence[Explanation]) -> list[str]:
     return sorted(totals, key=lambda name: -totals[name])
 
 
-def _bar(explanation: Explanation, features: list[str], mode: str, color: str, who: str = "") -> go.Bar:
+def _bar(
+    explanation: Explanation, features: list[str], mode: str, color: str, who: str = "", pattern: str = ""
+) -> go.Bar:
     by_name = dict(zip(explanation.feature_names, _values(explanation, mode)))
     unit = scale_label(explanation.output_scale)
     name = explanation.model_name if mode == SHARE else f"{explanation.model_name} ({unit})"
@@ -114,7 +128,7 @@ def _bar(explanation: Explanation, features: list[str], mode: str, color: str, w
         x=[by_name.get(f) for f in features],
         orientation="h",
         name=name,
-        marker_color=color,
+        marker={"color": color, "pattern": bar_pattern(pattern)},
         offsetgroup=explanation.model_name,
         hovertemplate=f"{explanation.model_name}<br>{who}%{{y}}: {value_format}<extra></extra>",
     )

@@ -11,9 +11,11 @@ from collections.abc import Callable, Mapping, Sequence
 import plotly.graph_objects as go
 
 from portal.analyses import ClassificationCurves, Confusion, RegressionDiagnostics
-from portal.figures._style import MUTED, finish, model_colors, placeholder
+from portal.figures._style import MUTED, ModelStyle, bar_pattern, finish, model_colors, placeholder, styles_for
 
 DIAGONAL = {"color": MUTED, "dash": "dot", "width": 1}
+#: Markers on a long curve: at most this many of its points carry its model's symbol, so the line stays readable.
+CURVE_MARKERS = 12
 
 
 Curves = Sequence[ClassificationCurves]
@@ -87,7 +89,7 @@ def confusion_figure(
     (and, for a cohort's counts, everyone's precision and recall beside them)."""
     if not confusions:
         return placeholder("No model to show.")
-    colors = colors or model_colors(confusions)
+    styles = styles_for(colors or model_colors(confusions))
     kinds = ["true positive", "false positive", "false negative", "true negative"]
     fig = go.Figure()
     for name, c in confusions.items():
@@ -96,7 +98,7 @@ def confusion_figure(
             x=kinds,
             y=counts,
             name=f"{name} (precision {c.precision:.2f}, recall {c.recall:.2f}{_everyone_rates(everyone, name)})",
-            marker_color=colors[name],
+            marker={"color": styles[name].color, "pattern": bar_pattern(styles[name].pattern)},
             text=counts,
             textposition="outside",
         )
@@ -124,7 +126,7 @@ def predicted_actual_figure(
 ) -> go.Figure:
     if not diagnostics:
         return placeholder("No model to show.")
-    colors = colors or model_colors(d.model_name for d in diagnostics)
+    styles = styles_for(colors or model_colors(d.model_name for d in diagnostics))
     fig = go.Figure()
     low = min(float(min(d.actual.min(), d.predicted.min())) for d in diagnostics)
     high = max(float(max(d.actual.max(), d.predicted.max())) for d in diagnostics)
@@ -135,7 +137,7 @@ def predicted_actual_figure(
             y=d.predicted,
             mode="markers",
             name=d.model_name,
-            marker={"color": colors[d.model_name], "size": 4, "opacity": 0.5},
+            marker=_points(styles[d.model_name]),
         )
     suffix = f" ({unit})" if unit else ""
     fig.update_xaxes(title="actual" + suffix)
@@ -151,7 +153,7 @@ def residuals_figure(
 ) -> go.Figure:
     if not diagnostics:
         return placeholder("No model to show.")
-    colors = colors or model_colors(d.model_name for d in diagnostics)
+    styles = styles_for(colors or model_colors(d.model_name for d in diagnostics))
     fig = go.Figure()
     for d in diagnostics:
         fig.add_scattergl(
@@ -159,7 +161,7 @@ def residuals_figure(
             y=d.residuals,
             mode="markers",
             name=d.model_name,
-            marker={"color": colors[d.model_name], "size": 4, "opacity": 0.5},
+            marker=_points(styles[d.model_name]),
         )
     fig.add_hline(y=0.0, line=DIAGONAL)
     suffix = f" ({unit})" if unit else ""
@@ -174,11 +176,12 @@ def segment_error_figure(
 ) -> go.Figure:
     if not diagnostics or segment not in diagnostics[0].error_by_segment:
         return placeholder("Choose a segment column.")
-    colors = colors or model_colors(d.model_name for d in diagnostics)
+    styles = styles_for(colors or model_colors(d.model_name for d in diagnostics))
     fig = go.Figure()
     for d in diagnostics:
-        levels = d.error_by_segment[segment]
-        fig.add_bar(x=list(levels), y=list(levels.values()), name=d.model_name, marker_color=colors[d.model_name])
+        levels, style = d.error_by_segment[segment], styles[d.model_name]
+        marker = {"color": style.color, "pattern": bar_pattern(style.pattern)}
+        fig.add_bar(x=list(levels), y=list(levels.values()), name=d.model_name, marker=marker)
     fig.update_layout(barmode="group")
     fig.update_xaxes(title=segment, type="category")
     fig.update_yaxes(title="mean absolute error" + (f" ({unit})" if unit else ""))
@@ -201,23 +204,28 @@ def _curves(
     """One line per model (``points`` gives its x and y), named with its ``score``; ``everyone``'s dotted."""
     if not curves:
         return placeholder("No model to show.")
-    colors = colors or model_colors(c.model_name for c in curves)
+    styles = styles_for(colors or model_colors(c.model_name for c in curves))
     behind = {c.model_name: c for c in everyone}
     fig = go.Figure()
     if diagonal:
         fig.add_scatter(x=[0, 1], y=[0, 1], mode="lines", line=DIAGONAL, name=diagonal, hoverinfo="skip")
     for c in curves:
-        xs, ys = points(c)
+        xs, ys, style = *points(c), styles[c.model_name]
         fig.add_scatter(
             x=xs,
             y=ys,
-            mode="lines+markers" if markers else "lines",
+            mode="lines+markers",
             name=_name(c, behind.get(c.model_name), score),
-            line={"color": colors[c.model_name], "width": 2},
+            line={"color": style.color, "width": 2, "dash": style.dash},
+            marker={
+                "symbol": style.symbol,
+                "size": 8 if markers else 7,
+                "maxdisplayed": 0 if markers else CURVE_MARKERS,
+            },
         )
         if c.model_name in behind:
             xs, ys = points(behind[c.model_name])
-            line = {"color": colors[c.model_name], "width": 1.5, "dash": "dot"}
+            line = {"color": style.color, "width": 1.5, "dash": "dot"}
             fig.add_scatter(x=xs, y=ys, mode="lines", line=line, opacity=0.7, showlegend=False, hoverinfo="skip")
     subtitle = f"{curves[0].n:,} held-out rows"
     if behind:
@@ -228,6 +236,11 @@ def _curves(
     fig.update_yaxes(title=y)
     fig.update_layout(legend={"orientation": "h", "y": -0.25})
     return finish(fig, title, subtitle, height=400)
+
+
+def _points(style: ModelStyle) -> dict:
+    """A model's points in a scatter: its colour and symbol, small and translucent so the crowd shows."""
+    return {"color": style.color, "symbol": style.symbol, "size": 5, "opacity": 0.5}
 
 
 def _name(c: ClassificationCurves, everyone: ClassificationCurves | None, score) -> str:

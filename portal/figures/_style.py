@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
@@ -14,6 +15,13 @@ PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#7
 #: The same hues darkened to at least 4.5:1 contrast with white (WCAG 2.1 AA), one for each colour of
 #: :data:`PALETTE`: for a model's name written in its colour, and behind white text (table headers, badges).
 TEXT_PALETTE = ("#0072B2", "#9C6C00", "#008460", "#BB4D8A", "#177AB2", "#BE5400", "#757575", "#000000")
+#: The second encoding, so models sharing a chart are told apart without colour (WCAG 1.4.1): a line dash, a
+#: marker symbol and a bar pattern per model, one for each colour of :data:`PALETTE` (the same length), chosen by
+#: the same place in the names' canonical order. "dot" is left out of the dashes: a cohort's curves draw everyone's
+#: dotted. The first model is plain (solid line, circle, solid bar).
+DASHES = ("solid", "dash", "dashdot", "longdash", "longdashdot", "10px,3px,2px,3px,2px,3px", "2px,6px", "14px,6px")
+SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x", "cross", "star", "triangle-down")
+PATTERNS = ("", "/", ".", "x", "\\", "-", "|", "+")
 #: SHAP's own convention for pushes up (towards the positive class) and down.
 PUSH_UP, PUSH_DOWN = "#E8114F", "#1E88E5"
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
@@ -45,6 +53,58 @@ def model_colors(model_names: Iterable[str]) -> dict[str, str]:
     return _by_canonical_order(model_names, PALETTE)
 
 
+@dataclass(frozen=True)
+class ModelStyle:
+    """How one model is drawn wherever several models share a chart: its mark colour, and the dash, marker symbol
+    and bar pattern that tell it apart from the others without colour."""
+
+    color: str
+    dash: str
+    symbol: str
+    pattern: str
+
+
+def model_styles(model_names: Iterable[str]) -> dict[str, ModelStyle]:
+    """Each model's :class:`ModelStyle`, by its place in the canonical (alphabetical) order of the names, like
+    :func:`model_colors`: so a model keeps its colour, dash, symbol and pattern in every project and every chart.
+    Pass every model name of the project (a chart's ``colors`` mapping holds them all). Keys keep the order given."""
+    names = list(dict.fromkeys(model_names))
+    place = _canonical_places(names)
+    return {name: _style_at(place[name]) for name in names}
+
+
+def model_style(name: str, model_names: Iterable[str]) -> ModelStyle:
+    """One model's :class:`ModelStyle` among ``model_names`` (it is added to them when missing)."""
+    return model_styles([*model_names, name])[name]
+
+
+def styles_for(colors: Mapping[str, str]) -> dict[str, ModelStyle]:
+    """The styles of a chart given its ``colors`` (model name -> mark colour, from :func:`model_colors` over every
+    model of the project): the dash, symbol and pattern by the names' order, the colour as given."""
+    return {name: _with_color(style, colors[name]) for name, style in model_styles(colors).items()}
+
+
+def _with_color(style: ModelStyle, color: str) -> ModelStyle:
+    return ModelStyle(color, style.dash, style.symbol, style.pattern)
+
+
+def _style_at(place: int) -> ModelStyle:
+    i = place % len(PALETTE)
+    return ModelStyle(PALETTE[i], DASHES[i], SYMBOLS[i], PATTERNS[i])
+
+
+def pattern_of(color: str) -> str:
+    """The bar pattern that goes with a :data:`PALETTE` colour (for a chart given one model's colour only);
+    none for any other colour."""
+    upper = color.upper()
+    return PATTERNS[PALETTE.index(upper)] if upper in PALETTE else ""
+
+
+def bar_pattern(pattern: str) -> dict:
+    """A bar's ``marker.pattern``: the shape drawn in white over the model's colour, so the bar keeps its colour."""
+    return {"shape": pattern, "fillmode": "overlay", "fgcolor": "white", "fgopacity": 0.9, "size": 7, "solidity": 0.3}
+
+
 def model_text_colors(model_names: Iterable[str]) -> dict[str, str]:
     """Each model's colour for text (its name written in colour) and behind white text: the darker variant in
     :data:`TEXT_PALETTE` of its :func:`model_colors` colour, at least 4.5:1 against white (WCAG 2.1 AA)."""
@@ -59,8 +119,13 @@ def text_color(mark_color: str) -> str:
 
 def _by_canonical_order(model_names: Iterable[str], palette: Sequence[str]) -> dict[str, str]:
     names = list(dict.fromkeys(model_names))
-    place = {name: i for i, name in enumerate(sorted(names, key=lambda n: (n.casefold(), n)))}
+    place = _canonical_places(names)
     return {name: palette[place[name] % len(palette)] for name in names}
+
+
+def _canonical_places(names: Sequence[str]) -> dict[str, int]:
+    """Each name's place in the names sorted alphabetically, ignoring case (the one order colours and styles use)."""
+    return {name: i for i, name in enumerate(sorted(names, key=lambda n: (n.casefold(), n)))}
 
 
 def scale_label(output_scale: str) -> str:

@@ -7,10 +7,13 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from portal.figures._style import MUTED, finish, scale_label
+from portal.figures._style import MUTED, bar_pattern, finish, pattern_of, scale_label
 from portal.results import LocalExplanation
 
 TOP_FEATURES = 8
+#: Labels longer than this many characters put the value on a second line, so a pane a third of a 1000 px window
+#: wide keeps its bars (the names were cut at the left edge: "nent_method = Mailed check").
+WRAP_AT = 20
 
 
 def what_if_bars(
@@ -22,7 +25,8 @@ def what_if_bars(
     values_before: Mapping[str, object] | None = None,
     values_after: Mapping[str, object] | None = None,
 ) -> go.Figure:
-    """Paired bars per feature (original in grey, edited in the model's colour), biggest either way first.
+    """Paired bars per feature (original in grey, edited in the model's colour and bar pattern, as in the charts
+    that compare models), biggest either way first.
 
     Changed features are always shown and labelled "old → new", so the reader sees the edit and its effect.
     """
@@ -49,22 +53,33 @@ def what_if_bars(
                 x=after.values[shown],
                 orientation="h",
                 name="edited",
-                marker_color=color,
+                marker={"color": color, "pattern": bar_pattern(pattern_of(color))},
                 hovertemplate="%{y}<br>edited: %{x:+.3g} " + unit + "<extra></extra>",
             ),
         ]
     )
-    fig.update_layout(barmode="group", bargap=0.25, legend={"orientation": "h", "y": -0.18})
-    fig.update_xaxes(title=f"contribution ({unit})", zeroline=True, zerolinecolor=MUTED)
+    # No legend (it overprinted the axis title in a narrow pane): the subtitle says which bar is which, by place.
+    fig.update_layout(barmode="group", bargap=0.25, showlegend=False)
+    fig.update_xaxes(title=f"contribution<br>({unit})", zeroline=True, zerolinecolor=MUTED, tickangle=0, nticks=5)
+    fig.update_yaxes(tickfont={"size": 12})
     title = f"{before.output:.3g} → {after.output:.3g} ({unit})"
-    subtitle = f"base value {after.base_value:.3g}; changed: {', '.join(changed) or 'nothing yet'}"
-    return finish(fig, title, subtitle, height=140 + 34 * len(shown))
+    subtitle = (
+        f"base value {after.base_value:.3g}; changed: {', '.join(changed) or 'nothing yet'}"
+        "<br>top bar: edited · grey, below: as it is"
+    )
+    fig = finish(fig, title, subtitle, height=170 + 34 * len(shown))
+    # The toolbar stands upright at the right edge, beside the title rather than over it.
+    return fig.update_layout(title_font_size=15, modebar_orientation="v", margin={"t": 95, "r": 34})
 
 
 def _label(name: str, changed: Sequence[str], before: Mapping[str, object], after: Mapping[str, object]) -> str:
     if name in changed:
-        return f"<b>{name}: {_show(before.get(name))} → {_show(after.get(name))}</b>"
-    return f"{name} = {_show(before.get(name))}" if name in before else name
+        edit = f"{_show(before.get(name))} → {_show(after.get(name))}"
+        return f"<b>{name}:{'<br>' if len(name) + len(edit) > WRAP_AT else ' '}{edit}</b>"
+    if name not in before:
+        return name
+    value = _show(before.get(name))
+    return f"{name}<br>= {value}" if len(name) + len(value) + 3 > WRAP_AT else f"{name} = {value}"
 
 
 def _show(value: object) -> str:

@@ -138,3 +138,22 @@ def test_regression_figures_draw_the_sample_and_segments() -> None:
     bars = segment_error_figure(diagnostics, "cut")
     assert list(bars.data[0].y) == [2.0, 2.0]
     assert "Choose a segment" in segment_error_figure(diagnostics, "nope").layout.annotations[0].text
+
+
+def test_what_if_bars_fit_a_pane_a_third_of_1000_px_wide_with_the_toolbar_beside_the_title() -> None:
+    """At 1000 px the title ran under the plotly toolbar, long labels were cut at the left edge and the legend
+    overprinted the axis title: the toolbar now stands upright at the right, labels wrap, the subtitle says
+    which bar is which."""
+    from portal.figures import what_if_bars
+    from tests.fakes import FakeServices
+
+    services = FakeServices()
+    before = services.explain_row("EBM", "C00003", scale="native")
+    after = replace(before, output=before.output + 0.1, values=before.values * 0.5)
+    names = list(before.feature_names)
+    values = {n: "Electronic check" if n == "payment_method" else 1.5 for n in names}
+    fig = what_if_bars(before, after, color="#0072B2", changed=["tenure"], values_before=values, values_after=values)
+    assert fig.layout.modebar.orientation == "v" and fig.layout.margin.r >= 30
+    assert fig.layout.showlegend is False and "top bar: edited" in fig.layout.title.subtitle.text
+    assert "payment_method<br>= Electronic check" in fig.data[0].y
+    assert fig.data[1].marker.pattern.shape in ("", None)  # the first model by name (its colour) has no pattern
