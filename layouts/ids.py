@@ -152,3 +152,10 @@ def nav_link(page: Any) -> dict[str, Any]:
 def whatif_input(feature: Any) -> dict[str, Any]:
     """Id of the what-if input of one feature (pass ``dash.ALL`` in callbacks)."""
     return {"type": WHATIF_INPUT, "feature": feature}
+
+
+# typed threshold boxes beside the threshold sliders (/fairness, /performance) and their one-line notes
+FAIRNESS_THRESHOLD_BOX = "fairness-threshold-box"
+FAIRNESS_THRESHOLD_NOTE = "fairness-threshold-note"
+THRESHOLD_BOX = "threshold-box"
+THRESHOLD_NOTE = "threshold-note"
