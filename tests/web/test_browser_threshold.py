@@ -26,8 +26,7 @@ def loan_url(tmp_path_factory: pytest.TempPathFactory):
 
 def type_and_enter(dash_br, box_id: str, text: str) -> None:
     box = dash_br.find_element(f"#{box_id}")
-    dash_br.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", box)
-    box.click()
+    dash_br.driver.execute_script("arguments[0].scrollIntoView({block: 'center'}); arguments[0].focus();", box)
     box.send_keys(Keys.CONTROL, "a")
     box.send_keys(text, Keys.ENTER)
 

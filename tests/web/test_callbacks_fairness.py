@@ -15,6 +15,7 @@ from dash import html
 from callbacks import adverse_reasons, fairness, shell, threshold
 from layouts import ids
 from layouts.fairness_panels import COLUMNS as TABLE_COLUMNS
+from layouts.fairness_panels import metrics_pane
 from layouts.fairness_reasons import proxy_pane
 from layouts.shell import PAGES
 from portal.fairness import COLUMNS
@@ -134,7 +135,15 @@ def test_each_model_says_whether_it_breaches_the_four_fifths_rule_and_tabulates_
     verdicts = of_class(cards, "verdict")
     assert len(verdicts) == 3 and all("breach" in v.className for v in verdicts)
     low, high = forest.disparity.demographic_parity_interval
-    assert words(verdicts[0]) == "Breaches the four-fifths rule: 60+ is decided 'Yes' at 0.25 of 25-40's rate."
+    assert [f.disparity.verdict for f in services.group_metrics("age", 0.5)] == ["breach"] * 3
+    assert words(verdicts[0]) == "Breach of the four-fifths rule: 60+ is decided 'Yes' at 0.25 of 25-40's rate."
+    straddling = replace(forest, disparity=replace(forest.disparity, demographic_parity_interval=(0.6, 0.95)))
+    (alert,) = of_class(html.Div(metrics_pane(straddling, "Yes")), "verdict")  # the interval crosses 0.8
+    assert "inconclusive" in alert.className and alert.color == "warning"
+    assert words(alert) == (
+        "Inconclusive against the four-fifths rule: 60+ is decided 'Yes' at 0.25 of 25-40's rate; "
+        "its 95% interval 0.60–0.95 crosses 0.8."
+    )
     text = words(cards)
     assert f"Demographic parity ratio 0.25 (95% interval {low:.2f}–{high:.2f})" in text
     assert "Too few rows (under 20) to count: <25." in text
