@@ -20,7 +20,7 @@ from dash import Input, Output, State, dcc, html
 from callbacks.fairness import chosen_attribute, chosen_threshold, positive
 from layouts import ids
 from layouts.fairness_panels import model_columns
-from layouts.fairness_reasons import decision_pane
+from layouts.fairness_reasons import decision_pane, scales_note
 from layouts.panes import model_card
 from portal.analyses import CohortError
 from portal.figures import model_colors
@@ -101,7 +101,9 @@ def reasons(services: PortalServices, row_id: str | None, threshold: object):
         model_card(m, colors[m], None, "decision", decision_pane(decisions[m], words) if m in decisions else None)
         for m in services.model_names
     ]
-    return html.Div([applicant_line(services, str(row_id)), model_columns(cards, False)])
+    note = scales_note([decisions[m] for m in services.model_names if m in decisions])
+    shown = [applicant_line(services, str(row_id)), note, model_columns(cards, False)]
+    return html.Div([part for part in shown if part is not None])
 
 
 def applicant_line(services: PortalServices, row_id: str) -> html.P:

@@ -14,6 +14,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State
 
+from callbacks.threshold import register_pair
 from layouts import ids
 from layouts.fairness import fairness_page, unsupported_page
 from layouts.fairness_panels import explanation_pane, metrics_pane, model_columns
@@ -119,6 +120,8 @@ def _first(query: dict, key: str) -> str | None:
 
 
 def register(app: dash.Dash, services: PortalServices) -> None:
+    register_pair(app, ids.FAIRNESS_THRESHOLD, ids.FAIRNESS_THRESHOLD_BOX, ids.FAIRNESS_THRESHOLD_NOTE)
+
     @app.callback(
         Output(ids.FAIRNESS_RATES, "figure"),
         Output(ids.FAIRNESS_METRICS, "children"),

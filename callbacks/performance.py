@@ -12,6 +12,7 @@ from dash import Input, Output
 
 from callbacks.cohort import applied
 from callbacks.global_link import read_view
+from callbacks.threshold import register_pair, register_url
 from layouts import ids
 from layouts.performance import CLASSIFICATION_GRAPHS, REGRESSION_GRAPHS, performance_page
 from portal.analyses import CohortError
@@ -37,7 +38,17 @@ def page(services: PortalServices, query: dict):
         figures = dict(zip(("predicted-actual", "residuals"), regression_figures(services, cohort)))
         return performance_page(task, figures, services.segment_columns())
     linked_class = read_view(services, query).class_name
-    return performance_page(task, {}, class_names=services.class_names(), class_name=linked_class)
+    threshold = _threshold((query.get("threshold") or [""])[-1])
+    return performance_page(task, {}, class_names=services.class_names(), class_name=linked_class, threshold=threshold)
+
+
+def _threshold(text: str) -> float:
+    """The link's ``?threshold=`` as a probability (0 to 1), or 0.5 when it is missing or not one."""
+    try:
+        value = float(text)
+    except ValueError:
+        return 0.5
+    return round(value, 4) if 0 <= value <= 1 else 0.5
 
 
 def curves(services: PortalServices, class_name: str | None, cohort: str | None = None) -> tuple:
@@ -119,6 +130,9 @@ def _class(services: PortalServices, class_name: str | None) -> str | None:
 
 
 def register(app: dash.Dash, services: PortalServices) -> None:
+    register_pair(app, ids.THRESHOLD_SLIDER, ids.THRESHOLD_BOX, ids.THRESHOLD_NOTE)
+    register_url(app, ids.THRESHOLD_SLIDER, ids.URL)
+
     @app.callback(
         *[Output(ids.performance_graph(name), "figure") for name in CLASSIFICATION_GRAPHS],
         Input(ids.CLASS_PICKER, "value"),

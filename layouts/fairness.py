@@ -14,6 +14,7 @@ from dash import dcc, html
 
 from layouts import ids
 from layouts.panes import graph
+from layouts.threshold import threshold_control
 from portal.fairness import FLAG_AUC, FLAG_SHARE, ProtectedAttribute
 
 TITLE = "Fairness across protected groups"
@@ -95,13 +96,12 @@ def _controls(attributes: Sequence[ProtectedAttribute], attribute: str, threshol
         clearable=False,
         searchable=True,
     )
-    slider = dcc.Slider(
-        id=ids.FAIRNESS_THRESHOLD,
-        min=0.0,
-        max=1.0,
-        step=0.01,
-        value=threshold,
-        marks={v / 10: f"{v / 10:.1f}" for v in range(0, 11, 2)},
+    slider = threshold_control(
+        ids.FAIRNESS_THRESHOLD,
+        ids.FAIRNESS_THRESHOLD_BOX,
+        ids.FAIRNESS_THRESHOLD_NOTE,
+        f"Decision threshold: '{positive}' when the probability is at least",
+        threshold,
         updatemode="mouseup",  # a drag asks for one answer, on release; the box beside it takes a typed value
     )
     row = dbc.Row(
@@ -111,14 +111,7 @@ def _controls(attributes: Sequence[ProtectedAttribute], attribute: str, threshol
                 lg=4,
             ),
             dbc.Col(
-                [
-                    dbc.Label(
-                        f"Decision threshold: '{positive}' when the probability is at least",
-                        html_for=ids.FAIRNESS_THRESHOLD,
-                        className="fw-semibold",
-                    ),
-                    slider,
-                ],
+                slider,
                 lg=8,
             ),
         ],

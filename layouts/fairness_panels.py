@@ -69,17 +69,23 @@ def verdict_text(disparity: Disparity, positive: str) -> str:
     return f"{disparity.lowest} is decided '{positive}' at {ratio:.2f} of {disparity.highest}'s rate"
 
 
+#: Head, colour and class of each verdict (see :attr:`portal.fairness.Disparity.verdict`).
+_VERDICTS = {
+    "breach": ("Breach of the four-fifths rule: ", "danger"),
+    "inconclusive": ("Inconclusive against the four-fifths rule: ", "warning"),
+    "within the rule": ("Within the four-fifths rule: ", "success"),
+}
+
+
 def _verdict(disparity: Disparity, positive: str, level: float) -> dbc.Alert:
+    """Three words from the ratio's interval, so a red verdict never rests on an interval that reaches the rule."""
     low, high = disparity.demographic_parity_interval
-    rule = disparity.four_fifths
-    if disparity.breaches_four_fifths:
-        head, color, doubt = "Breaches the four-fifths rule: ", "danger", high >= rule
-    else:
-        head, color, doubt = "Meets the four-fifths rule: ", "success", low < rule
+    verdict = disparity.verdict
+    head, color = _VERDICTS[verdict]
     words = verdict_text(disparity, positive)
-    if doubt:  # the interval crosses the line: say the verdict could be chance
-        words += f" (its {level:.0%} interval {low:.2f}–{high:.2f} crosses {rule:g})"
-    name = "breach" if disparity.breaches_four_fifths else "meets"
+    if verdict == "inconclusive" and not math.isnan(low):  # say why: the interval reaches both sides
+        words += f"; its {level:.0%} interval {low:.2f}–{high:.2f} crosses {disparity.four_fifths:g}"
+    name = verdict.replace(" ", "-")
     return dbc.Alert([html.Strong(head), words + "."], color=color, className=f"verdict {name} py-2 mb-2")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import dash_bootstrap_components as dbc
 from dash import html
@@ -92,8 +93,18 @@ def decision_pane(decision: RowDecision, positive: str) -> list:
     if not decision.reasons:
         return [head, html.P("No feature pushed this model toward decline.", className="figure-note")]
     title = "Reasons, strongest first" if decision.declined else "Strongest pushes toward decline (not declined)"
+    title += f", in {scale}"  # each model's reasons name their scale: models may explain in different ones
     items = [_reason_item(reason, scale) for reason in decision.reasons]
     return [head, html.Div(title, className="small fw-semibold"), html.Ol(items, className="reasons mb-0")]
+
+
+def scales_note(decisions: Sequence[RowDecision]) -> html.P | None:
+    """One line when the models' reasons are in different scales (a tree's log-odds beside a forest's
+    probability): their sizes cannot be compared, their ranks can. None when they share one scale."""
+    if len({d.output_scale for d in decisions}) < 2:
+        return None
+    each = ", ".join(f"{d.model_name} in {scale_label(d.output_scale)}" for d in decisions)
+    return html.P(f"Scales differ: {each}; compare ranks, not sizes.", className="figure-note scales-differ mb-2")
 
 
 def _reason_item(reason: Reason, scale: str) -> html.Li:

@@ -164,3 +164,9 @@ WATERFALL_GRAPH = "waterfall-graph-of"
 WATERFALL_OWN_AXIS = "waterfall-own-axis"
 WATERFALL_AXIS_NOTE = "waterfall-axis-note"
 WATERFALL_AXES_NOTE = "waterfall-axes-note"
+
+# typed threshold boxes beside the threshold sliders (/fairness, /performance) and their one-line notes
+FAIRNESS_THRESHOLD_BOX = "fairness-threshold-box"
+FAIRNESS_THRESHOLD_NOTE = "fairness-threshold-note"
+THRESHOLD_BOX = "threshold-box"
+THRESHOLD_NOTE = "threshold-note"

@@ -10,6 +10,7 @@ from dash import dcc, html
 from layouts import ids
 from layouts.class_picker import class_picker
 from layouts.panes import graph
+from layouts.threshold import threshold_control
 
 CLASSIFICATION_GRAPHS = ("roc", "precision-recall", "calibration", "lift")
 REGRESSION_GRAPHS = ("predicted-actual", "residuals")
@@ -21,6 +22,7 @@ def performance_page(
     segments: Sequence[str] = (),
     class_names: Sequence[str] = (),
     class_name: str | None = None,
+    threshold: float = 0.5,
 ) -> html.Div:
     """Classification: the four curves and a confusion chart under a threshold slider. Regression: predicted
     against actual, residuals, and error by a chosen segment."""
@@ -45,13 +47,12 @@ def performance_page(
                 ),
             ]
         )
-    slider = dcc.Slider(
-        id=ids.THRESHOLD_SLIDER,
-        min=0.0,
-        max=1.0,
-        step=0.01,
-        value=0.5,
-        marks={v / 10: f"{v / 10:.1f}" for v in range(0, 11, 2)},
+    slider = threshold_control(
+        ids.THRESHOLD_SLIDER,
+        ids.THRESHOLD_BOX,
+        ids.THRESHOLD_NOTE,
+        "Decision threshold: predict positive when the probability is at least",
+        threshold,
         tooltip={"placement": "bottom", "always_visible": False},
     )
     return html.Div(
@@ -61,10 +62,6 @@ def performance_page(
             _grid([figures.get(name) for name in CLASSIFICATION_GRAPHS], CLASSIFICATION_GRAPHS),
             _card(
                 [
-                    dbc.Label(
-                        "Decision threshold: predict positive when the probability is at least",
-                        html_for=ids.THRESHOLD_SLIDER,
-                    ),
                     slider,
                     graph(None, "confusion-graph", ids.CONFUSION_GRAPH),
                 ]

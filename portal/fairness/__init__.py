@@ -41,7 +41,14 @@ from portal.fairness._groups import (
     intersect,
     protected_attributes,
 )
-from portal.fairness._metrics import MIN_GROUP_ROWS, Disparity, GroupMetrics, ModelFairness, group_fairness
+from portal.fairness._metrics import (
+    MIN_GROUP_ROWS,
+    VERDICTS,
+    Disparity,
+    GroupMetrics,
+    ModelFairness,
+    group_fairness,
+)
 from portal.fairness._proxies import (
     FLAG_AUC,
     FLAG_SHARE,
@@ -54,6 +61,7 @@ from portal.fairness._proxies import (
 )
 
 __all__ = [
+    "VERDICTS",
     "GROUP_PREFIX",
     "FairnessError",
     "RowDecision",

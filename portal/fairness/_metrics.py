@@ -42,6 +42,9 @@ METRICS = ("selection_rate", "true_positive_rate", "false_positive_rate", "preci
 LEVEL = 0.95
 RESAMPLES = 200
 MIN_GROUP_ROWS = 20
+#: The three four-fifths verdicts (:attr:`Disparity.verdict`), in the words the page and the audit use.
+BREACH, INCONCLUSIVE, WITHIN = "breach", "inconclusive", "within the rule"
+VERDICTS = (BREACH, INCONCLUSIVE, WITHIN)
 FOUR_FIFTHS = 0.8
 
 NOT_BINARY = "fairness metrics need outcomes coded 0 and 1 (a two-class target); got {values}"
@@ -90,8 +93,24 @@ class Disparity:
         ratio = self.demographic_parity_ratio
         return not math.isnan(ratio) and ratio < self.four_fifths
 
+    @property
+    def verdict(self) -> str:
+        """The four-fifths verdict read from the ratio's interval, not its point: a ratio of 0.70 whose interval
+        runs 0.55-0.95 (a reference group of 34) may well meet the rule, so a red 'breach' would overstate it.
+        'breach' when the whole interval is below the rule, 'within the rule' when the whole interval is at or
+        above it, 'inconclusive' when it straddles the rule or there is no ratio (fewer than two groups count).
+        Without an interval (NaN ends) the point decides."""
+        ratio, (low, high) = self.demographic_parity_ratio, self.demographic_parity_interval
+        if math.isnan(ratio):
+            return INCONCLUSIVE
+        if math.isnan(low) or math.isnan(high):
+            low = high = ratio
+        if high < self.four_fifths:
+            return BREACH
+        return WITHIN if low >= self.four_fifths else INCONCLUSIVE
+
     def as_dict(self) -> dict[str, object]:
-        """Plain values for JSON (NaN becomes None), with the breach flag."""
+        """Plain values for JSON (NaN becomes None), with the breach flag and the three-way verdict."""
         return {
             "demographic_parity_ratio": _plain(self.demographic_parity_ratio),
             "demographic_parity_interval": [_plain(v) for v in self.demographic_parity_interval],
@@ -99,6 +118,7 @@ class Disparity:
             "equalized_odds_interval": [_plain(v) for v in self.equalized_odds_interval],
             "four_fifths": self.four_fifths,
             "breaches_four_fifths": self.breaches_four_fifths,
+            "verdict": self.verdict,
             "lowest": self.lowest,
             "highest": self.highest,
             "excluded": list(self.excluded),

@@ -72,8 +72,10 @@ def _rate_bars(result: ModelFairness, labels: list[str], color: str, pattern: st
     low, high = np.nan_to_num(rates - bounds[:, 0]), np.nan_to_num(bounds[:, 1] - rates)
     ratio = result.disparity.demographic_parity_ratio
     name = result.model_name if np.isnan(ratio) else f"{result.model_name}: parity ratio {ratio:.2f}"
-    if result.disparity.breaches_four_fifths:
+    if result.disparity.verdict == "breach":  # the whole interval below the rule; straddling: say so, not a breach
         name += f" ⚠ below {result.disparity.four_fifths:g}"
+    elif result.disparity.verdict == "inconclusive" and not np.isnan(ratio):
+        name += " (inconclusive)"
     return go.Bar(
         y=labels,
         x=rates,

@@ -45,6 +45,7 @@ class Breach:
     limit: float
     lowest: str
     highest: str
+    verdict: str = "breach"  # from the ratio's interval: "inconclusive" when it reaches the limit
 
     @property
     def sentence(self) -> str:
@@ -149,6 +150,7 @@ def _breach(fairness: ModelFairness) -> Breach | None:
         limit=disparity.four_fifths,
         lowest=disparity.lowest,
         highest=disparity.highest,
+        verdict=disparity.verdict,
     )
 
 
@@ -162,6 +164,7 @@ def _breach_record(breach: Breach) -> dict:
         "lowest": breach.lowest,
         "highest": breach.highest,
         "sentence": breach.sentence,
+        "verdict": breach.verdict,
     }
 
 

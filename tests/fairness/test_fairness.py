@@ -18,6 +18,7 @@ from portal.config import ConfigError, parse_config
 from portal.data import DEMO_CONFIGS, LOAN_CONFIG, load_dataset
 from portal.fairness import (
     MISSING,
+    Disparity,
     FairnessError,
     band,
     band_labels,
@@ -94,6 +95,21 @@ def test_the_four_fifths_rule_is_breached_below_the_configured_ratio_and_tiny_gr
     assert not lenient.disparity.breaches_four_fifths
     # TPR gap: A selects 50 of its 60 positives, B 35 of 60; FPR is 0 in both
     assert strict.disparity.equalized_odds_difference == pytest.approx(50 / 60 - 35 / 60)
+
+
+def test_the_verdict_is_a_breach_only_when_the_whole_interval_is_below_the_rule() -> None:
+    def verdict(ratio: float, low: float, high: float) -> str:
+        nan = (math.nan, math.nan)
+        return Disparity(ratio, (low, high), 0.1, nan, 0.8, "B", "A").verdict
+
+    assert verdict(0.70, 0.60, 0.78) == "breach"  # all of 0.60-0.78 below 0.8
+    assert verdict(0.70, 0.55, 0.95) == "inconclusive"  # a reference group of 34: the interval crosses 0.8
+    assert verdict(0.85, 0.80, 0.97) == "within the rule"  # at the rule counts as within
+    assert verdict(0.79, 0.79, 0.8) == "inconclusive"
+    assert verdict(0.70, math.nan, math.nan) == "breach"  # no interval: the point decides
+    assert verdict(math.nan, math.nan, math.nan) == "inconclusive"  # fewer than two groups count
+    written = Disparity(0.70, (0.55, 0.95), 0.1, (0.0, 0.2), 0.8, "B", "A").as_dict()
+    assert written["verdict"] == "inconclusive" and written["breaches_four_fifths"] is True  # the old flag stays
 
 
 def test_a_rate_with_nothing_to_divide_by_is_nan_not_a_gap() -> None:

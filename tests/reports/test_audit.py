@@ -55,6 +55,14 @@ def test_the_audit_of_every_model_and_attribute_validates_and_lists_exactly_the_
         if f.disparity.breaches_four_fifths
     }
     assert {(b["model"], b["attribute"]) for b in audit["breaches"]} == flagged and flagged
+    verdicts = {
+        (f.model_name, a.name): f.disparity.verdict
+        for a in services.protected_attributes()
+        for f in services.group_metrics(a.name)
+    }
+    assert all(b["verdict"] == verdicts[b["model"], b["attribute"]] for b in audit["breaches"])
+    disparity = audit["models"]["EBM"]["disparity"]["age"]
+    assert disparity["verdict"] == verdicts["EBM", "age"] in ("breach", "inconclusive", "within the rule")
     assert audit["passed"] is False
     proxies = audit["models"]["EBM"]["proxies"]["age"]
     risks = [p["risk"] for p in proxies]

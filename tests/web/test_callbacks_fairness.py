@@ -12,13 +12,15 @@ import pandas as pd
 import pytest
 from dash import html
 
-from callbacks import adverse_reasons, fairness, shell
+from callbacks import adverse_reasons, fairness, shell, threshold
 from layouts import ids
 from layouts.fairness_panels import COLUMNS as TABLE_COLUMNS
+from layouts.fairness_panels import metrics_pane
 from layouts.fairness_reasons import proxy_pane
 from layouts.shell import PAGES
 from portal.fairness import COLUMNS
 from portal.figures import group_contribution_heatmap, selection_rate_figure
+from portal.results import LOG_ODDS, PROBABILITY
 from tests.fakes import FakeServices
 from tests.web.test_callbacks import ALL, of_class, walk
 from tests.web.test_callbacks_workbench import by_id
@@ -74,6 +76,29 @@ def test_the_url_carries_attribute_and_threshold_and_keeps_every_other_key() -> 
     assert fairness.fairness_query("age", None, "?threshold=0.5") == "?threshold=0.5&attribute=age"
 
 
+def test_each_threshold_slider_has_one_labelled_box_of_its_own_holding_the_links_value(services) -> None:
+    page = shell.render_page(services, "/fairness", "?threshold=0.35")
+    slider, box = by_id(page, ids.FAIRNESS_THRESHOLD), by_id(page, ids.FAIRNESS_THRESHOLD_BOX)
+    assert slider.allow_direct_input is False  # the slider's own box commits only on blur: it is switched off
+    assert (box.type, box.min, box.max, box.step, box.debounce, box.value) == ("number", 0, 1, 0.01, True, 0.35)
+    assert any(getattr(n, "html_for", None) == ids.FAIRNESS_THRESHOLD_BOX for n in walk(page))
+    performance = shell.render_page(FakeServices(), "/performance", "?threshold=0.6")
+    assert by_id(performance, ids.THRESHOLD_SLIDER).value == 0.6 and by_id(performance, ids.THRESHOLD_BOX).value == 0.6
+    assert by_id(performance, ids.THRESHOLD_SLIDER).allow_direct_input is False
+
+
+def test_the_box_moves_the_slider_and_the_slider_the_box_clamping_or_ignoring_bad_input() -> None:
+    box = ids.FAIRNESS_THRESHOLD_BOX
+    assert threshold.synced(box, box, 0.5, 0.6) == (0.6, dash.no_update, "")  # the caret stays put
+    assert threshold.synced(ids.FAIRNESS_THRESHOLD, box, 0.7, 0.6) == (dash.no_update, 0.7, "")
+    assert threshold.synced(box, box, 0.5, 7) == (1.0, 1.0, "7 is outside 0 to 1: the threshold is 1.")
+    assert threshold.synced(box, box, 0.5, -0.2)[:2] == (0.0, 0.0)
+    slider, kept, note = threshold.synced(box, box, 0.5, None)  # the browser sends None for "abc" or ""
+    assert (slider, kept) == (dash.no_update, dash.no_update)
+    assert note == "Type a probability from 0 to 1 (for example 0.6); the threshold stays 0.5."
+    assert threshold.threshold_query(0.6000000000000001, "?cohort=x&threshold=0.5") == "?cohort=x&threshold=0.6"
+
+
 def test_a_project_that_cannot_have_fairness_says_why_instead_of_the_page() -> None:
     multiclass = FakeServices(classes=("a", "b", "c"))
     page = shell.render_page(multiclass, "/fairness", "")
@@ -110,7 +135,15 @@ def test_each_model_says_whether_it_breaches_the_four_fifths_rule_and_tabulates_
     verdicts = of_class(cards, "verdict")
     assert len(verdicts) == 3 and all("breach" in v.className for v in verdicts)
     low, high = forest.disparity.demographic_parity_interval
-    assert words(verdicts[0]) == "Breaches the four-fifths rule: 60+ is decided 'Yes' at 0.25 of 25-40's rate."
+    assert [f.disparity.verdict for f in services.group_metrics("age", 0.5)] == ["breach"] * 3
+    assert words(verdicts[0]) == "Breach of the four-fifths rule: 60+ is decided 'Yes' at 0.25 of 25-40's rate."
+    straddling = replace(forest, disparity=replace(forest.disparity, demographic_parity_interval=(0.6, 0.95)))
+    (alert,) = of_class(html.Div(metrics_pane(straddling, "Yes")), "verdict")  # the interval crosses 0.8
+    assert "inconclusive" in alert.className and alert.color == "warning"
+    assert words(alert) == (
+        "Inconclusive against the four-fifths rule: 60+ is decided 'Yes' at 0.25 of 25-40's rate; "
+        "its 95% interval 0.60–0.95 crosses 0.8."
+    )
     text = words(cards)
     assert f"Demographic parity ratio 0.25 (95% interval {low:.2f}–{high:.2f})" in text
     assert "Too few rows (under 20) to count: <25." in text
@@ -237,6 +270,26 @@ def test_a_declined_applicants_reasons_are_each_models_own(services) -> None:
         assert f"probability of 'Yes' {decision.score:.2f}, below the threshold 0.50" in words(pane)
     assert words(adverse_reasons.reasons(services, None, 0.5)) == adverse_reasons.PICK
     assert "No row 'nobody'" in words(adverse_reasons.reasons(services, "nobody", 0.5))
+
+
+def test_each_models_reasons_name_their_scale_and_the_panel_says_when_the_scales_differ(services, monkeypatch) -> None:
+    decisions = services.adverse_reasons("C00000", 0.5)
+    scales = (LOG_ODDS, PROBABILITY, LOG_ODDS)
+    mixed = tuple(replace(d, output_scale=scale) for d, scale in zip(decisions, scales))
+    monkeypatch.setattr(services, "adverse_reasons", lambda row_id, threshold=None: mixed)
+    view = adverse_reasons.reasons(services, "C00000", 0.5)
+    (note,) = of_class(view, "scales-differ")
+    names = [d.model_name for d in mixed]
+    assert words(note) == (
+        f"Scales differ: {names[0]} in log-odds, {names[1]} in probability, {names[2]} in log-odds; "
+        "compare ranks, not sizes."
+    )
+    panes = of_class(view, "decision-pane")
+    titles = [words(t) for p in panes for t in walk(p) if "fw-semibold" in str(getattr(t, "className", ""))]
+    assert [t.rsplit(", in ", 1)[1] for t in titles] == ["log-odds", "probability", "log-odds"]
+    same = tuple(replace(d, output_scale=PROBABILITY) for d in decisions)
+    monkeypatch.setattr(services, "adverse_reasons", lambda row_id, threshold=None: same)
+    assert of_class(adverse_reasons.reasons(services, "C00000", 0.5), "scales-differ") == []
 
 
 def test_the_csv_of_every_declined_rows_reasons_is_written_on_the_server_and_sent_as_a_download(services) -> None:

@@ -57,9 +57,9 @@ def test_fairness_draws_every_model_moves_with_the_threshold_and_a_link_restores
     assert headers[:3] == MODELS and len(dash_br.driver.find_elements(By.CSS_SELECTOR, ".verdict")) == 3
     before = selection_rates(dash_br)
 
-    box = dash_br.find_element("#fairness-threshold input")
+    box = dash_br.find_element("#fairness-threshold-box")
     box.send_keys(Keys.CONTROL, "a")
-    box.send_keys("0.8", Keys.TAB)  # the box commits its value when it loses focus
+    box.send_keys("0.8", Keys.TAB)  # the box commits on blur as well as on Enter
     wait_for_threshold(dash_br, "0.80")
     after = selection_rates(dash_br)
     assert len(after) == len(before) >= 3 * 4
@@ -76,7 +76,7 @@ def test_fairness_draws_every_model_moves_with_the_threshold_and_a_link_restores
     dash_br.driver.get(link)  # a shared link: the same attribute and threshold
     wait_for_threshold(dash_br, "0.80")
     assert "marital: " in dash_br.find_element("#fairness-attribute").text
-    assert dash_br.find_element("#fairness-threshold input").get_attribute("value") == "0.8"
+    assert dash_br.find_element("#fairness-threshold-box").get_attribute("value") == "0.8"
     assert selection_rates(dash_br) == after
     assert [e for e in dash_br.get_logs() if e["level"] == "SEVERE"] == []
 
