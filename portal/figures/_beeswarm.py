@@ -108,4 +108,3 @@ def _offsets(x: np.ndarray, rng: np.random.Generator, bins: int = 40) -> np.ndar
     where = np.clip(np.searchsorted(edges, x, side="right") - 1, 0, bins - 1)
     density = counts[where] / max(counts.max(), 1)
     return rng.uniform(-1.0, 1.0, size=len(x)) * SPREAD * np.sqrt(density)
-
