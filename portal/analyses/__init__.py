@@ -11,7 +11,11 @@ Everything a page or a report compares is computed here from explanations, predi
   columns it may filter on; **row search** in the same grammar;
 - **what-if**: the inputs each feature accepts and an edited row, checked before any model sees it;
 - the **common scale**: which models need a probability-scale job, the seeded :class:`Sample`, and how
-  explanations are cut to it; the **narrative**: one row's explanation in plain words.
+  explanations are cut to it; the **narrative**: one row's explanation in plain words;
+- **monitoring** over time: rows in calendar :class:`Windows` against a reference, each model's attribution per
+  window (shares with bootstrap intervals), its ranking's agreement with the reference, shift tests of its SHAP
+  values, the exact split of a change in its mean prediction, data drift (PSI), error per window, and the
+  :class:`Alert` s these raise.
 
 Errors (:class:`CohortError`, :class:`RowSearchError`, :class:`WhatIfError`) are one line that names the fix.
 """
@@ -22,6 +26,19 @@ from portal.analyses._agreement import (
     agreement,
     biggest_rank_differences,
     importance_ranks,
+)
+from portal.analyses._alerts import alerts_for
+from portal.analyses._attribution_over_time import (
+    MeanChange,
+    RankAgreement,
+    ShiftTests,
+    WindowAttribution,
+    attribution_by_window,
+    holm,
+    mean_change,
+    ndcg,
+    rank_agreement,
+    shift_tests,
 )
 from portal.analyses._cohort_rows import (
     ERROR,
@@ -54,7 +71,16 @@ from portal.analyses._dependence import (
     ebm_shape_function,
 )
 from portal.analyses._disagreement import DisagreementTable, disagreement_rows
+from portal.analyses._drift import ErrorConcentration, WindowError, psi, unseen_share
 from portal.analyses._metrics import held_out_metrics
+from portal.analyses._monitoring import (
+    Alert,
+    AlertThresholds,
+    DataDrift,
+    ModelOverTime,
+    data_drift,
+    model_over_time,
+)
 from portal.analyses._narrative import outcome_words, summarise
 from portal.analyses._neighbours import DEFAULT_K, SimilarRows, similar_rows, typical_total
 from portal.analyses._performance import (
@@ -82,8 +108,34 @@ from portal.analyses._whatif import (
     edited_row,
     feature_specs,
 )
+from portal.analyses._windows import WINDOW_KINDS, MonitoringError, Windows, windows_of
 
 __all__ = [
+    "alerts_for",
+    "MeanChange",
+    "RankAgreement",
+    "ShiftTests",
+    "WindowAttribution",
+    "attribution_by_window",
+    "holm",
+    "mean_change",
+    "ndcg",
+    "rank_agreement",
+    "shift_tests",
+    "ErrorConcentration",
+    "WindowError",
+    "psi",
+    "unseen_share",
+    "Alert",
+    "AlertThresholds",
+    "DataDrift",
+    "ModelOverTime",
+    "data_drift",
+    "model_over_time",
+    "WINDOW_KINDS",
+    "MonitoringError",
+    "Windows",
+    "windows_of",
     "shown",
     "ERROR",
     "NO_HELD_OUT",

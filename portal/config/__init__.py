@@ -18,6 +18,7 @@ A project file says what to compare and on which rows::
                                      # many columns to explain exactly
     [fairness]                       # optional: bands and intersections of protected columns, the
                                      # four-fifths limit and the decision threshold
+    [monitoring]                     # optional: time windows, the reference period, alert thresholds
 
 :func:`load_config` reads the file (relative paths in it start at its folder) and returns a frozen
 :class:`ProjectConfig` of a :class:`DataConfig`, one :class:`ModelSpec` per model and a
@@ -49,13 +50,23 @@ this package imports a private module of it: other packages import the names bel
 from portal.config._environment import default_cache_dir, scale_out_url
 from portal.config._load import load_config, parse_config
 from portal.config._mitigation import CONSTRAINTS
-from portal.config._types import ConfigError, DataConfig, FairnessConfig, ModelSpec, ProjectConfig
+from portal.config._types import (
+    ConfigError,
+    DataConfig,
+    FairnessConfig,
+    ModelSpec,
+    MonitoringAlerts,
+    MonitoringConfig,
+    ProjectConfig,
+)
 
 __all__ = [
     "CONSTRAINTS",
     "ConfigError",
     "DataConfig",
     "FairnessConfig",
+    "MonitoringAlerts",
+    "MonitoringConfig",
     "ModelSpec",
     "ProjectConfig",
     "default_cache_dir",

@@ -1,6 +1,7 @@
 """Reading a whole project file: each table goes to its parser, and the results make one
-:class:`ProjectConfig`. The tables are checked in the order a reader meets them (``[data]``, ``[[models]]``,
-``[cache]``, ``title``, ``[explain]``, ``[fairness]``), so the first mistake found is the one reported.
+:class:`ProjectConfig`. The tables are checked in the order a reader meets them (``[data]``,
+``[[models]]``, ``[cache]``, ``title``, ``[explain]``, ``[fairness]``, ``[monitoring]``), so the
+first mistake found is the one reported.
 """
 
 from __future__ import annotations
@@ -16,10 +17,11 @@ from portal.config._environment import scale_out_url
 from portal.config._explain import parse_explain
 from portal.config._fairness import parse_fairness
 from portal.config._models import parse_models
+from portal.config._monitoring import parse_monitoring
 from portal.config._readers import read_table, reject_unknown
 from portal.config._types import ConfigError, ProjectConfig
 
-TOP_FIELDS = {"title", "data", "models", "cache", "explain", "fairness"}
+TOP_FIELDS = {"title", "data", "models", "cache", "explain", "fairness", "monitoring"}
 
 
 def load_config(path: str | Path) -> ProjectConfig:
@@ -45,6 +47,9 @@ def parse_config(raw: Mapping[str, Any], *, base_dir: Path) -> ProjectConfig:
     title = _title(raw)
     sample, exact_up_to = parse_explain(read_table(raw, "explain", "[explain]", required=False))
     fairness = parse_fairness(read_table(raw, "fairness", "[fairness]", required=False), data.protected)
+    monitoring = None
+    if "monitoring" in raw:
+        monitoring = parse_monitoring(read_table(raw, "monitoring", "[monitoring]", required=False), data.time)
     return ProjectConfig(
         title,
         data,
@@ -55,6 +60,7 @@ def parse_config(raw: Mapping[str, Any], *, base_dir: Path) -> ProjectConfig:
         common_sample_rows=sample,
         max_exact_features=exact_up_to,
         fairness=fairness,
+        monitoring=monitoring,
         redis_url=scale_out_url(),
     )
 

@@ -74,6 +74,28 @@ class ModelSpec:
 
 
 @dataclass(frozen=True)
+class MonitoringAlerts:
+    """``[monitoring.alerts]``: when a change over time becomes an alert (``portal monitor`` exits 3)."""
+
+    attribution_shift: float = 0.10  # a feature's share of total |attribution| moves by this much
+    rank_agreement: float = 0.80  # Kendall tau-b of the importance ranking against the reference below this
+    psi: float = 0.25  # population stability index of a feature's values above this
+    prediction_shift: float = 0.10  # mean prediction moves by this fraction of the reference's
+    error_rise: float = 0.10  # the error (MAE or Brier) rises by this fraction of the reference's
+
+
+@dataclass(frozen=True)
+class MonitoringConfig:
+    """``[monitoring]``: the project explained over time, window by window against a reference period."""
+
+    window: str  # day | week | month | quarter | year
+    reference: str  # "2016-07..2016-12" or one window
+    train_on_reference: bool = True  # built-in kinds learn from the reference rows only
+    minimum_rows: int = 30  # a window with fewer rows is refused
+    alerts: MonitoringAlerts = field(default_factory=MonitoringAlerts)
+
+
+@dataclass(frozen=True)
 class FairnessConfig:
     """``[fairness]``: how protected columns become groups and when a disparity is a breach.
 
@@ -100,4 +122,5 @@ class ProjectConfig:
     common_sample_rows: int = DEFAULT_COMMON_SAMPLE_ROWS  # [explain]: rows in the common scale (probability)
     max_exact_features: int = 10  # [explain]: the model-agnostic method is exact up to this many columns
     fairness: FairnessConfig = field(default_factory=FairnessConfig)  # [fairness]
+    monitoring: MonitoringConfig | None = None  # [monitoring]; None: the project is not monitored over time
     redis_url: str | None = None  # $PORTAL_REDIS_URL: run jobs and background callbacks on Celery (scale_out_url)

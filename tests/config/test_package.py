@@ -15,6 +15,8 @@ PUBLIC = {
     "DataConfig",
     "FairnessConfig",
     "ModelSpec",
+    "MonitoringAlerts",
+    "MonitoringConfig",
     "ProjectConfig",
     "default_cache_dir",
     "load_config",

@@ -87,7 +87,7 @@ def test_choosing_a_row_in_the_disagreement_table_shows_its_waterfalls(dash_duo)
 def test_what_if_re_explains_every_model_when_a_feature_is_edited(dash_duo) -> None:
     open_page(dash_duo, FakeServices(), "/local?id=C00002")
     dash_duo.wait_for_contains_text(".whatif-graph", "changed: nothing yet", timeout=30)
-    tenure = dash_duo.find_element("#\\{\\\"feature\\\"\\:\\\"tenure\\\"\\,\\\"type\\\"\\:\\\"whatif-input\\\"\\}")
+    tenure = dash_duo.find_element('#\\{\\"feature\\"\\:\\"tenure\\"\\,\\"type\\"\\:\\"whatif-input\\"\\}')
     dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", tenure)
     tenure.clear()
     tenure.send_keys("70\n")  # Enter commits the debounced number
