@@ -14,7 +14,7 @@ from collections.abc import Collection, Mapping, Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from portal.fairness import JOIN, GroupExplanation, GroupMetrics, ModelFairness
+from portal.fairness import JOIN, MIN_GROUP_ROWS, GroupExplanation, GroupMetrics, ModelFairness
 from portal.figures._style import (
     INK,
     PUSH_DOWN,
@@ -31,7 +31,8 @@ from portal.figures._style import (
 RATE_AXIS = "selection rate (share of the group decided positive)"
 FADED = 0.35
 TOP_FEATURES = 8
-COUNT = "<span style='font-size:10px'>n={n:,}</span>"
+COUNT = "<span style='font-size:10px'>(n={n:,}{few})</span>"
+TRANSPOSE_AT = 6  # more groups than this lie as rows
 
 
 def selection_rate_figure(results: Sequence[ModelFairness], colors: Mapping[str, str] | None = None) -> go.Figure:
@@ -99,39 +100,93 @@ def group_contribution_heatmap(
     explanation: GroupExplanation, *, protected: Collection[str] = (), top: int = TOP_FEATURES
 ) -> go.Figure:
     """Mean signed contribution per feature (the ``top`` most used over all rows, then any ``protected`` input)
-    per group, centred on zero: red pushes toward the positive class, blue away, as in SHAP's own plots."""
+    per group, centred on zero: red pushes toward the positive class, blue away, as in SHAP's own plots.
+
+    Up to :data:`TRANSPOSE_AT` groups stand as columns; more (an intersection of 18) lie as rows, one line each,
+    the figure growing with them, so that no label overprints its neighbour. Groups under
+    :data:`~portal.fairness.MIN_GROUP_ROWS` rows are drawn faded and say so, as the metrics tables mark them.
+    """
     if not explanation.n_rows:
         return placeholder("No rows explained yet.")
     features = shown_features(explanation, protected, top)
     columns = [explanation.feature_names.index(f) for f in features]
-    z = explanation.mean[:, columns].T  # (features, groups)
-    scale = scale_label(explanation.output_scale)
-    groups = zip(explanation.groups, explanation.counts)
-    x = [f"{escaped(g).replace(JOIN, '<br>')}<br>{COUNT.format(n=n)}" for g, n in groups]
-    y = [f"<b>{escaped(f)}</b> (protected)" if f in protected else escaped(f) for f in features]
+    z = explanation.mean[:, columns]  # (groups, features)
+    small = np.asarray(explanation.counts) < MIN_GROUP_ROWS
+    transposed = len(explanation.groups) > TRANSPOSE_AT
+    groups = _group_ticks(explanation, small, "<br>" if not transposed else None)
+    names = [f"<b>{escaped(f)}</b> (protected)" if f in protected else escaped(f) for f in features]
     reach = float(np.nanmax(np.abs(z))) if z.size and np.isfinite(z).any() else 1.0
-    digits = decimals(reach)
+    scale = scale_label(explanation.output_scale)
     fig = go.Figure(
-        go.Heatmap(
-            z=z,
-            x=x,
-            y=y,
-            zmin=-reach,
-            zmax=reach,
-            colorscale=[[0.0, PUSH_DOWN], [0.5, "#FFFFFF"], [1.0, PUSH_UP]],
-            text=np.vectorize(lambda v: f"{v:+.{digits}f}")(z),
-            texttemplate="%{text}",
-            hovertemplate="%{y} in %{x}<br>mean SHAP %{z:+.3g} " + scale + "<extra></extra>",
-            showscale=False,  # every cell is written; the subtitle names the scale
-            xgap=1,
-            ygap=1,
-        )
+        [
+            _heat_cells(z, keep, groups, names, reach, transposed, scale).update(opacity=opacity)
+            for keep, opacity in ((~small, 1.0), (small, FADED))
+            if keep.any()
+        ]
     )
-    fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(side="bottom", tickangle=0, tickfont={"size": 11})
+    fig.update_yaxes(autorange="reversed", type="category")
+    fig.update_xaxes(side="bottom", tickangle=0 if not transposed else -30, tickfont={"size": 11}, type="category")
+    if transposed:  # keep every group's row, even the faded ones, in the explanation's order
+        fig.update_yaxes(categoryorder="array", categoryarray=groups)
+        fig.update_xaxes(categoryorder="array", categoryarray=names)
+    else:
+        fig.update_xaxes(categoryorder="array", categoryarray=groups)
+        fig.update_yaxes(categoryorder="array", categoryarray=names)
     sample = f" of {explanation.sample_of:,}" if explanation.sample_of else ""
     subtitle = f"mean SHAP per group ({scale}) · {explanation.n_rows:,}{sample} rows"
-    return finish(fig, "", subtitle, height=150 + 30 * len(features) + 12 * _lines(explanation.groups))
+    if small.any():
+        subtitle += f" · faded: under {MIN_GROUP_ROWS} rows"
+    if transposed:
+        height = 190 + 26 * len(explanation.groups)
+    else:
+        height = 150 + 30 * len(features) + 12 * _lines(explanation.groups)
+    return finish(fig, "", subtitle, height=height)
+
+
+def _group_ticks(explanation: GroupExplanation, small: np.ndarray, join: str | None) -> list[str]:
+    """Each group's tick: its name (an intersection's parts on lines of their own when ``join`` is given) and its
+    rows, with 'few' for a small group."""
+    ticks = []
+    for group, count, few in zip(explanation.groups, explanation.counts, small):
+        name = escaped(group) if join is None else join.join(escaped(part) for part in group.split(JOIN))
+        rows = COUNT.format(n=int(count), few=", few" if few else "")
+        ticks.append(f"{name}{'<br>' if join is not None else ' '}{rows}")
+    return ticks
+
+
+def _heat_cells(
+    z: np.ndarray,
+    keep: np.ndarray,
+    groups: list[str],
+    names: list[str],
+    reach: float,
+    transposed: bool,
+    scale: str,
+) -> go.Heatmap:
+    """One heatmap trace of the groups in ``keep`` (the others left blank), each cell written with its value."""
+    cells = np.where(keep[:, None], z, np.nan)
+    digits = decimals(reach)
+    text = np.where(np.isfinite(cells), np.vectorize(lambda v: f"{v:+.{digits}f}")(np.nan_to_num(cells)), "")
+    if not transposed:
+        cells, text = cells.T, text.T
+    x, y = (names, groups) if transposed else (groups, names)
+    return go.Heatmap(
+        z=cells,
+        x=x,
+        y=y,
+        zmin=-reach,
+        zmax=reach,
+        colorscale=[[0.0, PUSH_DOWN], [0.5, "#FFFFFF"], [1.0, PUSH_UP]],
+        text=text,
+        texttemplate="%{text}",
+        hovertemplate=(
+            ("%{x} in %{y}" if transposed else "%{y} in %{x}") + "<br>mean SHAP %{z:+.3g} " + scale + "<extra></extra>"
+        ),
+        hoverongaps=False,
+        showscale=False,  # every cell is written; the subtitle names the scale
+        xgap=1,
+        ygap=1,
+    )
 
 
 def shown_features(explanation: GroupExplanation, protected: Collection[str] = (), top: int = TOP_FEATURES) -> list:
