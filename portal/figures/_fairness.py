@@ -114,18 +114,19 @@ def group_contribution_heatmap(
     small = np.asarray(explanation.counts) < MIN_GROUP_ROWS
     transposed = len(explanation.groups) > TRANSPOSE_AT
     groups = _group_ticks(explanation, small, "<br>" if not transposed else None)
-    names = [f"<b>{escaped(f)}</b> (protected)" if f in protected else escaped(f) for f in features]
+    mark = "" if transposed else " (protected)"  # features side by side: bold alone, the subtitle says what it means
+    names = [f"<b>{escaped(f)}</b>{mark}" if f in protected else escaped(f) for f in features]
     reach = float(np.nanmax(np.abs(z))) if z.size and np.isfinite(z).any() else 1.0
     scale = scale_label(explanation.output_scale)
     fig = go.Figure(
         [
-            _heat_cells(z, keep, groups, names, reach, transposed, scale).update(opacity=opacity)
-            for keep, opacity in ((~small, 1.0), (small, FADED))
+            _heat_cells(z, keep, groups, names, reach, transposed, scale).update(opacity=opacity, textfont=font)
+            for keep, opacity, font in ((~small, 1.0, {}), (small, FADED, {"color": INK}))  # ink stays readable
             if keep.any()
         ]
     )
     fig.update_yaxes(autorange="reversed", type="category")
-    fig.update_xaxes(side="bottom", tickangle=0 if not transposed else -30, tickfont={"size": 11}, type="category")
+    fig.update_xaxes(side="bottom", tickangle=0, tickfont={"size": 11}, type="category")
     if transposed:  # keep every group's row, even the faded ones, in the explanation's order
         fig.update_yaxes(categoryorder="array", categoryarray=groups)
         fig.update_xaxes(categoryorder="array", categoryarray=names)
@@ -134,6 +135,8 @@ def group_contribution_heatmap(
         fig.update_yaxes(categoryorder="array", categoryarray=names)
     sample = f" of {explanation.sample_of:,}" if explanation.sample_of else ""
     subtitle = f"mean SHAP per group ({scale}) · {explanation.n_rows:,}{sample} rows"
+    if transposed and set(features) & set(protected):
+        subtitle += " · bold: protected input"
     if small.any():
         subtitle += f" · faded: under {MIN_GROUP_ROWS} rows"
     if transposed:

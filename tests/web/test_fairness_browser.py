@@ -6,6 +6,8 @@ with smaller models, a small probability sample and a fresh private cache, so th
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
@@ -89,3 +91,38 @@ def test_no_loan_page_has_a_serious_accessibility_violation(dash_br, loan_url: s
     dash_br.driver.get(loan_url + path)
     charts(dash_br, ".js-plotly-plot", 1, timeout=120)
     assert serious_violations(dash_br.driver, settle=2.0) == []
+
+
+OVERLAPS = """
+const boxes = (graph, axis) =>
+    [...graph.querySelectorAll('.' + axis + 'tick text')].map(t => t.getBoundingClientRect());
+const crossing = (a, b) => Math.min(a.right, b.right) - Math.max(a.left, b.left) > 1
+    && Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 1;
+return [...document.querySelectorAll('.group-explanation-graph')].map(graph => {
+    const out = {};
+    for (const axis of ['x', 'y']) {
+        const b = boxes(graph, axis);
+        let hits = 0;
+        for (let i = 0; i < b.length; i++) for (let j = i + 1; j < b.length; j++) if (crossing(b[i], b[j])) hits++;
+        out[axis] = {labels: b.length, overlaps: hits};
+    }
+    return out;
+});
+"""
+
+
+@pytest.mark.parametrize("width", [1000, 1600])
+def test_an_intersection_of_many_groups_is_readable_every_group_labelled_none_overprinted(
+    dash_br, loan_url: str, width: int
+) -> None:
+    dash_br.driver.get("about:blank")  # resize an idle page: a busy renderer can miss chromedriver's 10 s deadline
+    dash_br.driver.set_window_size(width, 1000)
+    dash_br.driver.get(loan_url + "/fairness?attribute=age+%26+marital")
+    charts(dash_br, ".group-explanation-graph", 3, timeout=120)
+    WebDriverWait(dash_br.driver, 30).until(lambda d: all(g["y"]["labels"] >= 18 for g in d.execute_script(OVERLAPS)))
+    if shots := os.environ.get("PORTAL_SCREENSHOTS"):  # for people to look at, not for the assertion
+        dash_br.driver.find_element(By.CSS_SELECTOR, ".group-explanation-graph").screenshot(
+            f"{shots}/fairness-intersection-{width}.png"
+        )
+    for graph in dash_br.driver.execute_script(OVERLAPS):
+        assert graph["x"]["overlaps"] == 0 and graph["y"]["overlaps"] == 0, graph
