@@ -1,10 +1,11 @@
-"""/fairness's adverse-action section: find a declined applicant, read each model's reasons, download them all.
+"""/fairness's adverse-action section: find a declined row, read each model's reasons, download them all.
 
 "Declined" is a model's probability of the positive class below the page's threshold, the rule of the group metrics
-and of :mod:`portal.project`. The declined rows are found on the server as cohorts (``prediction: <model> <
-threshold``, kept there), and the picker receives at most :data:`MAX_OPTIONS` ids matching what the reader types. The
-CSV of every declined row's reasons is written on the server by ``write_adverse_reasons`` and sent once, as a
-download: never through a store.
+and of :mod:`portal.project`. The page says so in the project's words (:func:`callbacks.fairness.other_decision`:
+"declined applicant" only in a lending project, else "row not decided 'Yes'"); ids and the CSV's name keep theirs.
+The declined rows are found on the server as cohorts (``prediction: <model> < threshold``, kept there), and the
+picker receives at most :data:`MAX_OPTIONS` ids matching what the reader types. The CSV of every declined row's
+reasons is written on the server by ``write_adverse_reasons`` and sent once, as a download: never through a store.
 """
 
 from __future__ import annotations
@@ -17,18 +18,19 @@ import dash_bootstrap_components as dbc
 import numpy as np
 from dash import Input, Output, State, dcc, html
 
-from callbacks.fairness import chosen_attribute, chosen_threshold, positive
+from callbacks.fairness import chosen_attribute, chosen_threshold, other_decision, positive
 from layouts import ids
 from layouts.fairness_panels import model_columns
 from layouts.fairness_reasons import decision_pane, scales_note
 from layouts.panes import model_card
 from portal.analyses import CohortError
+from portal.fairness import DecisionWords
 from portal.figures import model_colors
 from portal.results import RowIndex
 from portal.web import PortalServices
 
 MAX_OPTIONS = 50
-PICK = "Choose a declined applicant above to read each model's reasons."
+PICK = "Choose a {} above to read each model's reasons."  # the picker's label: 'declined applicant'
 NONE_FINISHED = "No model has finished explaining every row yet; the CSV follows once one has."
 
 
@@ -66,13 +68,13 @@ def declined_options(
 ):
     """The picker's options (the first declined ids containing ``text``, each with how many models declined it and
     its group), its value (the first declined row when none is chosen) and the line under it."""
-    t = chosen_threshold(services, threshold)
+    t, other = chosen_threshold(services, threshold), other_decision(services).other
     found, group = declined_rows(services, t), chosen_attribute(services, attribute)
     hits = np.flatnonzero(np.char.find(np.char.lower(found.row_ids.astype(str)), (text or "").strip().lower()) >= 0)
     n_models = len(services.model_names)
     options = [
         {
-            "label": f"{found.row_ids[i]} · declined by {found.votes[i]} of {n_models} · "
+            "label": f"{found.row_ids[i]} · {other} by {found.votes[i]} of {n_models} · "
             f"{group.name} {group.labels[found.positions[i]]}",
             "value": str(found.row_ids[i]),
         }
@@ -83,31 +85,37 @@ def declined_options(
     value = dash.no_update if selected or not options else options[0]["value"]
     counts = ", ".join(f"{m} {n:,}" for m, n in found.per_model.items())
     note = (
-        f"{len(found.row_ids):,} of {found.total:,} rows are declined by at least one model at {t:.2f} ({counts}). "
+        f"{len(found.row_ids):,} of {found.total:,} rows are {other} by at least one model at {t:.2f} ({counts}). "
         f"Type part of an id to search; at most {MAX_OPTIONS} are listed."
     )
     return options, value, note
 
 
 def reasons(services: PortalServices, row_id: str | None, threshold: object):
-    """The applicant's protected groups, then each model's decision and reasons (or its waiting note)."""
+    """The row's protected groups, then each model's decision and reasons (or its waiting note)."""
+    words = other_decision(services)
     if not row_id:
-        return html.P(PICK, className="figure-note")
+        return html.P(pick_note(words), className="figure-note")
     if row_index(services).position(row_id) is None:
         return dbc.Alert(f"No row {row_id!r} in this project; choose one from the list.", color="warning")
     decisions = {d.model_name: d for d in services.adverse_reasons(str(row_id), chosen_threshold(services, threshold))}
-    colors, words = model_colors(services.model_names), positive(services)
+    colors, yes = model_colors(services.model_names), positive(services)
     cards = [
-        model_card(m, colors[m], None, "decision", decision_pane(decisions[m], words) if m in decisions else None)
+        model_card(m, colors[m], None, "decision", decision_pane(decisions[m], yes, words) if m in decisions else None)
         for m in services.model_names
     ]
     note = scales_note([decisions[m] for m in services.model_names if m in decisions])
-    shown = [applicant_line(services, str(row_id)), note, model_columns(cards, False)]
+    shown = [applicant_line(services, str(row_id), words), note, model_columns(cards, False)]
     return html.Div([part for part in shown if part is not None])
 
 
-def applicant_line(services: PortalServices, row_id: str) -> html.P:
-    """'Applicant A01234: age = 63 (60+) · marital = married'."""
+def pick_note(words: DecisionWords) -> str:
+    """'Choose a declined applicant above ...', or 'Choose a row not decided 'Yes' above ...': the picker's label."""
+    return PICK.format(words.picker[:1].lower() + words.picker[1:])
+
+
+def applicant_line(services: PortalServices, row_id: str, words: DecisionWords) -> html.P:
+    """'Applicant A01234: age = 63 (60+) · marital = married' ('Row C00042: ...' outside lending)."""
     position, values = row_index(services).position(row_id), services.row_values(row_id)
     parts = []
     for attribute in (a for a in services.protected_attributes() if len(a.columns) == 1):
@@ -115,7 +123,9 @@ def applicant_line(services: PortalServices, row_id: str) -> html.P:
         shown = f"{value:g}" if isinstance(value, float) else value
         same = value is None or str(shown) == group
         parts.append(f"{attribute.name} = {group}" if same else f"{attribute.name} = {shown} ({group})")
-    return html.P([html.Strong(f"Applicant {row_id}"), ": " + " · ".join(parts)], className="applicant mb-2")
+    return html.P(
+        [html.Strong(f"{words.row.capitalize()} {row_id}"), ": " + " · ".join(parts)], className="applicant mb-2"
+    )
 
 
 def reasons_csv(services: PortalServices, threshold: object):
@@ -127,7 +137,7 @@ def reasons_csv(services: PortalServices, threshold: object):
         return dash.no_update, NONE_FINISHED
     counts = ", ".join(f"{n:,} by {m}" for m, n in written.declined.items())
     left = [m for m in services.model_names if m not in written.declined]
-    note = f"{written.lines:,} reasons for the rows declined at {t:.2f}: {counts}."
+    note = f"{written.lines:,} reasons for the rows {other_decision(services).other} at {t:.2f}: {counts}."
     if left:
         note += f" Left out until their explanation is finished: {', '.join(left)}."
     return dcc.send_string(buffer.getvalue(), filename=f"adverse-reasons-threshold-{t:.2f}.csv"), note

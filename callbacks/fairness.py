@@ -20,7 +20,7 @@ from layouts.fairness import fairness_page, unsupported_page
 from layouts.fairness_panels import explanation_pane, metrics_pane, model_columns
 from layouts.fairness_reasons import proxy_pane
 from layouts.panes import failed, model_card
-from portal.fairness import FairnessError, ProtectedAttribute
+from portal.fairness import DecisionWords, FairnessError, ProtectedAttribute, decision_words
 from portal.figures import model_colors, placeholder, selection_rate_figure
 from portal.web import PortalServices, merge_query
 
@@ -33,8 +33,9 @@ def page(services: PortalServices, query: dict):
         return unsupported_page(reason)
     attribute = chosen_attribute(services, _first(query, "attribute"))
     threshold = chosen_threshold(services, _first(query, "threshold"))
-    four_fifths = services.fairness_config().four_fifths
-    return fairness_page(services.protected_attributes(), attribute.name, threshold, positive(services), four_fifths)
+    four_fifths, words = services.fairness_config().four_fifths, other_decision(services)
+    attributes = services.protected_attributes()
+    return fairness_page(attributes, attribute.name, threshold, positive(services), four_fifths, words)
 
 
 def chosen_attribute(services: PortalServices, name: str | None) -> ProtectedAttribute:
@@ -56,6 +57,12 @@ def chosen_threshold(services: PortalServices, value: object) -> float:
 def positive(services: PortalServices) -> str:
     """The positive class's name ('good' in the loan demo): what 'selected' means in words."""
     return services.facts().positive or "positive"
+
+
+def other_decision(services: PortalServices) -> DecisionWords:
+    """What the page calls a decision other than the positive class: a decline only when ``[fairness]
+    outcome_words = "lending"``, else "not decided 'Yes'" from the positive class's name."""
+    return decision_words(services.fairness_config().outcome_words, positive(services))
 
 
 def group_metrics(services: PortalServices, attribute: str | None, threshold: object):

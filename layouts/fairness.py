@@ -15,15 +15,21 @@ from dash import dcc, html
 from layouts import ids
 from layouts.panes import graph
 from layouts.threshold import threshold_control
-from portal.fairness import FLAG_AUC, FLAG_SHARE, ProtectedAttribute
+from portal.fairness import FLAG_AUC, FLAG_SHARE, DecisionWords, ProtectedAttribute
 
 TITLE = "Fairness across protected groups"
 
 
 def fairness_page(
-    attributes: Sequence[ProtectedAttribute], attribute: str, threshold: float, positive: str, four_fifths: float
+    attributes: Sequence[ProtectedAttribute],
+    attribute: str,
+    threshold: float,
+    positive: str,
+    four_fifths: float,
+    words: DecisionWords,
 ) -> html.Div:
-    """The sticky controls, then the four sections, each waiting for its callback."""
+    """The sticky controls, then the four sections, each waiting for its callback; ``words`` name the decision
+    other than ``positive`` (a decline only in a lending project)."""
     return html.Div(
         [
             html.H2(TITLE, className="page-title"),
@@ -53,10 +59,10 @@ def fairness_page(
                 [_spinning(html.Div(id=ids.FAIRNESS_PROXIES, className="proxy-area"))],
             ),
             _section(
-                "Adverse-action reasons",
-                "Pick an applicant declined by at least one model at the threshold: each model's decision and the "
-                "features that pushed it most toward decline, in the model's own scale.",
-                [_reasons_controls(), _spinning(html.Div(id=ids.ADVERSE_REASONS))],
+                words.section,
+                f"Pick {words.a_row} {words.other} by at least one model at the threshold: each model's decision and "
+                f"the features that pushed it most {words.toward}, in the model's own scale.",
+                [_reasons_controls(words), _spinning(html.Div(id=ids.ADVERSE_REASONS))],
             ),
         ],
         className="fairness-page",
@@ -120,13 +126,13 @@ def _controls(attributes: Sequence[ProtectedAttribute], attribute: str, threshol
     return dbc.Card(dbc.CardBody(row), className="shadow-sm mb-4 fairness-controls")
 
 
-def _reasons_controls() -> dbc.Row:
+def _reasons_controls(words: DecisionWords) -> dbc.Row:
     picker = dcc.Dropdown(
         id=ids.DECLINED_PICKER, searchable=True, clearable=False, placeholder="Type part of a row id…"
     )
     download = [
         dbc.Button(
-            "Download reasons for all declined rows (CSV)",
+            f"Download reasons for all rows {words.other} (CSV)",
             id=ids.REASONS_DOWNLOAD_BUTTON,
             color="secondary",
             outline=True,
@@ -138,7 +144,7 @@ def _reasons_controls() -> dbc.Row:
         [
             dbc.Col(
                 [
-                    dbc.Label("Declined applicant", html_for=ids.DECLINED_PICKER, className="fw-semibold"),
+                    dbc.Label(words.picker, html_for=ids.DECLINED_PICKER, className="fw-semibold"),
                     picker,
                     dbc.FormText(id=ids.DECLINED_NOTE),
                 ],

@@ -1,4 +1,4 @@
-"""/fairness's per-model panes about *why*: the proxy risk table, and one applicant's decision with its reasons."""
+"""/fairness's per-model panes about *why*: the proxy risk table, and one row's decision with its reasons."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import dash_bootstrap_components as dbc
 from dash import html
 
-from portal.fairness import ProxyScore, ProxyTable, Reason, RowDecision
+from portal.fairness import DecisionWords, ProxyScore, ProxyTable, Reason, RowDecision
 from portal.figures import scale_label
 
 SHOWN = 5  # proxy rows shown at first; the rest fold away under a summary line
@@ -80,10 +80,10 @@ def _proxy_row(rank: int, row: ProxyScore) -> html.Tr:
     )
 
 
-def decision_pane(decision: RowDecision, positive: str) -> list:
-    """The model's decision on the row and its reasons toward decline, strongest first."""
+def decision_pane(decision: RowDecision, positive: str, words: DecisionWords) -> list:
+    """The model's decision on the row and the pushes toward the other decision (``words``), strongest first."""
     scale = scale_label(decision.output_scale)
-    verdict = "Declined" if decision.declined else f"Decided '{positive}'"
+    verdict = words.verdict if decision.declined else f"Decided '{positive}'"
     side = "below" if decision.declined else "at or above"
     line = f"probability of '{positive}' {decision.score:.2f}, {side} the threshold {decision.threshold:.2f}"
     head = html.Div(
@@ -91,8 +91,10 @@ def decision_pane(decision: RowDecision, positive: str) -> list:
         className="decision mb-2",
     )
     if not decision.reasons:
-        return [head, html.P("No feature pushed this model toward decline.", className="figure-note")]
-    title = "Reasons, strongest first" if decision.declined else "Strongest pushes toward decline (not declined)"
+        return [head, html.P(f"No feature pushed this model {words.toward}.", className="figure-note")]
+    title = "Reasons, strongest first"
+    if not decision.declined:
+        title = f"Strongest pushes {words.toward} (decided '{positive}' all the same)"
     title += f", in {scale}"  # each model's reasons name their scale: models may explain in different ones
     items = [_reason_item(reason, scale) for reason in decision.reasons]
     return [head, html.Div(title, className="small fw-semibold"), html.Ol(items, className="reasons mb-0")]

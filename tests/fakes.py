@@ -97,9 +97,11 @@ class FakeServices:
         seed: int = 7,
         classes: tuple[str, ...] = (),
         common_running: tuple[str, ...] = (),
+        outcome_words: str = "selection",
     ) -> None:
         """``classes`` (three or more) makes it a multi-class project: every explanation gets a class axis.
-        ``common_running`` names log-odds models whose common-scale (probability) job is still computing."""
+        ``common_running`` names log-odds models whose common-scale (probability) job is still computing;
+        ``outcome_words`` is its ``[fairness] outcome_words`` ("lending": the pages speak of declines)."""
         rng = np.random.default_rng(seed)
         self._classes = tuple(classes)
         self._ids = tuple(f"C{i:05d}" for i in range(n_rows))
@@ -117,7 +119,11 @@ class FakeServices:
         rows = RowIndex(self._ids)
         self.cohorts = Cohorts(self._cohort_table, rows, tuple(MODELS), self._cohort_predictions)
         self.fairness = Fairness(
-            FairnessConfig(bands={"age": (25.0, 40.0, 60.0)}, intersections=(("age", "senior_citizen"),)),
+            FairnessConfig(
+                bands={"age": (25.0, 40.0, 60.0)},
+                intersections=(("age", "senior_citizen"),),
+                outcome_words=outcome_words,
+            ),
             self._protected_frame(),
             binary_problem=f"target has {len(self._classes)} classes" if self._classes else "",
             held_out=self._held_out_scores,

@@ -17,7 +17,7 @@ A project file says what to compare and on which rows::
     [explain]                        # optional: how many rows to compare in probability, and up to how
                                      # many columns to explain exactly
     [fairness]                       # optional: bands and intersections of protected columns, the
-                                     # four-fifths limit and the decision threshold
+                                     # four-fifths limit, the decision threshold and the page's words
     [monitoring]                     # optional: time windows, the reference period, alert thresholds
 
 :func:`load_config` reads the file (relative paths in it start at its folder) and returns a frozen
@@ -51,6 +51,7 @@ from portal.config._environment import default_cache_dir, scale_out_url
 from portal.config._load import load_config, parse_config
 from portal.config._mitigation import CONSTRAINTS
 from portal.config._types import (
+    OUTCOME_WORDS,
     ConfigError,
     DataConfig,
     FairnessConfig,
@@ -62,6 +63,7 @@ from portal.config._types import (
 
 __all__ = [
     "CONSTRAINTS",
+    "OUTCOME_WORDS",
     "ConfigError",
     "DataConfig",
     "FairnessConfig",

@@ -6,6 +6,7 @@ bands = { age = [25, 40, 60] }        # numeric protected columns: band edges ("
 intersections = [["age", "marital"]]  # optional: columns grouped jointly ("age=25-40 & marital=married")
 four_fifths = 0.8                     # a demographic parity ratio below this is a breach (default 0.8)
 threshold = 0.5                       # default decision threshold on the positive class's probability
+outcome_words = "lending"             # "declined", "adverse-action reasons" (default "selection": "not decided 'Yes'")
 ```
 
 Every column named here must be listed in ``[data] protected``; that a banded column is numeric is checked
@@ -21,9 +22,9 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from portal.config._readers import reject_unknown
-from portal.config._types import ConfigError, FairnessConfig
+from portal.config._types import OUTCOME_WORDS, ConfigError, FairnessConfig
 
-FIELDS = {"bands", "intersections", "four_fifths", "threshold"}
+FIELDS = {"bands", "intersections", "four_fifths", "threshold", "outcome_words"}
 BANDS_EXAMPLE = "bands = { age = [25, 40, 60] }"
 INTERSECTIONS_EXAMPLE = 'intersections = [["age", "marital"]]'
 
@@ -36,6 +37,7 @@ def parse_fairness(table: Mapping[str, Any], protected: Sequence[str]) -> Fairne
         intersections=_intersections(table.get("intersections", []), protected),
         four_fifths=_fraction(table, "four_fifths", 0.8, low_open=True),
         threshold=_fraction(table, "threshold", 0.5, low_open=False),
+        outcome_words=_outcome_words(table.get("outcome_words", OUTCOME_WORDS[0])),
     )
 
 
@@ -77,6 +79,14 @@ def _fraction(table: Mapping[str, Any], key: str, default: float, *, low_open: b
         span = "above 0 and at most 1" if low_open else "from 0 to 1"
         raise ConfigError(f"[fairness] {key}", f"{value!r} is not a number {span}", f"write e.g. {key} = {default}")
     return float(value)
+
+
+def _outcome_words(value: Any) -> str:
+    if value not in OUTCOME_WORDS:
+        allowed = " or ".join(f'"{mode}"' for mode in OUTCOME_WORDS)
+        fix = 'write outcome_words = "lending" for a lending decision; leave it out for "selection"'
+        raise ConfigError("[fairness] outcome_words", f"{value!r} is not {allowed}", fix)
+    return value
 
 
 def _check_protected(column: str, protected: Sequence[str], where: str) -> None:

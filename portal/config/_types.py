@@ -18,6 +18,9 @@ AVERAGE_KIND = "average"
 THRESHOLD_OPTIMIZER_KIND = "threshold_optimizer"
 #: Rows a classification project explains in the common scale (probability) when [explain] does not say.
 DEFAULT_COMMON_SAMPLE_ROWS = 500
+#: How /fairness speaks of a decision other than the positive class: ``selection`` (the default: "not decided
+#: 'Yes'", from the positive class's name) or ``lending`` ("declined", "adverse-action reasons", "applicant").
+OUTCOME_WORDS = ("selection", "lending")
 
 
 class ConfigError(ValueError):
@@ -102,13 +105,15 @@ class FairnessConfig:
     ``bands`` maps a numeric protected column to its band edges (``age = [25, 40, 60]`` gives "<25", "25-40",
     "40-60", "60+"); ``intersections`` lists column combinations grouped jointly; ``four_fifths`` is the
     demographic parity ratio below which the audit flags a model; ``threshold`` the default decision threshold
-    on the positive class's probability.
+    on the positive class's probability; ``outcome_words`` how the pages name the other decision, one of
+    :data:`OUTCOME_WORDS` (``lending`` only when the project is a lending decision).
     """
 
     bands: Mapping[str, tuple[float, ...]] = field(default_factory=dict)
     intersections: tuple[tuple[str, ...], ...] = ()
     four_fifths: float = 0.8
     threshold: float = 0.5
+    outcome_words: str = "selection"
 
 
 @dataclass(frozen=True)

@@ -62,7 +62,8 @@ def churn() -> pd.DataFrame:
 
 
 # The positive class is "good" (the loan was repaid), so that a model's positive decision is an approval and the
-# fairness pages' selection rate is the approval rate, as the four-fifths rule reads it. Age and marital status
+# fairness pages' selection rate is the approval rate, as the four-fifths rule reads it; any other decision is a
+# decline, so the pages speak of lending (outcome_words). Age and marital status
 # are protected *and* model inputs (listed in features): the regulator's question is whether the model uses them.
 LOAN_CONFIG = """\
 title = "Loan approval (credit data)"
@@ -97,6 +98,7 @@ params = { outer_bags = 4, interactions = 5 }
 [fairness]
 bands = { age = [25, 40, 60] }
 intersections = [["age", "marital"]]
+outcome_words = "lending"
 """
 
 

@@ -11,7 +11,10 @@ Pure pieces over a project's data and results, joined to one project by :class:`
 - :func:`explain_by_group`: a model's mean contribution per feature per group;
 - :func:`associate` and :func:`rank_proxies`: how well each feature predicts a protected attribute, times the
   model's reliance on it: the proxy risk table;
-- :func:`reasons_for_row` and :func:`write_reasons_csv`: the features that pushed a declined row toward decline.
+- :func:`reasons_for_row` and :func:`write_reasons_csv`: the features that pushed a declined row toward decline
+  (declined: the model's probability of the positive class is below the threshold);
+- :func:`decision_words`: what the pages call that decision, following ``[fairness] outcome_words`` ("declined"
+  only for a lending decision, else "not decided 'Yes'" from the positive class's name).
 
 :class:`FairnessError` is a question the project cannot answer (no protected columns, not a two-class target),
 in one line with the fix.
@@ -59,6 +62,7 @@ from portal.fairness._proxies import (
     mean_abs_importance,
     rank_proxies,
 )
+from portal.fairness._words import DecisionWords, decision_words
 
 __all__ = [
     "VERDICTS",
@@ -73,6 +77,7 @@ __all__ = [
     "MISSING",
     "AttributeAssociation",
     "DecisionRule",
+    "DecisionWords",
     "Disparity",
     "GroupExplanation",
     "GroupMetrics",
@@ -86,6 +91,7 @@ __all__ = [
     "band",
     "band_labels",
     "column_attribute",
+    "decision_words",
     "declined_reason_frames",
     "explain_by_group",
     "group_fairness",

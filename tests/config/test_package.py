@@ -11,6 +11,7 @@ ROOT = Path(__file__).parents[2]
 PACKAGE = ROOT / "portal" / "config"
 PUBLIC = {
     "CONSTRAINTS",
+    "OUTCOME_WORDS",
     "ConfigError",
     "DataConfig",
     "FairnessConfig",

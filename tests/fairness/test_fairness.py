@@ -218,6 +218,13 @@ def test_the_fairness_table_parses_and_defaults_apply() -> None:
     assert (default.bands, default.intersections, default.four_fifths, default.threshold) == ({}, (), 0.8, 0.5)
 
 
+def test_outcome_words_name_a_lending_decision_only_when_the_project_says_so() -> None:
+    assert fairness('outcome_words = "lending"').outcome_words == "lending"
+    assert fairness('outcome_words = "selection"').outcome_words == "selection"
+    assert fairness("four_fifths = 0.9").outcome_words == "selection"  # the default: words of the positive class
+    assert parse_config(tomllib.loads(BASE), base_dir=".").fairness.outcome_words == "selection"
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [
@@ -234,6 +241,16 @@ def test_the_fairness_table_parses_and_defaults_apply() -> None:
         ('intersections = ["age"]', "[fairness] intersections: must be a list of lists of column names"),
         ("four_fifths = 0", "[fairness] four_fifths: 0 is not a number above 0 and at most 1"),
         ("threshold = 1.2", "[fairness] threshold: 1.2 is not a number from 0 to 1. Fix: write e.g. threshold = 0.5"),
+        (
+            'outcome_words = "loans"',
+            '[fairness] outcome_words: \'loans\' is not "selection" or "lending". '
+            'Fix: write outcome_words = "lending" for a lending decision; leave it out for "selection"',
+        ),
+        ("outcome_words = 1", '[fairness] outcome_words: 1 is not "selection" or "lending"'),
+        (
+            'outcome_word = "lending"',
+            "[fairness] outcome_word: is not a known field. Fix: did you mean 'outcome_words'?",
+        ),
     ],
 )
 def test_fairness_mistakes_name_the_field_and_the_fix(text: str, message: str) -> None:

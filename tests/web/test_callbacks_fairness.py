@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import replace
 
 import dash
@@ -16,7 +17,7 @@ from callbacks import adverse_reasons, fairness, shell, threshold
 from layouts import ids
 from layouts.fairness_panels import COLUMNS as TABLE_COLUMNS
 from layouts.fairness_panels import metrics_pane
-from layouts.fairness_reasons import proxy_pane
+from layouts.fairness_reasons import decision_pane, proxy_pane
 from layouts.shell import PAGES
 from portal.fairness import COLUMNS
 from portal.figures import group_contribution_heatmap, selection_rate_figure
@@ -250,8 +251,8 @@ def test_the_picker_lists_only_declined_rows_searched_on_the_server_and_preselec
     for i, row_id in enumerate(declined.row_ids[:20]):
         position = services.row_ids().index(row_id)
         assert declined.votes[i] == sum(scores[m][position] < 0.5 for m in services.model_names) > 0
-    assert note.startswith(f"{len(declined.row_ids)} of 500 rows are declined by at least one model at 0.50 (")
-    assert options[0]["label"].startswith("C00000 · declined by 3 of 3 · age ")
+    assert note.startswith(f"{len(declined.row_ids)} of 500 rows are not decided 'Yes' by at least one model at 0.50 (")
+    assert options[0]["label"].startswith("C00000 · not decided 'Yes' by 3 of 3 · age ")
     found, kept, _ = adverse_reasons.declined_options(services, 0.5, "c00049", "C00007", "age")
     assert [o["value"] for o in found] == ["C00007", "C00049"] and kept is dash.no_update
 
@@ -260,7 +261,7 @@ def test_a_declined_applicants_reasons_are_each_models_own(services) -> None:
     view = adverse_reasons.reasons(services, "C00000", 0.5)
     decisions = services.adverse_reasons("C00000", 0.5)
     text = words(view)
-    assert text.startswith("Applicant C00000: age = ") and "senior_citizen = " in text
+    assert text.startswith("Row C00000: age = ") and "senior_citizen = " in text
     panes = of_class(view, "decision-pane")
     assert len(panes) == 3
     for pane, decision in zip(panes, decisions):
@@ -268,7 +269,9 @@ def test_a_declined_applicants_reasons_are_each_models_own(services) -> None:
         assert [i.split(" = ")[0] for i in items] == [r.feature for r in decision.reasons]
         assert f"{decision.reasons[0].contribution:+.3f}" in items[0]
         assert f"probability of 'Yes' {decision.score:.2f}, below the threshold 0.50" in words(pane)
-    assert words(adverse_reasons.reasons(services, None, 0.5)) == adverse_reasons.PICK
+    assert words(adverse_reasons.reasons(services, None, 0.5)) == (
+        "Choose a row not decided 'Yes' above to read each model's reasons."
+    )
     assert "No row 'nobody'" in words(adverse_reasons.reasons(services, "nobody", 0.5))
 
 
@@ -300,7 +303,7 @@ def test_the_csv_of_every_declined_rows_reasons_is_written_on_the_server_and_sen
     expected = services.write_adverse_reasons(io.StringIO(), 0.4)
     assert len(lines) - 1 == expected.lines
     assert note == (
-        f"{expected.lines:,} reasons for the rows declined at 0.40: "
+        f"{expected.lines:,} reasons for the rows not decided 'Yes' at 0.40: "
         + ", ".join(f"{n:,} by {m}" for m, n in expected.declined.items())
         + "."
     )
@@ -316,3 +319,82 @@ def test_a_heatmap_names_its_scale_marks_the_protected_input_and_writes_small_va
     assert figure.layout.title.text.startswith("mean SHAP per group (probability)")
     assert all(len(t.split(".")[1]) == 3 for t in np.ravel(figure.data[0].text))  # probabilities: 3 decimals
     assert selection_rate_figure(()).layout.annotations[0].text == "No model to show."
+
+
+# --- the words follow the project's outcome ---------------------------------------------------
+LENDING_WORDS = re.compile(r"declin|adverse.action", re.IGNORECASE)
+
+
+def visible_text(component) -> str:
+    """Every piece of text a reader sees in a layout tree: children, labels, placeholders, tooltips, options."""
+    found = []
+    for node in walk(component):
+        for prop in ("children", "label", "placeholder", "title"):
+            value = getattr(node, prop, None)
+            if isinstance(value, str):
+                found.append(value)
+        found += [o["label"] for o in getattr(node, "options", None) or [] if isinstance(o, dict)]
+    return " | ".join(found)
+
+
+def reasons_section_text(services: FakeServices) -> str:
+    """The section of reasons as the reader meets it: the page (heading, intro, picker label and placeholder,
+    download button), the picker's options and note, the nudge to pick, a row's decisions (declined, not declined,
+    and with no reasons at all) and the CSV's note."""
+    page = shell.render_page(services, "/fairness", "")
+    options, _value, note = adverse_reasons.declined_options(services, 0.5, "", None, "age")
+    decision = services.adverse_reasons("C00000", 0.5)[0]
+    panes = [
+        decision_pane(decision, "Yes", fairness.other_decision(services)),
+        decision_pane(replace(decision, declined=False), "Yes", fairness.other_decision(services)),
+        decision_pane(replace(decision, reasons=()), "Yes", fairness.other_decision(services)),
+    ]
+    shown = [
+        visible_text(page),
+        *(o["label"] for o in options),
+        note,
+        visible_text(adverse_reasons.reasons(services, None, 0.5)),
+        visible_text(adverse_reasons.reasons(services, "C00000", 0.5)),
+        visible_text(html.Div([part for pane in panes for part in pane])),
+        adverse_reasons.reasons_csv(services, 0.4)[1],
+    ]
+    return " | ".join(shown)
+
+
+def test_a_churn_project_never_declines_anyone_its_words_follow_the_positive_class(services) -> None:
+    text = reasons_section_text(services)
+    assert not LENDING_WORDS.findall(text)
+    assert "applicant" not in text.lower()
+    assert "No feature pushed this model away from 'Yes'." in text
+    assert "Strongest pushes away from 'Yes' (decided 'Yes' all the same), in " in text
+    page = shell.render_page(services, "/fairness", "")
+    assert [c.children for c in of_class(page, "section-title")][-1] == "Reasons for not deciding 'Yes'"
+    label = next(n for n in walk(page) if getattr(n, "html_for", None) == ids.DECLINED_PICKER)
+    assert label.children == "Row not decided 'Yes'"
+    assert by_id(page, ids.REASONS_DOWNLOAD_BUTTON).children == "Download reasons for all rows not decided 'Yes' (CSV)"
+    assert "the features that pushed it most away from 'Yes'" in visible_text(page)
+    badges = [b.children for b in walk(adverse_reasons.reasons(services, "C00000", 0.5)) if type(b).__name__ == "Badge"]
+    assert badges == ["Not decided 'Yes'"] * 3  # every model declines C00000 at 0.5, in churn's words
+
+
+def test_a_lending_project_declines_applicants_and_gives_adverse_action_reasons() -> None:
+    lending = FakeServices(outcome_words="lending")
+    text = reasons_section_text(lending)
+    for said in (
+        "Adverse-action reasons",
+        "Pick an applicant declined by at least one model at the threshold",
+        "toward decline",
+        "Declined applicant",
+        "Download reasons for all rows declined (CSV)",
+        "Choose a declined applicant above to read each model's reasons.",
+        "C00000 · declined by 3 of 3 · age ",
+        "No feature pushed this model toward decline.",
+        "reasons for the rows declined at 0.40: ",
+    ):
+        assert said in text
+    badges = [b.children for b in walk(adverse_reasons.reasons(lending, "C00000", 0.5)) if type(b).__name__ == "Badge"]
+    assert badges == ["Declined"] * 3
+    assert words(adverse_reasons.reasons(lending, "C00000", 0.5)).startswith("Applicant C00000: age = ")
+    page = shell.render_page(lending, "/fairness", "")
+    assert by_id(page, ids.DECLINED_PICKER).id == "declined-picker"  # ids are promises to scripts: unchanged
+    assert adverse_reasons.reasons_csv(lending, 0.4)[0]["filename"] == "adverse-reasons-threshold-0.40.csv"
