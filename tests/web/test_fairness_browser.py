@@ -35,7 +35,7 @@ def loan_url(tmp_path_factory: pytest.TempPathFactory):
 
 def selection_rates(dash_br) -> list[float]:
     """The 'selected' column of every model's group table, model after model."""
-    cells = dash_br.driver.find_elements(By.CSS_SELECTOR, ".group-table tbody tr:not(.overall) td:nth-child(3)")
+    cells = dash_br.driver.find_elements(By.CSS_SELECTOR, ".group-table tbody tr:not(.overall) td:nth-child(2)")
     return [float(c.text) for c in cells]
 
 
@@ -126,3 +126,18 @@ def test_an_intersection_of_many_groups_is_readable_every_group_labelled_none_ov
         )
     for graph in dash_br.driver.execute_script(OVERLAPS):
         assert graph["x"]["overlaps"] == 0 and graph["y"]["overlaps"] == 0, graph
+
+
+def test_at_1000_px_every_models_group_table_shows_all_its_rates_without_scrolling_sideways(
+    dash_br, loan_url: str
+) -> None:
+    dash_br.driver.get("about:blank")
+    dash_br.driver.set_window_size(1000, 1000)
+    dash_br.driver.get(loan_url + "/fairness?attribute=marital")
+    WebDriverWait(dash_br.driver, 60).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, ".group-table")) == 3)
+    panes = dash_br.driver.execute_script(
+        "return [...document.querySelectorAll('.group-table')].map(t => "
+        "[t.scrollWidth, t.clientWidth, t.getBoundingClientRect().left])"
+    )
+    assert len({round(left) for _w, _c, left in panes}) == 3  # side by side, not stacked
+    assert all(scroll <= client + 1 for scroll, client, _left in panes), panes  # precision and accuracy in view
