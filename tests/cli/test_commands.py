@@ -125,4 +125,4 @@ def test_an_unknown_demo_is_listed_against_the_demos_and_exit_code_2(capsys) -> 
     assert main(["demo", "nosuch"]) == 2
     out, err = capsys.readouterr()
     assert [line.split()[0] for line in out.splitlines()[:2]] == ["churn", "loan"]  # none marked
-    assert err == "error: demo: 'nosuch' is not a demo. Fix: use one of churn, loan\n"
+    assert err == "error: demo: 'nosuch' is not a demo. Fix: use one of churn, loan, pricing\n"
