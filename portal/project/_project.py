@@ -52,7 +52,7 @@ from portal.fairness import GroupExplanation, ModelFairness, ProtectedAttribute,
 from portal.jobs import JobRunner, ResultStore
 from portal.project._cohorts import Cohorts, cohort_table
 from portal.project._common_scale import CommonScale
-from portal.project._entries import BACKGROUND_ROWS, JobFiles, background_rows
+from portal.project._entries import JobFiles, background_file, background_rows
 from portal.project._explanations import Explanations
 from portal.project._fairness import Fairness, binary_problem, protected_frame
 from portal.project._interactions import InteractionJobs, Progress
@@ -139,8 +139,7 @@ class Project:
         """The Parquet files the workers read (the rows, the background rows) and the seeded row order."""
         data, seed, frames = self.dataset, self.config.data.seed, self.store.root / "frames"
         data_path = write_frame(data.features, frames / f"{data.fingerprint}.parquet")
-        background = frames / f"{data.fingerprint}-background-{seed}-{BACKGROUND_ROWS}.parquet"
-        background_path = write_frame(self.background, background)
+        background_path = write_frame(self.background, frames / background_file(data, seed))
         order_path = order_beside(data_path, data.y, data.task, seed)  # a stratified sample first
         return JobFiles(str(data_path), str(background_path), str(order_path))
 
