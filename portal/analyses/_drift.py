@@ -14,6 +14,9 @@ into the reference's bins and the share of the window's absolute-error variance 
 correlation ratio, eta squared) is compared with the reference's. The feature whose eta squared rose most is
 named. This reads the errors, not SHAP values of the loss, because it needs only predictions and labels, works
 for every model kind and stays exact; it is cheap enough to run on every window.
+
+The watched errors (MAE, Brier) are means over rows, so each window also carries their standard errors: an alert
+on an error rise needs the rise to stand out of the noise of a few hundred rows, not only to pass 10%.
 """
 
 from __future__ import annotations
@@ -88,9 +91,13 @@ class WindowError:
     window: str
     rows: int
     metrics: tuple[tuple[str, float], ...]
+    standard_errors: tuple[tuple[str, float], ...] = ()  # of the metrics that are means over rows (MAE, Brier)
 
     def get(self, name: str) -> float:
         return dict(self.metrics).get(name, np.nan)
+
+    def standard_error(self, name: str) -> float:
+        return dict(self.standard_errors).get(name, np.nan)
 
 
 def window_error(label: str, y_true: np.ndarray, predicted: np.ndarray, task: str) -> WindowError:
@@ -100,14 +107,20 @@ def window_error(label: str, y_true: np.ndarray, predicted: np.ndarray, task: st
     if len(y) == 0:
         return WindowError(label, 0, ())
     if task == "regression":
-        residual = p - y
-        return WindowError(
-            label, len(y), (("MAE", float(np.abs(residual).mean())), ("RMSE", float(np.sqrt((residual**2).mean()))))
-        )
+        absolute = np.abs(p - y)
+        metrics = (("MAE", float(absolute.mean())), ("RMSE", float(np.sqrt((absolute**2).mean()))))
+        return WindowError(label, len(y), metrics, (("MAE", _standard_error(absolute)),))
     from sklearn.metrics import roc_auc_score
 
     auc = float(roc_auc_score(y, p)) if len(np.unique(y)) == 2 else np.nan
-    return WindowError(label, len(y), (("AUC", auc), ("Brier", float(((p - y) ** 2).mean()))))
+    squared = (p - y) ** 2
+    return WindowError(
+        label, len(y), (("AUC", auc), ("Brier", float(squared.mean()))), (("Brier", _standard_error(squared)),)
+    )
+
+
+def _standard_error(values: np.ndarray) -> float:
+    return float(values.std(ddof=1) / np.sqrt(len(values))) if len(values) > 1 else np.nan
 
 
 def eta_squared(errors: np.ndarray, groups: np.ndarray) -> float:

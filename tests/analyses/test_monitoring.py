@@ -3,6 +3,8 @@ window on, nothing is flagged before, and the mean-prediction change splits exac
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -11,6 +13,7 @@ from sklearn.ensemble import GradientBoostingRegressor, RandomForestRegressor
 from portal.analyses import (
     AlertThresholds,
     MonitoringError,
+    WindowError,
     alerts_for,
     data_drift,
     holm,
@@ -192,3 +195,21 @@ def test_psi_ndcg_and_holm_match_hand_computed_values() -> None:
     assert corrected[1, 1] == pytest.approx(0.06)
     assert corrected[1, 0] == pytest.approx(0.06)  # step-down: never below an earlier one
     assert np.isnan(corrected[0, 1])
+
+
+def test_an_error_rise_past_its_threshold_is_an_alert_only_when_it_stands_out_of_the_noise() -> None:
+    frame = months_of(150, seed=7)
+    target = (frame["a"] + frame["b"] + np.random.default_rng(8).normal(0, 0.2, len(frame))).to_numpy()
+    over_time = monitor(frame, target, with_labels=True)[0]
+    before = over_time.reference_error.get("MAE")
+    last = len(over_time.windows.labels) - 1
+
+    def rise_alerts(standard_error: float) -> list:
+        risen = WindowError("2017-02", 150, (("MAE", before * 1.15), ("RMSE", before)), (("MAE", standard_error),))
+        errors = (*over_time.errors[:last], risen)
+        steady = replace(over_time.reference_error, standard_errors=(("MAE", 0.0),))  # only the window's noise
+        moved = replace(over_time, errors=errors, reference_error=steady)
+        return [a for a in alerts_for(moved, AlertThresholds()) if a.kind == "error_rise"]
+
+    assert [a.window for a in rise_alerts(before * 0.01)] == ["2017-02"]  # 15 % with a 1 % standard error
+    assert rise_alerts(before * 0.10) == []  # 15 % is 1.5 standard errors: noise at 4 windows x 5 %
