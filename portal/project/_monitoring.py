@@ -34,13 +34,15 @@ from portal.data import Dataset, training_within
 from portal.project._predictions import Predictions
 from portal.results import Explanation
 
-NOT_MONITORED = ConfigError(
-    "[monitoring]",
-    "the project has no [monitoring] table",
-    'add one, e.g. window = "month" and reference = "2016-07..2016-12", with time = "COLUMN" under [data]',
-)
+NOT_MONITORED = "the project has no [monitoring] table to monitor it over time"
+MONITORING_FIX = 'add one, e.g. window = "month" and reference = "2016-07..2016-12", with time = "COLUMN" under [data]'
 NOT_READY = "the explanations of {names} are still being computed; monitor once they are done"
 REFERENCE_FIX = "widen the reference, or set train_on_reference = false under [monitoring]"
+
+
+def not_monitored() -> ConfigError:
+    """The one line for a project asked about time that has no ``[monitoring]`` table."""
+    return ConfigError("[monitoring]", NOT_MONITORED, MONITORING_FIX)
 
 
 def project_windows(config: ProjectConfig, dataset: Dataset) -> Windows | None:
@@ -94,7 +96,7 @@ class Monitoring:
     def report(self) -> MonitoringReport:
         """The report; a ConfigError without ``[monitoring]``, a MonitoringError naming the models not done."""
         if self._settings is None or self._windows is None:
-            raise NOT_MONITORED
+            raise not_monitored()
         with self._lock:
             if self._report is None:
                 self._report = self._build()
