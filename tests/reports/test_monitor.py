@@ -16,6 +16,8 @@ from portal.analyses import MonitoringError
 from portal.config import ConfigError, load_config
 from portal.jobs import JobRunner, ResultStore
 from portal.project import Project
+from portal.reports import build_monitor
+from portal.reports._json import finite
 from portal.reports._monitor import SCHEMA_PATH, load_schema
 from tests.projects import run_portal
 
@@ -180,6 +182,27 @@ def test_the_project_says_which_explanations_it_waits_for_and_that_an_unmonitore
     unmonitored = Project(load_config(folder / "unmonitored.toml"), runner=inline(folder), log=lambda _: None)
     with pytest.raises(ConfigError, match=r"^\[monitoring\]: the project has no \[monitoring\] table"):
         unmonitored.monitoring()
+
+
+def test_a_binary_classification_project_is_monitored_in_its_scale_with_auc_and_brier(folder: Path) -> None:
+    table = months()
+    table["price"] = np.where(table["price"] > 0.3, "high", "low")
+    table.to_csv(folder / "classes.csv", index=False)
+    text = PROJECT.format(monitoring=MONITORING.format(more=""), cache=folder / "classes-cache")
+    (folder / "classes.toml").write_text(text.replace("table.csv", "classes.csv"))
+    project = Project(load_config(folder / "classes.toml"), runner=inline(folder, "classes-cache"), log=lambda _: None)
+    project.start_explanations(common=False)
+    monitor = build_monitor(project.monitoring(), project.facts())
+    validate(finite(monitor))
+    assert monitor["project"]["rows"] == 10 * ROWS_PER_MONTH
+    for model in MODELS:
+        entry = monitor["models"][model]
+        assert entry["scale"] in ("probability", "log-odds")
+        assert set(entry["reference"]["error"]) == {"rows", "AUC", "Brier"} and entry["reference"]["error"]["AUC"] > 0.9
+    flagged = {(a["model"], a["window"], a["feature"], a["kind"]) for a in monitor["alerts"]}
+    assert {(m, w, "c", "psi") for m in MODELS for w in CHANGED} <= flagged
+    assert {(m, w, "c", "attribution_shift") for m in MODELS for w in CHANGED} <= flagged
+    assert not [a for a in monitor["alerts"] if a["window"] in BETWEEN]
 
 
 @pytest.mark.parametrize(
