@@ -4,7 +4,10 @@ A project with a ``[monitoring]`` table has its rows cut into windows of the ``[
 opens (:func:`project_windows`; a time column that does not parse or a reference without rows is a
 ConfigError then, not later). With ``train_on_reference`` (the default) the built-in kinds learn from the
 reference windows only (:func:`trained_on_reference`): the split's training rows among the reference rows.
-A user's own model is loaded, never retrained, so for it the reference is only the baseline.
+The held-out rows stay the split's, so /performance measures the same rows either way, and the background rows
+the explanations are computed against are drawn from the reference's training rows (their file and the job
+keys carry the split's fingerprint). A user's own model is loaded, never retrained: for it the reference is
+only the baseline.
 
 :class:`Monitoring` builds the report from every model's stored explanation of every row, its predictions
 and the labels. The labels of the rows the models were trained on are left out (NaN), so the reference's
