@@ -40,9 +40,12 @@ class Bins:
 
     def assign(self, values: pd.Series) -> np.ndarray:
         """Each value's bin: numbers by edges (missing in the last bin), text by category (unseen last)."""
-        if self.categories:
+        if self.categories:  # each distinct value looked up once: a window of a 15k-row table has a few dozen
             lookup = {c: i for i, c in enumerate(self.categories)}
-            return np.array([lookup.get(str(v), len(self.categories)) for v in values], dtype=np.int64)
+            codes, uniques = pd.factorize(values, use_na_sentinel=True)
+            found = np.array([lookup.get(str(v), len(self.categories)) for v in uniques], dtype=np.int64)
+            missing = lookup.get(str(np.nan), len(self.categories))  # as str(value) did for a missing value
+            return np.append(found, missing)[codes] if len(values) else np.zeros(0, dtype=np.int64)
         numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype=np.float64)
         found = np.searchsorted(np.asarray(self.edges), numbers, side="right")
         return np.where(np.isnan(numbers), len(self.edges) + 1, found)
@@ -76,11 +79,13 @@ def unseen_share(reference: pd.Series, window: pd.Series) -> float:
     """The share of a text feature's window values the reference never had (0 for numbers)."""
     if pd.api.types.is_numeric_dtype(reference) and not pd.api.types.is_bool_dtype(reference):
         return 0.0
-    known = {str(v) for v in reference.dropna()}
+    known = {str(v) for v in reference.dropna().unique()}
     present = window.dropna()
     if present.empty:
         return 0.0
-    return float(np.mean([str(v) not in known for v in present]))
+    codes, uniques = pd.factorize(present)  # each distinct value looked up once
+    unseen = np.array([str(v) not in known for v in uniques], dtype=np.float64)
+    return float(unseen[codes].mean())
 
 
 @dataclass(frozen=True)
@@ -125,8 +130,10 @@ def _standard_error(values: np.ndarray) -> float:
 
 def eta_squared(errors: np.ndarray, groups: np.ndarray) -> float:
     """The share of the variance of ``errors`` explained by the group means (0 when every group is alike)."""
+    if len(errors) == 0:  # a window without labelled rows
+        return 0.0
     total = float(((errors - errors.mean()) ** 2).sum())
-    if total == 0 or len(errors) == 0:
+    if total == 0:
         return 0.0
     counts = np.bincount(groups)
     sums = np.bincount(groups, weights=errors)

@@ -21,6 +21,7 @@ from portal.analyses import (
     model_over_time,
     ndcg,
     psi,
+    unseen_share,
     windows_of,
 )
 from portal.explain import explainer_for
@@ -187,6 +188,12 @@ def test_psi_ndcg_and_holm_match_hand_computed_values() -> None:
     expected = (0.8 - 0.5) * np.log(0.8 / 0.5) + (0.2 - 0.5) * np.log(0.2 / 0.5)
     assert psi(reference, window) == pytest.approx(expected)
     assert psi(reference, reference) == pytest.approx(0.0)
+    unseen = pd.Series(["x", "z", None, "z"] * 25)  # z: never in the reference, like the missing values
+    shares = np.maximum([0.25, 1e-4, 0.75], 1e-4)
+    assert psi(reference, unseen) == pytest.approx(
+        np.sum((shares - [0.5, 0.5, 1e-4]) * np.log(shares / [0.5, 0.5, 1e-4]))
+    )
+    assert unseen_share(reference, unseen) == pytest.approx(2 / 3)  # of the values present
     assert ndcg(np.array([3.0, 2.0, 1.0]), np.array([3.0, 2.0, 1.0])) == pytest.approx(1.0)
     swapped = (2 / 1 + 3 / np.log2(3) + 1 / 2) / (3 / 1 + 2 / np.log2(3) + 1 / 2)
     assert ndcg(np.array([3.0, 2.0, 1.0]), np.array([2.0, 3.0, 1.0])) == pytest.approx(swapped)
