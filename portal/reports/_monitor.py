@@ -6,6 +6,7 @@
     windows                                                     (oldest first: window, rows, reference)
     models.<model>.windows.<window>.features.<feature>.share    (and mean_abs, mean_contribution, shift_p_value, psi)
     models.<model>.windows.<window>.mean_prediction             (and rank_agreement, ndcg, error)
+    models.<model>.windows.<window>.change_from_previous        (the mean prediction's change, split by feature)
     alerts                                                      (every threshold crossed, with a plain reason)
 
 Numbers are in each model's explanation scale (``models.<model>.scale``); shares, PSI and rank agreement are
@@ -23,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from portal.analyses import ModelOverTime, MonitoringReport
+from portal.analyses import ModelOverTime, MonitoringReport, mean_change
 from portal.reports._json import SCHEMAS, read_schema, write_json
 from portal.results import ProjectFacts, Provenance
 
@@ -39,6 +40,9 @@ METHOD = {
     "deciles (numbers) or categories (text, plus one bin for unseen values), empty bins floored at 1e-4",
     "error": "on the rows with a label that the models did not learn from: MAE and RMSE (regression), AUC and "
     "Brier score of the positive class's probability (binary classification)",
+    "change_from_previous": "the change of the mean prediction since the window before, split exactly: before + "
+    "base_change + the sum of the features' contributions = after, since each row's prediction is its base value "
+    "plus its contributions",
     "error_rise": "the watched error (MAE or Brier) above the reference's by the threshold, and beyond chance: "
     "one-sided z-test at the significance level divided by the number of windows watched",
 }
@@ -109,6 +113,7 @@ def _window(model: ModelOverTime, i: int) -> dict:
         "ndcg": agreement.ndcg,
         "error": _error(error) if error is not None and error.rows else None,
         "features": {name: _feature(model, i, j) for j, name in enumerate(model.features)},
+        "change_from_previous": _change(model, i) if i > 0 else None,
     }
     if built["error"] is not None and model.concentration:
         built["error"]["concentrates_on"] = model.concentration[i].feature
@@ -128,6 +133,18 @@ def _feature(model: ModelOverTime, i: int, j: int) -> dict:
         "shift_p_value": float(model.shifts.p_value[i, j]),
         "psi": float(drift.psi[i, k]) if k is not None else None,
         "unseen": float(drift.unseen[i, k]) if k is not None else None,
+    }
+
+
+def _change(model: ModelOverTime, i: int) -> dict:
+    """The exact split of the mean prediction's change since the window before, largest parts first."""
+    change = mean_change(model.attribution[i - 1], model.attribution[i], model.features)
+    return {
+        "from": change.before_window,
+        "before": change.before,
+        "after": change.after,
+        "base_change": change.base_change,
+        "contributions": dict(change.contributions),
     }
 
 

@@ -128,6 +128,8 @@ def test_the_json_validates_and_holds_every_window_model_and_feature(monitored) 
     for model in MODELS:
         entry = monitor["models"][model]
         assert entry["scale"] == "raw" and entry["method"]
+        moved = entry["windows"]["2017-02"]["change_from_previous"]["contributions"]
+        assert next(iter(moved)) == "c" and moved["c"] > 2  # c rose by 2.5 (trees flatten beyond the reference)
         assert list(entry["windows"]) == [str(m) for m in MONTHS]
         for label, window in entry["windows"].items():
             features = window["features"]
@@ -135,6 +137,13 @@ def test_the_json_validates_and_holds_every_window_model_and_feature(monitored) 
             assert sum(f["share"] for f in features.values()) == pytest.approx(1.0)
             total = window["mean_base"] + sum(f["mean_contribution"] for f in features.values())
             assert total == pytest.approx(window["mean_prediction"], abs=1e-9)  # base + contributions = prediction
+            change = window["change_from_previous"]
+            if label != "2016-07":  # the mean prediction's change since the month before, split exactly
+                parts = change["before"] + change["base_change"] + sum(change["contributions"].values())
+                assert parts == pytest.approx(change["after"], abs=1e-9)
+                assert change["after"] == window["mean_prediction"]
+            else:
+                assert change is None
             reference = label <= "2016-10"
             assert (features["c"]["shift_p_value"] is None) == reference  # no test of the reference against itself
             assert (features["c"]["psi"] > 1) == (label in CHANGED)
