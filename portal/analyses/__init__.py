@@ -15,7 +15,8 @@ Everything a page or a report compares is computed here from explanations, predi
 - **monitoring** over time: rows in calendar :class:`Windows` against a reference, each model's attribution per
   window (shares with bootstrap intervals), its ranking's agreement with the reference, shift tests of its SHAP
   values, the exact split of a change in its mean prediction, data drift (PSI), error per window, and the
-  :class:`Alert` s these raise.
+  :class:`Alert` s these raise; :func:`monitoring_report` puts them together for several models in one
+  :class:`MonitoringReport`.
 
 Errors (:class:`CohortError`, :class:`RowSearchError`, :class:`WhatIfError`) are one line that names the fix.
 """
@@ -81,6 +82,7 @@ from portal.analyses._monitoring import (
     data_drift,
     model_over_time,
 )
+from portal.analyses._monitoring_report import Labels, MonitoringReport, monitoring_report
 from portal.analyses._narrative import outcome_words, summarise
 from portal.analyses._neighbours import DEFAULT_K, SimilarRows, similar_rows, typical_total
 from portal.analyses._performance import (
@@ -132,6 +134,9 @@ __all__ = [
     "ModelOverTime",
     "data_drift",
     "model_over_time",
+    "Labels",
+    "MonitoringReport",
+    "monitoring_report",
     "WINDOW_KINDS",
     "MonitoringError",
     "Windows",

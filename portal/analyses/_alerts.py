@@ -1,6 +1,14 @@
-"""The alerts a model's monitoring raises against the project's thresholds, each with a plain reason."""
+"""The alerts a model's monitoring raises against the project's thresholds, each with a plain reason.
+
+An error rise is an alert when it passes its threshold and stands out of the noise: a one-sided z-test of the
+window's mean error (MAE or Brier) against the reference's, from their standard errors, at the significance
+level divided by the number of windows watched (Bonferroni), so a dozen windows of a few hundred rows do not
+raise a false alarm by chance.
+"""
 
 from __future__ import annotations
+
+from statistics import NormalDist
 
 import numpy as np
 
@@ -98,7 +106,7 @@ def _error_alerts(model: ModelOverTime, i: int, thresholds: AlertThresholds) -> 
     if not before > 0 or not np.isfinite(after):
         return []
     rise = (after - before) / before
-    if rise < thresholds.error_rise:
+    if rise < thresholds.error_rise or not _stands_out(model, i, name, thresholds.significance):
         return []
     where = model.concentration[i].feature if model.concentration else None
     reason = (
@@ -108,3 +116,14 @@ def _error_alerts(model: ModelOverTime, i: int, thresholds: AlertThresholds) -> 
     if where:
         reason += f"; the rise concentrates on {where}"
     return [Alert(model.model, model.errors[i].window, where, "error_rise", float(rise), thresholds.error_rise, reason)]
+
+
+def _stands_out(model: ModelOverTime, i: int, name: str, significance: float) -> bool:
+    """Whether window ``i``'s error is above the reference's beyond chance (see the module); True without
+    standard errors to test with."""
+    spread = np.hypot(model.reference_error.standard_error(name), model.errors[i].standard_error(name))
+    if not np.isfinite(spread) or spread == 0:
+        return True
+    watched = max(1, sum(not reference for reference in model.windows.reference))
+    z = (model.errors[i].get(name) - model.reference_error.get(name)) / spread
+    return z > NormalDist().inv_cdf(1 - significance / watched)

@@ -14,6 +14,9 @@ into the reference's bins and the share of the window's absolute-error variance 
 correlation ratio, eta squared) is compared with the reference's. The feature whose eta squared rose most is
 named. This reads the errors, not SHAP values of the loss, because it needs only predictions and labels, works
 for every model kind and stays exact; it is cheap enough to run on every window.
+
+The watched errors (MAE, Brier) are means over rows, so each window also carries their standard errors: an alert
+on an error rise needs the rise to stand out of the noise of a few hundred rows, not only to pass 10%.
 """
 
 from __future__ import annotations
@@ -37,9 +40,12 @@ class Bins:
 
     def assign(self, values: pd.Series) -> np.ndarray:
         """Each value's bin: numbers by edges (missing in the last bin), text by category (unseen last)."""
-        if self.categories:
+        if self.categories:  # each distinct value looked up once: a window of a 15k-row table has a few dozen
             lookup = {c: i for i, c in enumerate(self.categories)}
-            return np.array([lookup.get(str(v), len(self.categories)) for v in values], dtype=np.int64)
+            codes, uniques = pd.factorize(values, use_na_sentinel=True)
+            found = np.array([lookup.get(str(v), len(self.categories)) for v in uniques], dtype=np.int64)
+            missing = lookup.get(str(np.nan), len(self.categories))  # as str(value) did for a missing value
+            return np.append(found, missing)[codes] if len(values) else np.zeros(0, dtype=np.int64)
         numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype=np.float64)
         found = np.searchsorted(np.asarray(self.edges), numbers, side="right")
         return np.where(np.isnan(numbers), len(self.edges) + 1, found)
@@ -73,11 +79,13 @@ def unseen_share(reference: pd.Series, window: pd.Series) -> float:
     """The share of a text feature's window values the reference never had (0 for numbers)."""
     if pd.api.types.is_numeric_dtype(reference) and not pd.api.types.is_bool_dtype(reference):
         return 0.0
-    known = {str(v) for v in reference.dropna()}
+    known = {str(v) for v in reference.dropna().unique()}
     present = window.dropna()
     if present.empty:
         return 0.0
-    return float(np.mean([str(v) not in known for v in present]))
+    codes, uniques = pd.factorize(present)  # each distinct value looked up once
+    unseen = np.array([str(v) not in known for v in uniques], dtype=np.float64)
+    return float(unseen[codes].mean())
 
 
 @dataclass(frozen=True)
@@ -88,9 +96,13 @@ class WindowError:
     window: str
     rows: int
     metrics: tuple[tuple[str, float], ...]
+    standard_errors: tuple[tuple[str, float], ...] = ()  # of the metrics that are means over rows (MAE, Brier)
 
     def get(self, name: str) -> float:
         return dict(self.metrics).get(name, np.nan)
+
+    def standard_error(self, name: str) -> float:
+        return dict(self.standard_errors).get(name, np.nan)
 
 
 def window_error(label: str, y_true: np.ndarray, predicted: np.ndarray, task: str) -> WindowError:
@@ -100,20 +112,28 @@ def window_error(label: str, y_true: np.ndarray, predicted: np.ndarray, task: st
     if len(y) == 0:
         return WindowError(label, 0, ())
     if task == "regression":
-        residual = p - y
-        return WindowError(
-            label, len(y), (("MAE", float(np.abs(residual).mean())), ("RMSE", float(np.sqrt((residual**2).mean()))))
-        )
+        absolute = np.abs(p - y)
+        metrics = (("MAE", float(absolute.mean())), ("RMSE", float(np.sqrt((absolute**2).mean()))))
+        return WindowError(label, len(y), metrics, (("MAE", _standard_error(absolute)),))
     from sklearn.metrics import roc_auc_score
 
     auc = float(roc_auc_score(y, p)) if len(np.unique(y)) == 2 else np.nan
-    return WindowError(label, len(y), (("AUC", auc), ("Brier", float(((p - y) ** 2).mean()))))
+    squared = (p - y) ** 2
+    return WindowError(
+        label, len(y), (("AUC", auc), ("Brier", float(squared.mean()))), (("Brier", _standard_error(squared)),)
+    )
+
+
+def _standard_error(values: np.ndarray) -> float:
+    return float(values.std(ddof=1) / np.sqrt(len(values))) if len(values) > 1 else np.nan
 
 
 def eta_squared(errors: np.ndarray, groups: np.ndarray) -> float:
     """The share of the variance of ``errors`` explained by the group means (0 when every group is alike)."""
+    if len(errors) == 0:  # a window without labelled rows
+        return 0.0
     total = float(((errors - errors.mean()) ** 2).sum())
-    if total == 0 or len(errors) == 0:
+    if total == 0:
         return 0.0
     counts = np.bincount(groups)
     sums = np.bincount(groups, weights=errors)

@@ -20,7 +20,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Model Comparison Portal: compare trained models side by side and explain them.",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for add in (_add_demo, _add_serve, _add_precompute, _add_export, _add_audit, _add_cache):
+    for add in (_add_demo, _add_serve, _add_precompute, _add_export, _add_audit, _add_monitor, _add_cache):
         add(commands)
     return parser
 
@@ -95,6 +95,20 @@ def _add_audit(commands) -> None:
     add_project_options(audit)
     audit.add_argument("--out", required=True, type=Path, help="the JSON file to write (replaced atomically)")
     audit.add_argument("--threshold", type=float, help="decision threshold (default: [fairness] threshold, or 0.5)")
+
+
+def _add_monitor(commands) -> None:
+    monitor = commands.add_parser(
+        "monitor",
+        help="write every model's explanations over time (drift, shifts, errors) as JSON; exit 3 on an alert",
+        description="Per model and time window of a project with [monitoring]: each feature's share of attribution, "
+        "its shift test and data drift (PSI), the ranking's agreement with the reference, the mean prediction and "
+        "the error, in the shape of schemas/monitor.schema.json. Computes the explanations first if needed "
+        "(progress on stderr); prints a summary and every alert. Exit code 0, or 3 when a change crosses a "
+        "[monitoring.alerts] threshold.",
+    )
+    add_project_options(monitor)
+    monitor.add_argument("--out", required=True, type=Path, help="the JSON file to write (replaced atomically)")
 
 
 def _add_cache(commands) -> None:

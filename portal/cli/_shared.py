@@ -18,6 +18,7 @@ EXIT_OK = 0
 EXIT_FAILED = 1  # an explanation failed
 EXIT_CONFIG_ERROR = 2  # a mistake in the project or the options (as argparse's own usage errors)
 EXIT_BREACH = 3  # audit: a model breaches a configured fairness rule
+EXIT_ALERT = 3  # monitor: a change over time crossed a [monitoring.alerts] threshold
 EXIT_INTERRUPTED = 130  # Ctrl+C (128 + SIGINT); finished chunks are kept
 
 DEFAULT_DEMO = "churn"

@@ -3,8 +3,9 @@
 :func:`load_dataset` reads a project's ``[data]`` source (a CSV or Parquet file, or a built-in demo table) and
 checks it against the configuration; the result is a frozen :class:`Dataset`: the model inputs in their
 original columns, the encoded target, the row ids (``Dataset.rows`` is the one :class:`~portal.results.RowIndex`
-every part of a project uses), the held-out split and a fingerprint of the content. A mistake in the data is a
-:class:`~portal.config.ConfigError` line, as a mistake in the file is.
+every part of a project uses), the held-out split and a fingerprint of the content;
+:func:`training_within` narrows the training rows (to a monitored project's reference period). A mistake in
+the data is a :class:`~portal.config.ConfigError` line, as a mistake in the file is.
 
 Also here, for the workers that read what the server wrote: Parquet frames (:func:`write_frame`,
 :func:`read_frame`), a job's seeded, stratified row order (:func:`stratified_order`, :func:`order_beside`), the
@@ -14,7 +15,7 @@ model's class columns line up with the data's classes (:func:`class_columns`), a
 """
 
 from portal.data._classes import class_columns, model_class_names
-from portal.data._dataset import Dataset, load_dataset
+from portal.data._dataset import Dataset, load_dataset, training_within
 from portal.data._demos import (
     CHURN_CONFIG,
     DEMO_CONFIGS,
@@ -49,5 +50,6 @@ __all__ = [
     "read_order",
     "strata_of",
     "stratified_order",
+    "training_within",
     "write_frame",
 ]

@@ -7,7 +7,7 @@ config that is wrong and the columns that would fit, so a user can fix the file 
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -18,7 +18,7 @@ from sklearn.model_selection import train_test_split
 from models.schema import FeatureSchema
 from portal.config import ConfigError, DataConfig
 from portal.data._demos import DEMO_PREFIX, DEMO_TABLES, load_demo_table
-from portal.data._fingerprint import frame_fingerprint
+from portal.data._fingerprint import bytes_fingerprint, frame_fingerprint
 from portal.results import RowIndex
 
 MAX_CLASSIFICATION_LEVELS = 10  # more distinct labels than this is rarely a class (an id, a count)
@@ -26,6 +26,7 @@ TOO_MANY_CLASSES = "has {n} classes; at most {limit} are supported"
 RARE_CLASS = "class {label!r} has only one row, too few to hold any out for testing"
 SPLIT_TOO_SMALL = "holding out {share:g} of {rows} rows leaves a side of the split without {what}"
 POSITIVE_NOT_BINARY = "applies to a two-class target only; this one has {n} classes, and each is explained"
+TRAINING_TOO_SMALL = "the training rows within {what} leave {problem}"
 
 
 @dataclass(frozen=True, eq=False)
@@ -70,6 +71,11 @@ class Dataset:
         return self.classes[-1] if len(self.classes) == 2 else None
 
     @cached_property
+    def split_fingerprint(self) -> str:
+        """A hash of the training rows: part of the key of everything they shape (fitted models, background rows)."""
+        return bytes_fingerprint(self.train_index.tobytes())
+
+    @cached_property
     def rows(self) -> RowIndex:
         """Row id -> data position: the one index every part of a project uses."""
         return RowIndex(self.ids)
@@ -106,6 +112,18 @@ def load_dataset(config: DataConfig, base_dir: Path | None = None) -> Dataset:
         protected=config.protected,
         frame=frame,
     )
+
+
+def training_within(dataset: Dataset, rows: np.ndarray, *, what: str, field: str, fix: str) -> Dataset:
+    """The data set whose training rows are only those of its split's training rows among ``rows`` (data
+    positions), e.g. the reference period's; the held-out rows stay as they were. ``what``, ``field`` and ``fix``
+    word the ConfigError raised when too little is left to train on (no rows, or not every class)."""
+    train = np.intersect1d(dataset.train_index, np.asarray(rows, dtype=dataset.train_index.dtype))
+    missing = sorted(set(range(len(dataset.classes))) - set(np.unique(dataset.y[train]).tolist()))
+    if train.size == 0 or missing:
+        problem = "no rows" if train.size == 0 else f"no row of class {dataset.classes[missing[0]]!r}"
+        raise ConfigError(field, TRAINING_TOO_SMALL.format(what=what, problem=problem), fix)
+    return replace(dataset, train_index=train)
 
 
 def read_table(source: str, base_dir: Path) -> pd.DataFrame:

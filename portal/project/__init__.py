@@ -18,6 +18,7 @@ from portal.project._entries import BACKGROUND_ROWS, ModelEntry, chunk_rows_for
 from portal.project._fairness import Fairness
 from portal.project._interactions import SAMPLE_SIZES, sample_positions, sample_sizes
 from portal.project._models import Models
+from portal.project._monitoring import Monitoring, not_monitored
 from portal.project._open import open_project, open_runner
 from portal.project._predictions import HeldOutScores, Predictions
 from portal.project._project import Project, project_facts
@@ -34,12 +35,14 @@ __all__ = [
     "ModelAverage",
     "ModelEntry",
     "Models",
+    "Monitoring",
     "Predictions",
     "Project",
     "Proxies",
     "chunk_rows_for",
     "combined_progress",
     "fit_or_load",
+    "not_monitored",
     "open_project",
     "open_runner",
     "project_facts",

@@ -30,7 +30,7 @@ from portal.config import ProjectConfig
 from portal.data import Dataset, key_of, library_versions, order_beside, write_frame
 from portal.explain import exact_hint, explainer_for, members_of
 from portal.jobs import ExplanationJob, JobRunner, ResultStore
-from portal.project._entries import background_rows, budget
+from portal.project._entries import background_file, background_rows, budget
 from portal.project._explanations import Explanations
 from portal.project._models import Models
 from portal.results import PROBABILITY, Explanation, JobProgress
@@ -79,8 +79,7 @@ class CommonScale:
             write_frame(data.features.iloc[self.sample.positions], frames / f"{stem}-{self.sample.size}.parquet")
         )
         background = background_rows(data, seed, BACKGROUND_ROWS)
-        named = f"{data.fingerprint}-background-{seed}-{BACKGROUND_ROWS}.parquet"  # the project's file at its size
-        background_path = str(write_frame(background, frames / named))
+        background_path = str(write_frame(background, frames / background_file(data, seed)))  # the project's file
         order_path = str(order_beside(sample_path, data.y[self.sample.positions], data.task, seed))
         return {name: self._job(name, background, sample_path, background_path, order_path) for name in wanted}
 
@@ -98,6 +97,7 @@ class CommonScale:
             explainer.method,
             COMMON,
             BACKGROUND_ROWS,
+            data.split_fingerprint,  # the background rows are drawn from the training rows
             self.sample.size,
             self._config.data.seed,
             VERSION,

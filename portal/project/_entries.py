@@ -69,7 +69,8 @@ def model_entry(
         dataset.fingerprint,
         explainer.method,
         BACKGROUND_ROWS,
-        config.data.seed,  # the background rows are a seeded sample
+        config.data.seed,  # the background rows are a seeded sample of the training rows:
+        dataset.split_fingerprint,  # a user's model (fingerprinted by its file) is explained against other rows
         ENGINE_VERSION,
         library_versions(),
     )
@@ -116,6 +117,11 @@ def background_rows(dataset: Dataset, seed: int, size: int = BACKGROUND_ROWS) ->
     train = dataset.train_index
     chosen = np.sort(np.random.default_rng(seed).choice(train, size=min(size, train.size), replace=False))
     return dataset.features.iloc[chosen]
+
+
+def background_file(dataset: Dataset, seed: int, size: int = BACKGROUND_ROWS) -> str:
+    """The name of the background rows' Parquet file: the rows depend on the data, the training rows and the seed."""
+    return f"{dataset.fingerprint}-{dataset.split_fingerprint}-background-{seed}-{size}.parquet"
 
 
 def chunk_rows_for(n_rows: int) -> int:

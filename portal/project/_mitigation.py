@@ -36,7 +36,7 @@ import numpy as np
 from models.fair_thresholds import TRUSTED_TYPE, GroupThresholdClassifier
 from models.persistence import load_model, save_model
 from portal.config import ConfigError, ModelSpec, ProjectConfig
-from portal.data import Dataset, bytes_fingerprint, class_columns, key_of, library_versions
+from portal.data import Dataset, class_columns, key_of, library_versions
 from portal.fairness import ProtectedAttribute, band_labels, column_attribute
 from portal.jobs import ResultStore
 from portal.project._training import FittedModel
@@ -103,7 +103,7 @@ def fit_or_load_optimizer(
         VERSION,
         base.fingerprint,
         [spec.protected, attribute.edges, spec.constraint, dict(spec.params)],
-        [dataset.fingerprint, bytes_fingerprint(dataset.train_index.tobytes())],
+        [dataset.fingerprint, dataset.split_fingerprint],
         [library_versions(), metadata.version("fairlearn")],
     )
     path = store.model_path(fingerprint)

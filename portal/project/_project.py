@@ -18,6 +18,7 @@ part               owns
 ``interaction_jobs`` interaction values on demand, kept in the store
 ``fairness``       protected groups, group metrics, explanations by group
 ``proxies``        proxy risk tables and adverse-action reasons
+``over_time``      monitoring: the windows of a ``[monitoring]`` project and its report (drift, alerts)
 =================  ==========================================================================================
 
 Opening trains or loads every model and computes held-out metrics; :meth:`Project.start_explanations` queues
@@ -41,6 +42,7 @@ from portal.analyses import (
     Confusion,
     FeatureDependence,
     FeatureSpec,
+    MonitoringReport,
     RegressionDiagnostics,
     RowMatches,
     ShapeFunction,
@@ -52,11 +54,12 @@ from portal.fairness import GroupExplanation, ModelFairness, ProtectedAttribute,
 from portal.jobs import JobRunner, ResultStore
 from portal.project._cohorts import Cohorts, cohort_table
 from portal.project._common_scale import CommonScale
-from portal.project._entries import BACKGROUND_ROWS, JobFiles, background_rows
+from portal.project._entries import JobFiles, background_file, background_rows
 from portal.project._explanations import Explanations
 from portal.project._fairness import Fairness, binary_problem, protected_frame
 from portal.project._interactions import InteractionJobs, Progress
 from portal.project._models import open_models
+from portal.project._monitoring import Monitoring, project_windows, trained_on_reference
 from portal.project._performance import Performance
 from portal.project._predictions import Predictions
 from portal.project._proxies import Proxies
@@ -87,8 +90,10 @@ class Project:
         self.config, self.title = config, config.title
         self.runner = runner or JobRunner(ResultStore(config.cache_dir))
         self.store = self.runner.store  # one store (and one index connection) for models and jobs
-        self.dataset = data = load_dataset(config.data, config.base_dir)
+        data = load_dataset(config.data, config.base_dir)
         log(f"data: {data.n_rows:,} rows, {data.features.shape[1]} features, target '{data.target}'")
+        windows = project_windows(config, data)
+        self.dataset = data = trained_on_reference(config, data, windows)
         self.background = background_rows(data, config.data.seed)
         versions = library_versions()
         self.models = open_models(
@@ -134,13 +139,21 @@ class Project:
             data, self.models, self.background, self.single_rows, self.fairness.with_group_column
         )
         self.interaction_jobs = InteractionJobs(self.models, data, self.store, seed=config.data.seed, versions=versions)
+        self.over_time = Monitoring(
+            config.monitoring,
+            windows,
+            data,
+            self.predictions,
+            self.models.names,
+            self.explanations.explanation,
+            seed=config.data.seed,
+        )
 
     def _write_job_files(self) -> JobFiles:
         """The Parquet files the workers read (the rows, the background rows) and the seeded row order."""
         data, seed, frames = self.dataset, self.config.data.seed, self.store.root / "frames"
         data_path = write_frame(data.features, frames / f"{data.fingerprint}.parquet")
-        background = frames / f"{data.fingerprint}-background-{seed}-{BACKGROUND_ROWS}.parquet"
-        background_path = write_frame(self.background, background)
+        background_path = write_frame(self.background, frames / background_file(data, seed))
         order_path = order_beside(data_path, data.y, data.task, seed)  # a stratified sample first
         return JobFiles(str(data_path), str(background_path), str(order_path))
 
@@ -310,6 +323,12 @@ class Project:
 
     def write_adverse_reasons(self, target: str | Path | TextIO, threshold: float | None = None) -> ReasonsWritten:
         return self.proxies.write_reasons(target, threshold)
+
+    # --- monitoring over time ------------------------------------------------------------------
+    def monitoring(self) -> MonitoringReport:
+        """Every model over the project's time windows, with the data drift and the alerts; a ConfigError
+        without ``[monitoring]``, a MonitoringError while an explanation is still being computed."""
+        return self.over_time.report()
 
 
 def project_facts(config: ProjectConfig, dataset: Dataset) -> ProjectFacts:

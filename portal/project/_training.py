@@ -51,9 +51,10 @@ def fit_or_load(
 ) -> FittedModel:
     if spec.path is not None:
         return _load_users(spec, dataset)
-    split = bytes_fingerprint(dataset.train_index.tobytes())
     settings = _effective_settings(spec, dataset)
-    fingerprint = key_of("model", spec.kind, settings, dataset.fingerprint, split, library_versions())
+    fingerprint = key_of(
+        "model", spec.kind, settings, dataset.fingerprint, dataset.split_fingerprint, library_versions()
+    )
     path = store.model_path(fingerprint)
     if path.is_file():
         return FittedModel(spec.name, load_model(path, own=True), fingerprint, path, own=True)

@@ -16,10 +16,6 @@ there is one, so a pipeline can stop on it.
 
 from __future__ import annotations
 
-import json
-import math
-import os
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -27,10 +23,11 @@ from pathlib import Path
 from typing import Any
 
 from portal.fairness import ModelFairness, ProxyTable
+from portal.reports._json import SCHEMAS, read_schema, write_json
 from portal.results import Provenance
 
 SCHEMA_ID = "https://model-comparison-portal.example/schemas/audit-1.json"
-SCHEMA_PATH = Path(__file__).resolve().parents[2] / "schemas" / "audit.schema.json"
+SCHEMA_PATH = SCHEMAS / "audit.schema.json"
 FOUR_FIFTHS_RULE = "four_fifths"
 
 
@@ -101,19 +98,11 @@ def build_audit(services: Any, threshold: float | None = None, generated_at: dat
 
 def write_audit(audit: Mapping[str, Any], out: Path) -> None:
     """Write the audit as indented JSON, atomically (a reader never sees half a file); NaN is written as null."""
-    text = json.dumps(_finite(audit), indent=2, allow_nan=False) + "\n"
-    handle, temporary = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.replace(temporary, out)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_json(audit, out)
 
 
 def load_schema() -> dict:
-    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    return read_schema(SCHEMA_PATH)
 
 
 def _model_entry(
@@ -166,14 +155,3 @@ def _breach_record(breach: Breach) -> dict:
         "sentence": breach.sentence,
         "verdict": breach.verdict,
     }
-
-
-def _finite(value: Any) -> Any:
-    """NaN and infinities become None, recursively: JSON has no NaN, and a reader's parser may choke on it."""
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, Mapping):
-        return {str(k): _finite(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_finite(v) for v in value]
-    return value

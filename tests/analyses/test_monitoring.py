@@ -3,6 +3,8 @@ window on, nothing is flagged before, and the mean-prediction change splits exac
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -11,6 +13,7 @@ from sklearn.ensemble import GradientBoostingRegressor, RandomForestRegressor
 from portal.analyses import (
     AlertThresholds,
     MonitoringError,
+    WindowError,
     alerts_for,
     data_drift,
     holm,
@@ -18,6 +21,7 @@ from portal.analyses import (
     model_over_time,
     ndcg,
     psi,
+    unseen_share,
     windows_of,
 )
 from portal.explain import explainer_for
@@ -184,6 +188,12 @@ def test_psi_ndcg_and_holm_match_hand_computed_values() -> None:
     expected = (0.8 - 0.5) * np.log(0.8 / 0.5) + (0.2 - 0.5) * np.log(0.2 / 0.5)
     assert psi(reference, window) == pytest.approx(expected)
     assert psi(reference, reference) == pytest.approx(0.0)
+    unseen = pd.Series(["x", "z", None, "z"] * 25)  # z: never in the reference, like the missing values
+    shares = np.maximum([0.25, 1e-4, 0.75], 1e-4)
+    assert psi(reference, unseen) == pytest.approx(
+        np.sum((shares - [0.5, 0.5, 1e-4]) * np.log(shares / [0.5, 0.5, 1e-4]))
+    )
+    assert unseen_share(reference, unseen) == pytest.approx(2 / 3)  # of the values present
     assert ndcg(np.array([3.0, 2.0, 1.0]), np.array([3.0, 2.0, 1.0])) == pytest.approx(1.0)
     swapped = (2 / 1 + 3 / np.log2(3) + 1 / 2) / (3 / 1 + 2 / np.log2(3) + 1 / 2)
     assert ndcg(np.array([3.0, 2.0, 1.0]), np.array([2.0, 3.0, 1.0])) == pytest.approx(swapped)
@@ -192,3 +202,21 @@ def test_psi_ndcg_and_holm_match_hand_computed_values() -> None:
     assert corrected[1, 1] == pytest.approx(0.06)
     assert corrected[1, 0] == pytest.approx(0.06)  # step-down: never below an earlier one
     assert np.isnan(corrected[0, 1])
+
+
+def test_an_error_rise_past_its_threshold_is_an_alert_only_when_it_stands_out_of_the_noise() -> None:
+    frame = months_of(150, seed=7)
+    target = (frame["a"] + frame["b"] + np.random.default_rng(8).normal(0, 0.2, len(frame))).to_numpy()
+    over_time = monitor(frame, target, with_labels=True)[0]
+    before = over_time.reference_error.get("MAE")
+    last = len(over_time.windows.labels) - 1
+
+    def rise_alerts(standard_error: float) -> list:
+        risen = WindowError("2017-02", 150, (("MAE", before * 1.15), ("RMSE", before)), (("MAE", standard_error),))
+        errors = (*over_time.errors[:last], risen)
+        steady = replace(over_time.reference_error, standard_errors=(("MAE", 0.0),))  # only the window's noise
+        moved = replace(over_time, errors=errors, reference_error=steady)
+        return [a for a in alerts_for(moved, AlertThresholds()) if a.kind == "error_rise"]
+
+    assert [a.window for a in rise_alerts(before * 0.01)] == ["2017-02"]  # 15 % with a 1 % standard error
+    assert rise_alerts(before * 0.10) == []  # 15 % is 1.5 standard errors: noise at 4 windows x 5 %

@@ -11,7 +11,7 @@ import portal.cli
 from portal.cli import build_parser, main
 
 CLI = Path(portal.cli.__file__).parent
-COMMANDS = ("demo", "serve", "precompute", "export", "audit", "cache")
+COMMANDS = ("demo", "serve", "precompute", "export", "audit", "monitor", "cache")
 NO_PROJECT = "error: --config: no project given. Fix: pass --config FILE or --demo churn"
 
 
@@ -34,6 +34,9 @@ def test_every_command_takes_the_options_the_readme_shows() -> None:
         "command": "audit", "config": None, "demo": "loan", "out": Path("a.json"), "threshold": 0.4,
     }  # fmt: skip
     assert parsed("audit", "--demo", "loan", "--out", "a.json")["threshold"] is None
+    assert parsed("monitor", "--config", "p.toml", "--out", "m.json") == {
+        "command": "monitor", "config": Path("p.toml"), "demo": None, "out": Path("m.json"),
+    }  # fmt: skip
     assert parsed("cache", "info") == {"command": "cache", "cache_command": "info", "config": None, "demo": None}
     assert parsed("cache", "clear", "--demo", "churn", "--model", "EBM") == {
         "command": "cache", "cache_command": "clear", "config": None, "demo": "churn", "model": "EBM",
@@ -48,6 +51,7 @@ def test_every_command_takes_the_options_the_readme_shows() -> None:
         ("serve",),  # --config is required
         ("export", "--demo", "churn", "--out", "e.csv"),  # --model is required
         ("audit", "--demo", "loan"),  # --out is required
+        ("monitor", "--demo", "loan"),  # --out is required
         ("precompute", "--config", "p.toml", "--demo", "churn"),  # one project, not two
         ("cache",),  # info or clear
     ],
@@ -98,6 +102,11 @@ def test_serve_hands_the_project_file_and_the_address_to_the_server(monkeypatch)
         (
             ["audit", "--demo", "loan", "--out", "/no/such/folder/a.json"],
             "error: --out: no folder /no/such/folder. Fix: create it first or write elsewhere",
+        ),
+        (
+            ["monitor", "--demo", "loan", "--out", "m.json"],
+            "error: [monitoring]: the project has no [monitoring] table to monitor it over time. "
+            'Fix: add one, e.g. window = "month" and reference = "2016-07..2016-12", with time = "COLUMN" under [data]',
         ),
         (
             ["audit", "--demo", "loan", "--out", "a.json", "--threshold", "2"],

@@ -12,7 +12,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from portal.reports._audit import SCHEMA_PATH, _finite, build_audit, load_schema
+from portal.reports._audit import SCHEMA_PATH, build_audit, load_schema
+from portal.reports._json import finite as _finite
 from tests.fakes import FakeServices
 from tests.projects import run_portal, two_models
 
