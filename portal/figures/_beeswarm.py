@@ -78,16 +78,7 @@ def beeswarm(
         autorange=False,
         automargin=True,
     )
-    population = explanation.sample_of or explanation.n_rows  # an explanation of a sample counts against the data
-    sampled = " (seeded sample)" if len(rows) < population else ""
-    subtitle = f"{len(rows):,} of {population:,} rows{sampled}"
-    if explanation.explained_class:
-        subtitle = f"{class_label(explanation.explained_class)} · {subtitle}"
-    if total_rows and total_rows > explanation.n_rows:
-        subtitle += f" · computed so far: {explanation.n_rows:,} of {total_rows:,}"
-    if background is not None:
-        subtitle = f"cohort: {subtitle} · grey: everyone"
-    subtitle += f"{' · ' if titled else '<br>'}{method_label(explanation.provenance)}"  # a narrow pane: two lines
+    subtitle = _subtitle(explanation, len(rows), total_rows, cohort=background is not None, titled=titled)
     fig = finish(fig, explanation.model_name if titled else "", subtitle, height=130 + 34 * len(order))
     fig.update_layout(showlegend=False, meta={"own": list(own), "scale": explanation.output_scale})
     return fig if titled else narrow(fig.update_layout(margin_t=62))
@@ -148,6 +139,20 @@ def sample_rows(n_rows: int, sample_size: int, seed: int) -> np.ndarray:
     if n_rows <= sample_size:
         return np.arange(n_rows)
     return np.sort(np.random.default_rng(seed).choice(n_rows, size=sample_size, replace=False))
+
+
+def _subtitle(explanation: Explanation, drawn: int, total_rows: int | None, *, cohort: bool, titled: bool) -> str:
+    """'500 of 7,043 rows (seeded sample)', the class, how far the job got, the cohort and the method."""
+    population = explanation.sample_of or explanation.n_rows  # an explanation of a sample counts against the data
+    sampled = " (seeded sample)" if drawn < population else ""
+    subtitle = f"{drawn:,} of {population:,} rows{sampled}"
+    if explanation.explained_class:
+        subtitle = f"{class_label(explanation.explained_class)} · {subtitle}"
+    if total_rows and total_rows > explanation.n_rows:
+        subtitle += f" · computed so far: {explanation.n_rows:,} of {total_rows:,}"
+    if cohort:
+        subtitle = f"cohort: {subtitle} · grey: everyone"
+    return subtitle + f"{' · ' if titled else '<br>'}{method_label(explanation.provenance)}"  # narrow: two lines
 
 
 def _offsets(x: np.ndarray, rng: np.random.Generator, bins: int = 40) -> np.ndarray:
