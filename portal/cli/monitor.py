@@ -60,7 +60,10 @@ def _check_options(config: ProjectConfig, out: Path) -> None:
 
 
 def _report(report: dict, out: Path) -> int:
-    """The summary line, then one ``alert: ...`` line per alert; exit 3 when there is one."""
+    """The summary line, then one ``alert: ...`` line per distinct reason; exit 3 when there is an alert.
+
+    A data drift alert is raised for every model (the JSON lists each), but its reason names no model: the
+    same line four times would only bury the others, so each reason is printed once."""
     alerts = report["alerts"]
     summary = SUMMARY.format(
         models=len(report["models"]),
@@ -70,6 +73,6 @@ def _report(report: dict, out: Path) -> int:
         alerts=len(alerts),
     )
     print(summary)
-    for alert in alerts:
-        print(f"alert: {alert['reason']}")
+    for reason in dict.fromkeys(alert["reason"] for alert in alerts):
+        print(f"alert: {reason}")
     return EXIT_ALERT if alerts else EXIT_OK
