@@ -15,6 +15,7 @@ LOWER_IS_BETTER = frozenset(
     {"brier", "brier score", "log loss", "rmse", "mae", "mse", "ece", "calibration error", "mape"}
 )
 TEST_ROWS = "rows in test set"
+HEADER_CHARACTERS = 10  # a longer model name may wrap its column header
 
 
 def metrics_table(metrics: Sequence[ModelMetrics], *, colors: Mapping[str, str] | None = None) -> go.Figure:
@@ -45,7 +46,11 @@ def metrics_table(metrics: Sequence[ModelMetrics], *, colors: Mapping[str, str] 
         )
     )
     task = metrics[0].task if metrics else ""
-    return finish(fig, "Held-out metrics", f"{task}; best value per metric in bold", height=130 + 30 * (len(names) + 1))
+    # a long model name wraps its header onto a second line in a narrow card (1000 px): room for it, so that the
+    # last row is not cut off
+    wrapped = 22 if any(len(m.model_name) > HEADER_CHARACTERS for m in metrics) else 0
+    height = 130 + 30 * (len(names) + 1) + wrapped
+    return finish(fig, "Held-out metrics", f"{task}; best value per metric in bold", height=height)
 
 
 def _best(metrics: Sequence[ModelMetrics], name: str) -> float | None:

@@ -144,6 +144,17 @@ def test_metrics_table_heads_columns_in_model_colours_and_bolds_the_best(service
     assert table.cells.values[1][rows.index("AUC")] == "0.842"
 
 
+def test_metrics_table_makes_room_for_a_model_name_that_wraps_its_header(services) -> None:
+    from dataclasses import replace
+
+    metrics = services.metrics()
+    short = [replace(m, model_name=f"M{i}") for i, m in enumerate(metrics)]
+    long = [replace(m, model_name=f"Gradient boosting {i}") for i, m in enumerate(metrics)]
+    rows = len(metrics[0].values) + 1  # every metric and the test rows
+    assert figures.metrics_table(short).layout.height == 130 + 30 * rows
+    assert figures.metrics_table(long).layout.height == 130 + 30 * rows + 22  # a second header line
+
+
 def test_every_view_names_the_method_and_flags_approximate_models() -> None:
     from dataclasses import replace
 
