@@ -47,16 +47,25 @@ def with_cohort_bar(services: PortalServices, layout, query: dict):
     return layout
 
 
+DATES = (
+    "'{time}' holds dates: '{time} = 2017-07' is July 2017's rows (a monitoring window); a year (2017), a "
+    "quarter (2017Q3), a week (2017-W28), a day (2017-07-14) or a range (2017-01..2017-03) work too, and "
+    "< <= > >= mean before and after."
+)
+
+
 def column_notes(services: PortalServices) -> list[str]:
-    """What 'prediction: <model>' and 'error: <model>' mean in this project."""
+    """What 'prediction: <model>' and 'error: <model>' mean in this project, and how its dates are written."""
     facts = services.facts()
+    dates = [DATES.format(time=facts.time)] if facts.time else []
     if not facts.is_classification:
-        return ["'prediction: <model>' is its predicted value; 'error: <model>' is |actual − predicted|."]
+        return ["'prediction: <model>' is its predicted value; 'error: <model>' is |actual − predicted|.", *dates]
     classes = services.class_names()
     predicted = "its most probable class" if classes else f"its probability of '{facts.positive}'"
     return [
         f"'prediction: <model>' is {predicted}; 'error: <model>' is 1 − its probability of the actual class "
-        "(0: sure and right, 1: sure and wrong)."
+        "(0: sure and right, 1: sure and wrong).",
+        *dates,
     ]
 
 

@@ -323,6 +323,7 @@ class ProjectFacts:
     features: tuple[str, ...]
     protected: tuple[ProtectedColumn, ...]
     data_fingerprint: str
+    time: str = ""  # the time column ([data] time), "" without one: cohorts may name its dates
 
     @property
     def is_classification(self) -> bool:

@@ -8,7 +8,9 @@ A cohort travels in the page URL, so its text form is the interface: filters joi
     str(young_monthly)                 # 'tenure < 12; contract = Month-to-month'
 
 Columns are the data's features plus whatever the caller adds to the frame (each model's prediction, its
-error), so "prediction: GB > 0.5" is a filter like any other when the frame has that column.
+error), so "prediction: GB > 0.5" is a filter like any other when the frame has that column. A column of
+dates (a monitored project's time) takes dates at any precision: ``arrival_date = 2017-07`` is July's rows
+(:mod:`portal.analyses._cohort_dates`).
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+
+from portal.analyses._cohort_dates import DATE_FORMS, DateError, date_mask, is_dates
 
 OPERATORS = ("<=", ">=", "!=", "<", ">", "=", "in")
 EXAMPLE = "tenure < 12; contract = Month-to-month"  # when no table is at hand; projects write their own
@@ -52,6 +56,13 @@ class Filter:
             named = _named(frame.columns)
             raise CohortError(f"cohort filter '{shown(self)}': no column '{self.column}'; the columns are {named}")
         column = frame[self.column]
+        if is_dates(column):  # the time column: a window of a monitored project as a cohort
+            try:
+                return date_mask(column, self.op, self.value)
+            except DateError as error:
+                raise CohortError(
+                    f"cohort filter '{shown(self)}': {shown(error)}; '{self.column}' holds dates, so write {DATE_FORMS}"
+                ) from None
         numeric = pd.api.types.is_numeric_dtype(column)
         if self.op == "in":
             wanted = [v.strip() for v in self.value.split("|")]
@@ -138,7 +149,7 @@ def cohort_example(table: pd.DataFrame) -> str:
         median = float(table[numeric[0]].median())
         parts.append(f"{numeric[0]} < {median:.4g}" if median != int(median) else f"{numeric[0]} < {int(median)}")
     for name in table.columns:
-        if _is_number(table[name]):
+        if _is_number(table[name]) or is_dates(table[name]):
             continue
         values = table[name].dropna().astype(str).str.strip()
         values = values[(values != "") & ~values.str.lower().isin(["nan", "none", "null", "?"])]

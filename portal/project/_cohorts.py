@@ -166,10 +166,22 @@ class Cohorts:
         return self._columns[column]
 
 
-def cohort_table(dataset: Dataset) -> pd.DataFrame:
-    """Features, target and protected attributes, one row per data row in data order (positional index)."""
+def cohort_table(dataset: Dataset, time: str | None = None) -> pd.DataFrame:
+    """Features, target, protected attributes and the ``time`` column (as dates, so that a cohort can name a
+    window: ``arrival_date = 2017-07``), one row per data row in data order (positional index)."""
     table = dataset.features.reset_index(drop=True)
     target = dataset.y if dataset.task != "classification" else np.asarray(dataset.classes, dtype=object)[dataset.y]
     extra = {dataset.target: target}
     extra.update({p: dataset.frame[p].to_numpy() for p in dataset.protected if p not in table.columns})
+    if time and time in dataset.frame.columns and time not in table.columns:
+        extra[time] = _as_dates(dataset.frame[time])
     return table.assign(**extra)
+
+
+def _as_dates(times: pd.Series) -> np.ndarray:
+    """A time column as dates: periods at their start, text parsed (what does not parse is left empty)."""
+    if isinstance(times.dtype, pd.PeriodDtype):
+        return times.dt.to_timestamp().to_numpy()
+    if pd.api.types.is_datetime64_any_dtype(times):
+        return times.dt.tz_localize(None).to_numpy() if getattr(times.dt, "tz", None) else times.to_numpy()
+    return pd.to_datetime(times, errors="coerce", format="mixed").to_numpy()

@@ -112,7 +112,7 @@ class Project:
         self.single_rows = SingleRows(data, self.models, self.explanations, self.common)
         self.predictions = Predictions(data, self.models, seed=config.data.seed)
         self.cohorts = Cohorts(
-            lambda: cohort_table(data), data.rows, self.models.names, self.predictions.cohort_columns
+            lambda: cohort_table(data, config.data.time), data.rows, self.models.names, self.predictions.cohort_columns
         )
         self.performance = Performance(data, self.predictions, self.cohorts.held_out)
         self.fairness = Fairness(
@@ -346,6 +346,7 @@ def project_facts(config: ProjectConfig, dataset: Dataset) -> ProjectFacts:
         features=features,
         protected=tuple(ProtectedColumn(p, p in features) for p in dataset.protected),
         data_fingerprint=dataset.fingerprint,
+        time=config.data.time or "",
     )
 
 

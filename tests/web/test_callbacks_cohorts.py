@@ -261,3 +261,16 @@ def test_the_offer_flips_the_scale_toggle_to_each_models_own_scale() -> None:
     app = create_app(FakeServices())
     found = [k for k in app.callback_map if k.startswith(f"{ids.SCALE_TOGGLE}.value")]
     assert found and app.callback_map[found[0]]["inputs"] == [{"id": ids.TO_OWN_SCALE, "property": "n_clicks"}]
+
+
+def test_a_project_with_a_time_column_says_how_a_cohort_names_its_dates(monkeypatch) -> None:
+    from dataclasses import replace
+
+    from callbacks.cohort import column_notes
+
+    services = FakeServices()
+    assert not any("holds dates" in note for note in column_notes(services))  # no time column: nothing said
+    timed = replace(services.facts(), time="arrival_date")
+    monkeypatch.setattr(services, "facts", lambda: timed)
+    (dates,) = [note for note in column_notes(services) if "holds dates" in note]
+    assert dates.startswith("'arrival_date' holds dates: 'arrival_date = 2017-07' is July 2017's rows")
