@@ -97,6 +97,7 @@ from portal.analyses._monitoring_narrative import (
     p_words,
     reference_span,
     reference_window,
+    window_alerts,
     window_change,
 )
 from portal.analyses._monitoring_report import Labels, MonitoringReport, monitoring_report
@@ -164,6 +165,7 @@ __all__ = [
     "p_words",
     "reference_span",
     "reference_window",
+    "window_alerts",
     "window_change",
     "Labels",
     "MonitoringReport",

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from portal.analyses._attribution_over_time import MeanChange, WindowAttribution, mean_change
-from portal.analyses._monitoring import ModelOverTime
+from portal.analyses._monitoring import Alert, ModelOverTime
 from portal.analyses._monitoring_report import MonitoringReport
 from portal.analyses._narrative import SCALE_WORDS
 from portal.results import RAW
@@ -170,24 +170,36 @@ def _lean_sentence(report: MonitoringReport, window: str, against: str) -> str:
     changes = feature_changes(report, window, against)
     if not changes or not np.isfinite(changes[0].move):
         return ""
-    top = changes[0]
-    if abs(top.move) < report.thresholds.attribution_shift:
-        return (
-            f"No model's share of attribution on any feature moved by {report.thresholds.attribution_shift * 100:.0f} "
-            f"points or more against {baseline_words(report, window, against)}."
-        )
-    than = "in the reference" if against == REFERENCE else f"in {baseline_words(report, window, against)}"
+    top, before = changes[0], baseline_words(report, window, against)
+    than = "in the reference" if against == REFERENCE else f"in {before}"
     test = p_words(top.p_value)
     test = f"KS {test}" if against == REFERENCE else f"against the reference KS {test}"
-    return (
-        f"{top.model} now leans {'more' if top.move > 0 else 'less'} on {top.feature} than {than} "
-        f"(share {top.before:.0%} → {top.after:.0%}, {test})."
-    )
+    numbers = f"share {top.before:.0%} → {top.after:.0%}, {test}"
+    if abs(top.move) < report.thresholds.attribution_shift:
+        return (
+            f"No share of attribution moved by {report.thresholds.attribution_shift * 100:.0f} points or more against "
+            f"{before}; the largest move is {top.model}'s on {top.feature} ({numbers})."
+        )
+    return f"{top.model} now leans {'more' if top.move > 0 else 'less'} on {top.feature} than {than} ({numbers})."
+
+
+def window_alerts(report: MonitoringReport, window: str) -> tuple[Alert, ...]:
+    """The alerts of ``window``, a feature's data drift once (it is the same data for every model), in the
+    report's order."""
+    found, drifted = [], set()
+    for alert in report.alerts:
+        if alert.window != window or (alert.kind == "psi" and alert.feature in drifted):
+            continue
+        if alert.kind == "psi":
+            drifted.add(alert.feature)
+        found.append(alert)
+    return tuple(found)
 
 
 def alerts_sentence(report: MonitoringReport, window: str) -> str:
-    """'3 alerts in 2017-07: 2 data drift (PSI), 1 attribution shift.' or 'No alert in 2017-07.'"""
-    found = [a for a in report.alerts if a.window == window]
+    """'3 alerts in 2017-07: 2 data drift (PSI), 1 attribution shift.' or 'No alert in 2017-07.' (a feature's
+    data drift counts once)."""
+    found = window_alerts(report, window)
     if not found:
         return f"No alert in {window}."
     kinds = Counter(a.kind for a in found)

@@ -14,6 +14,7 @@ from portal.analyses import (
     monitoring_summary,
     p_words,
     reference_window,
+    window_alerts,
     window_change,
 )
 from tests.tiny_monitoring import tiny_report
@@ -30,7 +31,7 @@ def test_the_summary_against_the_reference_says_the_change_its_parts_the_largest
         "(raw output units).",
         "Most of it is a (+2.00) and b (+0.50).",
         "Forest now leans more on b than in the reference (share 50% → 75%, KS p = 0.11).",
-        "4 alerts in 2017-03: 2 data drift (PSI), 2 prediction shift.",
+        "3 alerts in 2017-03: 2 prediction shift, 1 data drift (PSI).",
     )
 
 
@@ -39,14 +40,15 @@ def test_the_summary_against_the_window_before_names_it_and_keeps_the_test_again
         "In 2017-03 the Ensemble's mean price rose by 2.00 against 2017-02, from 12.50 to 14.50 (raw output units).",
         "Most of it is a (+2.00).",
         "Ensemble now leans less on b than in 2017-02 (share 60% → 33%, against the reference KS p = 0.11).",
-        "4 alerts in 2017-03: 2 data drift (PSI), 2 prediction shift.",
+        "3 alerts in 2017-03: 2 prediction shift, 1 data drift (PSI).",
     )
 
 
 def test_a_quiet_window_says_so(report) -> None:
     sentences = monitoring_summary(report, "2017-02", REFERENCE, outcome="price")
     assert sentences[2:] == (
-        "No model's share of attribution on any feature moved by 10 points or more against the reference (2017-01).",
+        "No share of attribution moved by 10 points or more against the reference (2017-01); the largest move is "
+        "Ensemble's on b (share 50% → 60%, KS p = 0.11).",
         "No alert in 2017-02.",
     )
 
@@ -79,3 +81,11 @@ def test_changes_are_ranked_by_the_move_of_share_then_by_the_test(report) -> Non
 
 def test_p_values_read_as_people_write_them() -> None:
     assert [p_words(p) for p in (0.0004, 0.0321, float("nan"))] == ["p < 0.001", "p = 0.032", "p n/a"]
+
+
+def test_a_features_data_drift_is_one_alert_of_the_window_whatever_the_number_of_models(report) -> None:
+    assert [(a.model, a.kind, a.feature) for a in window_alerts(report, "2017-03")] == [
+        ("Forest", "psi", "a"),
+        ("Forest", "prediction_shift", None),
+        ("Ensemble", "prediction_shift", None),
+    ]
