@@ -41,7 +41,7 @@ def test_the_mean_change_bars_are_the_exact_parts_and_say_the_scale(report) -> N
     fig = mean_change_figure(change, "raw", shared_change_range([change]))
     assert dict(zip(fig.data[0].y, fig.data[0].x)) == pytest.approx({"a": 2.0, "b": 0.5})
     assert "raw" not in fig.layout.xaxis.title.text and "model output units" in fig.layout.xaxis.title.text
-    assert "reference 12 → 2017-03 14.5 (+2.5, exact)" in fig.layout.title.subtitle.text
+    assert "reference 12 → 2017-03 14.5 (+2.5, exact)" in fig.layout.title.text
 
 
 def test_the_drift_panel_ranks_psi_and_draws_the_alert_line(report) -> None:
