@@ -1,7 +1,7 @@
 """The fake project over time: its 500 rows in five monthly windows, the first two the reference, with planted changes.
 
 From 2024-04 on, tenure's values rise (data drift) and every model leans twice as hard on contract (an attribution
-shift, and its mean prediction moves); the labels are the fake's seeded churn, the first half of the reference
+shift, and its mean prediction moves); the labels are the fake's seeded churn, every other reference
 rows counting as training rows (no label), so every window has a held-out Brier score.
 """
 
@@ -37,7 +37,7 @@ def fake_report(
         **{DRIFTED_FEATURE: np.where(changed, features[DRIFTED_FEATURE] + 40, features[DRIFTED_FEATURE])}
     )
     truth = churn.astype(np.float64)
-    truth[windows.reference_rows[: len(windows.reference_rows) // 2]] = np.nan
+    truth[windows.reference_rows[::2]] = np.nan
     labels = {e.model_name: (truth, scores[e.model_name], "classification") for e in explanations}
     return monitoring_report(planted, windows, drifted, AlertThresholds(), labels)
 
