@@ -10,8 +10,6 @@ panel then draws from it in its own callback. The window and the baseline travel
 from __future__ import annotations
 
 import threading
-from concurrent.futures import Future, ThreadPoolExecutor
-from concurrent.futures import TimeoutError as Timeout
 
 import dash
 from dash import Input, Output, State, html
@@ -95,8 +93,23 @@ def chosen(choosable: dict[str, int], window: str | None, against: str | None) -
 
 
 # --- the report, built once in a thread --------------------------------------------------------------------------
-_POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="monitoring-report")
-_BUILDS: dict[int, Future] = {}
+class _Build:
+    """One build of a project's report in a daemon thread of its own (the project keeps the report once built)."""
+
+    def __init__(self, services: PortalServices) -> None:
+        self.done, self.error = threading.Event(), None
+        threading.Thread(target=self._run, args=(services,), name="monitoring-report", daemon=True).start()
+
+    def _run(self, services: PortalServices) -> None:
+        try:
+            services.monitoring()
+        except Exception as error:  # kept for report_state to say in one line
+            self.error = error
+        finally:
+            self.done.set()
+
+
+_BUILDS: dict[int, _Build] = {}
 _LOCK = threading.Lock()
 
 
@@ -105,26 +118,19 @@ def report_state(services: PortalServices, wait: float = 0.2) -> tuple[str, bool
     seconds for it (a report the project has already built answers at once), and after a failed build starts again
     at the next call (explanations still running raise MonitoringError until they are done)."""
     with _LOCK:
-        future = _BUILDS.get(id(services))
-        if future is None:
-            future = _BUILDS[id(services)] = _POOL.submit(services.monitoring)
-    try:
-        future.result(timeout=wait)
-    except Timeout:
+        build = _BUILDS.get(id(services))
+        if build is None:
+            build = _BUILDS[id(services)] = _Build(services)
+    if not build.done.wait(wait):
         return BUILDING, False
-    except MonitoringError:
-        _forget(services, future)
-        return WAITING.format(models=_still_computing(services)), False
-    except Exception as error:  # anything else is one line on the page, never a traceback
-        _forget(services, future)
-        return FAILED.format(error=(str(error).splitlines() or [type(error).__name__])[0]), False
-    return "", True
-
-
-def _forget(services: PortalServices, future: Future) -> None:
+    if build.error is None:
+        return "", True
     with _LOCK:
-        if _BUILDS.get(id(services)) is future:
+        if _BUILDS.get(id(services)) is build:
             del _BUILDS[id(services)]
+    if isinstance(build.error, MonitoringError):
+        return WAITING.format(models=_still_computing(services)), False
+    return FAILED.format(error=(str(build.error).splitlines() or [type(build.error).__name__])[0]), False
 
 
 def _still_computing(services: PortalServices) -> str:

@@ -48,15 +48,15 @@ def monitoring_page(windows: Mapping[str, int], reference: str, window: str, aga
             ),
             dbc.Row(
                 [
-                    dbc.Col(_section("What changed most", [html.Div(id=ids.MONITORING_CHANGES)]), lg=7),
-                    dbc.Col(_section(None, [graph(None, "monitoring-drift-graph", ids.MONITORING_DRIFT)]), lg=5),
+                    dbc.Col(_section("What changed most", [html.Div(id=ids.MONITORING_CHANGES)]), xl=7),
+                    dbc.Col(_section(None, [graph(None, "monitoring-drift-graph", ids.MONITORING_DRIFT)]), xl=5),
                 ],
                 className="g-4",
             ),
             dbc.Row(
                 [
-                    dbc.Col(_section(None, [html.Div(id=ids.MONITORING_ERRORS)]), lg=7),
-                    dbc.Col(_section("Alerts", [html.Div(id=ids.MONITORING_ALERTS)]), lg=5),
+                    dbc.Col(_section(None, [html.Div(id=ids.MONITORING_ERRORS)]), lg=6, xl=7),
+                    dbc.Col(_section("Alerts", [html.Div(id=ids.MONITORING_ALERTS)]), lg=6, xl=5),
                 ],
                 className="g-4",
             ),

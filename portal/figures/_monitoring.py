@@ -101,21 +101,20 @@ def mean_change_figure(change: MeanChange, scale: str, x_range: Sequence[float] 
     fig = go.Figure(
         go.Bar(
             x=values,
-            y=names,
+            y=[f"{name} {value:+.3g}" for name, value in zip(names, values)],  # the number beside its feature
             orientation="h",
             marker={"color": [PUSH_UP if v >= 0 else PUSH_DOWN for v in values]},
-            text=[f"{v:+.3g}" for v in values],
-            textposition="auto",
-            hovertemplate="%{y}: %{x:+.4g}<extra></extra>",
+            customdata=names,
+            hovertemplate="%{customdata}: %{x:+.4g}<extra></extra>",
         )
     )
     fig.add_vline(x=0, line={"color": MUTED, "width": 1})
-    fig.update_xaxes(title_text=f"change of mean contribution ({scale_label(scale)})", range=x_range)
+    fig.update_xaxes(title_text=f"change ({scale_label(scale)})", range=x_range)
     subtitle = (
-        f"{change.before_window} {change.before:.4g} → {change.after_window} {change.after:.4g} "
-        f"({change.change:+.4g}, exact)"
+        f"{change.before_window} {change.before:.4g} → {change.after_window} {change.after:.4g}"
+        f"<br>change {change.change:+.4g} (exact)"
     )
-    return finish(fig, "", subtitle, height=90 + 26 * len(parts))
+    return finish(fig, "", subtitle, height=110 + 26 * len(parts))
 
 
 def shared_change_range(changes: Sequence[MeanChange]) -> list[float] | None:
@@ -145,7 +144,10 @@ def drift_figure(report: MonitoringReport, window: str) -> go.Figure:
         )
     )
     fig.add_vline(
-        x=threshold, line={"color": WARNING, "dash": "dash", "width": 1.5}, annotation_text=f"alert > {threshold:g}"
+        x=threshold,
+        line={"color": WARNING, "dash": "dash", "width": 1.5},
+        annotation_text=f"alert > {threshold:g}",
+        annotation_position="bottom right",
     )
     fig.update_xaxes(title_text="PSI against the reference (scale-free)", rangemode="tozero")
     rows = report.windows.counts()[window]

@@ -81,7 +81,7 @@ def test_the_figures_carry_the_reports_numbers(services) -> None:
     graphs = [c for c in walk(panes) if getattr(c, "className", "") == "monitoring-change-graph"]
     assert len(graphs) == 3
     change = window_change(report.model("Gradient boosting"), "2024-04", PREVIOUS)
-    bars = dict(zip(graphs[1].figure.data[0].y, graphs[1].figure.data[0].x))
+    bars = dict(zip(graphs[1].figure.data[0].customdata, graphs[1].figure.data[0].x))
     assert bars["contract"] == pytest.approx(dict(change.contributions)["contract"])
     assert "log-odds" in graphs[1].figure.layout.xaxis.title.text
     assert graphs[0].figure.layout.xaxis.range is None  # probability and log-odds: each its own axis
