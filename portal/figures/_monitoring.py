@@ -114,7 +114,8 @@ def mean_change_figure(change: MeanChange, scale: str, x_range: Sequence[float] 
         f"{change.before_window} {change.before:.4g} → {change.after_window} {change.after:.4g}"
         f"<br>change {change.change:+.4g} (exact)"
     )
-    return finish(fig, "", subtitle, height=110 + 26 * len(parts))
+    fig = finish(fig, "", subtitle, height=110 + 26 * len(parts))
+    return fig.update_layout(margin={"t": 55})  # room for the subtitle's two lines
 
 
 def shared_change_range(changes: Sequence[MeanChange]) -> list[float] | None:
