@@ -171,8 +171,8 @@ def alerts_list(alerts: Sequence[Alert], window: str) -> html.Div:
 
 
 def model_panes(cards: list) -> dbc.Row:
-    """Each model's mean-change card: two side by side from 992 px, four from 1400 px."""
-    return dbc.Row([dbc.Col(card, xs=12, lg=6, xxl=3) for card in cards], className="g-3")
+    """Each model's mean-change card: two side by side from 992 px (wide enough for the features' names)."""
+    return dbc.Row([dbc.Col(card, xs=12, lg=6) for card in cards], className="g-3")
 
 
 def _section(title: str | None, body: list, intro: str = "") -> dbc.Card:

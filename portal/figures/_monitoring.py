@@ -76,7 +76,7 @@ def share_over_time(report: MonitoringReport, colors: Mapping[str, str], window:
     fig.update_xaxes(type="category", tickangle=-45, tickfont={"size": 10})
     subtitle = f"top {len(features)} of {len(report.drift.features)} features · scale-free · {REFERENCE_NOTE}"
     fig = finish(fig, "Each feature's share of attribution over time", f"{subtitle} · dotted: {window}", 300 * rows)
-    fig.update_layout(legend={"orientation": "h", "y": -0.12 if rows > 1 else -0.3, "x": 0})
+    fig.update_layout(legend={"orientation": "h", "y": -0.12 if rows > 1 else -0.3, "x": 0}, margin={"t": 100})
     return fig
 
 
@@ -112,10 +112,9 @@ def mean_change_figure(change: MeanChange, scale: str, x_range: Sequence[float] 
     fig.update_xaxes(title_text=f"change ({scale_label(scale)})", range=x_range)
     subtitle = (
         f"{change.before_window} {change.before:.4g} → {change.after_window} {change.after:.4g}"
-        f"<br>change {change.change:+.4g} (exact)"
+        f" ({change.change:+.4g}, exact)"
     )
-    fig = finish(fig, "", subtitle, height=110 + 26 * len(parts))
-    return fig.update_layout(margin={"t": 55})  # room for the subtitle's two lines
+    return finish(fig, "", subtitle, height=100 + 26 * len(parts))
 
 
 def shared_change_range(changes: Sequence[MeanChange]) -> list[float] | None:

@@ -42,7 +42,7 @@ def test_the_mean_change_bars_are_the_exact_parts_and_say_the_scale(report) -> N
     assert dict(zip(fig.data[0].customdata, fig.data[0].x)) == pytest.approx({"a": 2.0, "b": 0.5})
     assert list(fig.data[0].y) == ["b +0.5", "a +2"]
     assert "raw" not in fig.layout.xaxis.title.text and "model output units" in fig.layout.xaxis.title.text
-    assert fig.layout.title.text == "reference 12 → 2017-03 14.5<br>change +2.5 (exact)"
+    assert fig.layout.title.text == "reference 12 → 2017-03 14.5 (+2.5, exact)"
 
 
 def test_the_drift_panel_ranks_psi_and_draws_the_alert_line(report) -> None:
