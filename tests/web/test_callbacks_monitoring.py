@@ -125,3 +125,23 @@ def test_a_project_without_monitoring_says_how_to_enable_it_and_has_no_nav_entry
     assert [i.className for i in items][-1] == "d-none" and PAGES[-1][1] == "/monitoring"
     shown = shell_layout("t", plain.model_names, model_colors(plain.model_names), monitored=True)
     assert [c.className for c in walk(shown) if type(c).__name__ == "NavItem"][-1] is None
+
+
+def test_a_report_that_cannot_be_built_is_one_line_and_the_next_poll_tries_again() -> None:
+    broken = FakeServices()
+    calls = []
+
+    def fails():
+        calls.append(1)
+        raise RuntimeError("disk full\nTraceback (most recent call last): ...")
+
+    broken.monitoring = fails
+    assert monitoring.report_state(broken, wait=2.0) == ("The monitoring report could not be built: disk full", False)
+    monitoring.report_state(broken, wait=2.0)
+    assert len(calls) == 2
+
+
+def test_the_window_before_the_first_after_the_reference_is_the_last_reference_window(services) -> None:
+    assert ready(services)
+    panel = monitoring.summary_panel(services, True, "2024-03", PREVIOUS)
+    assert " against 2024-02, from " in panel.children[0].children
