@@ -168,11 +168,11 @@ def summary_panel(services: PortalServices, ready: bool, window: str, against: s
     return summary(sentences, rows)
 
 
-def shares_panel(services: PortalServices, ready: bool, window: str):
+def shares_panel(services: PortalServices, ready: bool, window: str, against: str = REFERENCE):
     report = _report(services, ready)
     if report is None:
         return placeholder(NOT_READY)
-    return share_over_time(report, model_colors(services.model_names), window)
+    return share_over_time(report, model_colors(services.model_names), window, against)
 
 
 def waterfalls_panel(services: PortalServices, ready: bool, window: str, against: str):
@@ -250,9 +250,9 @@ def register(app: dash.Dash, services: PortalServices) -> None:
     def _summary(ready, window, chosen_against):
         return summary_panel(services, ready, window, chosen_against)
 
-    @app.callback(Output(ids.MONITORING_SHARES, "figure"), *controls)
-    def _shares(ready, window):
-        return shares_panel(services, ready, window)
+    @app.callback(Output(ids.MONITORING_SHARES, "figure"), *controls, against)
+    def _shares(ready, window, chosen_against):
+        return shares_panel(services, ready, window, chosen_against)
 
     @app.callback(Output(ids.MONITORING_WATERFALLS, "children"), *controls, against)
     def _waterfalls(ready, window, chosen_against):

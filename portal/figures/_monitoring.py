@@ -15,7 +15,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from portal.analyses import MeanChange, ModelOverTime, MonitoringReport, WindowError
+from portal.analyses import PREVIOUS, REFERENCE, MeanChange, ModelOverTime, MonitoringReport, WindowError
 from portal.figures._style import MUTED, PUSH_DOWN, PUSH_UP, WARNING, finish, scale_label, styles_for
 
 TOP_FEATURES = 6
@@ -38,8 +38,11 @@ def top_features(report: MonitoringReport, window: str, n: int = TOP_FEATURES) -
     return sorted(weight, key=lambda f: -weight[f])[:n]
 
 
-def share_over_time(report: MonitoringReport, colors: Mapping[str, str], window: str) -> go.Figure:
-    """Small multiples, one per top feature: each model's share of attribution per window, as a line."""
+def share_over_time(
+    report: MonitoringReport, colors: Mapping[str, str], window: str, against: str = REFERENCE
+) -> go.Figure:
+    """Small multiples, one per top feature: each model's share of attribution per window, as a line; the window
+    before ``window`` marked too when it is the baseline (``against`` = previous)."""
     features, styles, labels = top_features(report, window), styles_for(colors), list(report.windows.labels)
     cols = 3
     rows = -(-len(features) // cols)
@@ -70,23 +73,29 @@ def share_over_time(report: MonitoringReport, colors: Mapping[str, str], window:
                 row,
                 col,
             )
-    _mark_windows(fig, report, window)
+    before = _mark_windows(fig, report, window, against)
     fig.update_yaxes(tickformat=".0%", rangemode="tozero")
     fig.update_yaxes(title_text=SHARE_AXIS, col=1)
     fig.update_xaxes(type="category", tickangle=-45, tickfont={"size": 10})
     subtitle = f"top {len(features)} of {len(report.drift.features)} features · scale-free · {REFERENCE_NOTE}"
-    fig = finish(fig, "Each feature's share of attribution over time", f"{subtitle} · dotted: {window}", 300 * rows)
+    marked = f"dotted: {window}" + (f", faint: {before}" if before else "")
+    fig = finish(fig, "Each feature's share of attribution over time", f"{subtitle} · {marked}", 300 * rows)
     fig.update_layout(legend={"orientation": "h", "y": -0.12 if rows > 1 else -0.3, "x": 0}, margin={"t": 100})
     return fig
 
 
-def _mark_windows(fig: go.Figure, report: MonitoringReport, window: str) -> None:
-    """The reference band and the chosen window's line on every pane (categorical x: index ± 0.5)."""
+def _mark_windows(fig: go.Figure, report: MonitoringReport, window: str, against: str = REFERENCE) -> str:
+    """The reference band and the chosen window's line on every pane (categorical x: index ± 0.5), and a faint line
+    on the window before when it is the baseline; returns that window's label ("" when not marked)."""
     chosen = [i for i, ref in enumerate(report.windows.reference) if ref]
     if chosen:
         fig.add_vrect(x0=chosen[0] - 0.5, x1=chosen[-1] + 0.5, row="all", col="all", **BAND)
     at = report.windows.index(window)
     fig.add_vline(x=at, row="all", col="all", line=MARK)
+    if against != PREVIOUS or at == 0:
+        return ""
+    fig.add_vline(x=at - 1, row="all", col="all", line={**MARK, "color": MUTED, "width": 1})
+    return report.windows.labels[at - 1]
 
 
 def mean_change_figure(change: MeanChange, scale: str, x_range: Sequence[float] | None = None) -> go.Figure:

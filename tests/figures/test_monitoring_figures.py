@@ -34,6 +34,9 @@ def test_each_features_share_is_a_line_per_model_in_its_colour_with_the_referenc
     shapes = fig.layout.shapes
     assert any(s.type == "rect" and s.x0 == -0.5 and s.x1 == 0.5 for s in shapes)  # the reference band
     assert any(s.type == "line" and s.x0 == 2 for s in shapes)  # the chosen window
+    against_before = share_over_time(report, colors, "2017-03", "previous")
+    assert any(s.type == "line" and s.x0 == 1 for s in against_before.layout.shapes)
+    assert "dotted: 2017-03, faint: 2017-02" in against_before.layout.title.subtitle.text
 
 
 def test_the_mean_change_bars_are_the_exact_parts_and_say_the_scale(report) -> None:
