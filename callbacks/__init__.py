@@ -20,6 +20,7 @@ from callbacks import (
     global_page,
     interactions,
     local,
+    monitoring,
     neighbours,
     performance,
     row_search,
@@ -35,5 +36,5 @@ def register(app: dash.Dash, services: PortalServices) -> None:
     fairness_page = (fairness, adverse_reasons)
     for module in (shell, cohort, global_page, global_link, agreement, *local_page, feature, performance, interactions):
         module.register(app, services)
-    for module in fairness_page:
+    for module in (*fairness_page, monitoring):
         module.register(app, services)

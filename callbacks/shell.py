@@ -7,7 +7,7 @@ from urllib.parse import parse_qs
 import dash
 from dash import ALL, Input, Output, State
 
-from callbacks import fairness, feature, global_page, interactions, local, overview, performance
+from callbacks import fairness, feature, global_page, interactions, local, monitoring, overview, performance
 from callbacks._common import common_finished, common_levels, follow
 from callbacks.cohort import PAGES_WITH_COHORTS, with_cohort_bar
 from layouts import ids
@@ -22,6 +22,7 @@ ROUTES = {
     "/performance": performance.page,
     "/interactions": interactions.page,
     "/fairness": fairness.page,
+    "/monitoring": monitoring.page,
 }
 FINISHED = ("done", "failed", "cancelled")
 

@@ -170,3 +170,18 @@ FAIRNESS_THRESHOLD_BOX = "fairness-threshold-box"
 FAIRNESS_THRESHOLD_NOTE = "fairness-threshold-note"
 THRESHOLD_BOX = "threshold-box"
 THRESHOLD_NOTE = "threshold-note"
+
+# monitoring page (the window and the baseline travel in the URL as ?window=&against=)
+MONITORING_WINDOW = "monitoring-window"
+MONITORING_AGAINST = "monitoring-against"  # "reference" or "previous"
+MONITORING_NOTE = "monitoring-note"  # a link's value that was not one, and what is shown instead
+MONITORING_STATUS = "monitoring-status"  # the progress line while the report is built or explanations run
+MONITORING_POLL = "monitoring-poll"  # asks for the report until it is ready
+MONITORING_READY = "monitoring-ready"  # dcc.Store: True once the report is built (the panels then draw)
+MONITORING_SUMMARY = "monitoring-summary"
+MONITORING_SHARES = "monitoring-shares"
+MONITORING_CHANGES = "monitoring-changes"  # the ranked table of what changed most
+MONITORING_WATERFALLS = "monitoring-waterfalls"  # a card per model: its mean change split by feature
+MONITORING_DRIFT = "monitoring-drift"
+MONITORING_ERRORS = "monitoring-errors"
+MONITORING_ALERTS = "monitoring-alerts"

@@ -23,7 +23,9 @@ PAGES = (
     ("Performance", "/performance"),
     ("Interactions", "/interactions"),
     ("Fairness", "/fairness"),
+    ("Monitoring", "/monitoring"),
 )
+MONITORING = "/monitoring"  # in the navbar only for a project with a [monitoring] table
 POLL_MS = 1_000
 SKIP = "Skip to content"
 STATE_WORDS = {
@@ -43,8 +45,8 @@ CANCEL = ("Cancel", "Stop after the chunks in progress; what is computed is kept
 HIDDEN, SHOWN = {"display": "none"}, {}
 
 
-def shell(title: str, model_names: Sequence[str], colors: Mapping[str, str]) -> html.Div:
-    """The app's whole layout; the routing callback fills ``PAGE``."""
+def shell(title: str, model_names: Sequence[str], colors: Mapping[str, str], monitored: bool = False) -> html.Div:
+    """The app's whole layout; the routing callback fills ``PAGE``. ``monitored``: the navbar links /monitoring."""
     return html.Div(
         [
             dcc.Location(id=ids.URL, refresh=False),
@@ -53,7 +55,7 @@ def shell(title: str, model_names: Sequence[str], colors: Mapping[str, str]) -> 
             dcc.Store(id=ids.COMMON_LEVELS, data={}),
             dcc.Interval(id=ids.PROGRESS_POLL, interval=POLL_MS),
             skip_link(),
-            _navbar(title),
+            _navbar(title, monitored),
             dbc.Container(
                 [progress_area(model_names, colors), html.Main(id=ids.PAGE, tabIndex="-1")],
                 fluid="xxl",
@@ -69,8 +71,16 @@ def skip_link() -> html.A:
     return html.A(SKIP, href=f"#{ids.PAGE}", id=ids.SKIP_LINK, className="skip-link")
 
 
-def _navbar(title: str) -> dbc.Navbar:
-    links = [dbc.NavItem(dbc.NavLink(label, href=href, active="exact", id=ids.nav_link(href))) for label, href in PAGES]
+def _navbar(title: str, monitored: bool = False) -> dbc.Navbar:
+    """Every page's link; /monitoring's is kept but hidden in a project that is not monitored, so the links'
+    callbacks see the same list in every project."""
+    links = [
+        dbc.NavItem(
+            dbc.NavLink(label, href=href, active="exact", id=ids.nav_link(href)),
+            className="d-none" if href == MONITORING and not monitored else None,
+        )
+        for label, href in PAGES
+    ]
     return dbc.Navbar(
         dbc.Container(
             [dbc.NavbarBrand(title, href="/"), dbc.Nav(links, navbar=True, className="ms-auto")], fluid="xxl"

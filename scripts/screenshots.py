@@ -24,10 +24,19 @@ PAGES = {
     "performance": "/performance",
     "fairness": "/fairness",
     "interactions": "/interactions",
+    "monitoring": "/monitoring",
 }
 #: What each page waits for before its shot; every other page waits for its plotly charts.
-CHARTS = {"overview": "table", "fairness": ".proxy-table", "interactions": "button"}
-TALLEST = {"fairness": 5200}  # pixels a shot may grow to (2,400 unless named): /fairness has four sections
+CHARTS = {
+    "overview": "table",
+    "fairness": ".proxy-table",
+    "interactions": "button",
+    "monitoring": ".monitoring-change-graph .main-svg",  # drawn once the report is built
+}
+TALLEST = {
+    "fairness": 5200,
+    "monitoring": 4200,
+}  # pixels a shot may grow to (2,400 unless named): /fairness has four sections, /monitoring six panels
 
 
 def browser(width: int = 1400, height: int = 1100) -> webdriver.Chrome:

@@ -19,10 +19,13 @@ from portal.analyses import (
     CommonMethod,
     Confusion,
     FeatureSpec,
+    MonitoringError,
+    MonitoringReport,
     RegressionDiagnostics,
     RowMatches,
     Sample,
     ShapeFunction,
+    Windows,
     check_held_out,
     classification_columns,
     classification_curves,
@@ -41,7 +44,7 @@ from portal.fairness import (
     ReasonsWritten,
     RowDecision,
 )
-from portal.project import Cohorts, Fairness, HeldOutScores, Proxies
+from portal.project import Cohorts, Fairness, HeldOutScores, Proxies, not_monitored
 from portal.results import (
     LOG_ODDS,
     LOGIT,
@@ -56,6 +59,7 @@ from portal.results import (
     RowIndex,
 )
 from tests.fake_interactions import NOT_A_TREE, fake_interactions
+from tests.fake_monitoring import fake_report, fake_windows
 
 MODELS = {"Random forest": PROBABILITY, "Gradient boosting": LOG_ODDS, "EBM": LOG_ODDS}
 FEATURES = (
@@ -98,10 +102,12 @@ class FakeServices:
         classes: tuple[str, ...] = (),
         common_running: tuple[str, ...] = (),
         outcome_words: str = "selection",
+        monitored: bool = True,
     ) -> None:
         """``classes`` (three or more) makes it a multi-class project: every explanation gets a class axis.
         ``common_running`` names log-odds models whose common-scale (probability) job is still computing;
-        ``outcome_words`` is its ``[fairness] outcome_words`` ("lending": the pages speak of declines)."""
+        ``outcome_words`` is its ``[fairness] outcome_words`` ("lending": the pages speak of declines);
+        ``monitored`` gives it a ``[monitoring]`` table (tests/fake_monitoring.py)."""
         rng = np.random.default_rng(seed)
         self._classes = tuple(classes)
         self._ids = tuple(f"C{i:05d}" for i in range(n_rows))
@@ -113,6 +119,7 @@ class FakeServices:
         self._running = set(running)
         self._failed = dict(failed or {})
         self._common_running = set(common_running)
+        self._monitored, self._report = monitored and not classes, None
         self._sample = Sample.draw(n_rows, COMMON_SAMPLE, seed=3)
         self._common = {m: _in_probability(e) for m, e in self._explanations.items() if e.output_scale != PROBABILITY}
         self.rows_explained: list[tuple[str, str, str]] = []  # (model, row id, scale) of each explain_row call
@@ -423,6 +430,22 @@ class FakeServices:
 
     def write_adverse_reasons(self, target, threshold: float | None = None) -> ReasonsWritten:
         return self.proxies.write_reasons(target, threshold)
+
+    # --- monitoring over time: five monthly windows with planted changes (tests/fake_monitoring.py) ----------
+    def monitoring_windows(self) -> Windows | None:
+        return fake_windows(len(self._ids)) if self._monitored else None
+
+    def monitoring(self) -> MonitoringReport:
+        if not self._monitored:
+            raise not_monitored()
+        waiting = [f"'{m}'" for m in MODELS if self.explanation(m) is None]
+        if waiting:
+            raise MonitoringError(f"the explanations of {', '.join(waiting)} are still being computed")
+        if self._report is None:
+            churn = (self._cohort_table()["churn"] == "Yes").to_numpy()
+            scores = {m: self._positive_scores(m) for m in MODELS}
+            self._report = fake_report(list(self._explanations.values()), pd.DataFrame(self._data), churn, scores)
+        return self._report
 
 
 def _in_probability(native: Explanation) -> Explanation:

@@ -16,7 +16,8 @@ Everything a page or a report compares is computed here from explanations, predi
   window (shares with bootstrap intervals), its ranking's agreement with the reference, shift tests of its SHAP
   values, the exact split of a change in its mean prediction, data drift (PSI), error per window, and the
   :class:`Alert` s these raise; :func:`monitoring_report` puts them together for several models in one
-  :class:`MonitoringReport`.
+  :class:`MonitoringReport`; what changed in one window in words (:func:`monitoring_summary`) and ranked
+  (:func:`feature_changes`), against the reference or the window before.
 
 Errors (:class:`CohortError`, :class:`RowSearchError`, :class:`WhatIfError`) are one line that names the fix.
 """
@@ -82,6 +83,23 @@ from portal.analyses._monitoring import (
     data_drift,
     model_over_time,
 )
+from portal.analyses._monitoring_narrative import (
+    AGAINST,
+    PREVIOUS,
+    REFERENCE,
+    FeatureChange,
+    alerts_sentence,
+    baseline,
+    baseline_words,
+    feature_changes,
+    main_model,
+    monitoring_summary,
+    p_words,
+    reference_span,
+    reference_window,
+    window_alerts,
+    window_change,
+)
 from portal.analyses._monitoring_report import Labels, MonitoringReport, monitoring_report
 from portal.analyses._narrative import outcome_words, summarise
 from portal.analyses._neighbours import DEFAULT_K, SimilarRows, similar_rows, typical_total
@@ -134,6 +152,21 @@ __all__ = [
     "ModelOverTime",
     "data_drift",
     "model_over_time",
+    "AGAINST",
+    "PREVIOUS",
+    "REFERENCE",
+    "FeatureChange",
+    "alerts_sentence",
+    "baseline",
+    "baseline_words",
+    "feature_changes",
+    "main_model",
+    "monitoring_summary",
+    "p_words",
+    "reference_span",
+    "reference_window",
+    "window_alerts",
+    "window_change",
     "Labels",
     "MonitoringReport",
     "monitoring_report",

@@ -26,6 +26,14 @@ from portal.figures._interactions import (
     top_interaction_pairs,
 )
 from portal.figures._metrics import metrics_table
+from portal.figures._monitoring import (
+    drift_figure,
+    error_over_time,
+    mean_change_figure,
+    share_over_time,
+    shared_change_range,
+    top_features,
+)
 from portal.figures._performance import (
     calibration_figure,
     confusion_figure,
@@ -54,6 +62,12 @@ from portal.figures._waterfall import key_values, prediction_text, waterfall
 from portal.figures._whatif import what_if_bars
 
 __all__ = [
+    "drift_figure",
+    "error_over_time",
+    "mean_change_figure",
+    "share_over_time",
+    "shared_change_range",
+    "top_features",
     "PALETTE",
     "TEXT_PALETTE",
     "IMPORTANCE_MODES",

@@ -46,6 +46,7 @@ from portal.analyses import (
     RegressionDiagnostics,
     RowMatches,
     ShapeFunction,
+    Windows,
     held_out_metrics,
 )
 from portal.config import FairnessConfig, ProjectConfig
@@ -329,6 +330,10 @@ class Project:
         """Every model over the project's time windows, with the data drift and the alerts; a ConfigError
         without ``[monitoring]``, a MonitoringError while an explanation is still being computed."""
         return self.over_time.report()
+
+    def monitoring_windows(self) -> Windows | None:
+        """The project's time windows, known when it opens (before any explanation); None without [monitoring]."""
+        return self.over_time.windows
 
 
 def project_facts(config: ProjectConfig, dataset: Dataset) -> ProjectFacts:

@@ -17,9 +17,11 @@ from portal.analyses import (
     Confusion,
     FeatureDependence,
     FeatureSpec,
+    MonitoringReport,
     RegressionDiagnostics,
     RowMatches,
     ShapeFunction,
+    Windows,
 )
 from portal.config import FairnessConfig
 from portal.fairness import (
@@ -216,3 +218,13 @@ class PortalServices(Protocol):
 
     def write_adverse_reasons(self, target: str | Path | TextIO, threshold: float | None = None) -> ReasonsWritten:
         """The top reasons of every declined row of every model with a finished explanation, as CSV."""
+
+    # --- monitoring over time --------------------------------------------------------------------------------
+    def monitoring_windows(self) -> Windows | None:
+        """The project's time windows (labels oldest first, which are the reference), known when it opens and
+        before any explanation; None for a project without a ``[monitoring]`` table."""
+
+    def monitoring(self) -> MonitoringReport:
+        """Every model over the windows, the data drift and the alerts, built once and kept (seconds the first time);
+        a :class:`portal.config.ConfigError` without ``[monitoring]``, a :class:`portal.analyses.MonitoringError`
+        naming the models whose explanation is still being computed."""

@@ -37,6 +37,7 @@ def create_app(services: PortalServices, background: Any = None) -> dash.Dash:
         serve_locally=True,
     )
     app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)  # screen readers pick the voice
-    app.layout = shell(services.title, services.model_names, model_colors(services.model_names))
+    monitored = services.monitoring_windows() is not None
+    app.layout = shell(services.title, services.model_names, model_colors(services.model_names), monitored)
     callbacks.register(app, services)
     return app

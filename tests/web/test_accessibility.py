@@ -23,6 +23,7 @@ PAGES = {  # path -> what shows the page has drawn
     "/performance": ".js-plotly-plot .main-svg",
     "/interactions": "button",
     "/fairness": ".js-plotly-plot .main-svg",
+    "/monitoring": ".monitoring-change-graph .main-svg",
 }
 
 

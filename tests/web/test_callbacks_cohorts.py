@@ -85,8 +85,9 @@ def test_the_navbar_carries_the_cohort_to_the_pages_that_use_it() -> None:
         "/performance?cohort=tenure+%3C+12",
         "/interactions",
         "/fairness",  # group metrics are of everyone: no cohort bar there
+        "/monitoring",  # windows of every row
     ]
-    assert active == [False, False, False, True, False, False, False]
+    assert active == [False, False, False, True, False, False, False, False]
     assert cohort.nav_links("/global/", "")[0][1] == "/global" and cohort.nav_links("/global/", "")[1][1]
 
 
