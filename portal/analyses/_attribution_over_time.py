@@ -9,6 +9,9 @@ two-sample Kolmogorov-Smirnov test (scipy), which sees a shift in location, spre
 of them. There are many features and many windows, so the p-values are corrected with Holm's step-down method
 over every (feature, window) pair of the model: it bounds the chance of even one false alarm (the family-wise
 error), which is what a monthly report that a person acts on needs, and unlike Bonferroni it loses little power.
+The p-value is the exact one for small samples and Kolmogorov's asymptotic distribution from
+:data:`EXACT_BELOW` rows per side on, where the two agree to the third digit: scipy's default computes the exact
+one up to 10,000 rows, which made it 7.6 of the pricing demo's 10 s report (800 tests).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from portal.analyses._windows import Windows
 from portal.results import Explanation
 
 BOOTSTRAP_RESAMPLES = 200
+EXACT_BELOW = 500  # rows in the smaller sample under which a shift test's p-value is computed exactly
 
 
 @dataclass(frozen=True, eq=False)
@@ -167,8 +171,9 @@ def shift_tests(explanation: Explanation, windows: Windows) -> ShiftTests:
         rows = np.flatnonzero(windows.row_window == index)
         if is_reference or len(rows) == 0 or len(reference) == 0:
             continue
+        method = "exact" if min(len(rows), len(reference)) < EXACT_BELOW else "asymp"
         for feature in range(n_features):
-            result = stats.ks_2samp(reference[:, feature], values[rows, feature])
+            result = stats.ks_2samp(reference[:, feature], values[rows, feature], method=method)
             statistic[index, feature], raw[index, feature] = result.statistic, result.pvalue
     return ShiftTests(windows.labels, statistic, holm(raw))
 
