@@ -169,7 +169,9 @@ class Cohorts:
 def cohort_table(dataset: Dataset) -> pd.DataFrame:
     """Features, target and protected attributes, one row per data row in data order (positional index)."""
     table = dataset.features.reset_index(drop=True)
-    target = dataset.y if dataset.task != "classification" else np.asarray(dataset.classes, dtype=object)[dataset.y]
+    target = dataset.y
+    if dataset.task == "classification":  # a batch's row without its label yet: empty
+        target = np.where(dataset.labelled, np.asarray(dataset.classes, dtype=object)[dataset.y], None)
     extra = {dataset.target: target}
     extra.update({p: dataset.frame[p].to_numpy() for p in dataset.protected if p not in table.columns})
     return table.assign(**extra)
