@@ -125,6 +125,11 @@ def _add_score(commands) -> None:
     add_project_options(score)
     score.add_argument("--batch", type=Path, help="the new rows: a .csv or .parquet file with the source's columns")
     score.add_argument("--labels", type=Path, help="labels of earlier batches' rows: the id and target columns")
+    score.add_argument(
+        "--new-categories",
+        action="store_true",
+        help="accept categories the project has not seen (refused by default, naming them)",
+    )
 
 
 def _add_cache(commands) -> None:

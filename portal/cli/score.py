@@ -32,15 +32,16 @@ NOTHING_FIX = "pass --batch FILE (new rows) or --labels FILE (labels of earlier 
 
 
 def run(args: argparse.Namespace) -> int:
-    return score(project_config(args, required=True), batch=args.batch, labels=args.labels)
+    config = project_config(args, required=True)
+    return score(config, batch=args.batch, labels=args.labels, new_categories=args.new_categories)
 
 
-def score(config: ProjectConfig, *, batch: Path | None, labels: Path | None) -> int:
+def score(config: ProjectConfig, *, batch: Path | None, labels: Path | None, new_categories: bool = False) -> int:
     """Append and explain ``batch``, then keep ``labels``; each checked before anything is written."""
     if batch is None and labels is None:
         raise ConfigError("--batch", NOTHING, NOTHING_FIX)
     started = time.perf_counter()
-    record = add_batch(config, batch) if batch is not None else None
+    record = add_batch(config, batch, new_categories=new_categories) if batch is not None else None
     if labels is not None:
         added = add_labels(config, labels)
         batches = ", ".join(map(str, added.batches))

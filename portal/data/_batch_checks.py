@@ -28,7 +28,7 @@ NOT_NUMBERS = "column '{column}' of {file} holds text where the project has numb
 NOT_NUMBERS_FIX = "write numbers there, or leave those cells empty"
 NOT_FLAGS = "column '{column}' of {file} holds values that are not true or false: {values}"
 UNSEEN = "column '{column}' of {file} has categories the project has never seen: {values}"
-UNSEEN_FIX = "map them to known ones ({known}), or leave those cells empty"
+UNSEEN_FIX = "map them to known ones ({known}) or leave those cells empty; or accept them with --new-categories"
 NOT_CLASSES = "column '{column}' of {file} has values that are not classes of the target: {values}"
 NO_IDS = "column '{column}' of {file} has {n} empty id(s)"
 REPEATED = "column '{column}' of {file} repeats ids: {values}"
@@ -48,8 +48,11 @@ def read_batch(path: Path, option: str = BATCH) -> pd.DataFrame:
         raise ConfigError(option, error.problem, error.fix.replace("config file", "current folder")) from None
 
 
-def check_batch(dataset: Dataset, config: DataConfig, batch: pd.DataFrame, file: str) -> pd.DataFrame:
-    """The batch in the source's columns and types (the target empty where unknown), or the first mistake."""
+def check_batch(
+    dataset: Dataset, config: DataConfig, batch: pd.DataFrame, file: str, *, new_categories: bool = False
+) -> pd.DataFrame:
+    """The batch in the source's columns and types (the target empty where unknown), or the first mistake.
+    ``new_categories`` accepts categories the project has not seen (production brings them: new countries)."""
     if batch.empty:
         raise ConfigError(BATCH, EMPTY.format(file=file), "pass a file with rows")
     source = dataset.original.frame
@@ -59,7 +62,8 @@ def check_batch(dataset: Dataset, config: DataConfig, batch: pd.DataFrame, file:
     target = batch[config.target] if config.target in batch.columns else pd.Series([np.nan] * len(batch))
     checked[config.target] = _labels(target.reset_index(drop=True), dataset, config.target, file, BATCH)
     frame = pd.DataFrame({c: pd.Series(v).reset_index(drop=True) for c, v in checked.items()})[columns]
-    _check_categories(frame, dataset, file)
+    if not new_categories:
+        _check_categories(frame, dataset, file)
     if config.id is not None:
         _check_new_ids(frame[config.id], dataset, config.id, file)
     return frame

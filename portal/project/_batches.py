@@ -64,10 +64,11 @@ def data_summary(data: Dataset) -> str:
     return f"data: {data.n_rows:,} rows{batches}, {data.features.shape[1]} features, target '{data.target}'"
 
 
-def add_batch(config: ProjectConfig, path: Path) -> BatchRecord:
-    """Check the batch at ``path`` against the project and append it; a mistake is a ConfigError, nothing written."""
+def add_batch(config: ProjectConfig, path: Path, *, new_categories: bool = False) -> BatchRecord:
+    """Check the batch at ``path`` against the project and append it; a mistake is a ConfigError, nothing written.
+    ``new_categories`` accepts categories the project has not seen (the models meet them as unknown values)."""
     data = project_data(config)
-    batch = check_batch(data, config.data, read_batch(path), path.name)
+    batch = check_batch(data, config.data, read_batch(path), path.name, new_categories=new_categories)
     windows = batch_windows(config, data, batch, path.name)
     return batch_store(config).append(batch, windows)
 

@@ -222,6 +222,19 @@ def test_a_malformed_batch_is_one_line_exit_2_and_leaves_the_project_exactly_as_
     assert batch_store(config).batches() == ()
 
 
+def test_new_categories_are_accepted_when_asked_and_explained_like_any_row(base: Path) -> None:
+    config = copy_of(base, "new-categories")
+    batch = malformed(pd.read_csv(base / "batch.csv"), "unseen category")
+    batch.to_csv(base / "new-categories.csv", index=False)
+    record = add_batch(config, base / "new-categories.csv", new_categories=True)
+    assert record.rows == ROWS_PER_MONTH
+    project = Project(config, runner=inline(config), log=lambda _: None)
+    project.start_explanations(common=False)
+    assert [project.progress(name).state for name in MODELS] == ["done"] * 3
+    rooms = project.dataset.features["room"].iloc[-ROWS_PER_MONTH:]
+    assert set(rooms.iloc[:2]) == {"Z", "Penthouse"}
+
+
 @pytest.fixture(scope="module")
 def scored(base: Path):
     """The project after ``score --batch`` on the command line: its config, the exit code and the output."""
