@@ -24,7 +24,7 @@ import portal.explain
 from portal.cli import main
 from portal.config import load_config
 from portal.jobs import JobRunner, ResultStore
-from portal.project import Project, add_batch, batch_store
+from portal.project import Project, add_batch, add_labels, batch_store
 
 MONTHS = pd.period_range("2016-07", periods=6, freq="M")  # five in the source, the sixth is the batch
 ROWS_PER_MONTH = 120
@@ -233,6 +233,34 @@ def test_new_categories_are_accepted_when_asked_and_explained_like_any_row(base:
     assert [project.progress(name).state for name in MODELS] == ["done"] * 3
     rooms = project.dataset.features["room"].iloc[-ROWS_PER_MONTH:]
     assert set(rooms.iloc[:2]) == {"Z", "Penthouse"}
+
+
+def test_a_classification_project_takes_a_batch_without_labels_then_its_labels(base: Path) -> None:
+    table = bookings()
+    table["price"] = np.where(table["price"] > 0.3, "high", "low")
+    source, batch = table.iloc[: 5 * ROWS_PER_MONTH], table.iloc[5 * ROWS_PER_MONTH :]
+    source.to_csv(base / "classes.csv", index=False)
+    batch.drop(columns="price").to_csv(base / "classes-batch.csv", index=False)
+    batch[["booking", "price"]].iloc[:60].to_csv(base / "classes-labels.csv", index=False)
+    text = PROJECT.format(cache=base / "classes-cache").replace("table.csv", "classes.csv")
+    blend = text.index('[[models]]\nname = "Blend"')  # a forest (probability) and a booster (log-odds) do not average
+    (base / "classes.toml").write_text(text[:blend] + text[text.index("[monitoring]") :])
+    config = load_config(base / "classes.toml")
+    add_batch(config, base / "classes-batch.csv")
+    project = Project(config, runner=inline(config), log=lambda _: None)
+    project.start_explanations(common=False)
+    assert project.dataset.labelled.sum() == 5 * ROWS_PER_MONTH
+    high = project.cohort_rows("price = high").mask
+    assert high.any() and not high[5 * ROWS_PER_MONTH :].any()  # a row without its label is in no class
+    report = project.monitoring()
+    assert report.windows.labels[-1] == BATCH_MONTH
+    add_labels(config, base / "classes-labels.csv")
+    labelled = Project(config, runner=inline(config), log=lambda _: None)
+    assert labelled.dataset.labelled.sum() == 5 * ROWS_PER_MONTH + 60
+    codes = labelled.dataset.y[5 * ROWS_PER_MONTH :][:60]
+    truth = (batch["price"].iloc[:60] == "low").to_numpy()  # "low" sorts last: the positive class, code 1
+    assert np.array_equal(codes == 1, truth)
+    labelled.monitoring()
 
 
 @pytest.fixture(scope="module")
