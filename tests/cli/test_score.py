@@ -146,9 +146,13 @@ def test_scoring_explains_only_the_batch_rows_with_the_models_loaded_not_retrain
     project = Project(config, runner=inline(config), log=logged.append)
     assert not [line for line in logged if line.startswith("training")]  # loaded from the cache
     assert {name: e.fitted.fingerprint for name, e in project.models.entries.items()} == fingerprints
+    n = 5 * ROWS_PER_MONTH
+    for name in MODELS:  # before the batch's jobs run: the earlier rows, as the rows done so far
+        assert project.explanation(name) is None and project.explanation_so_far(name).values.shape[0] == n
+    progress = project.progress("Forest")
+    assert (progress.done, progress.total, progress.state) == (2, 3, "pending")  # 600 rows in 2 chunks, the batch's 1
     project.start_explanations(common=False)
     assert sum(explained) == 2 * ROWS_PER_MONTH  # the batch's rows, once per model with a job; the average combines
-    n = 5 * ROWS_PER_MONTH
     for name in MODELS:
         whole = project.explanation(name)
         assert whole.values.shape[0] == n + ROWS_PER_MONTH
