@@ -68,7 +68,8 @@ def classification_columns(probabilities: np.ndarray, y: np.ndarray, classes: tu
     """A classifier's cohort columns from its probabilities (rows, classes) and the class codes ``y``: binary,
     the positive class's probability; multi-class, the most probable class's name. Error: 1 − p(actual class)."""
     probabilities = np.asarray(probabilities, dtype=np.float64)
-    error = 1.0 - probabilities[np.arange(len(y)), np.asarray(y, dtype=np.int64)]
+    codes = np.asarray(y, dtype=np.int64)  # -1: a row without its label yet (a batch's), whose error is unknown
+    error = np.where(codes >= 0, 1.0 - probabilities[np.arange(len(codes)), np.maximum(codes, 0)], np.nan)
     if probabilities.shape[1] == 2:
         return probabilities[:, 1], error
     return np.asarray(classes, dtype=object)[probabilities.argmax(axis=1)], error

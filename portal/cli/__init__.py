@@ -9,16 +9,18 @@ Commands (their options, outputs and exit codes are promises to users; see the R
 - ``audit --out FILE.json [--threshold T]`` writes the fairness audit and one ``breach: ...`` line per breach;
 - ``monitor --out FILE.json`` writes the models over time (a project with ``[monitoring]``) and one
   ``alert: ...`` line per alert;
+- ``score --batch FILE [--labels FILE]`` appends a batch of new rows and explains only them; ``--labels`` adds
+  labels of earlier batches' rows;
 - ``cache info | clear [--model NAME]`` shows or empties the cache.
 
-``precompute``, ``export``, ``audit``, ``monitor`` and ``cache`` take ``--config FILE`` or ``--demo NAME``.
+``precompute``, ``export``, ``audit``, ``monitor``, ``score`` and ``cache`` take ``--config FILE`` or ``--demo NAME``.
 
 Exit codes: 0 done; 1 an explanation failed; 2 a mistake in the project, its data or the options
 (one line on stderr, ``error: FIELD: problem. Fix: ...``, never a traceback); 3 ``audit`` found a breach
 or ``monitor`` an alert; 130 interrupted by Ctrl+C (finished chunks are kept, so the same command resumes).
 
-``export``, ``audit`` and ``monitor`` send progress and log lines to stderr, so stdout holds only their summary
-(and the breaches or alerts) for scripts to read.
+``export``, ``audit``, ``monitor`` and ``score`` send progress and log lines to stderr, so stdout holds only their
+summary (and the breaches or alerts) for scripts to read.
 
 Modules: ``_parser`` (the options), ``_main`` (run the named command), ``_shared`` (exit codes, shared
 messages, the project given), ``_progress`` (run every job with progress bars, then the summary table),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from portal.cli import audit, cache, demo, export, monitor, precompute, serve
+from portal.cli import audit, cache, demo, export, monitor, precompute, score, serve
 from portal.cli._parser import build_parser
 from portal.cli._shared import EXIT_CONFIG_ERROR
 from portal.config import ConfigError
@@ -17,6 +17,7 @@ COMMANDS = {
     "export": export,
     "audit": audit,
     "monitor": monitor,
+    "score": score,
     "cache": cache,
 }
 

@@ -20,7 +20,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Model Comparison Portal: compare trained models side by side and explain them.",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for add in (_add_demo, _add_serve, _add_precompute, _add_export, _add_audit, _add_monitor, _add_cache):
+    for add in (_add_demo, _add_serve, _add_precompute, _add_export, _add_audit, _add_monitor, _add_score, _add_cache):
         add(commands)
     return parser
 
@@ -109,6 +109,27 @@ def _add_monitor(commands) -> None:
     )
     add_project_options(monitor)
     monitor.add_argument("--out", required=True, type=Path, help="the JSON file to write (replaced atomically)")
+
+
+def _add_score(commands) -> None:
+    score = commands.add_parser(
+        "score",
+        help="add a batch of new rows and explain only them with every model; --labels adds labels later",
+        description="Check the batch against the project (columns, types, categories, ids and, with [monitoring], "
+        "times after the reference), append it to the project's batch store in the cache (the source file is never "
+        "rewritten) and explain its rows with every model; models are loaded, never retrained, and earlier rows are "
+        "never explained again. --labels (the id and target columns) adds labels for rows of earlier batches. "
+        "Progress on stderr; prints a summary. Exit code 0, 1 if an explanation failed, 2 on a mistake (nothing is "
+        "written then).",
+    )
+    add_project_options(score)
+    score.add_argument("--batch", type=Path, help="the new rows: a .csv or .parquet file with the source's columns")
+    score.add_argument("--labels", type=Path, help="labels of earlier batches' rows: the id and target columns")
+    score.add_argument(
+        "--new-categories",
+        action="store_true",
+        help="accept categories the project has not seen (refused by default, naming them)",
+    )
 
 
 def _add_cache(commands) -> None:

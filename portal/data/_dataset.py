@@ -29,6 +29,19 @@ POSITIVE_NOT_BINARY = "applies to a two-class target only; this one has {n} clas
 TRAINING_TOO_SMALL = "the training rows within {what} leave {problem}"
 
 
+@dataclass(frozen=True)
+class Segment:
+    """A range of a data set's rows with its own fingerprint: the key of its explanation jobs."""
+
+    fingerprint: str
+    start: int
+    stop: int
+
+    @property
+    def n_rows(self) -> int:
+        return self.stop - self.start
+
+
 @dataclass(frozen=True, eq=False)
 class Dataset:
     """A validated table: model inputs in original columns, an encoded target, ids and a split.
@@ -51,10 +64,38 @@ class Dataset:
     test_index: np.ndarray
     protected: tuple[str, ...]
     frame: pd.DataFrame
+    segments: tuple[Segment, ...] = ()  # the source's rows, then each appended batch (portal.data's _appended)
 
     @property
     def n_rows(self) -> int:
         return len(self.features)
+
+    @property
+    def parts(self) -> tuple[Segment, ...]:
+        """The row ranges explained as separate jobs: the source's rows (fingerprinted as the data set was before
+        any batch), then each batch's; one part without batches."""
+        return self.segments or (Segment(self.fingerprint, 0, self.n_rows),)
+
+    @cached_property
+    def original(self) -> Dataset:
+        """The data set of the source's rows alone: what models train on and sample-based results draw from."""
+        if not self.segments:
+            return self
+        end = self.segments[0].stop
+        return replace(
+            self,
+            features=self.features.iloc[:end],
+            y=self.y[:end],
+            ids=self.ids[:end],
+            frame=self.frame.iloc[:end],
+            fingerprint=self.segments[0].fingerprint,
+            segments=(),
+        )
+
+    @property
+    def labelled(self) -> np.ndarray:
+        """Which rows have a known target: all the source's; a batch's once its labels arrived."""
+        return self.y >= 0 if self.task == "classification" else ~np.isnan(self.y)
 
     @property
     def is_multiclass(self) -> bool:
@@ -93,7 +134,7 @@ def load_dataset(config: DataConfig, base_dir: Path | None = None) -> Dataset:
     frame = frame[frame[config.target].notna()].reset_index(drop=True)
     task = config.task or _infer_task(frame[config.target])
     y, classes = _encode_target(frame[config.target], task, config.positive)
-    features = _clean_features(frame[list(_feature_columns(frame, config))])
+    features = clean_features(frame[list(_feature_columns(frame, config))])
     ids = _row_ids(frame, config.id)
     train, test = _split(len(frame), y if task == "classification" else None, config)
     fingerprint = frame_fingerprint(pd.concat([features, frame[[config.target]]], axis=1))
@@ -231,7 +272,7 @@ def _feature_columns(frame: pd.DataFrame, config: DataConfig) -> tuple[str, ...]
     return columns
 
 
-def _clean_features(features: pd.DataFrame) -> pd.DataFrame:
+def clean_features(features: pd.DataFrame) -> pd.DataFrame:
     """Booleans become 0/1; text becomes plain objects with NaN for missing (what encoders expect)."""
     cleaned = {}
     for column in features.columns:

@@ -13,6 +13,7 @@ reuses with its own inputs (:class:`Cohorts`, :class:`Fairness`, :class:`Proxies
 """
 
 from portal.project._averages import ModelAverage, combined_progress, weighted_sum
+from portal.project._batches import LabelsAdded, add_batch, add_labels, batch_store, project_data
 from portal.project._cohorts import Cohorts
 from portal.project._entries import BACKGROUND_ROWS, ModelEntry, chunk_rows_for
 from portal.project._fairness import Fairness
@@ -29,6 +30,7 @@ __all__ = [
     "BACKGROUND_ROWS",
     "SAMPLE_SIZES",
     "Cohorts",
+    "LabelsAdded",
     "Fairness",
     "FittedModel",
     "HeldOutScores",
@@ -39,12 +41,16 @@ __all__ = [
     "Predictions",
     "Project",
     "Proxies",
+    "add_batch",
+    "add_labels",
+    "batch_store",
     "chunk_rows_for",
     "combined_progress",
     "fit_or_load",
     "not_monitored",
     "open_project",
     "open_runner",
+    "project_data",
     "project_facts",
     "sample_positions",
     "sample_sizes",

@@ -185,7 +185,7 @@ def build_average(spec: ModelSpec, entries: Mapping[str, ModelEntry], *, task: s
         weights=weights,
         estimator=estimator,
         fingerprint=key_of("average", [e.fitted.fingerprint for e in members], weights, scale),
-        key=key_of("average explanation", [e.job.key for e in members], weights, VERSION),
+        key=key_of("average explanation", [j.key for e in members for j in e.jobs], weights, VERSION),
         method=f"{WEIGHTED_AVERAGE}({', '.join(e.method for e in members)})",
         exact=all(e.exact for e in members),
         output_scale=scale,

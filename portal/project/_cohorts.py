@@ -170,7 +170,9 @@ def cohort_table(dataset: Dataset, time: str | None = None) -> pd.DataFrame:
     """Features, target, protected attributes and the ``time`` column (as dates, so that a cohort can name a
     window: ``arrival_date = 2017-07``), one row per data row in data order (positional index)."""
     table = dataset.features.reset_index(drop=True)
-    target = dataset.y if dataset.task != "classification" else np.asarray(dataset.classes, dtype=object)[dataset.y]
+    target = dataset.y
+    if dataset.task == "classification":  # a batch's row without its label yet: empty
+        target = np.where(dataset.labelled, np.asarray(dataset.classes, dtype=object)[dataset.y], None)
     extra = {dataset.target: target}
     extra.update({p: dataset.frame[p].to_numpy() for p in dataset.protected if p not in table.columns})
     if time and time in dataset.frame.columns and time not in table.columns:

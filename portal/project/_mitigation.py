@@ -103,7 +103,7 @@ def fit_or_load_optimizer(
         VERSION,
         base.fingerprint,
         [spec.protected, attribute.edges, spec.constraint, dict(spec.params)],
-        [dataset.fingerprint, dataset.split_fingerprint],
+        [dataset.original.fingerprint, dataset.split_fingerprint],
         [library_versions(), metadata.version("fairlearn")],
     )
     path = store.model_path(fingerprint)

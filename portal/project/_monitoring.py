@@ -131,4 +131,5 @@ class Monitoring:
         else:
             return None
         truth[data.train_index] = np.nan  # the reference's error is measured on rows the models did not learn
+        truth[~data.labelled] = np.nan  # a batch's rows until their labels arrive (score --labels)
         return truth, np.asarray(predicted, dtype=np.float64), data.task

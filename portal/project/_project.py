@@ -50,9 +50,10 @@ from portal.analyses import (
     held_out_metrics,
 )
 from portal.config import FairnessConfig, ProjectConfig
-from portal.data import Dataset, library_versions, load_dataset, order_beside, write_frame
+from portal.data import Dataset, library_versions, order_beside, write_frame
 from portal.fairness import GroupExplanation, ModelFairness, ProtectedAttribute, ProxyTable, ReasonsWritten, RowDecision
 from portal.jobs import JobRunner, ResultStore
+from portal.project._batches import data_summary, project_data
 from portal.project._cohorts import Cohorts, cohort_table
 from portal.project._common_scale import CommonScale
 from portal.project._entries import JobFiles, background_file, background_rows
@@ -91,8 +92,8 @@ class Project:
         self.config, self.title = config, config.title
         self.runner = runner or JobRunner(ResultStore(config.cache_dir))
         self.store = self.runner.store  # one store (and one index connection) for models and jobs
-        data = load_dataset(config.data, config.base_dir)
-        log(f"data: {data.n_rows:,} rows, {data.features.shape[1]} features, target '{data.target}'")
+        data = project_data(config)
+        log(data_summary(data))
         windows = project_windows(config, data)
         self.dataset = data = trained_on_reference(config, data, windows)
         self.background = background_rows(data, config.data.seed)
@@ -109,7 +110,7 @@ class Project:
         )
         self._metrics = tuple(held_out_metrics(n, self.models.estimator(n), data) for n in self.models.names)
         self.explanations = Explanations(self.models, self.runner, data)
-        self.common = CommonScale(config, data, self.models, self.explanations, self.runner, self.store)
+        self.common = CommonScale(config, data.original, self.models, self.explanations, self.runner, self.store)
         self.single_rows = SingleRows(data, self.models, self.explanations, self.common)
         self.predictions = Predictions(data, self.models, seed=config.data.seed)
         self.cohorts = Cohorts(
@@ -152,11 +153,15 @@ class Project:
 
     def _write_job_files(self) -> JobFiles:
         """The Parquet files the workers read (the rows, the background rows) and the seeded row order."""
-        data, seed, frames = self.dataset, self.config.data.seed, self.store.root / "frames"
+        data, seed, frames = self.dataset.original, self.config.data.seed, self.store.root / "frames"
         data_path = write_frame(data.features, frames / f"{data.fingerprint}.parquet")
         background_path = write_frame(self.background, frames / background_file(data, seed))
         order_path = order_beside(data_path, data.y, data.task, seed)  # a stratified sample first
-        return JobFiles(str(data_path), str(background_path), str(order_path))
+        batch_paths = tuple(
+            str(write_frame(self.dataset.features.iloc[s.start : s.stop], frames / f"{s.fingerprint}.parquet"))
+            for s in self.dataset.parts[1:]
+        )
+        return JobFiles(str(data_path), str(background_path), str(order_path), batch_paths)
 
     # --- jobs -----------------------------------------------------------------------------
     def start_explanations(self, common: bool = True) -> None:

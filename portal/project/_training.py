@@ -1,8 +1,9 @@
 """Fitting the project's built-in models, or loading the user's, once per fingerprint.
 
-A built-in model's fingerprint hashes its kind, parameters, the data fingerprint, the split and the
-library versions; the fitted model is saved with skops under that name in the cache, so a restart
-loads it instead of training again. A user's model file is fingerprinted by its bytes.
+A built-in model's fingerprint hashes its kind, parameters, the source rows' fingerprint (batches appended
+later never train, so they do not retrain it), the split and the library versions; the fitted model is saved
+with skops under that name in the cache, so a restart loads it instead of training again.
+A user's model file is fingerprinted by its bytes.
 
 A user's model is checked when the project opens, not later in a worker: its file must load under the
 trust rules of :mod:`models.persistence`, it must take the data's columns (the message names the
@@ -53,7 +54,7 @@ def fit_or_load(
         return _load_users(spec, dataset)
     settings = _effective_settings(spec, dataset)
     fingerprint = key_of(
-        "model", spec.kind, settings, dataset.fingerprint, dataset.split_fingerprint, library_versions()
+        "model", spec.kind, settings, dataset.original.fingerprint, dataset.split_fingerprint, library_versions()
     )
     path = store.model_path(fingerprint)
     if path.is_file():
