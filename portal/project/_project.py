@@ -117,26 +117,7 @@ class Project:
             lambda: cohort_table(data, config.data.time), data.rows, self.models.names, self.predictions.cohort_columns
         )
         self.performance = Performance(data, self.predictions, self.cohorts.held_out)
-        self.fairness = Fairness(
-            config.fairness,
-            protected_frame(data),
-            binary_problem=binary_problem(data),
-            held_out=self.predictions.held_out_scores,
-            model_names=self.models.names,
-            so_far=self.explanations.explanation_so_far,
-            common=self.common.explanation,
-            rows=data.rows,
-            seed=config.data.seed,
-        )
-        self.proxies = Proxies(
-            self.fairness,
-            data.features_by_id,
-            scores=self.predictions.positive_scores,
-            model_names=self.models.names,
-            explanation=self.explanations.explanation,
-            so_far=self.explanations.explanation_so_far,
-            rows=data.rows,
-        )
+        self.fairness, self.proxies = self._fairness_parts()
         self.workbench = Workbench(
             data, self.models, self.background, self.single_rows, self.fairness.with_group_column
         )
@@ -150,6 +131,31 @@ class Project:
             self.explanations.explanation,
             seed=config.data.seed,
         )
+
+    def _fairness_parts(self) -> tuple[Fairness, Proxies]:
+        """Group metrics, explanations by group and adverse-action reasons; and the proxies built on them."""
+        data, names, explanations = self.dataset, self.models.names, self.explanations
+        fairness = Fairness(
+            self.config.fairness,
+            protected_frame(data),
+            binary_problem=binary_problem(data),
+            held_out=self.predictions.held_out_scores,
+            model_names=names,
+            so_far=explanations.explanation_so_far,
+            common=self.common.explanation,
+            rows=data.rows,
+            seed=self.config.data.seed,
+        )
+        proxies = Proxies(
+            fairness,
+            data.features_by_id,
+            scores=self.predictions.positive_scores,
+            model_names=names,
+            explanation=explanations.explanation,
+            so_far=explanations.explanation_so_far,
+            rows=data.rows,
+        )
+        return fairness, proxies
 
     def _write_job_files(self) -> JobFiles:
         """The Parquet files the workers read (the rows, the background rows) and the seeded row order."""
