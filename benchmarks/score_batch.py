@@ -12,7 +12,9 @@ is not touched: the project, its table and its cache live in a temporary folder.
   and explaining the batch's rows with every model (``--new-categories``: August brings two new countries);
 - opening the project afterwards and building its monitoring report, what ``/monitoring`` shows: until here,
   the batch's month is on the page;
-- ``score --labels`` and the report again, now with the month's error.
+- ``score --labels`` and the report again, now with the month's error;
+- the peer, measured in the same run: what a tool without batches does each month, explaining every row again
+  (``precompute`` of the whole table up to and including the month, in a fresh cache), and the ratio.
 """
 
 from __future__ import annotations
@@ -45,6 +47,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="score-bench-") as folder:
         results = run(Path(folder), args.month)
     print(json.dumps(results, indent=1))
+    print(
+        f"score of {results['batch_rows']:,} rows took {results['score_batch_s']:.1f} s, "
+        f"{results['score_over_explaining_again']:.2f} x explaining every row again "
+        f"({results['explain_every_row_again_s']:.1f} s)"
+    )
     args.out.write_text(json.dumps(results, indent=1) + "\n")
 
 
@@ -58,7 +65,21 @@ def run(folder: Path, month: str) -> dict:
     results["score_labels_s"] = timed(portal("score", "--config", project, "--labels", str(folder / "labels.csv")))
     results["open_and_monitoring_with_labels_s"], _ = monitoring_seconds(project, month)
     results["windows"] = windows
+    # the peer: a tool without batches explains every row again each month (a fresh cache, the same settings)
+    results["explain_every_row_again_s"] = timed(portal("precompute", "--config", prepare_whole(folder, month)))
+    results["score_over_explaining_again"] = round(results["score_batch_s"] / results["explain_every_row_again_s"], 3)
     return results
+
+
+def prepare_whole(folder: Path, month: str) -> str:
+    """The same project on every row up to and including ``month``, in a cache of its own."""
+    table = pricing()
+    months = pd.to_datetime(table["arrival_date"]).dt.to_period("M").astype(str)
+    table[months <= month].to_parquet(folder / "whole.parquet", index=False)
+    cache = f'\n[cache]\ndir = "{folder / "whole-cache"}"\n'
+    text = PRICING_CONFIG.replace('"demo:pricing"', '"whole.parquet"') + cache
+    (folder / "whole.toml").write_text(text)
+    return str(folder / "whole.toml")
 
 
 def prepare(folder: Path, month: str) -> str:
