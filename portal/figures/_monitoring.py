@@ -23,7 +23,7 @@ TOP_CHANGES = 8
 TOP_DRIFT = 15
 BAND = {"fillcolor": "#6C757D", "opacity": 0.12, "line_width": 0, "layer": "below"}
 MARK = {"color": "#212529", "dash": "dot", "width": 1.5}
-REFERENCE_NOTE = "grey band: the reference windows"
+REFERENCE_NOTE = "grey band: the reference"
 SHARE_AXIS = "share of total mean |SHAP|"
 
 
@@ -192,8 +192,9 @@ def error_over_time(report: MonitoringReport, colors: Mapping[str, str], window:
     _mark_windows(fig, report, window)
     fig.update_xaxes(type="category", tickangle=-45)
     fig.update_yaxes(title_text=f"{metric} ({_error_unit(labelled[0], metric)})", rangemode="tozero")
-    subtitle = f"held-out labelled rows per window · dashed: each model's reference {metric} · {REFERENCE_NOTE}"
-    fig = finish(fig, f"Error over time ({metric})", subtitle, height=360)
+    # two lines: the pane is half the page wide, and one line ran past its right edge at 1000 px
+    subtitle = f"held-out labelled rows per window · {REFERENCE_NOTE}<br>dashed: each model's reference {metric}"
+    fig = finish(fig, f"Error over time ({metric})", subtitle, height=380).update_layout(margin_t=100)
     fig.update_layout(legend={"orientation": "h", "y": -0.35, "x": 0})
     return fig
 
