@@ -12,6 +12,7 @@ from statistics import NormalDist
 
 import numpy as np
 
+from portal.analyses._attribution_over_time import p_words
 from portal.analyses._monitoring import Alert, AlertThresholds, ModelOverTime
 
 #: Which error each task watches for a rise: lower is better for both.
@@ -43,7 +44,7 @@ def _attribution_alerts(model: ModelOverTime, i: int, thresholds: AlertThreshold
         reason = (
             f"{model.model} leans {'more' if moves[j] > 0 else 'less'} on {feature} in {window.window}: share of "
             f"attribution {model.reference_share[j]:.0%} in the reference, {window.share[j]:.0%} now "
-            f"(KS test, Holm-corrected p = {p_value:.2g})"
+            f"(KS test, Holm-corrected {p_words(p_value)})"
         )
         found.append(
             Alert(

@@ -178,6 +178,14 @@ def shift_tests(explanation: Explanation, windows: Windows) -> ShiftTests:
     return ShiftTests(windows.labels, statistic, holm(raw))
 
 
+def p_words(p_value: float) -> str:
+    """'p < 0.001', 'p = 0.032', or 'p n/a' (a window without rows): a p-value as a sentence may print it; a
+    corrected p-value of 2e-168 reads as 0 to two digits, which claims a certainty no test gives."""
+    if not np.isfinite(p_value):
+        return "p n/a"
+    return "p < 0.001" if p_value < 0.001 else f"p = {p_value:.2g}"
+
+
 def holm(p_values: np.ndarray) -> np.ndarray:
     """Holm's step-down correction of every finite p-value in the array together (NaN stays NaN)."""
     flat = p_values.ravel()

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from portal.analyses._attribution_over_time import MeanChange, WindowAttribution, mean_change
+from portal.analyses._attribution_over_time import MeanChange, WindowAttribution, mean_change, p_words
 from portal.analyses._monitoring import Alert, ModelOverTime
 from portal.analyses._monitoring_report import MonitoringReport
 from portal.analyses._narrative import SCALE_WORDS
@@ -205,13 +205,6 @@ def alerts_sentence(report: MonitoringReport, window: str) -> str:
     kinds = Counter(a.kind for a in found)
     listed = ", ".join(f"{n} {ALERT_WORDS.get(kind, kind)}" for kind, n in kinds.most_common())
     return f"{len(found)} alert{'s' if len(found) > 1 else ''} in {window}: {listed}."
-
-
-def p_words(p_value: float) -> str:
-    """'p < 0.001', 'p = 0.032', or 'p n/a' (a window without rows)."""
-    if not np.isfinite(p_value):
-        return "p n/a"
-    return "p < 0.001" if p_value < 0.001 else f"p = {p_value:.2g}"
 
 
 def number(value: float, scale: str) -> str:
