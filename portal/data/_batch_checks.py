@@ -33,7 +33,10 @@ NOT_CLASSES = "column '{column}' of {file} has values that are not classes of th
 NO_IDS = "column '{column}' of {file} has {n} empty id(s)"
 REPEATED = "column '{column}' of {file} repeats ids: {values}"
 PRESENT = "{n} id(s) of {file} are already rows of the project: {values}"
-PRESENT_FIX = "drop those rows: a batch adds new rows only (labels of earlier batches go in --labels)"
+PRESENT_FIX = (
+    "drop those rows: a batch adds new rows only (labels of earlier batches go in --labels); if an earlier score "
+    "of this file was interrupted, its rows are in, and precompute finishes explaining them"
+)
 NO_ID_COLUMN = "the project has no [data] id to match labels by"
 UNKNOWN_IDS = "{n} id(s) of {file} are not rows of any batch: {values}"
 UNKNOWN_IDS_FIX = "label only rows added with score --batch (the source's rows have their labels in it)"
