@@ -448,7 +448,8 @@ class FakeServices:
         if scale != COMMON:
             return self._report
         if self._common_running:
-            raise MonitoringError(f"the common-scale (probability) explanations of {sorted(self._common_running)}")
+            names = ", ".join(f"'{m}'" for m in sorted(self._common_running))
+            raise MonitoringError(f"the common-scale (probability) explanations of {names} are still being computed")
         if self._common_report is None:
             explanations = [self.common_explanation(m) for m in MODELS]
             common = self._monitoring_report(explanations, self._sample.positions)
