@@ -53,6 +53,7 @@ REFERENCE_FIX = "widen the reference, or set train_on_reference = false under [m
 NO_SUCH_SCALE = "scale '{scale}' is not a monitoring scale; use 'own' or 'common'"
 NO_COMMON = "the common scale is for classification projects; a regression's models share the target's units: use 'own'"
 COMMON_NOT_READY = "the common-scale (probability) explanations of {names} are still being computed; try once done"
+COMMON_ENDED = "the common-scale (probability) jobs of {names} failed or were cancelled; resume them to monitor in it"
 NO_REFERENCE_SAMPLE = "the common scale's sample holds no row of the reference; raise [explain] common_sample_rows"
 
 
@@ -147,6 +148,9 @@ class Monitoring:
         common = self._common
         names = [name for name in self._names if not common.unavailable(name)]
         explanations = {name: common.explanation(name) for name in names}
+        ended = [f"'{name}'" for name in names if (p := common.progress(name)) and p.state in ("failed", "cancelled")]
+        if ended:
+            raise MonitoringError(COMMON_ENDED.format(names=", ".join(ended)))
         waiting = [
             f"'{name}'"
             for name, found in explanations.items()

@@ -18,6 +18,7 @@ from portal.jobs import JobRunner, ResultStore
 from portal.project import Project
 from portal.reports import build_monitor
 from portal.reports._json import finite
+from portal.results import JobProgress
 from tests.projects import run_portal
 from tests.reports.test_monitor import validate
 
@@ -133,6 +134,10 @@ def test_common_jobs_still_running_or_a_regression_project_are_one_line(folder: 
     waiting.start_explanations(common=False)
     waiting.monitoring()  # the own scale is ready
     with pytest.raises(MonitoringError, match=r"^the common-scale \(probability\) explanations of 'Booster' are still"):
+        waiting.monitoring(COMMON)
+    failed = JobProgress("Booster", 3, 20, "failed", "boom")
+    waiting.common.progress = lambda name: failed if name == "Booster" else None  # type: ignore[method-assign]
+    with pytest.raises(MonitoringError, match=r"^the common-scale \(probability\) jobs of 'Booster' failed or were"):
         waiting.monitoring(COMMON)
     with pytest.raises(MonitoringError, match="^scale 'log-odds' is not a monitoring scale"):
         waiting.monitoring("log-odds")
