@@ -5,6 +5,11 @@ so it is built in a thread of the server, never while a request waits: the page 
 gives a progress line (or, while explanations still run, how far each has got) until the report is ready. Each
 panel then draws from it in its own callback. The window and the baseline travel in the URL
 (``/monitoring?window=2017-07&against=reference``), every other key kept.
+
+A classification project's models answer in different scales (log-odds, probability), so the page offers the
+common scale too (``&scale=common``): every model in probability on the seeded sample, each panel labelled so,
+with "n of N rows of the window", and the mean-change panes on one x axis. Each model's own scale, over every row,
+stays the default; the alerts are always the own scale's.
 """
 
 from __future__ import annotations
@@ -15,10 +20,20 @@ import dash
 from dash import Input, Output, State, html
 
 from layouts import ids
-from layouts.monitoring import alerts_list, changes_table, model_panes, monitoring_page, not_monitored_page, summary
+from layouts.monitoring import (
+    alerts_list,
+    changes_table,
+    model_panes,
+    monitoring_page,
+    not_monitored_page,
+    scale_line,
+    summary,
+)
 from layouts.panes import graph, model_card
 from portal.analyses import (
     AGAINST,
+    COMMON,
+    OWN_SCALE,
     REFERENCE,
     MonitoringError,
     MonitoringReport,
@@ -52,6 +67,14 @@ NO_WINDOW = "There is no window '{asked}' after the reference; showing {shown}, 
 NO_AGAINST = "'{asked}' is not a baseline (reference or previous); comparing against the reference."
 NOT_READY = "Drawn once the monitoring report is ready."
 NO_LABELS = "No error panel: no model has labels to measure it with."
+COMMON_WAITING = "Monitoring in the common scale (probability) waits: {error}."
+COMMON_LINE = "probability (common scale) · {rows:,} of {of:,} rows of the window (seeded sample)"
+NONE_SAMPLED = (
+    "The seeded sample holds none of {window}'s {of:,} rows, so the common scale has nothing to show there; "
+    "switch to each model's own scale (every row)."
+)
+OWN_PANES = "Each model in its own scale, every row."
+COMMON_ALERTS = "Alerts are raised in each model's own scale, on every row."
 TOP_CHANGES = 12
 
 
@@ -63,7 +86,9 @@ def page(services: PortalServices, query: dict):
     if not choosable:
         return not_monitored_page(ALL_REFERENCE)
     window, against, note = chosen(choosable, _first(query, "window"), _first(query, "against"))
-    return monitoring_page(choosable, reference_words(windows), window, against, note)
+    shown = services.facts().is_classification
+    scale = (shown, _first(query, "scale") or OWN_SCALE)
+    return monitoring_page(choosable, reference_words(windows), window, against, note, scale)
 
 
 def choosable_windows(windows: Windows) -> dict[str, int]:
@@ -94,41 +119,48 @@ def chosen(choosable: dict[str, int], window: str | None, against: str | None) -
 
 # --- the report, built once in a thread --------------------------------------------------------------------------
 class _Build:
-    """One build of a project's report in a daemon thread of its own (the project keeps the report once built)."""
+    """One build of a project's report in a daemon thread of its own (the project keeps the report once built); in
+    the common scale, the own one first (its alerts are the page's)."""
 
-    def __init__(self, services: PortalServices) -> None:
+    def __init__(self, services: PortalServices, scale: str = OWN_SCALE) -> None:
         self.done, self.error = threading.Event(), None
-        threading.Thread(target=self._run, args=(services,), name="monitoring-report", daemon=True).start()
+        threading.Thread(target=self._run, args=(services, scale), name="monitoring-report", daemon=True).start()
 
-    def _run(self, services: PortalServices) -> None:
+    def _run(self, services: PortalServices, scale: str) -> None:
         try:
             services.monitoring()
+            if scale == COMMON:
+                services.monitoring(COMMON)
         except Exception as error:  # kept for report_state to say in one line
             self.error = error
         finally:
             self.done.set()
 
 
-_BUILDS: dict[int, _Build] = {}
+_BUILDS: dict[tuple[int, str], _Build] = {}
 _LOCK = threading.Lock()
 
 
-def report_state(services: PortalServices, wait: float = 0.2) -> tuple[str, bool]:
-    """(the progress line, whether the report is ready): starts its build when none runs, waits up to ``wait``
-    seconds for it (a report the project has already built answers at once), and after a failed build starts again
-    at the next call (explanations still running raise MonitoringError until they are done)."""
+def report_state(services: PortalServices, wait: float = 0.2, scale: str = OWN_SCALE) -> tuple[str, bool]:
+    """(the progress line, whether the report in ``scale`` is ready): starts its build when none runs, waits up to
+    ``wait`` seconds for it (a report the project has already built answers at once), and after a failed build
+    starts again at the next call (explanations still running raise MonitoringError until they are done)."""
+    scale = _scale(services, scale)
+    key = (id(services), scale)
     with _LOCK:
-        build = _BUILDS.get(id(services))
+        build = _BUILDS.get(key)
         if build is None:
-            build = _BUILDS[id(services)] = _Build(services)
+            build = _BUILDS[key] = _Build(services, scale)
     if not build.done.wait(wait):
         return BUILDING, False
     if build.error is None:
         return "", True
     with _LOCK:
-        if _BUILDS.get(id(services)) is build:
-            del _BUILDS[id(services)]
+        if _BUILDS.get(key) is build:
+            del _BUILDS[key]
     if isinstance(build.error, MonitoringError):
+        if scale == COMMON:
+            return COMMON_WAITING.format(error=str(build.error).splitlines()[0]), False
         return WAITING.format(models=_still_computing(services)), False
     return FAILED.format(error=(str(build.error).splitlines() or [type(build.error).__name__])[0]), False
 
@@ -142,44 +174,95 @@ def _still_computing(services: PortalServices) -> str:
     return ", ".join(found) or "none (starting)"
 
 
-def _report(services: PortalServices, ready: bool) -> MonitoringReport | None:
+def _report(services: PortalServices, ready: bool, scale: str = OWN_SCALE) -> MonitoringReport | None:
     if not ready:
         return None
+    if _scale(services, scale) == COMMON:  # only once its build has ended well: never built while a request waits
+        build = _BUILDS.get((id(services), COMMON))
+        if build is None or not build.done.is_set() or build.error is not None:
+            return None
     try:
-        return services.monitoring()
+        return services.monitoring(COMMON) if _scale(services, scale) == COMMON else services.monitoring()
     except (MonitoringError, ConfigError):
         return None
 
 
+def _scale(services: PortalServices, scale: str | None) -> str:
+    """The common scale where the project has it (classification) and it is asked for; else each model's own."""
+    return COMMON if scale == COMMON and services.facts().is_classification else OWN_SCALE
+
+
+def common_line(report: MonitoringReport, window: str) -> str:
+    """The common scale's label for ``window``'s panels ("" in the own scale)."""
+    if not report.windows.is_sample:
+        return ""
+    return COMMON_LINE.format(rows=report.windows.counts()[window], of=report.windows.whole_counts()[window])
+
+
+def _none_sampled(report: MonitoringReport, window: str) -> str:
+    """In the common scale, the line for a window the sample holds no row of ("" otherwise)."""
+    if not report.windows.is_sample or report.windows.counts()[window]:
+        return ""
+    return NONE_SAMPLED.format(window=window, of=report.windows.whole_counts()[window])
+
+
+def _labelled(figure, line: str):
+    """``figure`` with ``line`` (the common scale's label) leading its subtitle (or its caption line)."""
+    if not line:
+        return figure
+    title = figure.layout.title
+    if title.subtitle and title.subtitle.text:
+        figure.update_layout(title_subtitle_text=f"{line} · {title.subtitle.text}")
+    else:
+        figure.update_layout(title_text=f"{title.text} · {line}" if title.text else line)
+    return figure
+
+
 # --- the panels --------------------------------------------------------------------------------------------------
-def summary_panel(services: PortalServices, ready: bool, window: str, against: str):
-    """The summary in words and what rows it is about."""
-    report = _report(services, ready)
+def summary_panel(services: PortalServices, ready: bool, window: str, against: str, scale: str = OWN_SCALE):
+    """The summary in words and what rows it is about (in the common scale: n of N rows of the sample)."""
+    report = _report(services, ready, scale)
     if report is None:
         return html.P(NOT_READY, className="text-muted mb-0")
+    if empty := _none_sampled(report, window):
+        return html.P(empty, className="mb-0")
     facts = services.facts()
     sentences = monitoring_summary(report, window, against, outcome=outcome_words(facts.target, facts.positive))
-    counts, total = report.windows.counts(), sum(report.windows.counts().values())
+    return summary(sentences, rows_words(report, window))
+
+
+def rows_words(report: MonitoringReport, window: str) -> str:
+    counts, whole = report.windows.counts(), report.windows.whole_counts()
     reference_rows = len(report.windows.reference_rows)
-    rows = (
-        f"{window}: {counts[window]:,} of {total:,} rows; the reference ({reference_span(report)}): "
+    if report.windows.is_sample:
+        reference_of = sum(n for n, ref in zip(whole.values(), report.windows.reference) if ref)
+        return (
+            f"In probability (common scale), on a seeded sample: {window}: {counts[window]:,} of {whole[window]:,} "
+            f"rows of the window; the reference ({reference_span(report)}): {reference_rows:,} of {reference_of:,} "
+            "rows."
+        )
+    return (
+        f"{window}: {counts[window]:,} of {sum(counts.values()):,} rows; the reference ({reference_span(report)}): "
         f"{reference_rows:,} rows."
     )
-    return summary(sentences, rows)
 
 
-def shares_panel(services: PortalServices, ready: bool, window: str, against: str = REFERENCE):
-    report = _report(services, ready)
+def shares_panel(services: PortalServices, ready: bool, window: str, against: str = REFERENCE, scale=OWN_SCALE):
+    report = _report(services, ready, scale)
     if report is None:
         return placeholder(NOT_READY)
-    return share_over_time(report, model_colors(services.model_names), window, against)
+    figure = share_over_time(report, model_colors(services.model_names), window, against)
+    return _labelled(figure, common_line(report, window))
 
 
-def waterfalls_panel(services: PortalServices, ready: bool, window: str, against: str):
-    """Each model's mean change split by feature, side by side; one x axis when every model has the same scale."""
-    report = _report(services, ready)
+def waterfalls_panel(services: PortalServices, ready: bool, window: str, against: str, scale: str = OWN_SCALE):
+    """Each model's mean change split by feature, side by side; one x axis when every model has the same scale
+    (always in the common scale), with what the numbers are in above the panes."""
+    report = _report(services, ready, scale)
     if report is None:
         return html.P(NOT_READY, className="text-muted mb-0")
+    if empty := _none_sampled(report, window):
+        return html.P(empty, className="mb-0")
     changes = [window_change(m, window, against) for m in report.models]
     shared = len({m.scale for m in report.models}) == 1
     x_range = shared_change_range(changes) if shared else None
@@ -191,40 +274,56 @@ def waterfalls_panel(services: PortalServices, ready: bool, window: str, against
                 model.model, colors[model.model], None, "monitoring-change", graph(figure, "monitoring-change-graph")
             )
         )
-    return model_panes(cards)
+    line = common_line(report, window)
+    return html.Div([scale_line(f"{line} · one x axis" if line else OWN_PANES), model_panes(cards)])
 
 
-def changes_panel(services: PortalServices, ready: bool, window: str, against: str):
-    report = _report(services, ready)
+def changes_panel(services: PortalServices, ready: bool, window: str, against: str, scale: str = OWN_SCALE):
+    report = _report(services, ready, scale)
     if report is None:
         return html.P(NOT_READY, className="text-muted mb-0")
+    if empty := _none_sampled(report, window):
+        return html.P(empty, className="mb-0")
     changes = feature_changes(report, window, against)
-    return changes_table(changes[:TOP_CHANGES], model_text_colors(services.model_names), len(changes), against)
+    table = changes_table(changes[:TOP_CHANGES], model_text_colors(services.model_names), len(changes), against)
+    line = common_line(report, window)
+    return html.Div([scale_line(line), table]) if line else table
 
 
-def drift_panel(services: PortalServices, ready: bool, window: str):
-    report = _report(services, ready)
-    return placeholder(NOT_READY) if report is None else drift_figure(report, window)
+def drift_panel(services: PortalServices, ready: bool, window: str, scale: str = OWN_SCALE):
+    report = _report(services, ready, scale)
+    if report is None:
+        return placeholder(NOT_READY)
+    if empty := _none_sampled(report, window):
+        return placeholder(empty)
+    return _labelled(drift_figure(report, window), common_line(report, window))
 
 
-def errors_panel(services: PortalServices, ready: bool, window: str):
-    report = _report(services, ready)
+def errors_panel(services: PortalServices, ready: bool, window: str, scale: str = OWN_SCALE):
+    report = _report(services, ready, scale)
     if report is None:
         return html.P(NOT_READY, className="text-muted mb-0")
     figure = error_over_time(report, model_colors(services.model_names), window)
-    return html.P(NO_LABELS, className="mb-0") if figure is None else graph(figure, "monitoring-errors-graph")
+    if figure is None:
+        return html.P(NO_LABELS, className="mb-0")
+    return graph(_labelled(figure, common_line(report, window)), "monitoring-errors-graph")
 
 
-def alerts_panel(services: PortalServices, ready: bool, window: str):
-    report = _report(services, ready)
+def alerts_panel(services: PortalServices, ready: bool, window: str, scale: str = OWN_SCALE):
+    """The window's alerts, always the own scale's (raised on every row); the common scale says so."""
+    report = _report(services, ready, scale)
     if report is None:
         return html.P(NOT_READY, className="text-muted mb-0")
-    return alerts_list(window_alerts(report, window), window)
+    listed = alerts_list(window_alerts(report, window), window)
+    return html.Div([scale_line(COMMON_ALERTS), listed]) if report.windows.is_sample else listed
 
 
-def monitoring_query(window: str | None, against: str | None, search: str | None) -> str:
-    """``search`` with the window and the baseline, every other key kept as it was."""
-    return merge_query(search, {"window": window or "", "against": against or ""})
+def monitoring_query(window: str | None, against: str | None, search: str | None, scale: str | None = None) -> str:
+    """``search`` with the window, the baseline and the scale (``scale=common``; the own scale, the default, is no
+    key), every other key kept as it was."""
+    return merge_query(
+        search, {"window": window or "", "against": against or "", "scale": COMMON if scale == COMMON else ""}
+    )
 
 
 def _first(query: dict, key: str) -> str | None:
@@ -233,46 +332,50 @@ def _first(query: dict, key: str) -> str | None:
 
 
 def register(app: dash.Dash, services: PortalServices) -> None:
+    scale = Input(ids.MONITORING_SCALE, "value")
+
     @app.callback(
         Output(ids.MONITORING_STATUS, "children"),
         Output(ids.MONITORING_READY, "data"),
         Output(ids.MONITORING_POLL, "disabled"),
         Input(ids.MONITORING_POLL, "n_intervals"),
+        scale,
     )
-    def _state(_n):
-        line, ready = report_state(services)
+    def _state(_n, chosen_scale):
+        line, ready = report_state(services, scale=chosen_scale)
         return line, ready, ready
 
     controls = (Input(ids.MONITORING_READY, "data"), Input(ids.MONITORING_WINDOW, "value"))
     against = Input(ids.MONITORING_AGAINST, "value")
 
-    @app.callback(Output(ids.MONITORING_SUMMARY, "children"), *controls, against)
-    def _summary(ready, window, chosen_against):
-        return summary_panel(services, ready, window, chosen_against)
+    @app.callback(Output(ids.MONITORING_SUMMARY, "children"), *controls, against, scale)
+    def _summary(ready, window, chosen_against, chosen_scale):
+        return summary_panel(services, ready, window, chosen_against, chosen_scale)
 
-    @app.callback(Output(ids.MONITORING_SHARES, "figure"), *controls, against)
-    def _shares(ready, window, chosen_against):
-        return shares_panel(services, ready, window, chosen_against)
+    @app.callback(Output(ids.MONITORING_SHARES, "figure"), *controls, against, scale)
+    def _shares(ready, window, chosen_against, chosen_scale):
+        return shares_panel(services, ready, window, chosen_against, chosen_scale)
 
-    @app.callback(Output(ids.MONITORING_WATERFALLS, "children"), *controls, against)
-    def _waterfalls(ready, window, chosen_against):
-        return waterfalls_panel(services, ready, window, chosen_against)
+    @app.callback(Output(ids.MONITORING_WATERFALLS, "children"), *controls, against, scale)
+    def _waterfalls(ready, window, chosen_against, chosen_scale):
+        return waterfalls_panel(services, ready, window, chosen_against, chosen_scale)
 
-    @app.callback(Output(ids.MONITORING_CHANGES, "children"), *controls, against)
-    def _changes(ready, window, chosen_against):
-        return changes_panel(services, ready, window, chosen_against)
+    @app.callback(Output(ids.MONITORING_CHANGES, "children"), *controls, against, scale)
+    def _changes(ready, window, chosen_against, chosen_scale):
+        return changes_panel(services, ready, window, chosen_against, chosen_scale)
 
     @app.callback(
         Output(ids.MONITORING_DRIFT, "figure"),
         Output(ids.MONITORING_ERRORS, "children"),
         Output(ids.MONITORING_ALERTS, "children"),
         *controls,
+        scale,
     )
-    def _window_panels(ready, window):
+    def _window_panels(ready, window, chosen_scale):
         return (
-            drift_panel(services, ready, window),
-            errors_panel(services, ready, window),
-            alerts_panel(services, ready, window),
+            drift_panel(services, ready, window, chosen_scale),
+            errors_panel(services, ready, window, chosen_scale),
+            alerts_panel(services, ready, window, chosen_scale),
         )
 
     @app.callback(
@@ -280,8 +383,9 @@ def register(app: dash.Dash, services: PortalServices) -> None:
         Output(ids.MONITORING_NOTE, "children"),
         Input(ids.MONITORING_WINDOW, "value"),
         Input(ids.MONITORING_AGAINST, "value"),
+        scale,
         State(ids.URL, "search"),
         prevent_initial_call=True,
     )
-    def _share(window, chosen_against, search):
-        return monitoring_query(window, chosen_against, search), ""
+    def _share(window, chosen_against, chosen_scale, search):
+        return monitoring_query(window, chosen_against, search, chosen_scale), ""

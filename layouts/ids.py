@@ -174,6 +174,7 @@ THRESHOLD_NOTE = "threshold-note"
 # monitoring page (the window and the baseline travel in the URL as ?window=&against=)
 MONITORING_WINDOW = "monitoring-window"
 MONITORING_AGAINST = "monitoring-against"  # "reference" or "previous"
+MONITORING_SCALE = "monitoring-scale"  # "own" or "common" (classification: probability on the seeded sample)
 MONITORING_NOTE = "monitoring-note"  # a link's value that was not one, and what is shown instead
 MONITORING_STATUS = "monitoring-status"  # the progress line while the report is built or explanations run
 MONITORING_POLL = "monitoring-poll"  # asks for the report until it is ready

@@ -15,11 +15,12 @@ from dash import dcc, html
 
 from layouts import ids
 from layouts.panes import graph
-from portal.analyses import PREVIOUS, REFERENCE, Alert, FeatureChange, p_words
+from portal.analyses import COMMON, OWN_SCALE, PREVIOUS, REFERENCE, Alert, FeatureChange, p_words
 
 TITLE = "Monitoring over time"
 POLL_MS = 1_000
 AGAINST_LABELS = {REFERENCE: "the reference", PREVIOUS: "the window before"}
+SCALE_LABELS = {OWN_SCALE: "Each model's own scale (all rows)", COMMON: "Common scale: probability (seeded sample)"}
 ENABLE = """[data]
 time = "arrival_date"              # a date column
 
@@ -28,12 +29,21 @@ window = "month"                   # day | week | month | quarter | year
 reference = "2016-07..2016-12"     # the windows the models learnt from"""
 
 
-def monitoring_page(windows: Mapping[str, int], reference: str, window: str, against: str, note: str) -> html.Div:
-    """The page for ``window`` against ``against``; ``windows`` maps each choosable window to its rows."""
+def monitoring_page(
+    windows: Mapping[str, int],
+    reference: str,
+    window: str,
+    against: str,
+    note: str,
+    scale: tuple[bool, str] = (False, OWN_SCALE),
+) -> html.Div:
+    """The page for ``window`` against ``against``; ``windows`` maps each choosable window to its rows; ``scale``
+    is whether the project offers the common scale (classification) and the scale chosen."""
     return html.Div(
         [
             html.H2(TITLE, className="page-title"),
             _controls(windows, reference, window, against),
+            monitoring_scale_toggle(*scale),
             html.Div(note, id=ids.MONITORING_NOTE, className="figure-note mb-2"),
             html.Div(id=ids.MONITORING_STATUS, className="monitoring-status mb-2", role="status"),
             dcc.Store(id=ids.MONITORING_READY, data=False),
@@ -44,7 +54,7 @@ def monitoring_page(windows: Mapping[str, int], reference: str, window: str, aga
                 "The mean prediction's change, split by feature",
                 [html.Div(id=ids.MONITORING_WATERFALLS)],
                 "Exact: the mean of each row's base value plus its contributions, so the bars add up to the change. "
-                "Each model in its own scale; red raised the mean, blue lowered it.",
+                "Red raised the mean, blue lowered it.",
             ),
             dbc.Row(
                 [
@@ -117,6 +127,32 @@ def _controls(windows: Mapping[str, int], reference: str, window: str, against: 
         className="g-3 align-items-end",
     )
     return dbc.Card(dbc.CardBody(row), className="shadow-sm mb-3 fairness-controls")
+
+
+def monitoring_scale_toggle(shown: bool, value: str) -> html.Div:
+    """Own scale (the default) or the common scale, drawn like /global's chooser; hidden (own) unless ``shown``."""
+    toggle = dbc.RadioItems(
+        id=ids.MONITORING_SCALE,
+        value=value if shown and value in SCALE_LABELS else OWN_SCALE,
+        inline=True,
+        options=[{"label": label, "value": key} for key, label in SCALE_LABELS.items()],
+        className="btn-group",
+        inputClassName="btn-check",
+        labelClassName="btn btn-outline-primary btn-sm",
+        labelCheckedClassName="active",
+    )
+    return html.Div(
+        [html.Span("Scale", className="fw-semibold", id=f"{ids.MONITORING_SCALE}-label"), toggle],
+        className="scale-toggle",
+        role="radiogroup",
+        **{"aria-labelledby": f"{ids.MONITORING_SCALE}-label"},
+        style={} if shown else {"display": "none"},
+    )
+
+
+def scale_line(line: str) -> html.P:
+    """What a panel's numbers are in, above it (the common scale's: probability, n of N rows of the window)."""
+    return html.P(line, className="figure-note monitoring-scale-line mb-1")
 
 
 def summary(sentences: Sequence[str], rows_line: str) -> html.Div:

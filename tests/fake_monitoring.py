@@ -12,7 +12,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
-from portal.analyses import AlertThresholds, MonitoringReport, Windows, monitoring_report
+from portal.analyses import COMMON, OWN_SCALE, AlertThresholds, MonitoringReport, Windows, monitoring_report
 from portal.results import Explanation
 
 LABELS = ("2024-01", "2024-02", "2024-03", "2024-04", "2024-05")
@@ -27,19 +27,28 @@ def fake_windows(n_rows: int) -> Windows:
 
 
 def fake_report(
-    explanations: list[Explanation], features: pd.DataFrame, churn: np.ndarray, scores: dict[str, np.ndarray]
+    explanations: list[Explanation],
+    features: pd.DataFrame,
+    churn: np.ndarray,
+    scores: dict[str, np.ndarray],
+    sample: np.ndarray | None = None,
 ) -> MonitoringReport:
-    """The report of ``explanations`` (the fake's, with the planted changes) over :func:`fake_windows`."""
+    """The report of ``explanations`` (the fake's, with the planted changes) over :func:`fake_windows`; with
+    ``sample`` (data positions), the common scale's: the explanations are of those rows, the windows restricted."""
     windows = fake_windows(len(features))
+    truth = churn.astype(np.float64)
+    truth[windows.reference_rows[::2]] = np.nan
+    if sample is not None:
+        windows, features, truth = windows.restricted(sample), features.iloc[sample], truth[sample]
+        scores = {name: values[sample] for name, values in scores.items()}
     changed = windows.row_window >= CHANGED_FROM
     planted = [_leaning_harder(e, changed) for e in explanations]
     drifted = features.assign(
         **{DRIFTED_FEATURE: np.where(changed, features[DRIFTED_FEATURE] + 40, features[DRIFTED_FEATURE])}
     )
-    truth = churn.astype(np.float64)
-    truth[windows.reference_rows[::2]] = np.nan
     labels = {e.model_name: (truth, scores[e.model_name], "classification") for e in explanations}
-    return monitoring_report(planted, windows, drifted, AlertThresholds(), labels)
+    scale = OWN_SCALE if sample is None else COMMON
+    return monitoring_report(planted, windows, drifted, AlertThresholds(), labels, scale=scale)
 
 
 def _leaning_harder(explanation: Explanation, rows: np.ndarray) -> Explanation:

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from portal.analyses import (
+    COMMON,
     ClassificationCurves,
     CohortRows,
     CommonMethod,
@@ -120,6 +121,7 @@ class FakeServices:
         self._failed = dict(failed or {})
         self._common_running = set(common_running)
         self._monitored, self._report = monitored and not classes, None
+        self._common_report = None
         self._sample = Sample.draw(n_rows, COMMON_SAMPLE, seed=3)
         self._common = {m: _in_probability(e) for m, e in self._explanations.items() if e.output_scale != PROBABILITY}
         self.rows_explained: list[tuple[str, str, str]] = []  # (model, row id, scale) of each explain_row call
@@ -435,17 +437,30 @@ class FakeServices:
     def monitoring_windows(self) -> Windows | None:
         return fake_windows(len(self._ids)) if self._monitored else None
 
-    def monitoring(self) -> MonitoringReport:
+    def monitoring(self, scale: str = "own") -> MonitoringReport:
         if not self._monitored:
             raise not_monitored()
         waiting = [f"'{m}'" for m in MODELS if self.explanation(m) is None]
         if waiting:
             raise MonitoringError(f"the explanations of {', '.join(waiting)} are still being computed")
         if self._report is None:
-            churn = (self._cohort_table()["churn"] == "Yes").to_numpy()
-            scores = {m: self._positive_scores(m) for m in MODELS}
-            self._report = fake_report(list(self._explanations.values()), pd.DataFrame(self._data), churn, scores)
-        return self._report
+            self._report = self._monitoring_report()
+        if scale != COMMON:
+            return self._report
+        if self._common_running:
+            names = ", ".join(f"'{m}'" for m in sorted(self._common_running))
+            raise MonitoringError(f"the common-scale (probability) explanations of {names} are still being computed")
+        if self._common_report is None:
+            explanations = [self.common_explanation(m) for m in MODELS]
+            common = self._monitoring_report(explanations, self._sample.positions)
+            self._common_report = replace(common, alerts=self._report.alerts)
+        return self._common_report
+
+    def _monitoring_report(self, explanations=None, sample=None) -> MonitoringReport:
+        churn = (self._cohort_table()["churn"] == "Yes").to_numpy()
+        scores = {m: self._positive_scores(m) for m in MODELS}
+        explanations = list(self._explanations.values()) if explanations is None else explanations
+        return fake_report(explanations, pd.DataFrame(self._data), churn, scores, sample)
 
 
 def _in_probability(native: Explanation) -> Explanation:

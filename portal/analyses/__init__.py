@@ -100,7 +100,7 @@ from portal.analyses._monitoring_narrative import (
     window_alerts,
     window_change,
 )
-from portal.analyses._monitoring_report import Labels, MonitoringReport, monitoring_report
+from portal.analyses._monitoring_report import OWN_SCALE, Labels, MonitoringReport, monitoring_report
 from portal.analyses._narrative import outcome_words, summarise
 from portal.analyses._neighbours import DEFAULT_K, SimilarRows, similar_rows, typical_total
 from portal.analyses._performance import (
@@ -169,6 +169,7 @@ __all__ = [
     "window_change",
     "Labels",
     "MonitoringReport",
+    "OWN_SCALE",
     "monitoring_report",
     "WINDOW_KINDS",
     "MonitoringError",

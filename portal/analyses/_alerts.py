@@ -73,7 +73,7 @@ def _drift_alerts(model: ModelOverTime, i: int, thresholds: AlertThresholds) -> 
     label, found = model.windows.labels[i], []
     for j in np.argsort(-model.drift.psi[i], kind="stable"):
         value = float(model.drift.psi[i, j])
-        if value <= thresholds.psi:
+        if not value > thresholds.psi:  # sorted largest first; NaN (a window without rows) last
             break
         feature = model.drift.features[j]
         reason = f"{feature}'s values in {label} differ from the reference's: PSI {value:.2f} > {thresholds.psi:g}"

@@ -134,8 +134,10 @@ def _share_interval(absolute: np.ndarray, rng) -> tuple[np.ndarray, np.ndarray]:
 
 
 def reference_attribution(explanation: Explanation, windows: Windows) -> np.ndarray:
-    """Mean |SHAP| per feature over the reference rows: the baseline every window is ranked against."""
-    return np.abs(np.asarray(explanation.values, dtype=np.float64)[windows.reference_rows]).mean(axis=0)
+    """Mean |SHAP| per feature over the reference rows: the baseline every window is ranked against (NaN
+    without reference rows)."""
+    values = np.asarray(explanation.values, dtype=np.float64)[windows.reference_rows]
+    return np.abs(values).mean(axis=0) if len(values) else np.full(values.shape[1], np.nan)
 
 
 def rank_agreement(reference: np.ndarray, by_window: tuple[WindowAttribution, ...]) -> tuple[RankAgreement, ...]:

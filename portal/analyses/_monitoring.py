@@ -90,7 +90,8 @@ class ModelOverTime:
 
 
 def data_drift(features: pd.DataFrame, windows: Windows) -> DataDrift:
-    """PSI and unseen-category share of every feature in every window, against the reference rows."""
+    """PSI and unseen-category share of every feature in every window, against the reference rows (NaN for a
+    window without rows)."""
     reference_rows = windows.reference_rows
     names = tuple(str(c) for c in features.columns)
     shape = (len(windows.labels), len(names))
@@ -100,6 +101,9 @@ def data_drift(features: pd.DataFrame, windows: Windows) -> DataDrift:
         bins = reference_bins(reference)
         for i in range(len(windows.labels)):
             window = features[name].iloc[np.flatnonzero(windows.row_window == i)]
+            if window.empty:  # a window a sample of rows misses: nothing to compare, not a drift
+                stability[i, j] = unseen[i, j] = np.nan
+                continue
             stability[i, j] = psi(reference, window, bins)
             unseen[i, j] = unseen_share(reference, window)
     return DataDrift(names, stability, unseen)

@@ -4,6 +4,10 @@
 that explain the same rows (data order, one window index per row): the data drift is measured once, since
 it is the same for every model, then each model's attribution, shift tests and errors, then the alerts
 against one set of thresholds. The result is what the ``monitor`` command writes and the pages draw.
+
+A report is in each model's own scale over every row (``scale = "own"``), or, for a classification project, in
+the common scale (``"common"``): every model in probability on the common scale's seeded sample of rows, its
+windows :meth:`~portal.analyses.Windows.restricted` to those rows (so every count reads "n of N").
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from portal.analyses._monitoring import Alert, AlertThresholds, DataDrift, Model
 from portal.analyses._windows import Windows
 from portal.results import Explanation, Provenance
 
+OWN_SCALE = "own"  # each model's own explanation scale, every row; the common scale is analyses.COMMON
 #: (true values with NaN where a row has none or the models learnt from it, the model's predictions, task)
 Labels = tuple[np.ndarray, np.ndarray, str]
 
@@ -33,6 +38,7 @@ class MonitoringReport:
     provenance: tuple[Provenance, ...]  # per model: how its explanation was computed
     alerts: tuple[Alert, ...]
     thresholds: AlertThresholds
+    scale: str = OWN_SCALE  # or "common": probability on the common scale's sample (windows.is_sample)
 
     @property
     def model_names(self) -> tuple[str, ...]:
@@ -49,6 +55,7 @@ def monitoring_report(
     thresholds: AlertThresholds,
     labels: Mapping[str, Labels] | None = None,
     seed: int = 0,
+    scale: str = OWN_SCALE,
 ) -> MonitoringReport:
     """Monitor every model of ``explanations`` (each of every row of ``features``, in its order) over ``windows``.
 
@@ -61,4 +68,4 @@ def monitoring_report(
     )
     alerts = tuple(alert for model in models for alert in alerts_for(model, thresholds))
     provenance = tuple(e.provenance for e in explanations)
-    return MonitoringReport(windows, drift, models, provenance, alerts, thresholds)
+    return MonitoringReport(windows, drift, models, provenance, alerts, thresholds, scale)

@@ -8,7 +8,7 @@ config: ``2017-07-14`` (day), ``2017-W28`` (ISO week), ``2017-07`` (month), ``20
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -26,12 +26,29 @@ class Windows:
     """Every row's window, the windows in time order and which of them form the reference.
 
     ``row_window[i]`` is the index in ``labels`` of row ``i``'s window (-1 for a row without a time).
+    ``sampled_from`` is empty for every row of the data; for a sample of them (:meth:`restricted`), the rows of
+    each whole window, so a view says "n of N rows of the window".
     """
 
     kind: str
     labels: tuple[str, ...]  # oldest first
     row_window: np.ndarray  # (n_rows,) int
     reference: tuple[bool, ...]  # per label
+    sampled_from: tuple[int, ...] = ()  # per label, the whole window's rows when these rows are a sample of them
+
+    @property
+    def is_sample(self) -> bool:
+        return bool(self.sampled_from)
+
+    def restricted(self, positions: np.ndarray) -> Windows:
+        """The same windows (labels, reference) over the rows at ``positions`` only, in that order: a window the
+        positions miss keeps its label with 0 rows. Restricting a sample again still counts the whole windows."""
+        whole = self.sampled_from or tuple(self.counts().values())
+        return replace(self, row_window=self.row_window[np.asarray(positions, dtype=np.int64)], sampled_from=whole)
+
+    def whole_counts(self) -> dict[str, int]:
+        """Rows per whole window, oldest first: :meth:`counts` unless these rows are a sample."""
+        return dict(zip(self.labels, self.sampled_from)) if self.sampled_from else self.counts()
 
     @property
     def reference_rows(self) -> np.ndarray:

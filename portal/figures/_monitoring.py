@@ -130,6 +130,7 @@ def shared_change_range(changes: Sequence[MeanChange]) -> list[float] | None:
     """One x range for every model's mean-change bars (with room for their labels), or None when there are none."""
     values = [v for c in changes for _, v in c.contributions[:TOP_CHANGES]]
     values += [sum(v for _, v in c.contributions[TOP_CHANGES:]) for c in changes] + [0.0]
+    values = [v for v in values if np.isfinite(v)]  # a window a sample misses has no change to draw
     low, high = min(values), max(values)
     pad = 0.08 * (high - low or 1.0)
     return [low - pad, high + pad]

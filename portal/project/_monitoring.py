@@ -13,17 +13,25 @@ only the baseline.
 and the labels. The labels of the rows the models were trained on are left out (NaN), so the reference's
 error is a held-out one, as every later window's is. The explanations never change once done, so the
 report is computed once and kept.
+
+A classification project also has the report in the common scale (``report("common")``): every model's
+probability-scale explanation of the common scale's seeded sample, over the windows, features and labels
+restricted to the sample's rows. Its numbers sit side by side across models; its alerts are the own scale's,
+raised on every row (a sample's noise is no reason to alert). An average of log-odds models has no probability
+scale and is left out of it.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import fields
+from dataclasses import fields, replace
 
 import numpy as np
 
 from portal.analyses import (
+    COMMON,
+    OWN_SCALE,
     AlertThresholds,
     Labels,
     MonitoringError,
@@ -34,6 +42,7 @@ from portal.analyses import (
 )
 from portal.config import ConfigError, MonitoringAlerts, MonitoringConfig, ProjectConfig
 from portal.data import Dataset, training_within
+from portal.project._common_scale import CommonScale
 from portal.project._predictions import Predictions
 from portal.results import Explanation
 
@@ -41,6 +50,11 @@ NOT_MONITORED = "the project has no [monitoring] table to monitor it over time"
 MONITORING_FIX = 'add one, e.g. window = "month" and reference = "2016-07..2016-12", with time = "COLUMN" under [data]'
 NOT_READY = "the explanations of {names} are still being computed; monitor once they are done"
 REFERENCE_FIX = "widen the reference, or set train_on_reference = false under [monitoring]"
+NO_SUCH_SCALE = "scale '{scale}' is not a monitoring scale; use 'own' or 'common'"
+NO_COMMON = "the common scale is for classification projects; a regression's models share the target's units: use 'own'"
+COMMON_NOT_READY = "the common-scale (probability) explanations of {names} are still being computed; try once done"
+COMMON_ENDED = "the common-scale (probability) jobs of {names} failed or were cancelled; resume them to monitor in it"
+NO_REFERENCE_SAMPLE = "the common scale's sample holds no row of the reference; raise [explain] common_sample_rows"
 
 
 def not_monitored() -> ConfigError:
@@ -86,24 +100,33 @@ class Monitoring:
         model_names: tuple[str, ...],
         explanation: Callable[[str], Explanation | None],
         seed: int = 0,
+        common: CommonScale | None = None,
     ) -> None:
         self._settings, self._windows, self._dataset = settings, windows, dataset
         self._predictions, self._names, self._explanation, self._seed = predictions, model_names, explanation, seed
-        self._report: MonitoringReport | None = None
+        self._common = common
+        self._reports: dict[str, MonitoringReport] = {}
         self._lock = threading.Lock()
 
     @property
     def windows(self) -> Windows | None:
         return self._windows
 
-    def report(self) -> MonitoringReport:
-        """The report; a ConfigError without ``[monitoring]``, a MonitoringError naming the models not done."""
+    def report(self, scale: str = OWN_SCALE) -> MonitoringReport:
+        """The report in ``scale`` ("own", or "common" for a classification project); a ConfigError without
+        ``[monitoring]``, a MonitoringError for a scale the project has not or naming the models not done."""
         if self._settings is None or self._windows is None:
             raise not_monitored()
+        if scale not in (OWN_SCALE, COMMON):
+            raise MonitoringError(NO_SUCH_SCALE.format(scale=scale))
+        if scale == COMMON and (self._common is None or self._dataset.task != "classification"):
+            raise MonitoringError(NO_COMMON)
         with self._lock:
-            if self._report is None:
-                self._report = self._build()
-            return self._report
+            if OWN_SCALE not in self._reports:
+                self._reports[OWN_SCALE] = self._build()
+            if scale not in self._reports:
+                self._reports[scale] = self._build_common(self._reports[OWN_SCALE])
+            return self._reports[scale]
 
     def _build(self) -> MonitoringReport:
         explanations = {name: self._explanation(name) for name in self._names}
@@ -119,6 +142,41 @@ class Monitoring:
             labels,
             seed=self._seed,
         )
+
+    def _build_common(self, own: MonitoringReport) -> MonitoringReport:
+        """Every model with a probability scale on the sample rows, in probability; the own report's alerts."""
+        common = self._common
+        names = [name for name in self._names if not common.unavailable(name)]
+        explanations = {name: common.explanation(name) for name in names}
+        ended = [f"'{name}'" for name in names if (p := common.progress(name)) and p.state in ("failed", "cancelled")]
+        if ended:
+            raise MonitoringError(COMMON_ENDED.format(names=", ".join(ended)))
+        waiting = [
+            f"'{name}'"
+            for name, found in explanations.items()
+            if found is None or (name in common.jobs and not common.is_done(name))
+        ]
+        if waiting:
+            raise MonitoringError(COMMON_NOT_READY.format(names=", ".join(waiting)))
+        positions = common.sample.positions
+        windows = self._windows.restricted(positions)
+        if not len(windows.reference_rows):
+            raise MonitoringError(NO_REFERENCE_SAMPLE)
+        labels = {}
+        for name in names:
+            if (found := self._labels(name)) is not None:
+                truth, predicted, task = found
+                labels[name] = (truth[positions], predicted[positions], task)
+        report = monitoring_report(
+            tuple(explanations.values()),
+            windows,
+            self._dataset.features.iloc[positions],
+            thresholds_of(self._settings.alerts),
+            labels,
+            seed=self._seed,
+            scale=COMMON,
+        )
+        return replace(report, alerts=own.alerts)
 
     def _labels(self, name: str) -> Labels | None:
         """True values (NaN on the training rows) and the model's predictions on every row: a regressor's

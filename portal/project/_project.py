@@ -36,6 +36,7 @@ import numpy as np
 from portal.analyses import (
     COMMON,
     NATIVE,
+    OWN_SCALE,
     ClassificationCurves,
     CohortRows,
     CommonMethod,
@@ -130,6 +131,7 @@ class Project:
             self.models.names,
             self.explanations.explanation,
             seed=config.data.seed,
+            common=self.common,
         )
 
     def _fairness_parts(self) -> tuple[Fairness, Proxies]:
@@ -337,10 +339,12 @@ class Project:
         return self.proxies.write_reasons(target, threshold)
 
     # --- monitoring over time ------------------------------------------------------------------
-    def monitoring(self) -> MonitoringReport:
-        """Every model over the project's time windows, with the data drift and the alerts; a ConfigError
-        without ``[monitoring]``, a MonitoringError while an explanation is still being computed."""
-        return self.over_time.report()
+    def monitoring(self, scale: str = OWN_SCALE) -> MonitoringReport:
+        """Every model over the project's time windows, with the data drift and the alerts, in each model's own
+        scale, or (``scale="common"``, classification) in probability on the common scale's seeded sample; a
+        ConfigError without ``[monitoring]``, a MonitoringError while an explanation is still being computed or
+        for the common scale of a regression project."""
+        return self.over_time.report(scale)
 
     def monitoring_windows(self) -> Windows | None:
         """The project's time windows, known when it opens (before any explanation); None without [monitoring]."""

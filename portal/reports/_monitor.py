@@ -8,9 +8,14 @@
     models.<model>.windows.<window>.mean_prediction             (and rank_agreement, ndcg, error)
     models.<model>.windows.<window>.change_from_previous        (the mean prediction's change, split by feature)
     alerts                                                      (every threshold crossed, with a plain reason)
+    common.models.<model>.windows.<window>...                   (classification: the same in probability, on a
+                                                                 seeded sample; rows of sample_of per window)
 
 Numbers are in each model's explanation scale (``models.<model>.scale``); shares, PSI and rank agreement are
-scale-free. The file is deterministic for a project and its cache (seeded bootstrap) apart from
+scale-free. A classification project's models answer in different scales (log-odds, probability), so its file
+also has a ``common`` section: every model in probability on the common scale's seeded sample of rows, whose
+numbers compare across models. Its alerts are the top-level ones, raised in each model's own scale on every row.
+The file is deterministic for a project and its cache (seeded bootstrap) apart from
 ``generated_at``. The CLI exits 3 when there is an alert, so a pipeline can stop on it.
 """
 
@@ -26,7 +31,7 @@ import numpy as np
 
 from portal.analyses import ModelOverTime, MonitoringReport, mean_change
 from portal.reports._json import SCHEMAS, read_schema, write_json
-from portal.results import ProjectFacts, Provenance
+from portal.results import PROBABILITY, ProjectFacts, Provenance
 
 SCHEMA_ID = "https://model-comparison-portal.example/schemas/monitor-1.json"
 SCHEMA_PATH = SCHEMAS / "monitor.schema.json"
@@ -46,12 +51,21 @@ METHOD = {
     "error_rise": "the watched error (MAE or Brier) above the reference's by the threshold, and beyond chance: "
     "one-sided z-test at the significance level divided by the number of windows watched",
 }
+COMMON_METHOD = (
+    "every model in probability (the common scale) on the project's seeded sample of rows: the same figures as "
+    "models, over each window's rows in the sample (rows) of all its rows (sample_of); alerts are the top-level "
+    "ones, raised in each model's own scale on every row"
+)
 
 
 def build_monitor(
-    report: MonitoringReport, facts: ProjectFacts | None = None, generated_at: datetime | None = None
+    report: MonitoringReport,
+    facts: ProjectFacts | None = None,
+    generated_at: datetime | None = None,
+    common: MonitoringReport | None = None,
 ) -> dict:
-    """The report as plain JSON values; ``facts`` names the project it is about."""
+    """The report as plain JSON values; ``facts`` names the project it is about; ``common`` is the same report in
+    the common scale (classification), written as the ``common`` section."""
     windows = report.windows
     built = {
         "schema": SCHEMA_ID,
@@ -72,7 +86,25 @@ def build_monitor(
     }
     if facts is not None:
         built["project"] = {"title": facts.title, "rows": facts.rows, "data_fingerprint": facts.data_fingerprint}
+    if common is not None:
+        built["common"] = _common(common)
     return built
+
+
+def _common(report: MonitoringReport) -> dict:
+    """The common-scale report: its sample, its windows (rows of sample_of each) and its models in probability."""
+    windows = report.windows
+    whole = windows.whole_counts()
+    return {
+        "scale": PROBABILITY,
+        "sample": {"rows": int(len(windows.row_window)), "of_rows": int(sum(whole.values())), "seeded": True},
+        "method": COMMON_METHOD,
+        "windows": [
+            {"window": label, "rows": int(rows), "sample_of": int(whole[label]), "reference": bool(chosen)}
+            for (label, rows), chosen in zip(windows.counts().items(), windows.reference)
+        ],
+        "models": {m.model: _model(m, p) for m, p in zip(report.models, report.provenance)},
+    }
 
 
 def write_monitor(monitor: Mapping[str, Any], out: Path) -> None:
@@ -115,6 +147,8 @@ def _window(model: ModelOverTime, i: int) -> dict:
         "features": {name: _feature(model, i, j) for j, name in enumerate(model.features)},
         "change_from_previous": _change(model, i) if i > 0 else None,
     }
+    if model.windows.is_sample:
+        built["sample_of"] = int(model.windows.sampled_from[i])
     if built["error"] is not None and model.concentration:
         built["error"]["concentrates_on"] = model.concentration[i].feature
     return built

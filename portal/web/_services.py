@@ -224,7 +224,8 @@ class PortalServices(Protocol):
         """The project's time windows (labels oldest first, which are the reference), known when it opens and
         before any explanation; None for a project without a ``[monitoring]`` table."""
 
-    def monitoring(self) -> MonitoringReport:
-        """Every model over the windows, the data drift and the alerts, built once and kept (seconds the first time);
+    def monitoring(self, scale: str = "own") -> MonitoringReport:
+        """Every model over the windows, the data drift and the alerts, built once and kept (seconds the first time),
+        in each model's own scale or (``"common"``, classification) in probability on the common scale's sample;
         a :class:`portal.config.ConfigError` without ``[monitoring]``, a :class:`portal.analyses.MonitoringError`
         naming the models whose explanation is still being computed."""

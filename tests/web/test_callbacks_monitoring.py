@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -11,7 +12,16 @@ from callbacks import monitoring, shell
 from layouts import ids
 from layouts.shell import PAGES
 from layouts.shell import shell as shell_layout
-from portal.analyses import PREVIOUS, REFERENCE, feature_changes, monitoring_summary, window_alerts, window_change
+from portal.analyses import (
+    COMMON,
+    OWN_SCALE,
+    PREVIOUS,
+    REFERENCE,
+    feature_changes,
+    monitoring_summary,
+    window_alerts,
+    window_change,
+)
 from portal.figures import model_colors
 from tests.fakes import FakeServices
 from tests.web.test_callbacks import text_of, walk
@@ -145,3 +155,71 @@ def test_the_window_before_the_first_after_the_reference_is_the_last_reference_w
     assert ready(services)
     panel = monitoring.summary_panel(services, True, "2024-03", PREVIOUS)
     assert " against 2024-02, from " in panel.children[0].children
+
+
+# --- the common scale (probability on the seeded sample) ---------------------------------------------------------
+def common_ready(services) -> bool:
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        line, done = monitoring.report_state(services, wait=1.0, scale=COMMON)
+        if done:
+            return line == ""
+    return False
+
+
+def test_the_scale_comes_from_the_url_own_by_default_and_is_written_back(services) -> None:
+    assert by_id(shell.render_page(services, "/monitoring", ""), ids.MONITORING_SCALE).value == OWN_SCALE
+    page = shell.render_page(services, "/monitoring", "?window=2024-04&against=reference&scale=common")
+    assert by_id(page, ids.MONITORING_SCALE).value == COMMON
+    assert [o["value"] for o in by_id(page, ids.MONITORING_SCALE).options] == [OWN_SCALE, COMMON]
+    assert monitoring.monitoring_query("2024-04", "reference", "?cohort=x", COMMON) == (
+        "?cohort=x&window=2024-04&against=reference&scale=common"
+    )
+    assert monitoring.monitoring_query("2024-04", "reference", "?scale=common", OWN_SCALE) == (
+        "?window=2024-04&against=reference"
+    )
+
+
+def test_in_the_common_scale_every_panel_says_probability_and_n_of_n_rows_and_the_panes_share_an_axis(
+    services,
+) -> None:
+    assert ready(services) and common_ready(services)
+    report = services.monitoring(COMMON)
+    n, of = report.windows.counts()["2024-04"], report.windows.whole_counts()["2024-04"]
+    line = f"probability (common scale) · {n} of {of} rows of the window (seeded sample)"
+    assert 0 < n < of == 100
+    summary = monitoring.summary_panel(services, True, "2024-04", REFERENCE, COMMON)
+    assert f"2024-04: {n} of 100 rows of the window" in text_of(summary) and "probability" in text_of(summary)
+    assert monitoring.shares_panel(services, True, "2024-04", REFERENCE, COMMON).layout.title.subtitle.text.startswith(
+        line
+    )
+    assert monitoring.drift_panel(services, True, "2024-04", COMMON).layout.title.subtitle.text.startswith(line)
+    errors = monitoring.errors_panel(services, True, "2024-04", COMMON)
+    assert errors.figure.layout.title.subtitle.text.startswith(line)
+    assert text_of(monitoring.changes_panel(services, True, "2024-04", REFERENCE, COMMON)).startswith(line)
+    panes = monitoring.waterfalls_panel(services, True, "2024-04", REFERENCE, COMMON)
+    assert text_of(panes).startswith(f"{line} · one x axis")
+    graphs = [c for c in walk(panes) if getattr(c, "className", "") == "monitoring-change-graph"]
+    assert len(graphs) == 3 and graphs[0].figure.layout.xaxis.range is not None
+    assert len({tuple(g.figure.layout.xaxis.range) for g in graphs}) == 1  # one axis: they are in one scale now
+    assert all("probability" in g.figure.layout.xaxis.title.text for g in graphs)
+    alerts = monitoring.alerts_panel(services, True, "2024-04", COMMON)
+    assert words(alerts).startswith(monitoring.COMMON_ALERTS)  # the own scale's alerts, said so
+    own = monitoring.waterfalls_panel(services, True, "2024-04", REFERENCE)
+    assert text_of(own).startswith(monitoring.OWN_PANES) and "common" not in text_of(
+        monitoring.summary_panel(services, True, "2024-04", REFERENCE)
+    )
+
+
+def test_a_window_the_sample_misses_says_so_and_running_common_jobs_are_one_line() -> None:
+    running = FakeServices(common_running=("EBM",))
+    assert ready(running)
+    line, done = monitoring.report_state(running, wait=2.0, scale=COMMON)
+    assert not done and line.startswith("Monitoring in the common scale (probability) waits: ")
+    assert text_of(monitoring.summary_panel(running, True, "2024-05", REFERENCE, COMMON)) == monitoring.NOT_READY
+    services = FakeServices()
+    assert ready(services) and common_ready(services)
+    report = services.monitoring(COMMON)
+    empty = report.windows.restricted(np.flatnonzero(report.windows.row_window != 4))
+    missing = replace(report, windows=empty)
+    assert monitoring._none_sampled(missing, "2024-05") == monitoring.NONE_SAMPLED.format(window="2024-05", of=100)
