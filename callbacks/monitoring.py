@@ -14,11 +14,10 @@ stays the default; the alerts are always the own scale's.
 
 from __future__ import annotations
 
-import threading
-
 import dash
 from dash import Input, Output, State, html
 
+from callbacks.monitoring_report import ready_report, report_state
 from layouts import ids
 from layouts.monitoring import (
     alerts_list,
@@ -35,7 +34,6 @@ from portal.analyses import (
     COMMON,
     OWN_SCALE,
     REFERENCE,
-    MonitoringError,
     MonitoringReport,
     Windows,
     feature_changes,
@@ -45,7 +43,6 @@ from portal.analyses import (
     window_alerts,
     window_change,
 )
-from portal.config import ConfigError
 from portal.figures import (
     drift_figure,
     error_over_time,
@@ -60,14 +57,10 @@ from portal.web import PortalServices, merge_query
 
 NOT_MONITORED = "This project has no [monitoring] table, so it is not monitored over time. Add one to its project file"
 ALL_REFERENCE = "Every window of this project is in its reference, so there is nothing to compare with it yet"
-BUILDING = "Building the monitoring report from every model's stored explanations (seconds, the first time only)…"
-WAITING = "Monitoring needs every row explained by every model; still computing: {models}."
-FAILED = "The monitoring report could not be built: {error}"
 NO_WINDOW = "There is no window '{asked}' after the reference; showing {shown}, the latest."
 NO_AGAINST = "'{asked}' is not a baseline (reference or previous); comparing against the reference."
 NOT_READY = "Drawn once the monitoring report is ready."
 NO_LABELS = "No error panel: no model has labels to measure it with."
-COMMON_WAITING = "Monitoring in the common scale (probability) waits: {error}."
 COMMON_LINE = "probability (common scale) · {rows:,} of {of:,} rows of the window (seeded sample)"
 NONE_SAMPLED = (
     "The seeded sample holds none of {window}'s {of:,} rows, so the common scale has nothing to show there; "
@@ -117,81 +110,6 @@ def chosen(choosable: dict[str, int], window: str | None, against: str | None) -
     return window, against, " ".join(notes)
 
 
-# --- the report, built once in a thread --------------------------------------------------------------------------
-class _Build:
-    """One build of a project's report in a daemon thread of its own (the project keeps the report once built); in
-    the common scale, the own one first (its alerts are the page's)."""
-
-    def __init__(self, services: PortalServices, scale: str = OWN_SCALE) -> None:
-        self.done, self.error = threading.Event(), None
-        threading.Thread(target=self._run, args=(services, scale), name="monitoring-report", daemon=True).start()
-
-    def _run(self, services: PortalServices, scale: str) -> None:
-        try:
-            services.monitoring()
-            if scale == COMMON:
-                services.monitoring(COMMON)
-        except Exception as error:  # kept for report_state to say in one line
-            self.error = error
-        finally:
-            self.done.set()
-
-
-_BUILDS: dict[tuple[int, str], _Build] = {}
-_LOCK = threading.Lock()
-
-
-def report_state(services: PortalServices, wait: float = 0.2, scale: str = OWN_SCALE) -> tuple[str, bool]:
-    """(the progress line, whether the report in ``scale`` is ready): starts its build when none runs, waits up to
-    ``wait`` seconds for it (a report the project has already built answers at once), and after a failed build
-    starts again at the next call (explanations still running raise MonitoringError until they are done)."""
-    scale = _scale(services, scale)
-    key = (id(services), scale)
-    with _LOCK:
-        build = _BUILDS.get(key)
-        if build is None:
-            build = _BUILDS[key] = _Build(services, scale)
-    if not build.done.wait(wait):
-        return BUILDING, False
-    if build.error is None:
-        return "", True
-    with _LOCK:
-        if _BUILDS.get(key) is build:
-            del _BUILDS[key]
-    if isinstance(build.error, MonitoringError):
-        if scale == COMMON:
-            return COMMON_WAITING.format(error=str(build.error).splitlines()[0]), False
-        return WAITING.format(models=_still_computing(services)), False
-    return FAILED.format(error=(str(build.error).splitlines() or [type(build.error).__name__])[0]), False
-
-
-def _still_computing(services: PortalServices) -> str:
-    found = []
-    for model in services.model_names:
-        p = services.progress(model)
-        if p.state != "done":
-            found.append(f"{model} ({p.done} of {p.total} chunks{', ' + p.state if p.state != 'running' else ''})")
-    return ", ".join(found) or "none (starting)"
-
-
-def _report(services: PortalServices, ready: bool, scale: str = OWN_SCALE) -> MonitoringReport | None:
-    if not ready:
-        return None
-    if _scale(services, scale) == COMMON:  # only once its build has ended well: never built while a request waits
-        build = _BUILDS.get((id(services), COMMON))
-        if build is None or not build.done.is_set() or build.error is not None:
-            return None
-    try:
-        return services.monitoring(COMMON) if _scale(services, scale) == COMMON else services.monitoring()
-    except (MonitoringError, ConfigError):
-        return None
-
-
-def _scale(services: PortalServices, scale: str | None) -> str:
-    """The common scale where the project has it (classification) and it is asked for; else each model's own."""
-    return COMMON if scale == COMMON and services.facts().is_classification else OWN_SCALE
-
-
 def common_line(report: MonitoringReport, window: str) -> str:
     """The common scale's label for ``window``'s panels ("" in the own scale)."""
     if not report.windows.is_sample:
@@ -221,7 +139,7 @@ def _labelled(figure, line: str):
 # --- the panels --------------------------------------------------------------------------------------------------
 def summary_panel(services: PortalServices, ready: bool, window: str, against: str, scale: str = OWN_SCALE):
     """The summary in words and what rows it is about (in the common scale: n of N rows of the sample)."""
-    report = _report(services, ready, scale)
+    report = ready_report(services, ready, scale)
     if report is None:
         return html.P(NOT_READY, className="text-muted mb-0")
     if empty := _none_sampled(report, window):
@@ -248,7 +166,7 @@ def rows_words(report: MonitoringReport, window: str) -> str:
 
 
 def shares_panel(services: PortalServices, ready: bool, window: str, against: str = REFERENCE, scale=OWN_SCALE):
-    report = _report(services, ready, scale)
+    report = ready_report(services, ready, scale)
     if report is None:
         return placeholder(NOT_READY)
     figure = share_over_time(report, model_colors(services.model_names), window, against)
@@ -258,7 +176,7 @@ def shares_panel(services: PortalServices, ready: bool, window: str, against: st
 def waterfalls_panel(services: PortalServices, ready: bool, window: str, against: str, scale: str = OWN_SCALE):
     """Each model's mean change split by feature, side by side; one x axis when every model has the same scale
     (always in the common scale), with what the numbers are in above the panes."""
-    report = _report(services, ready, scale)
+    report = ready_report(services, ready, scale)
     if report is None:
         return html.P(NOT_READY, className="text-muted mb-0")
     if empty := _none_sampled(report, window):
@@ -279,7 +197,7 @@ def waterfalls_panel(services: PortalServices, ready: bool, window: str, against
 
 
 def changes_panel(services: PortalServices, ready: bool, window: str, against: str, scale: str = OWN_SCALE):
-    report = _report(services, ready, scale)
+    report = ready_report(services, ready, scale)
     if report is None:
         return html.P(NOT_READY, className="text-muted mb-0")
     if empty := _none_sampled(report, window):
@@ -291,7 +209,7 @@ def changes_panel(services: PortalServices, ready: bool, window: str, against: s
 
 
 def drift_panel(services: PortalServices, ready: bool, window: str, scale: str = OWN_SCALE):
-    report = _report(services, ready, scale)
+    report = ready_report(services, ready, scale)
     if report is None:
         return placeholder(NOT_READY)
     if empty := _none_sampled(report, window):
@@ -300,7 +218,7 @@ def drift_panel(services: PortalServices, ready: bool, window: str, scale: str =
 
 
 def errors_panel(services: PortalServices, ready: bool, window: str, scale: str = OWN_SCALE):
-    report = _report(services, ready, scale)
+    report = ready_report(services, ready, scale)
     if report is None:
         return html.P(NOT_READY, className="text-muted mb-0")
     figure = error_over_time(report, model_colors(services.model_names), window)
@@ -311,7 +229,7 @@ def errors_panel(services: PortalServices, ready: bool, window: str, scale: str 
 
 def alerts_panel(services: PortalServices, ready: bool, window: str, scale: str = OWN_SCALE):
     """The window's alerts, always the own scale's (raised on every row); the common scale says so."""
-    report = _report(services, ready, scale)
+    report = ready_report(services, ready, scale)
     if report is None:
         return html.P(NOT_READY, className="text-muted mb-0")
     listed = alerts_list(window_alerts(report, window), window)
