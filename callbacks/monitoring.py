@@ -125,15 +125,17 @@ def _none_sampled(report: MonitoringReport, window: str) -> str:
 
 
 def _labelled(figure, line: str):
-    """``figure`` with ``line`` (the common scale's label) leading its subtitle (or its caption line)."""
+    """``figure`` with ``line`` (the common scale's label) on a line of its own above its subtitle (or its caption):
+    joined to it, the two ran past the edge of a half-width pane."""
     if not line:
         return figure
     title = figure.layout.title
     if title.subtitle and title.subtitle.text:
-        figure.update_layout(title_subtitle_text=f"{line} · {title.subtitle.text}")
+        figure.update_layout(title_subtitle_text=f"{line}<br>{title.subtitle.text}")
     else:
-        figure.update_layout(title_text=f"{title.text} · {line}" if title.text else line)
-    return figure
+        figure.update_layout(title_text=f"{title.text}<br>{line}" if title.text else line)
+    top = figure.layout.margin.t or 80
+    return figure.update_layout(margin_t=top + 16)
 
 
 # --- the panels --------------------------------------------------------------------------------------------------
