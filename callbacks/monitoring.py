@@ -27,6 +27,7 @@ from layouts.monitoring import (
     not_monitored_page,
     scale_line,
     summary,
+    window_links,
 )
 from layouts.panes import graph, model_card
 from portal.analyses import (
@@ -148,7 +149,8 @@ def summary_panel(services: PortalServices, ready: bool, window: str, against: s
         return html.P(empty, className="mb-0")
     facts = services.facts()
     sentences = monitoring_summary(report, window, against, outcome=outcome_words(facts.target, facts.positive))
-    return summary(sentences, rows_words(report, window))
+    links = window_links(facts.time, window) if facts.time else None
+    return summary(sentences, rows_words(report, window), links)
 
 
 def rows_words(report: MonitoringReport, window: str) -> str:

@@ -9,6 +9,7 @@ its own callback (:mod:`callbacks.monitoring`) once the report is ready.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from urllib.parse import urlencode
 
 import dash_bootstrap_components as dbc
 from dash import dcc, html
@@ -155,11 +156,25 @@ def scale_line(line: str) -> html.P:
     return html.P(line, className="figure-note monitoring-scale-line mb-1")
 
 
-def summary(sentences: Sequence[str], rows_line: str) -> html.Div:
-    """The summary in words: the sentences as one paragraph, then what rows they are about."""
-    return html.Div(
-        [html.P(" ".join(sentences), className="lead mb-1"), html.P(rows_line, className="figure-note mb-0")]
-    )
+def summary(sentences: Sequence[str], rows_line: str, links: html.P | None = None) -> html.Div:
+    """The summary in words: the sentences as one paragraph, then what rows they are about, then ``links``."""
+    parts = [html.P(" ".join(sentences), className="lead mb-1"), html.P(rows_line, className="figure-note mb-0")]
+    return html.Div(parts + ([links] if links is not None else []))
+
+
+#: The pages a window's rows open on, as a cohort on the time column.
+WINDOW_PAGES = (("Global", "/global"), ("Local", "/local"), ("Feature", "/feature"), ("Performance", "/performance"))
+
+
+def window_links(time: str, window: str) -> html.P:
+    """'Open 2017-08's rows on: Global · Local · Feature · Performance': each page with the window as its cohort
+    (``arrival_date = 2017-08``), so the reader goes from what changed to why, row by row."""
+    query = urlencode({"cohort": f"{time} = {window}"})
+    links: list = []
+    for name, path in WINDOW_PAGES:
+        links += [" · "] if links else []
+        links.append(html.A(name, href=f"{path}?{query}", className="window-link"))
+    return html.P([f"Open {window}'s rows on: ", *links], className="small mt-1 mb-0 window-links")
 
 
 def changes_table(changes: Sequence[FeatureChange], text_colors: Mapping[str, str], total: int, against: str):

@@ -78,6 +78,20 @@ def test_the_summary_is_the_reports_sentences_and_names_the_rows(services) -> No
     assert sentences[0].startswith("In 2024-05 the Random forest's mean probability of churn = Yes rose by")
     assert "Random forest now leans more on contract than in the reference" in sentences[2]
     assert panel.children[1].children == "2024-05: 100 of 500 rows; the reference (2024-01..2024-02): 200 rows."
+    assert len(panel.children) == 2  # a project without a time column links to no window
+
+
+def test_the_summary_opens_the_windows_rows_on_every_page_as_a_cohort(services, monkeypatch) -> None:
+    from dataclasses import replace
+
+    assert ready(services)
+    timed = replace(services.facts(), time="arrival_date")
+    monkeypatch.setattr(services, "facts", lambda: timed)
+    panel = monitoring.summary_panel(services, True, "2024-05", REFERENCE)
+    links = [c for c in walk(panel) if type(c).__name__ == "A"]
+    assert [a.children for a in links] == ["Global", "Local", "Feature", "Performance"]
+    assert links[0].href == "/global?cohort=arrival_date+%3D+2024-05"
+    assert {a.href.split("?")[1] for a in links} == {"cohort=arrival_date+%3D+2024-05"}
 
 
 def test_the_figures_carry_the_reports_numbers(services) -> None:
