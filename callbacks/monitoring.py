@@ -59,7 +59,7 @@ from portal.web import PortalServices, merge_query
 NOT_MONITORED = "This project has no [monitoring] table, so it is not monitored over time. Add one to its project file"
 ALL_REFERENCE = "Every window of this project is in its reference, so there is nothing to compare with it yet"
 NO_WINDOW = "There is no window '{asked}' after the reference; showing {shown}, the latest."
-NO_AGAINST = "'{asked}' is not a baseline (reference or previous); comparing against the reference."
+NO_AGAINST = "'{asked}' is not a baseline (reference, previous or year-before); comparing against the reference."
 NOT_READY = "Drawn once the monitoring report is ready."
 NO_LABELS = "No error panel: no model has labels to measure it with."
 COMMON_LINE = "probability (common scale) · {rows:,} of {of:,} rows of the window (seeded sample)"

@@ -16,11 +16,11 @@ from dash import dcc, html
 
 from layouts import ids
 from layouts.panes import graph
-from portal.analyses import COMMON, OWN_SCALE, PREVIOUS, REFERENCE, Alert, FeatureChange, p_words
+from portal.analyses import COMMON, OWN_SCALE, PREVIOUS, REFERENCE, YEAR_BEFORE, Alert, FeatureChange, p_words
 
 TITLE = "Monitoring over time"
 POLL_MS = 1_000
-AGAINST_LABELS = {REFERENCE: "the reference", PREVIOUS: "the window before"}
+AGAINST_LABELS = {REFERENCE: "the reference", PREVIOUS: "the window before", YEAR_BEFORE: "a year before"}
 SCALE_LABELS = {OWN_SCALE: "Each model's own scale (all rows)", COMMON: "Common scale: probability (seeded sample)"}
 ENABLE = """[data]
 time = "arrival_date"              # a date column
@@ -106,6 +106,7 @@ def _controls(windows: Mapping[str, int], reference: str, window: str, against: 
         options=[
             {"label": f"the reference ({reference})", "value": REFERENCE},
             {"label": "the window before", "value": PREVIOUS},
+            {"label": "the same window a year before", "value": YEAR_BEFORE},
         ],
         value=against,
         inline=True,
@@ -179,7 +180,7 @@ def window_links(time: str, window: str) -> html.P:
 
 def changes_table(changes: Sequence[FeatureChange], text_colors: Mapping[str, str], total: int, against: str):
     """The ranked table of what changed most: feature, model, share before → after, KS p, PSI."""
-    before = "reference" if against == REFERENCE else "before"
+    before = {REFERENCE: "reference", YEAR_BEFORE: "a year before"}.get(against, "before")
     head = html.Thead(
         html.Tr([html.Th(h) for h in ("feature", "model", f"share {before} → now", "move", "KS p*", "PSI")])
     )

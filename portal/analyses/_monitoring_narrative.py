@@ -25,10 +25,11 @@ from portal.analyses._attribution_over_time import MeanChange, WindowAttribution
 from portal.analyses._monitoring import Alert, ModelOverTime
 from portal.analyses._monitoring_report import MonitoringReport
 from portal.analyses._narrative import SCALE_WORDS
+from portal.analyses._windows import Windows
 from portal.results import RAW
 
-REFERENCE, PREVIOUS = "reference", "previous"
-AGAINST = (REFERENCE, PREVIOUS)
+REFERENCE, PREVIOUS, YEAR_BEFORE = "reference", "previous", "year-before"
+AGAINST = (REFERENCE, PREVIOUS, YEAR_BEFORE)
 ALERT_WORDS = {
     "attribution_shift": "attribution shift",
     "rank_agreement": "ranking change",
@@ -77,13 +78,23 @@ def reference_window(model: ModelOverTime) -> WindowAttribution:
     )
 
 
-def baseline(model: ModelOverTime, window: str, against: str) -> WindowAttribution:
-    """What ``window`` is compared with: the window before it (``previous``; the reference for the first window),
-    or the pooled reference."""
-    i = model.windows.index(window)
+def baseline_index(windows: Windows, window: str, against: str) -> int | None:
+    """The index of the window ``window`` is compared with: the window before it (``previous``), the same window a
+    year before (``year-before``: the seasonal baseline), or None for the pooled reference (also when the asked
+    window does not exist: the first window has none before it, a window in the data's first year none a year
+    before)."""
+    i = windows.index(window)
     if against == PREVIOUS and i > 0:
-        return model.attribution[i - 1]
-    return reference_window(model)
+        return i - 1
+    if against == YEAR_BEFORE and (earlier := windows.year_before(window)) is not None:
+        return windows.index(earlier)
+    return None
+
+
+def baseline(model: ModelOverTime, window: str, against: str) -> WindowAttribution:
+    """What ``window`` is compared with (see :func:`baseline_index`): one earlier window, or the pooled reference."""
+    found = baseline_index(model.windows, window, against)
+    return reference_window(model) if found is None else model.attribution[found]
 
 
 def window_change(model: ModelOverTime, window: str, against: str) -> MeanChange:
@@ -99,11 +110,9 @@ def reference_span(report: MonitoringReport) -> str:
 
 
 def baseline_words(report: MonitoringReport, window: str, against: str) -> str:
-    """'the reference (2016-07..2016-12)' or '2017-06' (the window before)."""
-    i = report.windows.index(window)
-    if against == PREVIOUS and i > 0:
-        return report.windows.labels[i - 1]
-    return f"the reference ({reference_span(report)})"
+    """'the reference (2016-07..2016-12)', '2017-06' (the window before) or '2016-07' (a year before)."""
+    found = baseline_index(report.windows, window, against)
+    return f"the reference ({reference_span(report)})" if found is None else report.windows.labels[found]
 
 
 def feature_changes(report: MonitoringReport, window: str, against: str) -> tuple[FeatureChange, ...]:
@@ -171,9 +180,10 @@ def _lean_sentence(report: MonitoringReport, window: str, against: str) -> str:
     if not changes or not np.isfinite(changes[0].move):
         return ""
     top, before = changes[0], baseline_words(report, window, against)
-    than = "in the reference" if against == REFERENCE else f"in {before}"
+    against_reference = baseline_index(report.windows, window, against) is None
+    than = "in the reference" if against_reference else f"in {before}"
     test = p_words(top.p_value)
-    test = f"KS {test}" if against == REFERENCE else f"against the reference KS {test}"
+    test = f"KS {test}" if against_reference else f"against the reference KS {test}"
     numbers = f"share {top.before:.0%} → {top.after:.0%}, {test}"
     if abs(top.move) < report.thresholds.attribution_shift:
         return (

@@ -46,6 +46,12 @@ class Windows:
         whole = self.sampled_from or tuple(self.counts().values())
         return replace(self, row_window=self.row_window[np.asarray(positions, dtype=np.int64)], sampled_from=whole)
 
+    def year_before(self, label: str) -> str | None:
+        """The label of the same window a year before ``label`` (2016-07 for 2017-07, 2016Q3 for 2017Q3, 2016-W28
+        for 2017-W28), or None when the data has no such window: the seasonal baseline."""
+        earlier = _year_before(label, self.kind)
+        return earlier if earlier in self.labels else None
+
     def whole_counts(self) -> dict[str, int]:
         """Rows per whole window, oldest first: :meth:`counts` unless these rows are a sample."""
         return dict(zip(self.labels, self.sampled_from)) if self.sampled_from else self.counts()
@@ -72,6 +78,21 @@ class Windows:
         """Rows per window, oldest first."""
         found = np.bincount(self.row_window[self.row_window >= 0], minlength=len(self.labels))
         return {label: int(n) for label, n in zip(self.labels, found)}
+
+
+def _year_before(label: str, kind: str) -> str | None:
+    if kind == "week":
+        year, _, week = label.partition("-W")
+        return f"{int(year) - 1}-W{week}" if year.isdigit() and week.isdigit() else None
+    try:
+        period = pd.Period(label, freq=WINDOW_KINDS[kind])
+    except (ValueError, KeyError):
+        return None
+    steps = {"day": 0, "month": 12, "quarter": 4, "year": 1}[kind]
+    if kind == "day":  # the same date a year before (29 February: the 28th)
+        earlier = period.start_time - pd.DateOffset(years=1)
+        return label_of(pd.Period(earlier, freq="D"), kind)
+    return label_of(period - steps, kind)
 
 
 def label_of(period: pd.Period, kind: str) -> str:

@@ -15,7 +15,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from portal.analyses import PREVIOUS, REFERENCE, MeanChange, ModelOverTime, MonitoringReport, WindowError
+from portal.analyses import REFERENCE, MeanChange, ModelOverTime, MonitoringReport, WindowError, baseline_index
 from portal.figures._style import MUTED, PUSH_DOWN, PUSH_UP, WARNING, finish, scale_label, styles_for
 
 TOP_FEATURES = 6
@@ -86,16 +86,17 @@ def share_over_time(
 
 def _mark_windows(fig: go.Figure, report: MonitoringReport, window: str, against: str = REFERENCE) -> str:
     """The reference band and the chosen window's line on every pane (categorical x: index ± 0.5), and a faint line
-    on the window before when it is the baseline; returns that window's label ("" when not marked)."""
+    on the earlier window when it is the baseline; returns that window's label ("" when not marked)."""
     chosen = [i for i, ref in enumerate(report.windows.reference) if ref]
     if chosen:
         fig.add_vrect(x0=chosen[0] - 0.5, x1=chosen[-1] + 0.5, row="all", col="all", **BAND)
     at = report.windows.index(window)
     fig.add_vline(x=at, row="all", col="all", line=MARK)
-    if against != PREVIOUS or at == 0:
+    earlier = baseline_index(report.windows, window, against)  # the window before, or the same one a year before
+    if earlier is None:
         return ""
-    fig.add_vline(x=at - 1, row="all", col="all", line={**MARK, "color": MUTED, "width": 1})
-    return report.windows.labels[at - 1]
+    fig.add_vline(x=earlier, row="all", col="all", line={**MARK, "color": MUTED, "width": 1})
+    return report.windows.labels[earlier]
 
 
 def mean_change_figure(change: MeanChange, scale: str, x_range: Sequence[float] | None = None) -> go.Figure:

@@ -59,7 +59,7 @@ def test_a_link_with_values_that_are_not_ones_falls_back_with_a_note(services) -
     assert by_id(page, ids.MONITORING_AGAINST).value == REFERENCE
     assert by_id(page, ids.MONITORING_NOTE).children == (
         "There is no window '2016-01' after the reference; showing 2024-05, the latest. "
-        "'yesterday' is not a baseline (reference or previous); comparing against the reference."
+        "'yesterday' is not a baseline (reference, previous or year-before); comparing against the reference."
     )
 
 
@@ -237,3 +237,15 @@ def test_a_window_the_sample_misses_says_so_and_running_common_jobs_are_one_line
     empty = report.windows.restricted(np.flatnonzero(report.windows.row_window != 4))
     missing = replace(report, windows=empty)
     assert monitoring._none_sampled(missing, "2024-05") == monitoring.NONE_SAMPLED.format(window="2024-05", of=100)
+
+
+def test_a_window_can_be_compared_with_the_same_window_a_year_before(services) -> None:
+    from portal.analyses import YEAR_BEFORE
+
+    page = shell.render_page(services, "/monitoring", "?window=2024-05&against=year-before")
+    toggle = by_id(page, ids.MONITORING_AGAINST)
+    assert toggle.value == YEAR_BEFORE and by_id(page, ids.MONITORING_NOTE).children == ""
+    assert {"label": "the same window a year before", "value": YEAR_BEFORE} in toggle.options
+    assert ready(services)  # the fake's months start in 2024: no May 2023, so the summary says it used the reference
+    panel = monitoring.summary_panel(services, True, "2024-05", YEAR_BEFORE)
+    assert "against the reference (2024-01..2024-02)" in panel.children[0].children
