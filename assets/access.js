@@ -3,6 +3,8 @@
      keyboard user types into, so it is exposed and named like its dropdown;
    - a dropdown's clear link has an aria-label but no role: it is a button;
    - a slider's thumb and its number box have no name: they take the text of the nearest label above them;
+   - dash-bootstrap-components' progress bars (role progressbar) take no aria-label: each is named after its
+     row's model ("EBM: progress of the computation");
    - type-ahead: Dash opens a dropdown with Enter on its selected option (or its first), where typed letters were
      ignored; a printable key there goes on into the dropdown's search box (one without a search box jumps to
      the first option starting with the letters typed), the first option starting with the search text is
@@ -34,6 +36,11 @@
         const name = nearestLabel(control) || "value";
         control.setAttribute("aria-label", control.tagName === "INPUT" ? name + " (type a value)" : name);
       });
+    document.querySelectorAll("[role='progressbar']:not([aria-label])").forEach(function (bar) {
+      const row = bar.closest(".progress-line");
+      const model = row && row.querySelector(".progress-model");
+      bar.setAttribute("aria-label", (model ? model.textContent.trim() + ": " : "") + "progress of the computation");
+    });
   }
   const TYPED_PAUSE_MS = 800;  // letters typed within this pause build one prefix, as in a native <select>
   let typed = "", typedAt = 0;

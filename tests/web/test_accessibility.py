@@ -38,3 +38,21 @@ def test_no_page_has_a_serious_accessibility_violation(dash_duo, path: str) -> N
 def test_the_page_says_its_language() -> None:
     app = create_app(FakeServices())
     assert '<html lang="en">' in app.index_string
+
+
+def test_the_progress_rows_of_running_jobs_have_no_serious_violation(dash_duo) -> None:
+    """While jobs run, the shell shows a progress bar per model: each named after its model, its text at 4.5:1."""
+    running = FakeServices(running=("Random forest", "Gradient boosting", "EBM"))
+    dash_duo.start_server(create_app(running))
+    dash_duo.driver.get(dash_duo.server_url + "/")
+    WebDriverWait(dash_duo.driver, 30).until(
+        lambda d: [b for b in d.find_elements(By.CSS_SELECTOR, "[role='progressbar']") if b.is_displayed()]
+    )
+    WebDriverWait(dash_duo.driver, 10).until(
+        lambda d: all(b.get_attribute("aria-label") for b in d.find_elements(By.CSS_SELECTOR, "[role='progressbar']"))
+    )
+    labels = [
+        b.get_attribute("aria-label") for b in dash_duo.driver.find_elements(By.CSS_SELECTOR, "[role='progressbar']")
+    ]
+    assert "EBM: progress of the computation" in labels
+    assert serious_violations(dash_duo.driver) == []
