@@ -14,6 +14,7 @@ dash. Two rules hold everywhere:
 
 from portal.figures._agreement import STATISTICS, agreement_heatmap
 from portal.figures._beeswarm import beeswarm
+from portal.figures._decision import MAX_ROWS as DECISION_MAX_ROWS
 from portal.figures._decision import decision_models, decision_rows
 from portal.figures._dependence import dependence_panels
 from portal.figures._fairness import decimals, group_contribution_heatmap, selection_rate_figure, shown_features
@@ -64,6 +65,7 @@ from portal.figures._waterfall import key_values, prediction_text, waterfall
 from portal.figures._whatif import what_if_bars
 
 __all__ = [
+    "DECISION_MAX_ROWS",
     "drift_figure",
     "error_over_time",
     "mean_change_figure",
