@@ -76,8 +76,9 @@ def decision_card(model_names: Sequence[str]) -> dbc.Card:
     body = [
         html.H4("Decision plot", className="card-title"),
         html.P(
-            "Each line climbs from a base value through the features, most important at the top, to its prediction: "
-            "where the models' lines part is where they read the row differently.",
+            "Each line climbs from its base value (bottom) through one feature's contribution at a time to its "
+            "prediction (top); the features are ordered by their |contribution| summed over the models, the largest "
+            "on top. Where the models' lines part is where they read the row differently.",
             className="text-muted",
         ),
         html.Div(

@@ -29,7 +29,7 @@ MODELS_CAPTION = (
 )
 BASE = "base value"
 SCALES_DIFFER = (
-    "The models are in different scales ({scales}): one decision plot would compare unlike numbers. "
+    "The models are in different scales ({scales}): one decision plot would compare unlike numbers.<br>"
     "Choose the common scale to compare them here."
 )
 
@@ -63,7 +63,8 @@ def _short(value: object) -> str:
 def _frame(fig: go.Figure, ticks: list[str], local: LocalExplanation, caption: str) -> go.Figure:
     fig.update_yaxes(tickvals=list(range(len(ticks))), ticktext=ticks, showgrid=True, range=[-0.4, len(ticks) - 0.6])
     fig.update_xaxes(title=f"model output ({scale_and_class(local.output_scale, local.explained_class)})")
-    return finish(fig, "", caption, height=150 + 30 * len(ticks))
+    fig = finish(fig, "", caption, height=150 + 30 * len(ticks))
+    return fig if caption else fig.update_layout(margin={"t": 40})
 
 
 def decision_models(
@@ -97,8 +98,8 @@ def decision_models(
             )
         )
     ticks = _ticks(locals_[0], shown, rest, feature_values or {})
-    fig.update_layout(legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0})
-    return _frame(fig, ticks, locals_[0], MODELS_CAPTION)
+    fig.update_layout(legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0, "xanchor": "left"})
+    return _frame(fig, ticks, locals_[0], "")
 
 
 def decision_rows(

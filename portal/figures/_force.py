@@ -20,7 +20,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from portal.figures._style import INK, MUTED, PUSH_DOWN, PUSH_UP, finish, scale_and_class
+from portal.figures._style import INK, MUTED, PUSH_DOWN, PUSH_UP, finish, scale_and_class, text_color
 from portal.figures._waterfall import OTHER, _label, _number
 from portal.results import LocalExplanation
 
@@ -93,9 +93,19 @@ def force_plot(
         color = (colors or {}).get(local.model_name, INK)
         for trace in (_segments_trace(local, segments), _ends_trace(local, color)):
             fig.add_trace(trace, row=i, col=1)
-        fig.update_yaxes(showticklabels=False, showgrid=False, range=[-0.9, 0.9], fixedrange=True, row=i, col=1)
+        fig.update_yaxes(showticklabels=False, showgrid=False, range=[-0.9, 1.25], fixedrange=True, row=i, col=1)
         fig.update_xaxes(title=_axis_title(local) if not shared or i == n else None, row=i, col=1)
-        fig.update_yaxes(title={"text": f"<b>{local.model_name}</b>", "font": {"color": color}}, row=i, col=1)
+        fig.add_annotation(
+            text=f"<b>{local.model_name}</b>",
+            font={"color": text_color(color)},
+            x=0,
+            xref=f"x{'' if i == 1 else i} domain",
+            xanchor="left",
+            y=0.9,
+            yref=f"y{'' if i == 1 else i}",
+            yanchor="bottom",
+            showarrow=False,
+        )
     if shared and spans:
         union = [min(s[0] for s in spans), max(s[1] for s in spans)]
         fig.update_xaxes(range=union, autorange=False)
