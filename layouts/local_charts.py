@@ -10,6 +10,7 @@ from dash import dcc, html
 
 from layouts import ids
 from layouts.panes import graph
+from portal.figures import placeholder
 
 WATERFALL, FORCE = "waterfall", "force"
 CHART_LABELS = {WATERFALL: "Waterfall", FORCE: "Force"}
@@ -20,6 +21,7 @@ MODE_LABELS = {
     DISAGREEMENT: "One model: the rows the models disagree on most",
 }
 HIDDEN = {"display": "none"}
+DRAWING = "The {chart} is being drawn…"
 
 
 def _buttons(component_id: str, labels: dict[str, str], value: str, label_class: str) -> dbc.RadioItems:
@@ -58,7 +60,7 @@ def force_card(shown: bool) -> dbc.Card:
             "push it down, the longest next to the prediction. Hover a segment for its exact push.",
             className="text-muted small mb-2",
         ),
-        graph(None, "force-graph", ids.FORCE_GRAPH),
+        graph(placeholder(DRAWING.format(chart="force plot")), "force-graph", ids.FORCE_GRAPH),
         html.P(id=ids.FORCE_NOTE, className="figure-note mb-0", **{"aria-live": "polite"}),
     ]
     return dbc.Card(dbc.CardBody(body), id=ids.FORCE_CARD, className="shadow-sm mb-4", style={} if shown else HIDDEN)
@@ -88,7 +90,7 @@ def decision_card(model_names: Sequence[str]) -> dbc.Card:
             ],
             className="d-flex flex-wrap gap-3 align-items-center mb-2",
         ),
-        graph(None, "decision-graph", ids.DECISION_GRAPH),
+        graph(placeholder(DRAWING.format(chart="decision plot")), "decision-graph", ids.DECISION_GRAPH),
         html.P(id=ids.DECISION_NOTE, className="figure-note mb-0", **{"aria-live": "polite"}),
     ]
     return dbc.Card(dbc.CardBody(body), className="shadow-sm mb-4")
