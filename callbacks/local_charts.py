@@ -15,6 +15,7 @@ from callbacks._ready import of_class, ready_explanation
 from callbacks.cohort import applied
 from layouts import ids
 from layouts.local_charts import COHORT, FORCE, HIDDEN, MODELS
+from layouts.panes import graph
 from portal.analyses import COMMON, NATIVE, CohortError, disagreement_rows
 from portal.figures import DECISION_MAX_ROWS as MAX_ROWS
 from portal.figures import decision_models, decision_rows, force_plot, model_colors, placeholder
@@ -159,7 +160,7 @@ def register(app: dash.Dash, services: PortalServices) -> None:
         return (HIDDEN if force else {}), ({} if force else HIDDEN), chart_query(chart, search)
 
     @app.callback(
-        Output(ids.FORCE_GRAPH, "figure"),
+        Output(ids.FORCE_GRAPH, "children"),
         Output(ids.FORCE_NOTE, "children"),
         Input(ids.LOCAL_CHART, "value"),
         Input(ids.ROW_PICKER, "value"),
@@ -170,10 +171,11 @@ def register(app: dash.Dash, services: PortalServices) -> None:
     def _force(chart, row_id, ready, class_name, scale):
         if chart != FORCE:
             return dash.no_update, dash.no_update
-        return force_view(services, row_id, ready, class_name, scale)
+        figure, note = force_view(services, row_id, ready, class_name, scale)
+        return graph(figure, "force-graph"), note
 
     @app.callback(
-        Output(ids.DECISION_GRAPH, "figure"),
+        Output(ids.DECISION_GRAPH, "children"),
         Output(ids.DECISION_NOTE, "children"),
         Output(f"{ids.DECISION_MODEL}-box", "style"),
         Input(ids.DECISION_MODE, "value"),
@@ -189,4 +191,4 @@ def register(app: dash.Dash, services: PortalServices) -> None:
     def _decision(mode, model, row_id, ready, class_name, scale, cohort, order, levels):
         view = {"ready": ready, "class_name": class_name, "scale": scale, "cohort": cohort, "order": order}
         figure, note = decision_view(services, mode, model, row_id, {**view, "levels": levels})
-        return figure, note, ({} if mode not in (None, MODELS) else HIDDEN)
+        return graph(figure, "decision-graph"), note, ({} if mode not in (None, MODELS) else HIDDEN)

@@ -9,8 +9,6 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from layouts import ids
-from layouts.panes import graph
-from portal.figures import placeholder
 
 WATERFALL, FORCE = "waterfall", "force"
 CHART_LABELS = {WATERFALL: "Waterfall", FORCE: "Force"}
@@ -38,6 +36,12 @@ def _buttons(component_id: str, labels: dict[str, str], value: str, label_class:
     )
 
 
+def drawing(container_id: str, chart: str) -> html.Div:
+    """Where a callback puts its chart (a :func:`layouts.panes.graph`); until then one line says it is being
+    drawn, so the page shows no empty axes."""
+    return html.Div(html.P(DRAWING.format(chart=chart), className="pane-waiting text-muted mb-0"), id=container_id)
+
+
 def chart_toggle(value: str | None) -> html.Div:
     """The chart the panes show: each model's waterfall (the default) or every model's force bar on one axis."""
     chosen = value if value in CHART_LABELS else WATERFALL
@@ -60,7 +64,7 @@ def force_card(shown: bool) -> dbc.Card:
             "push it down, the longest next to the prediction. Hover a segment for its exact push.",
             className="text-muted small mb-2",
         ),
-        graph(placeholder(DRAWING.format(chart="force plot")), "force-graph", ids.FORCE_GRAPH),
+        drawing(ids.FORCE_GRAPH, "force plot"),
         html.P(id=ids.FORCE_NOTE, className="figure-note mb-0", **{"aria-live": "polite"}),
     ]
     return dbc.Card(dbc.CardBody(body), id=ids.FORCE_CARD, className="shadow-sm mb-4", style={} if shown else HIDDEN)
@@ -90,7 +94,7 @@ def decision_card(model_names: Sequence[str]) -> dbc.Card:
             ],
             className="d-flex flex-wrap gap-3 align-items-center mb-2",
         ),
-        graph(placeholder(DRAWING.format(chart="decision plot")), "decision-graph", ids.DECISION_GRAPH),
+        drawing(ids.DECISION_GRAPH, "decision plot"),
         html.P(id=ids.DECISION_NOTE, className="figure-note mb-0", **{"aria-live": "polite"}),
     ]
     return dbc.Card(dbc.CardBody(body), className="shadow-sm mb-4")
