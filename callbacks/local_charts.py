@@ -25,7 +25,11 @@ from portal.web import PortalServices, merge_query
 NOT_YET = "Not drawn yet: {models} (explanation still being computed, or no {scale} for it)."
 NO_ROW = "Choose a row to draw its force plot."
 NEED_TWO = "The rows the models disagree on most need two models' explanations; they appear when ready."
-THRESHOLD = 0.5  # a probability at or above it predicts the positive class
+THRESHOLD = 0.5
+MISCLASSIFIED = (
+    "Misclassified (dashed red): the model predicts '{positive}' (probability 0.5 or more) and the row's {target} "
+    "is not, or the other way round."
+)  # a probability at or above it predicts the positive class
 
 
 def row_explanation(
@@ -82,7 +86,10 @@ def decision_view(services: PortalServices, mode: str | None, model: str | None,
     if mode != COHORT:
         positions = _positions(explanation, positions)
     locals_ = [explanation.row(i) for i in positions[:MAX_ROWS]]
-    return decision_rows(locals_, misclassified=misclassified(services, locals_), of_rows=of_rows), ""
+    wrong = misclassified(services, locals_)
+    facts = services.facts()
+    note = MISCLASSIFIED.format(positive=facts.positive, target=facts.target) if wrong is not None else ""
+    return decision_rows(locals_, misclassified=wrong, of_rows=of_rows), note
 
 
 def _model_explanation(services: PortalServices, model: str, view: dict) -> Explanation | None:

@@ -63,7 +63,8 @@ def test_the_decision_plot_of_the_models_ends_at_each_prediction(services) -> No
 @pytest.mark.parametrize("mode", [COHORT, DISAGREEMENT])
 def test_the_rows_mode_draws_up_to_50_rows_of_one_model_with_misclassified_rows_dashed(services, mode) -> None:
     view = {"ready": ALL, "scale": "native"}
-    figure, _ = local_charts.decision_view(services, mode, "Gradient boosting", "C00042", view)
+    figure, note = local_charts.decision_view(services, mode, "Gradient boosting", "C00042", view)
+    assert "predicts 'Yes' (probability 0.5 or more) and the row's churn is not" in note
     lines = [t for t in figure.data if t.meta in ("row", "misclassified")]
     assert 0 < len(lines) <= 50
     labels = services.cohort_rows("churn = Yes").row_ids.tolist()
