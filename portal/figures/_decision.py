@@ -64,7 +64,7 @@ def _frame(fig: go.Figure, ticks: list[str], local: LocalExplanation, caption: s
     fig.update_yaxes(tickvals=list(range(len(ticks))), ticktext=ticks, showgrid=True, range=[-0.4, len(ticks) - 0.6])
     fig.update_xaxes(title=f"model output ({scale_and_class(local.output_scale, local.explained_class)})")
     fig = finish(fig, "", caption, height=150 + 30 * len(ticks))
-    return fig if caption else fig.update_layout(margin={"t": 40})
+    return fig.update_layout(margin={"t": 40 if not caption else 64 if "<br>" in caption else 45})
 
 
 def decision_models(
@@ -140,8 +140,8 @@ def decision_rows(
             )
         )
     fig.add_trace(_colour_bar(low, high))
-    words = f" · {sum(wrong)} misclassified (dashed red)" if misclassified is not None else " · labels not known"
-    caption = f"{locals_[0].model_name}: {of_rows or f'{len(locals_)} rows'}{words}; colour = prediction."
+    words = f"{sum(wrong)} misclassified (dashed red)" if misclassified is not None else "labels not known"
+    caption = f"{locals_[0].model_name}: {of_rows or f'{len(locals_)} rows'}<br>{words}; colour = prediction."
     return _frame(fig, _ticks(locals_[0], shown, rest, {}), locals_[0], caption)
 
 
