@@ -37,6 +37,7 @@ from callbacks import (  # noqa: E402
     feature,
     global_page,
     local,
+    local_charts,
     neighbours,
     performance,
     row_search,
@@ -124,6 +125,16 @@ def cases(project: Project) -> dict[str, Callable[[], object]]:
             project, "prediction", ready, None, COHORT
         ),
         "cohort: performance curves": lambda: performance.curves(project, None, COHORT),
+        "local: force plot, common scale": lambda: local_charts.force_view(project, row, ready, None, COMMON),
+        "local: decision plot, models, common": lambda: local_charts.decision_view(
+            project, "models", None, row, {"ready": ready, "scale": COMMON}
+        ),
+        "local: decision plot, 50 disagreed rows": lambda: local_charts.decision_view(
+            project, "disagreement", models[0], row, {"ready": ready, "scale": NATIVE, "levels": levels}
+        ),
+        "cohort: decision plot, 50 rows": lambda: local_charts.decision_view(
+            project, "cohort", models[0], row, {"ready": ready, "scale": NATIVE, "cohort": COHORT}
+        ),
     }
     for model in models:
         found[f"global: beeswarm {model}"] = lambda m=model: global_page.beeswarm_pane(

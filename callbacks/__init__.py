@@ -20,6 +20,7 @@ from callbacks import (
     global_page,
     interactions,
     local,
+    local_charts,
     monitoring,
     neighbours,
     performance,
@@ -32,7 +33,7 @@ from portal.web import PortalServices
 
 def register(app: dash.Dash, services: PortalServices) -> None:
     """Wire every page's callbacks to ``services``."""
-    local_page = (local, row_search, neighbours, disagreement, whatif)
+    local_page = (local, local_charts, row_search, neighbours, disagreement, whatif)
     fairness_page = (fairness, adverse_reasons)
     for module in (shell, cohort, global_page, global_link, agreement, *local_page, feature, performance, interactions):
         module.register(app, services)

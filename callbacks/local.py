@@ -44,7 +44,10 @@ def page(services: PortalServices, query: dict):
     whatif = whatif_card(services.feature_specs(), values)
     names = services.model_names
     classes = services.class_names()
-    return local_page(names, colors, row_id, options, MAX_OPTIONS, classes, scale, search, whatif, view.class_name)
+    chart = _first(query, "chart")
+    return local_page(
+        names, colors, row_id, options, MAX_OPTIONS, classes, scale, search, whatif, view.class_name, chart
+    )
 
 
 def _row_search(services: PortalServices, query: dict):

@@ -186,3 +186,15 @@ MONITORING_WATERFALLS = "monitoring-waterfalls"  # a card per model: its mean ch
 MONITORING_DRIFT = "monitoring-drift"
 MONITORING_ERRORS = "monitoring-errors"
 MONITORING_ALERTS = "monitoring-alerts"
+
+# /local's force plot and decision plot (issue 15): the "Waterfall | Force" toggle (?chart=force), the panes'
+# row it hides, the force card; the decision plot's mode, its model picker (rows mode), its graph and note.
+LOCAL_CHART = "local-chart"  # "waterfall" or "force"
+WATERFALL_PANES = "waterfall-panes"
+FORCE_CARD = "force-card"
+FORCE_GRAPH = "force-graph"
+DECISION_MODE = "decision-mode"  # "models", "cohort" (its first 50 rows) or "disagreement" (the table's rows)
+DECISION_MODEL = "decision-model"
+DECISION_GRAPH = "decision-graph"
+DECISION_NOTE = "decision-note"
+FORCE_NOTE = "force-note"  # the models the force plot could not draw yet, and why

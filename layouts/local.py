@@ -11,6 +11,7 @@ from dash import dcc, html
 from layouts import ids
 from layouts.class_picker import class_picker
 from layouts.disagreement import disagreement_card
+from layouts.local_charts import FORCE, HIDDEN, chart_toggle, decision_card, force_card
 from layouts.neighbours import similar_card
 from layouts.panes import graph, model_card, model_row
 from layouts.scale_toggle import axes_note, axis_note, own_axis_switch
@@ -27,9 +28,11 @@ def local_page(
     search: html.Div | None = None,
     whatif: dbc.Card | None = None,
     class_name: str | None = None,
+    chart: str | None = None,
 ) -> html.Div:
     """The class chooser (multi-class only), the ``scale`` chooser, the row picker beside the row ``search``,
-    the row of waterfall panes, then the ``whatif``, similar rows and disagreement cards."""
+    the ``chart`` toggle over the row of waterfall panes (or the force card), the decision plot, then the
+    ``whatif``, similar rows and disagreement cards."""
     panes = [model_card(m, colors[m], ids.waterfall_pane(m), "waterfall") for m in model_names]
     picker = _picker(row_id, options, limit)
     if search is not None:
@@ -40,8 +43,14 @@ def local_page(
             class_picker(class_names, class_name),
             *([scale] if scale is not None else []),
             dbc.Card(dbc.CardBody(picker), className="shadow-sm mb-4 picker-card"),
-            axes_note(ids.WATERFALL_AXES_NOTE),
-            html.Div(model_row(panes), className="mb-4"),
+            chart_toggle(chart),
+            html.Div(
+                [axes_note(ids.WATERFALL_AXES_NOTE), html.Div(model_row(panes), className="mb-4")],
+                id=ids.WATERFALL_PANES,
+                style=HIDDEN if chart == FORCE else {},
+            ),
+            force_card(chart == FORCE),
+            decision_card(model_names),
             *([whatif] if whatif is not None else []),
             similar_card(model_names),
             disagreement_card(),

@@ -14,8 +14,11 @@ dash. Two rules hold everywhere:
 
 from portal.figures._agreement import STATISTICS, agreement_heatmap
 from portal.figures._beeswarm import beeswarm
+from portal.figures._decision import MAX_ROWS as DECISION_MAX_ROWS
+from portal.figures._decision import decision_models, decision_rows
 from portal.figures._dependence import dependence_panels
 from portal.figures._fairness import decimals, group_contribution_heatmap, selection_rate_figure, shown_features
+from portal.figures._force import force_plot, force_segments
 from portal.figures._importance import IMPORTANCE_MODES, RAW, SCALES_DIFFER, SHARE, importance_bars
 from portal.figures._interactions import (
     INTERACTION_METHOD,
@@ -62,6 +65,7 @@ from portal.figures._waterfall import key_values, prediction_text, waterfall
 from portal.figures._whatif import what_if_bars
 
 __all__ = [
+    "DECISION_MAX_ROWS",
     "drift_figure",
     "error_over_time",
     "mean_change_figure",
@@ -83,8 +87,12 @@ __all__ = [
     "calibration_figure",
     "confusion_figure",
     "decimals",
+    "decision_models",
+    "decision_rows",
     "dependence_panels",
     "escaped",
+    "force_plot",
+    "force_segments",
     "group_contribution_heatmap",
     "importance_bars",
     "interaction_caption",

@@ -118,6 +118,17 @@ def test_local_page_shows_one_waterfall_per_model_for_a_customer(dash_br, demo_u
     assert all("(probability)" in line for line in lines)  # the common scale, explained on demand
 
 
+def test_local_force_link_draws_a_force_bar_per_model_and_the_decision_plot(dash_br, demo_url: str) -> None:
+    dash_br.driver.get(demo_url + "/local?id=C00003&chart=force")
+    wait_text(dash_br, ".force-graph", "prediction", timeout=180)
+    script = "return Array.from(document.querySelectorAll('{}')).map(g => g.data.map(t => [t.type, t.name]));"
+    force = dash_br.driver.execute_script(script.format(".force-graph .js-plotly-plot"))
+    assert [name for kind, name in force[0] if kind == "bar"] == MODELS
+    wait_text(dash_br, ".decision-graph", "base value")
+    decision = dash_br.driver.execute_script(script.format(".decision-graph .js-plotly-plot"))
+    assert [name for _, name in decision[0]] == MODELS
+
+
 def wait_text(dash_br, selector: str, text: str, timeout: float = 60) -> None:
     stale = (StaleElementReferenceException,)
     WebDriverWait(dash_br.driver, timeout, poll_frequency=0.5, ignored_exceptions=stale).until(
