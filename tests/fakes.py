@@ -301,6 +301,9 @@ class FakeServices:
     def feature_names(self) -> tuple[str, ...]:
         return FEATURES
 
+    def feature_values(self) -> pd.DataFrame:
+        return pd.DataFrame(self._data, index=pd.Index(self._ids))
+
     def feature_dependence(self, feature, colour_by, explanations):
         frame = self.fairness.with_group_column(pd.DataFrame(self._data, index=pd.Index(self._ids)), colour_by)
         return dependence(explanations, frame, feature, colour_by=colour_by or None)

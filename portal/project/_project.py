@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import TextIO
 
 import numpy as np
+import pandas as pd
 
 from portal.analyses import (
     COMMON,
@@ -215,6 +216,9 @@ class Project:
             return {}
         row = self.dataset.features.iloc[position]
         return {column: (None if _is_missing(value) else value) for column, value in row.items()}
+
+    def feature_values(self) -> pd.DataFrame:
+        return self.dataset.features_by_id
 
     # --- explanations ---------------------------------------------------------------------
     def progress(self, model_name: str) -> JobProgress:
