@@ -157,3 +157,16 @@ def test_what_if_bars_fit_a_pane_a_third_of_1000_px_wide_with_the_toolbar_beside
     assert fig.layout.showlegend is False and "top bar: edited" in fig.layout.title.subtitle.text
     assert "payment_method<br>= Electronic check" in fig.data[0].y
     assert fig.data[1].marker.pattern.shape in ("", None)  # the first model by name (its colour) has no pattern
+
+
+def test_a_zero_one_feature_is_drawn_as_two_categories_with_the_ebm_shape_at_each() -> None:
+    flag = replace(panel("RF", PROBABILITY), values=np.array([1.0, 0.0, 1.0]), colour_feature=None, colour_values=None)
+    shape = ShapeFunction("tenure", np.linspace(0.0, 1.0, 11), np.linspace(-0.2, 0.2, 11), PROBABILITY, "RF")
+    fig = dependence_panels([flag], shape=shape)
+    box = fig.data[0]
+    assert box.type == "box" and sorted(set(box.x)) == ["0", "1"]
+    assert list(fig.layout.xaxis.categoryarray) == ["0", "1"]
+    own = next(t for t in fig.data if t.name == "EBM shape function")
+    assert list(own.x) == ["0", "1"] and list(own.y) == pytest.approx([-0.2, 0.2])
+    counts = replace(flag, values=np.array([0.0, 1.0, 2.0]))  # three values: still a number line
+    assert dependence_panels([counts]).data[0].type == "scattergl"
