@@ -316,6 +316,9 @@ class Project:
     def fairness_config(self) -> FairnessConfig:
         return self.fairness.settings
 
+    def threshold_optimizers(self) -> tuple[str, ...]:
+        return tuple(spec.name for spec in self.config.models if spec.is_threshold_optimizer)
+
     def fairness_support(self) -> str:
         return self.fairness.support()
 

@@ -196,6 +196,10 @@ class PortalServices(Protocol):
     def fairness_config(self) -> FairnessConfig:
         """The ``[fairness]`` settings: bands, intersections, the four-fifths threshold, the default threshold."""
 
+    def threshold_optimizers(self) -> tuple[str, ...]:
+        """The models of kind ``threshold_optimizer``, in model order: they decide by their own threshold per group,
+        so a page's decision threshold does not move their decisions."""
+
     def fairness_support(self) -> str:
         """Empty when group metrics can be computed (a two-class target and protected columns), else why not."""
 
