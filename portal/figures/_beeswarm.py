@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from portal.figures._feature_colours import COLORSCALE, COLOUR_BAR, MISSING, feature_levels, level_colours
+from portal.figures._feature_colours import BAR_ROOM, COLORSCALE, COLOUR_BAR, MISSING, feature_levels, level_colours
 from portal.figures._ranges import clamp, robust_range
 from portal.figures._style import PALETTE, class_label, finish, method_label, scale_and_class
 from portal.results import Explanation
@@ -83,6 +83,8 @@ def beeswarm(
     subtitle = _subtitle(explanation, len(rows), total_rows, cohort=background is not None, titled=titled)
     fig = finish(fig, explanation.model_name if titled else "", subtitle, height=130 + 34 * len(order))
     fig.update_layout(showlegend=False, meta={"own": list(own), "scale": explanation.output_scale})
+    if levels is not None:  # the colour bar lies under the x axis
+        fig.update_layout(height=fig.layout.height + BAR_ROOM, margin_b=fig.layout.margin.b + BAR_ROOM)
     return fig if titled else narrow(fig.update_layout(margin_t=62))
 
 

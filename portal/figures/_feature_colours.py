@@ -35,16 +35,26 @@ RED_BLUE = (
 COLORSCALE = [[i / (len(RED_BLUE) - 1), colour] for i, colour in enumerate(RED_BLUE)]
 MISSING = "#777777"  # shap's beeswarm grey for missing values
 LOW, HIGH = 5.0, 95.0  # percentiles a feature's numbers are scaled between
+#: Lying under the x axis, so a narrow side-by-side pane keeps its width for the points ("low ▬▬▬ high").
 COLOUR_BAR = {
     "title": {"text": "feature value", "side": "right", "font": {"size": 11}},
+    "orientation": "h",
+    "x": 0.4,
+    "xanchor": "center",
+    "yref": "container",
+    "y": 0.0,
+    "yanchor": "bottom",
+    "ypad": 6,
+    "lenmode": "pixels",
+    "len": 190,  # with its title beside it: a bar of about 100 px
+    "thickness": 8,
     "tickvals": [0, 255],  # the points carry their level as one byte, 0 to 255
     "ticktext": ["low", "high"],
-    "thickness": 8,
-    "len": 0.6,
+    "ticks": "",
     "outlinewidth": 0,
-    "xpad": 4,
     "tickfont": {"size": 10},
 }
+BAR_ROOM = 44  # pixels below the x axis's title for the colour bar
 
 
 def feature_levels(values: pd.Series, contributions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
