@@ -91,8 +91,10 @@ def dependence_panels(
     warning = "" if same_scale else " · ⚠ scales differ: compare shapes, not heights"
     plural = "s" if beyond != 1 else ""
     warning += f" · {beyond:,} point{plural} beyond the axis, marked ▴ ▾ at its edge" if beyond else ""
-    fig.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.22}, boxmode="group")
-    return finish(fig, f"How each model uses {first.feature}", sample + colour + warning, height=430)
+    # categories' labels may stand slanted in a narrow panel ("Month-to-month" at 1,000 px): the legend goes lower
+    low = first.categorical and max((len(level) for level in first.levels), default=0) > 6
+    fig.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.34 if low else -0.22}, boxmode="group")
+    return finish(fig, f"How each model uses {first.feature}", sample + colour + warning, height=470 if low else 430)
 
 
 def _binary(panel: FeatureDependence) -> bool:

@@ -170,3 +170,11 @@ def test_a_zero_one_feature_is_drawn_as_two_categories_with_the_ebm_shape_at_eac
     assert list(own.x) == ["0", "1"] and list(own.y) == pytest.approx([-0.2, 0.2])
     counts = replace(flag, values=np.array([0.0, 1.0, 2.0]))  # three values: still a number line
     assert dependence_panels([counts]).data[0].type == "scattergl"
+
+
+def test_long_category_labels_push_the_legend_below_their_slant() -> None:
+    long = ("Month-to-month", "One year", "Two year")
+    values = np.array(list(long), dtype=object)
+    boxes = FeatureDependence("RF", "contract", values, np.zeros(3), None, None, PROBABILITY, True, 3, 3, levels=long)
+    short = replace(boxes, values=np.array(["a", "b", "c"], dtype=object), levels=("a", "b", "c"))
+    assert dependence_panels([boxes]).layout.legend.y < dependence_panels([short]).layout.legend.y
