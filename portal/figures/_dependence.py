@@ -88,6 +88,8 @@ def dependence_panels(
     if behind:
         sample = f"cohort <b>{escaped(cohort)}</b>: {sample} · grey: everyone"
     colour = f" · colour: {first.colour_feature}" if first.colour_feature else ""
+    if first.colour_feature and first.categorical:  # a box summarises many rows: it has no one colour to take
+        colour = f" · boxes per category are not coloured by {first.colour_feature}"
     warning = "" if same_scale else " · ⚠ scales differ: compare shapes, not heights"
     plural = "s" if beyond != 1 else ""
     warning += f" · {beyond:,} point{plural} beyond the axis, marked ▴ ▾ at its edge" if beyond else ""

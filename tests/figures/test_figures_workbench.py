@@ -178,3 +178,9 @@ def test_long_category_labels_push_the_legend_below_their_slant() -> None:
     boxes = FeatureDependence("RF", "contract", values, np.zeros(3), None, None, PROBABILITY, True, 3, 3, levels=long)
     short = replace(boxes, values=np.array(["a", "b", "c"], dtype=object), levels=("a", "b", "c"))
     assert dependence_panels([boxes]).layout.legend.y < dependence_panels([short]).layout.legend.y
+
+
+def test_boxes_say_they_are_not_coloured_instead_of_naming_a_colouring_they_do_not_draw() -> None:
+    boxes = dependence_panels([panel("RF", PROBABILITY, categorical=True)])
+    assert "boxes per category are not coloured by contract" in boxes.layout.title.subtitle.text
+    assert "colour: contract" in dependence_panels([panel("RF", PROBABILITY)]).layout.title.subtitle.text
