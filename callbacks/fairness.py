@@ -35,7 +35,8 @@ def page(services: PortalServices, query: dict):
     threshold = chosen_threshold(services, _first(query, "threshold"))
     four_fifths, words = services.fairness_config().four_fifths, other_decision(services)
     attributes = services.protected_attributes()
-    return fairness_page(attributes, attribute.name, threshold, positive(services), four_fifths, words)
+    optimizers = services.threshold_optimizers()
+    return fairness_page(attributes, attribute.name, threshold, positive(services), four_fifths, words, optimizers)
 
 
 def chosen_attribute(services: PortalServices, name: str | None) -> ProtectedAttribute:

@@ -24,12 +24,27 @@ def page(services: PortalServices, query: dict):
     names = services.feature_names()
     feature = _first(query, "feature")
     colour_by = _first(query, "colour-by")
-    feature = feature if feature in names else names[0]
+    feature = feature if feature in names else most_important(services, names)
     colours = (*names, *services.group_colour_names())
     colour_by = colour_by if colour_by in colours else None
     has_shape = services.shape_function(feature) is not None
     linked_class = read_view(services, query).class_name
     return feature_page(names, feature, colour_by, has_shape, services.class_names(), colours, linked_class)
+
+
+def most_important(services: PortalServices, names: tuple[str, ...]) -> str:
+    """The feature with the largest share of mean |SHAP| averaged over the models explained so far (each model's
+    shares sum to 1, so no scale outweighs another; classes averaged too); the first column while none is."""
+    found = [e for e in map(services.explanation_so_far, services.model_names) if e is not None and e.n_rows]
+    if not found:
+        return names[0]
+    total = dict.fromkeys(names, 0.0)
+    for explanation in found:
+        shares = explanation.share_of_total()
+        shares = shares.mean(axis=1) if shares.ndim > 1 else shares
+        for name, share in zip(explanation.feature_names, shares):
+            total[name] = total.get(name, 0.0) + float(share)
+    return max(names, key=lambda name: total[name])  # ties: the first column
 
 
 def dependence_figure(

@@ -139,13 +139,15 @@ def beeswarm_pane(
     color = model_colors(services.model_names)[model]
     rows = applied(services, cohort)
     graph_id = ids.per_model(ids.BEESWARM_GRAPH, model)
+    features = services.feature_values()  # stays here: the figure carries only its sampled points' colours
     if rows is None:
-        return graph(beeswarm(explanation, color=color, titled=False, total_rows=total), "beeswarm-graph", graph_id)
+        figure = beeswarm(explanation, color=color, titled=False, total_rows=total, features=features)
+        return graph(figure, "beeswarm-graph", graph_id)
     cut = rows.restrict(explanation)
     if not cut.n_rows:
         return html.P(NOT_IN_COHORT, className="pane-waiting text-muted mb-0")
     total = None if total is None else rows.n_rows  # rows so far count against the cohort
-    figure = beeswarm(cut, color=color, titled=False, total_rows=total, background=explanation)
+    figure = beeswarm(cut, color=color, titled=False, total_rows=total, background=explanation, features=features)
     return graph(figure, "beeswarm-graph", graph_id)
 
 

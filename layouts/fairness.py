@@ -18,6 +18,7 @@ from layouts.threshold import threshold_control
 from portal.fairness import FLAG_AUC, FLAG_SHARE, DecisionWords, ProtectedAttribute
 
 TITLE = "Fairness across protected groups"
+NOTE_CLASS = "figure-note mt-1 mb-0"
 
 
 def fairness_page(
@@ -27,13 +28,15 @@ def fairness_page(
     positive: str,
     four_fifths: float,
     words: DecisionWords,
+    optimizers: Sequence[str] = (),
 ) -> html.Div:
     """The sticky controls, then the four sections, each waiting for its callback; ``words`` name the decision
-    other than ``positive`` (a decline only in a lending project)."""
+    other than ``positive`` (a decline only in a lending project); ``optimizers``, the threshold optimizers, which
+    the slider does not move, are named under it."""
     return html.Div(
         [
             html.H2(TITLE, className="page-title"),
-            _controls(attributes, attribute, threshold, positive),
+            _controls(attributes, attribute, threshold, positive, optimizers),
             _section(
                 "Group metrics",
                 f"Measured on the held-out rows, which the models never learnt from. A group is selected when a model "
@@ -94,7 +97,25 @@ def attribute_label(attribute: ProtectedAttribute) -> str:
     return f"{attribute.name}: {len(attribute.groups)} groups"
 
 
-def _controls(attributes: Sequence[ProtectedAttribute], attribute: str, threshold: float, positive: str) -> dbc.Card:
+def optimizer_note(optimizers: Sequence[str]) -> str:
+    """The line under the slider naming the models that decide by their own per-group thresholds ('' if none)."""
+    if not optimizers:
+        return ""
+    names = ", ".join(f"'{name}'" for name in optimizers)
+    if len(optimizers) == 1:
+        return (
+            f"{names} is a threshold optimizer: it decides by its own threshold per group, so this slider does not "
+            "change its decisions."
+        )
+    return (
+        f"{names} are threshold optimizers: they decide by their own thresholds per group, so this slider does not "
+        "change their decisions."
+    )
+
+
+def _controls(
+    attributes: Sequence[ProtectedAttribute], attribute: str, threshold: float, positive: str, optimizers: Sequence[str]
+) -> dbc.Card:
     chooser = dcc.Dropdown(
         id=ids.FAIRNESS_ATTRIBUTE,
         options=[{"label": attribute_label(a), "value": a.name} for a in attributes],
@@ -117,7 +138,9 @@ def _controls(attributes: Sequence[ProtectedAttribute], attribute: str, threshol
                 lg=4,
             ),
             dbc.Col(
-                slider,
+                [slider, html.P(optimizer_note(optimizers), id=ids.FAIRNESS_OPTIMIZER_NOTE, className=NOTE_CLASS)]
+                if optimizers
+                else slider,
                 lg=8,
             ),
         ],

@@ -168,6 +168,7 @@ WATERFALL_AXES_NOTE = "waterfall-axes-note"
 # typed threshold boxes beside the threshold sliders (/fairness, /performance) and their one-line notes
 FAIRNESS_THRESHOLD_BOX = "fairness-threshold-box"
 FAIRNESS_THRESHOLD_NOTE = "fairness-threshold-note"
+FAIRNESS_OPTIMIZER_NOTE = "fairness-optimizer-note"
 THRESHOLD_BOX = "threshold-box"
 THRESHOLD_NOTE = "threshold-note"
 

@@ -92,6 +92,7 @@ class FakeServices:
     ``Proxies``) given the fake's data, so their answers are the real core's on fake inputs."""
 
     title = "Telco customer churn (fake)"
+    optimizers: tuple[str, ...] = ()
 
     def __init__(
         self,
@@ -300,6 +301,12 @@ class FakeServices:
     # --- workbench pages: computed by the real core functions from the fake data -----------------
     def feature_names(self) -> tuple[str, ...]:
         return FEATURES
+
+    def threshold_optimizers(self) -> tuple[str, ...]:
+        return self.optimizers  # none unless a test names some
+
+    def feature_values(self) -> pd.DataFrame:
+        return pd.DataFrame(self._data, index=pd.Index(self._ids))
 
     def feature_dependence(self, feature, colour_by, explanations):
         frame = self.fairness.with_group_column(pd.DataFrame(self._data, index=pd.Index(self._ids)), colour_by)

@@ -141,12 +141,14 @@ class Cohort:
 
 
 def cohort_example(table: pd.DataFrame) -> str:
-    """A cohort written in ``table``'s own columns: its first numeric column below its median, and its first
-    column of categories equal to its most common real category, one rows share ('seniority < 5; home = owner')."""
+    """A cohort written in ``table``'s own columns: its first numeric column with rows below its median, below it
+    (a 0/1 flag whose median is 0 would give an empty cohort), and its first column of categories equal to its
+    most common real category, one rows share ('seniority < 5; home = owner')."""
     parts = []
-    numeric = [c for c in table.columns if _is_number(table[c]) and table[c].notna().any()]
+    medians = {c: float(table[c].median()) for c in table.columns if _is_number(table[c]) and table[c].notna().any()}
+    numeric = [c for c, median in medians.items() if (table[c] < median).any()]
     if numeric:
-        median = float(table[numeric[0]].median())
+        median = medians[numeric[0]]
         parts.append(f"{numeric[0]} < {median:.4g}" if median != int(median) else f"{numeric[0]} < {int(median)}")
     for name in table.columns:
         if _is_number(table[name]) or is_dates(table[name]):

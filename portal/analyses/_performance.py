@@ -13,8 +13,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 from sklearn import metrics as skm
 from sklearn.calibration import calibration_curve
+
+from portal.analyses._dependence import category_order
 
 MAX_POINTS = 200
 CALIBRATION_BINS = 10
@@ -167,5 +170,8 @@ def _thin(max_points: int, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np
 
 
 def _levels(levels: np.ndarray) -> list[object]:
+    """The segment's levels in reading order (:func:`category_order`: bands such as "<25", "25-40", "60+" and
+    numbers by value, not as text, where "10" came before "2" and "<25" last)."""
     values = [v for v in dict.fromkeys(np.asarray(levels).tolist()) if v is not None and v == v]  # drop NaN/None
-    return sorted(values, key=str)
+    by_text = {str(v): v for v in values}
+    return [by_text[text] for text in category_order(pd.Series(list(by_text), dtype=object))]

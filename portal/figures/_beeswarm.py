@@ -4,13 +4,20 @@ The browser gets a seeded sample of at most ``sample_size`` rows, drawn with Web
 says how many of how many rows it shows. Points spread vertically in proportion to how crowded their
 neighbourhood is, so dense regions look wide, as in SHAP's own beeswarm. For a cohort, everyone's rows are
 drawn behind in grey (a smaller sample, no hover), so the reader sees where the cohort sits in the crowd.
+
+Given the data's ``features`` (indexed by row id), points are coloured by their feature's value as in SHAP
+(:mod:`portal.figures._feature_colours`: low blue to high red, missing grey, a "feature value" colour bar) and
+the hover gives the row, the value and the contribution; the model's colour then belongs to the pane's frame
+and title. Without ``features`` every point takes the model's ``color``.
 """
 
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
 
+from portal.figures._feature_colours import BAR_ROOM, COLORSCALE, COLOUR_BAR, MISSING, feature_levels, level_colours
 from portal.figures._ranges import clamp, robust_range
 from portal.figures._style import PALETTE, class_label, finish, method_label, scale_and_class
 from portal.results import Explanation
@@ -33,6 +40,7 @@ def beeswarm(
     total_rows: int | None = None,
     background: Explanation | None = None,
     x_range: tuple[float, float] | None = None,
+    features: pd.DataFrame | None = None,
 ) -> go.Figure:
     """A horizontal beeswarm of the most important features, most important on top.
 
@@ -43,7 +51,8 @@ def beeswarm(
 
     The x axis spans ``x_range`` (several panes' shared range), else the drawn values' 1st-99th percentile
     (:func:`robust_range`); points beyond it sit at its edge as triangles whose hover gives the real value.
-    ``layout.meta`` keeps the pane's own range and scale, for the page's shared-axis switch.
+    ``layout.meta`` keeps the pane's own range and scale, for the page's shared-axis switch. ``features`` (the
+    data's original columns indexed by row id, kept on the server) colours the points by value.
     """
     if background is not None:
         sample_size = min(sample_size, COHORT_SAMPLE)
@@ -56,18 +65,11 @@ def beeswarm(
     shown = values.T.ravel()
     customdata = np.tile(explanation.row_ids[rows], len(order))
     own = robust_range(shown)
-    fig.add_trace(
-        go.Scattergl(
-            x=shown.astype(np.float32),  # sent as binary: float32 halves it, 7 digits is finer than a pixel
-            y=y.astype(np.float32),
-            mode="markers",
-            customdata=customdata,
-            marker={"color": color, "size": 4, "opacity": 0.55},
-            hovertemplate="row %{customdata}<br>%{x:.4g}<extra></extra>",
-        )
-    )
+    levels, text = _colouring(explanation, rows, order, values, features)
+    fig.add_traces(_points(shown, y, customdata, levels, text, color))
     if np.any(clamp(shown, own)[1]):  # the figure stays as it was when no point lies beyond
-        fig.add_trace(_beyond(shown, y, customdata, own, color))
+        colours = color if levels is None else level_colours(levels)
+        fig.add_trace(_beyond(shown, y, customdata, own, colours, text))
     names = [explanation.feature_names[i] for i in order]
     fig.update_yaxes(tickvals=list(range(len(order))), ticktext=names, range=[-0.6, len(order) - 0.4], showgrid=False)
     fig.update_xaxes(
@@ -81,6 +83,8 @@ def beeswarm(
     subtitle = _subtitle(explanation, len(rows), total_rows, cohort=background is not None, titled=titled)
     fig = finish(fig, explanation.model_name if titled else "", subtitle, height=130 + 34 * len(order))
     fig.update_layout(showlegend=False, meta={"own": list(own), "scale": explanation.output_scale})
+    if levels is not None:  # the colour bar lies under the x axis
+        fig.update_layout(height=fig.layout.height + BAR_ROOM, margin_b=fig.layout.margin.b + BAR_ROOM)
     return fig if titled else narrow(fig.update_layout(margin_t=62))
 
 
@@ -91,25 +95,86 @@ def narrow(fig: go.Figure) -> go.Figure:
     return fig.update_layout(margin_r=44, modebar_orientation="v").update_xaxes(title_font_size=12)
 
 
-def _beyond(x: np.ndarray, y: np.ndarray, rows: np.ndarray, bounds: tuple[float, float], color: str) -> go.Scatter:
-    """The points beyond the axis, drawn at its edge as triangles pointing the way they went; the real value
-    is in ``customdata`` (hover, and the page's script re-clamps them when the axis changes)."""
+def _colouring(
+    explanation: Explanation, rows: np.ndarray, order: np.ndarray, values: np.ndarray, features: pd.DataFrame | None
+) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """Each drawn point's colour level (0 blue .. 1 red, NaN missing) and value as text, feature after feature
+    as the points are drawn; (None, None) without ``features``."""
+    if features is None:
+        return None, None
+    frame = features.reindex(pd.Index(explanation.row_ids[rows].astype(str)))
+    names = [explanation.feature_names[i] for i in order]
+    found = [feature_levels(frame[n], values[:, j]) if n in frame else _unknown(len(rows)) for j, n in enumerate(names)]
+    return np.concatenate([f[0] for f in found]), np.concatenate([f[1] for f in found])
+
+
+def _unknown(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """A feature the data does not hold (it cannot happen for a project's own explanations): grey, 'missing'."""
+    return np.full(n, np.nan), np.full(n, "missing", dtype=object)
+
+
+def _points(
+    x: np.ndarray, y: np.ndarray, rows: np.ndarray, levels: np.ndarray | None, text: np.ndarray | None, color: str
+) -> list[go.Scattergl]:
+    """The sampled points: in the model's ``color``; or coloured by value with a colour bar, the missing values
+    in a grey trace of their own. Hover: the row, the value and the contribution."""
+    if levels is None:
+        marker = {"color": color, "size": 4, "opacity": 0.55}
+        return [_scatter(x, y, rows, marker, "row %{customdata}<br>%{x:.4g}<extra></extra>")]
+    hover = "row %{customdata[0]}<br>value: %{customdata[1]}<br>SHAP value: %{x:.4g}<extra></extra>"
+    known = np.isfinite(levels)
+    data = np.column_stack([rows.astype(str), text])
+    shades = np.round(levels[known] * 255).astype(np.uint8)  # sent as one byte a point: finer than the scale's stops
+    marker = {"color": shades, "colorscale": COLORSCALE, "cmin": 0, "cmax": 255}
+    marker |= {"showscale": True, "colorbar": COLOUR_BAR, "size": 4, "opacity": 0.7}
+    traces = [_scatter(x[known], y[known], data[known], marker, hover, "by value")]
+    if not known.all():
+        grey = {"color": MISSING, "size": 4, "opacity": 0.6}
+        traces.append(_scatter(x[~known], y[~known], data[~known], grey, hover, "missing"))
+    return traces
+
+
+def _scatter(x: np.ndarray, y: np.ndarray, data: np.ndarray, marker: dict, hover: str, name: str = "") -> go.Scattergl:
+    return go.Scattergl(
+        x=x.astype(np.float32),  # sent as binary: float32 halves it, 7 digits is finer than a pixel
+        y=y.astype(np.float32),
+        mode="markers",
+        name=name or None,
+        customdata=data,
+        marker=marker,
+        hovertemplate=hover,
+    )
+
+
+def _beyond(
+    x: np.ndarray,
+    y: np.ndarray,
+    rows: np.ndarray,
+    bounds: tuple[float, float],
+    color: str | list[str],
+    text: np.ndarray | None = None,
+) -> go.Scatter:
+    """The points beyond the axis, drawn at its edge as triangles pointing the way they went (in ``color``, one
+    or one per point); the real value is ``customdata[1]`` (hover, and the page's script re-clamps them when the
+    axis changes), the feature's value ``customdata[2]``."""
     at_edge, beyond = clamp(x, bounds)
     real = x[beyond]
+    said = np.full(len(x), "", dtype=object) if text is None else text
+    value = "" if text is None else "<br>value: %{customdata[2]}"
     return go.Scatter(
         x=at_edge[beyond],
         y=y[beyond],
         mode="markers",
         meta="beyond",
-        customdata=[[str(r), float(v)] for r, v in zip(rows[beyond], real)],
+        customdata=[[str(r), float(v), str(t)] for r, v, t in zip(rows[beyond], real, said[beyond])],
         marker={
-            "color": color,
+            "color": color if isinstance(color, str) else [c for c, b in zip(color, beyond) if b],
             "size": 7,
             "symbol": np.where(real > bounds[1], "triangle-right", "triangle-left").tolist(),
             "line": {"color": "#212529", "width": 1},
         },
         cliponaxis=False,
-        hovertemplate="row %{customdata[0]}<br>%{customdata[1]:.4g} (beyond the axis)<extra></extra>",
+        hovertemplate="row %{customdata[0]}" + value + "<br>%{customdata[1]:.4g} (beyond the axis)<extra></extra>",
     )
 
 

@@ -6,11 +6,15 @@ so the reader sees where the cohort sits on the model's curve.
 An EBM's shape function is that model's curve: it is drawn as "EBM shape function" on the EBM's own panel only.
 Over another model's panel in the same scale it is a dashed reference line in the EBM's colour, named
 "EBM shape (reference)" in the legend, so it never reads as that model's own curve.
+
+A numeric feature holding only 0 and 1 (a flag such as senior_citizen) is drawn as two categories, "0" and "1",
+with a box each, not as two thin columns on a continuous axis.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 import numpy as np
 import plotly.express as px
@@ -46,6 +50,9 @@ def dependence_panels(
     """
     if not panels:
         return placeholder("No model's explanation is ready yet.")
+    if all(_binary(p) for p in (*panels, *everyone)):
+        panels, everyone = [_as_categories(p) for p in panels], [_as_categories(p) for p in everyone]
+        shape = None if shape is None else _shape_at_levels(shape)
     colors = colors or model_colors(p.model_name for p in panels)
     scales = {p.output_scale for p in panels}
     same_scale = len(scales) == 1
@@ -81,11 +88,41 @@ def dependence_panels(
     if behind:
         sample = f"cohort <b>{escaped(cohort)}</b>: {sample} · grey: everyone"
     colour = f" · colour: {first.colour_feature}" if first.colour_feature else ""
+    if first.colour_feature and first.categorical:  # a box summarises many rows: it has no one colour to take
+        colour = f" · boxes per category are not coloured by {first.colour_feature}"
     warning = "" if same_scale else " · ⚠ scales differ: compare shapes, not heights"
     plural = "s" if beyond != 1 else ""
     warning += f" · {beyond:,} point{plural} beyond the axis, marked ▴ ▾ at its edge" if beyond else ""
-    fig.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.22}, boxmode="group")
-    return finish(fig, f"How each model uses {first.feature}", sample + colour + warning, height=430)
+    # categories' labels may stand slanted in a narrow panel ("Month-to-month" at 1,000 px): the legend goes lower
+    low = first.categorical and max((len(level) for level in first.levels), default=0) > 6
+    fig.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.34 if low else -0.22}, boxmode="group")
+    return finish(fig, f"How each model uses {first.feature}", sample + colour + warning, height=470 if low else 430)
+
+
+def _binary(panel: FeatureDependence) -> bool:
+    """A numeric feature whose values are only 0 and 1 (a flag): two categories, not a continuous axis."""
+    if panel.categorical:
+        return False
+    values = np.asarray(panel.values, dtype=float)
+    known = values[np.isfinite(values)]
+    return bool(known.size) and bool(np.isin(known, (0.0, 1.0)).all())
+
+
+def _as_categories(panel: FeatureDependence) -> FeatureDependence:
+    """A 0/1 panel drawn as the categories "0" and "1" (boxes, in that order; "missing" after)."""
+    values = np.asarray(panel.values, dtype=float)
+    labels = np.where(np.isfinite(values), np.where(values == 1.0, "1", "0"), "missing").astype(object)
+    levels = tuple(level for level in ("0", "1", "missing") if level in set(labels))
+    return replace(panel, values=labels, categorical=True, levels=levels)
+
+
+def _shape_at_levels(shape: ShapeFunction) -> ShapeFunction:
+    """An EBM's shape of a 0/1 feature read at 0 and 1, as two category marks."""
+    grid = np.asarray(shape.grid)
+    if not np.issubdtype(grid.dtype, np.number):
+        return shape
+    scores = np.interp([0.0, 1.0], grid.astype(float), np.asarray(shape.scores, dtype=float))
+    return replace(shape, grid=np.array(["0", "1"], dtype=object), scores=scores)
 
 
 def _robust_y(fig: go.Figure, panels: Sequence[FeatureDependence], colors: Mapping[str, str]) -> int:

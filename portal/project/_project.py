@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import TextIO
 
 import numpy as np
+import pandas as pd
 
 from portal.analyses import (
     COMMON,
@@ -216,6 +217,9 @@ class Project:
         row = self.dataset.features.iloc[position]
         return {column: (None if _is_missing(value) else value) for column, value in row.items()}
 
+    def feature_values(self) -> pd.DataFrame:
+        return self.dataset.features_by_id
+
     # --- explanations ---------------------------------------------------------------------
     def progress(self, model_name: str) -> JobProgress:
         return self.explanations.progress(model_name)
@@ -311,6 +315,9 @@ class Project:
     # --- fairness ---------------------------------------------------------------------------
     def fairness_config(self) -> FairnessConfig:
         return self.fairness.settings
+
+    def threshold_optimizers(self) -> tuple[str, ...]:
+        return tuple(spec.name for spec in self.config.models if spec.is_threshold_optimizer)
 
     def fairness_support(self) -> str:
         return self.fairness.support()

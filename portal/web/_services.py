@@ -10,6 +10,8 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Protocol, TextIO
 
+import pandas as pd
+
 from portal.analyses import (
     ClassificationCurves,
     CohortRows,
@@ -96,6 +98,10 @@ class PortalServices(Protocol):
 
     def row_values(self, row_id: str) -> dict[str, object]:
         """The original feature values of one row (for labels such as 'tenure = 2')."""
+
+    def feature_values(self) -> pd.DataFrame:
+        """Every row's original feature values, indexed by row id (strings, as explanations' ``row_ids``): for
+        colouring a figure's sampled points on the server; the frame itself never goes to the browser."""
 
     def find_rows(self, text: str, column: str | None = None, limit: int = 50, sort: str | None = None) -> RowMatches:
         """The first ``limit`` rows whose values match the search (the cohort grammar over every cohort column, or
@@ -189,6 +195,10 @@ class PortalServices(Protocol):
     # --- fairness --------------------------------------------------------------------------------------------
     def fairness_config(self) -> FairnessConfig:
         """The ``[fairness]`` settings: bands, intersections, the four-fifths threshold, the default threshold."""
+
+    def threshold_optimizers(self) -> tuple[str, ...]:
+        """The models of kind ``threshold_optimizer``, in model order: they decide by their own threshold per group,
+        so a page's decision threshold does not move their decisions."""
 
     def fairness_support(self) -> str:
         """Empty when group metrics can be computed (a two-class target and protected columns), else why not."""

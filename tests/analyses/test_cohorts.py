@@ -70,6 +70,8 @@ def test_the_example_cohort_is_written_in_the_tables_own_columns() -> None:
     assert cohort_example(LOAN_LIKE) == "seniority < 5; home = owner"
     assert cohort_example(LOAN_LIKE[["marital"]]) == "marital = married"
     assert cohort_example(pd.DataFrame({"income": [1.5, 2.25, 4.0]})) == "income < 2.25"
+    flagged = pd.DataFrame({"female": [0, 0, 0, 1, 1], "seniority": [1, 3, 5, 9, 20]})
+    assert cohort_example(flagged) == "seniority < 5"  # 'female < 0' would select nobody
     with pytest.raises(CohortError, match="is not 'column op value'; write e.g. 'seniority < 5; home = owner'"):
         Cohort.parse("seniority", example=cohort_example(LOAN_LIKE))
 

@@ -63,3 +63,12 @@ def test_regression_samples_points_and_averages_error_per_segment() -> None:
     assert diagnostics.n == 10 and len(diagnostics.actual) == 5
     assert diagnostics.residuals == pytest.approx(diagnostics.actual - diagnostics.predicted)
     assert diagnostics.error_by_segment == {"region": {"a": 1.5, "b": 0.0, "c": 3.0}}
+
+
+def test_error_by_segment_keeps_bands_and_numbers_in_reading_order() -> None:
+    actual = np.zeros(8)
+    bands = np.array(["60+", "<25", "40-60", "25-40", "60+", "<25", "40-60", "60+"], dtype=object)
+    counts = np.array(["10", "2", "3", "10", "2", "3", "1", "1"], dtype=object)
+    diagnostics = regression_diagnostics("price", actual, actual + 1, {"age": bands, "rooms": counts})
+    assert list(diagnostics.error_by_segment["age"]) == ["<25", "25-40", "40-60", "60+"]
+    assert list(diagnostics.error_by_segment["rooms"]) == ["1", "2", "3", "10"]

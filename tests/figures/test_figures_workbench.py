@@ -157,3 +157,30 @@ def test_what_if_bars_fit_a_pane_a_third_of_1000_px_wide_with_the_toolbar_beside
     assert fig.layout.showlegend is False and "top bar: edited" in fig.layout.title.subtitle.text
     assert "payment_method<br>= Electronic check" in fig.data[0].y
     assert fig.data[1].marker.pattern.shape in ("", None)  # the first model by name (its colour) has no pattern
+
+
+def test_a_zero_one_feature_is_drawn_as_two_categories_with_the_ebm_shape_at_each() -> None:
+    flag = replace(panel("RF", PROBABILITY), values=np.array([1.0, 0.0, 1.0]), colour_feature=None, colour_values=None)
+    shape = ShapeFunction("tenure", np.linspace(0.0, 1.0, 11), np.linspace(-0.2, 0.2, 11), PROBABILITY, "RF")
+    fig = dependence_panels([flag], shape=shape)
+    box = fig.data[0]
+    assert box.type == "box" and sorted(set(box.x)) == ["0", "1"]
+    assert list(fig.layout.xaxis.categoryarray) == ["0", "1"]
+    own = next(t for t in fig.data if t.name == "EBM shape function")
+    assert list(own.x) == ["0", "1"] and list(own.y) == pytest.approx([-0.2, 0.2])
+    counts = replace(flag, values=np.array([0.0, 1.0, 2.0]))  # three values: still a number line
+    assert dependence_panels([counts]).data[0].type == "scattergl"
+
+
+def test_long_category_labels_push_the_legend_below_their_slant() -> None:
+    long = ("Month-to-month", "One year", "Two year")
+    values = np.array(list(long), dtype=object)
+    boxes = FeatureDependence("RF", "contract", values, np.zeros(3), None, None, PROBABILITY, True, 3, 3, levels=long)
+    short = replace(boxes, values=np.array(["a", "b", "c"], dtype=object), levels=("a", "b", "c"))
+    assert dependence_panels([boxes]).layout.legend.y < dependence_panels([short]).layout.legend.y
+
+
+def test_boxes_say_they_are_not_coloured_instead_of_naming_a_colouring_they_do_not_draw() -> None:
+    boxes = dependence_panels([panel("RF", PROBABILITY, categorical=True)])
+    assert "boxes per category are not coloured by contract" in boxes.layout.title.subtitle.text
+    assert "colour: contract" in dependence_panels([panel("RF", PROBABILITY)]).layout.title.subtitle.text

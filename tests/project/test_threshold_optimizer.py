@@ -144,6 +144,7 @@ def test_parity_rises_above_the_bases(project: Project) -> None:
 def test_the_fairness_page_measures_its_drawn_decisions_whatever_the_threshold(project: Project) -> None:
     """Its probability is the chance of a yes: the group metrics use seeded draws of its decisions, so the slider
     cannot turn it into another rule, and its parity is near fairlearn's own randomised predictions."""
+    assert project.threshold_optimizers() == (FAIR,)  # the page names it under the slider
     at_half, at_ninety = project.group_metrics("age", 0.5), project.group_metrics("age", 0.9)
     fair_half, fair_ninety = (next(f for f in found if f.model_name == FAIR) for found in (at_half, at_ninety))
     np.testing.assert_equal([dict(g.values) for g in fair_half.groups], [dict(g.values) for g in fair_ninety.groups])

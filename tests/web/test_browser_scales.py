@@ -84,3 +84,17 @@ def test_local_waterfalls_share_an_axis_in_the_common_scale_and_say_why_not_in_t
         lambda d: len(ranges()) == 3 and all(p[1] and p[0] == pytest.approx(p[1]) for p in ranges())
     )
     assert dash_duo.get_logs() == []
+
+
+COLOUR_BARS = """
+return Array.from(document.querySelectorAll('.beeswarm-graph .js-plotly-plot')).map(
+    gd => Array.from(gd.querySelectorAll('.colorbar')).map(c => c.textContent).join(' '));
+"""
+
+
+def test_global_beeswarms_are_coloured_by_feature_value_with_a_colour_bar(dash_duo) -> None:
+    open_page(dash_duo, FakeServices(), "/global")
+    wait_for_count(dash_duo, ".beeswarm-graph", 3, timeout=30)
+    WebDriverWait(dash_duo.driver, 15).until(lambda d: len(d.execute_script(COLOUR_BARS)) == 3)
+    bars = dash_duo.driver.execute_script(COLOUR_BARS)
+    assert all("feature value" in b and "low" in b and "high" in b for b in bars), bars

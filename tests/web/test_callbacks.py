@@ -211,3 +211,13 @@ def test_an_average_without_a_probability_scale_says_why_in_the_overview() -> No
 
     table = of_class(overview.page(WithAverage(), {}), "methods-table")[0]
     assert text_of(of_class(table, "common-method")[0]) == reason
+
+
+def test_a_global_beeswarm_pane_colours_points_by_the_datas_values_with_a_colour_bar() -> None:
+    services = FakeServices()
+    pane = global_page.beeswarm_pane(services, "EBM", ALL)
+    coloured = pane.figure.data[0]
+    assert coloured.marker.colorbar.title.text == "feature value" and coloured.marker.colorscale
+    row, value = coloured.customdata[0]
+    feature = pane.figure.layout.yaxis.ticktext[0]  # the first points drawn sit on the bottom feature
+    assert str(services.row_values(row)[feature]) == value or float(value) == float(services.row_values(row)[feature])

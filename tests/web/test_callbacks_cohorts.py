@@ -136,7 +136,7 @@ def test_a_beeswarm_of_a_cohort_draws_everyone_behind_in_grey_and_stays_under_a_
     features = len(services.feature_names())
     assert behind.hoverinfo == "skip" and len(behind.x) == 800 * features and len(front.x) == 1_200 * features
     cohort_ids = set(services.cohort_rows("tenure >= 12").row_ids.tolist())
-    assert set(front.customdata.tolist()) <= cohort_ids
+    assert {row for row, _value in front.customdata.tolist()} <= cohort_ids  # (row, its value of the feature)
     assert "cohort: 1,200 of 16," in pane.figure.layout.title.text and "grey: everyone" in pane.figure.layout.title.text
     assert len(pane.figure.to_json()) < 1_000_000  # what the browser receives
 

@@ -71,6 +71,15 @@ def test_the_page_is_in_the_navbar_and_restores_attribute_and_threshold_from_its
     assert by_id(fallback, ids.FAIRNESS_THRESHOLD).value == 0.5  # the project's default
 
 
+def test_the_threshold_slider_names_a_threshold_optimizer_it_does_not_move() -> None:
+    plain = FakeServices()
+    assert not [c for c in walk(fairness.page(plain, {})) if getattr(c, "id", None) == ids.FAIRNESS_OPTIMIZER_NOTE]
+    mitigated = FakeServices()
+    mitigated.optimizers = ("EBM",)
+    note = by_id(fairness.page(mitigated, {}), ids.FAIRNESS_OPTIMIZER_NOTE).children
+    assert note.startswith("'EBM' is a threshold optimizer") and "slider does not change its decisions" in note
+
+
 def test_the_url_carries_attribute_and_threshold_and_keeps_every_other_key() -> None:
     query = fairness.fairness_query("age & senior_citizen", 0.35000000000000003, "?cohort=x&threshold=0.5")
     assert query == "?cohort=x&threshold=0.35&attribute=age+%26+senior_citizen"

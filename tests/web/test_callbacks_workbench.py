@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -21,7 +23,8 @@ def test_the_feature_page_restores_the_feature_and_colour_from_the_url() -> None
     assert by_id(page, ids.FEATURE_PICKER).value == "monthly_charges"
     assert by_id(page, ids.COLOUR_PICKER).value == "contract"
     default = feature.page(services, {"feature": ["no such column"]})
-    assert by_id(default, ids.FEATURE_PICKER).value == "tenure" and by_id(default, ids.COLOUR_PICKER).value is None
+    most = feature.most_important(services, services.feature_names())  # an unknown feature: the page's default
+    assert by_id(default, ids.FEATURE_PICKER).value == most and by_id(default, ids.COLOUR_PICKER).value is None
     assert feature.feature_query("tenure", "contract") == "?feature=tenure&colour-by=contract"
 
 
@@ -202,3 +205,29 @@ def test_a_link_names_the_class_and_local_reads_the_scale_too(path: str) -> None
         assert by_id(page, ids.SCALE_TOGGLE).value == "native"
     unknown = by_id(shell.render_page(services, path, "?class=zzz"), ids.CLASS_PICKER)
     assert unknown.value == "a" and unknown.persistence is True
+
+
+class _MonthlyFirst(FakeServices):
+    """Every model's explanation with contract (not the first column) far the most important."""
+
+    def explanation_so_far(self, model_name):
+        e = super().explanation_so_far(model_name)
+        if e is None:
+            return None
+        values = np.array(e.values, copy=True)
+        values[:, e.feature_names.index("contract")] *= 100
+        return replace(e, values=values)
+
+
+def test_the_feature_page_opens_on_the_most_important_feature_unless_the_url_names_one() -> None:
+    services = _MonthlyFirst()
+    assert services.feature_names()[0] != "contract"
+    assert by_id(feature.page(services, {}), ids.FEATURE_PICKER).value == "contract"
+    assert by_id(feature.page(services, {"feature": ["tenure"]}), ids.FEATURE_PICKER).value == "tenure"
+    waiting = _NothingYet()  # nothing explained yet: the first column
+    assert by_id(feature.page(waiting, {}), ids.FEATURE_PICKER).value == waiting.feature_names()[0]
+
+
+class _NothingYet(FakeServices):
+    def explanation_so_far(self, model_name):
+        return None

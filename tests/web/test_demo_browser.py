@@ -105,6 +105,7 @@ def test_global_page_shows_every_models_charts_once_explained(dash_br, demo_url:
     assert [e.text for e in dash_br.driver.find_elements(By.CSS_SELECTOR, ".model-header")] == MODELS
     assert len(swarms) == 3 and "exact: " in swarms[0].text  # the forest's own values, in probability already
     assert all("approximate: sampled permutations" in s.text for s in swarms[1:])  # 18 columns: sampled
+    assert all("feature value" in s.text and "high" in s.text for s in swarms)  # coloured by value, with its bar
     importance = dash_br.driver.find_element(By.ID, "importance-graph").text
     assert "Global feature importance" in importance and "contract" in importance
     assert "20 of 7,043 rows (seeded sample)" in importance and "mean |SHAP| (probability)" in importance
