@@ -56,11 +56,12 @@ class FigureData:
             feature_names=list(e.feature_names),
         )
 
-    def caption(self, rows: str) -> str:
+    def caption(self, rows: str, *, coloured: bool = False) -> str:
+        """Scale, method and rows; on a chart coloured by feature value, how categories became colours."""
         p = self.explanation.provenance
         method = f"{p.method} ({'exact' if p.exact else 'approximate'})"
         text = f"Scale: {self.scale}  ·  method: {method}  ·  {rows}"
-        return text + (f"  ·  {CATEGORY_NOTE}" if self.categories else "")
+        return text + (f"  ·  {CATEGORY_NOTE}" if coloured and self.categories else "")
 
     def rows_text(self, n: int) -> str:
         return f"{n:,} of {self.total_rows:,} rows"
@@ -87,7 +88,7 @@ def bar(fd: FigureData):
 
     plt.figure()
     shap.plots.bar(fd.shap(), max_display=12, show=False)
-    return _finish(fd, "mean |SHAP value| per feature", fd.rows_text(fd.explanation.n_rows))
+    return _finish(fd, "mean |SHAP value| per feature", fd.caption(fd.rows_text(fd.explanation.n_rows)))
 
 
 def beeswarm(fd: FigureData, positions: np.ndarray):
@@ -96,7 +97,7 @@ def beeswarm(fd: FigureData, positions: np.ndarray):
 
     plt.figure()
     shap.plots.beeswarm(fd.shap(positions), max_display=12, show=False)
-    return _finish(fd, "SHAP values coloured by feature value", fd.rows_text(len(positions)))
+    return _finish(fd, "SHAP values coloured by feature value", fd.caption(fd.rows_text(len(positions)), coloured=True))
 
 
 def waterfall(fd: FigureData, position: int):
@@ -105,7 +106,7 @@ def waterfall(fd: FigureData, position: int):
 
     plt.figure()
     shap.plots.waterfall(fd.shap(position), max_display=12, show=False)
-    return _finish(fd, f"waterfall of row {fd.explanation.row_ids[position]}", _one_row(fd, position))
+    return _finish(fd, f"waterfall of row {fd.explanation.row_ids[position]}", fd.caption(_one_row(fd, position)))
 
 
 def force(fd: FigureData, position: int):
@@ -119,11 +120,11 @@ def force(fd: FigureData, position: int):
         feature_names=one.feature_names,
         matplotlib=True,
         show=False,
-        figsize=(16, 3.2),
-        text_rotation=20,
+        figsize=(20, 3.5),
+        text_rotation=30,
     )
     row = f"force plot of row {fd.explanation.row_ids[position]}"
-    return _finish(fd, row, _one_row(fd, position), figure=figure, top=1.2)
+    return _finish(fd, row, fd.caption(_one_row(fd, position)), figure=figure)
 
 
 def dependence(fd: FigureData, feature: str, positions: np.ndarray):
@@ -139,7 +140,8 @@ def dependence(fd: FigureData, feature: str, positions: np.ndarray):
     if feature in fd.categories:
         names = fd.categories[feature]
         ax.set_xticks(range(len(names)), names, rotation=30, ha="right")
-    return _finish(fd, f"dependence on {feature}", fd.rows_text(len(positions)), figure=figure)
+    caption = fd.caption(fd.rows_text(len(positions)), coloured=True)
+    return _finish(fd, f"dependence on {feature}", caption, figure=figure)
 
 
 def decision(models: list[FigureData], positions: list[int], scale: str):
@@ -169,7 +171,8 @@ def decision(models: list[FigureData], positions: list[int], scale: str):
         "at the models' mean base value (its difference to each model's spread over the features) and end at each "
         "model's prediction"
     )
-    return _finish(first, f"decision plot of row {row_id}, {len(models)} model(s)", "", caption=caption, named=False)
+    names = " and ".join(m.model for m in models)
+    return _finish(first, f"{names}: decision plot of row {row_id}", caption, named=False)
 
 
 def _one_row(fd: FigureData, position: int) -> str:
@@ -183,17 +186,25 @@ def _rounded(values: np.ndarray) -> np.ndarray:
     return np.array(flat, dtype=object).reshape(shape)
 
 
-def _finish(
-    fd: FigureData, chart: str, rows: str, *, figure=None, top: float = 1.0, caption: str = "", named: bool = True
-):
-    """Title the figure (model and chart) and caption it under the axes (scale, method, rows)."""
+def _finish(fd: FigureData, chart: str, caption: str, *, figure=None, named: bool = True):
+    """Title the figure just above everything drawn (model and chart) and caption it just below (scale, method,
+    rows): placed from the drawn extent, so neither clips nor overlaps shap's own labels."""
     import textwrap
 
     import matplotlib.pyplot as plt
 
     figure = figure or plt.gcf()
+    extent = figure.get_tightbbox(figure.canvas.get_renderer())
+    width, height = figure.get_size_inches()
     title = f"{fd.model}: {chart}" if named else chart
-    figure.suptitle(title, fontsize=13, fontweight="bold", y=top + 0.02 * top, va="bottom")
-    text = textwrap.fill(caption or fd.caption(rows), WRAP)
-    figure.text(0.5, -0.02, text, ha="center", va="top", fontsize=8.5, color="#333333")
+    figure.suptitle(title, fontsize=13, fontweight="bold", y=extent.y1 / height + 0.1 / height, va="bottom")
+    figure.text(
+        0.5 * (extent.x0 + extent.x1) / width,
+        extent.y0 / height - 0.15 / height,
+        textwrap.fill(caption, WRAP),
+        ha="center",
+        va="top",
+        fontsize=8.5,
+        color="#333333",
+    )
     return figure
