@@ -9,6 +9,7 @@ models that share a scale; it names each file ``<model-slug>-<chart>[-<row or fe
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +28,7 @@ TOP_FEATURES = 5
 ROWS_EACH = 3
 COMPARE = "compare"  # the file prefix of the decision plots, which compare models
 SKIPPED = "skipped {file}: {reason}"
+EDITABLE_TEXT = {"svg.fonttype": "none", "pdf.fonttype": 42}  # text stays text: a journal's editor can change it
 
 
 @dataclass
@@ -86,12 +88,13 @@ def write_static_figures(
     """Draw every model's figures and, with ``compare``, the decision plots; ``say`` gets each skipped file's line."""
     import matplotlib
 
-    matplotlib.use("Agg")
+    matplotlib.use("Agg")  # files only, never a window
     written = FiguresWritten(out)
-    for fd in models:
-        written.files[fd.model] = _write_all(_model_charts(fd, rows), out, fmt, written, say)
-    if compare:
-        written.files[COMPARE] = _write_all(_decision_charts(models, rows), out, fmt, written, say)
+    with matplotlib.rc_context(EDITABLE_TEXT):
+        for fd in models:
+            written.files[fd.model] = _write_all(_model_charts(fd, rows), out, fmt, written, say)
+        if compare:
+            written.files[COMPARE] = _write_all(_decision_charts(models, rows), out, fmt, written, say)
     return written
 
 
@@ -148,8 +151,10 @@ def _write_all(charts: list[Chart], out: Path, fmt: str, written: FiguresWritten
             reason = drawing
         else:
             try:
-                figure = drawing()
-                figure.savefig(path, dpi=DPI, bbox_inches="tight", format=fmt)
+                with warnings.catch_warnings():  # shap's and matplotlib's noise (an all-NaN column, a font)
+                    warnings.simplefilter("ignore")
+                    figure = drawing()
+                    figure.savefig(path, dpi=DPI, bbox_inches="tight", format=fmt)
                 paths.append(path)
                 continue
             except Exception as error:  # one file that cannot be drawn must not stop the others
