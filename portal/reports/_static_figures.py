@@ -166,11 +166,13 @@ def decision(models: list[FigureData], positions: list[int], scale: str):
         show=False,
     )
     methods = "; ".join(f"{m.model}: {m.explanation.provenance.method}" for m in models)
-    caption = (
-        f"Scale: {scale}  ·  methods: {methods}  ·  row {row_id}, 1 of {first.total_rows:,} rows  ·  lines start "
-        "at the models' mean base value (its difference to each model's spread over the features) and end at each "
-        "model's prediction"
+    lines = (
+        "lines start at the models' mean base value (its difference to each model's spread over the features) and "
+        "end at each model's prediction"
+        if len(models) > 1
+        else "the line runs from the model's base value to its prediction"
     )
+    caption = f"Scale: {scale}  ·  methods: {methods}  ·  row {row_id}, 1 of {first.total_rows:,} rows  ·  {lines}"
     names = " and ".join(m.model for m in models)
     return _finish(first, f"{names}: decision plot of row {row_id}", caption, named=False)
 
@@ -182,8 +184,14 @@ def _one_row(fd: FigureData, position: int) -> str:
 def _rounded(values: np.ndarray) -> np.ndarray:
     """Feature values as labels: floats to 4 significant digits, the rest as they are."""
     shape = values.shape
-    flat = [f"{v:.4g}" if isinstance(v, float) and not np.isnan(v) else v for v in values.reshape(-1)]
+    flat = [_label(v) for v in values.reshape(-1)]
     return np.array(flat, dtype=object).reshape(shape)
+
+
+def _label(value: object) -> object:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return "missing"
+    return f"{value:.4g}" if isinstance(value, float) else value
 
 
 def _finish(fd: FigureData, chart: str, caption: str, *, figure=None, named: bool = True):
