@@ -72,9 +72,8 @@ def _draw(project, out: Path, *, model, rows, fmt, class_name):
 
     explanations = [_one_class(project.explanation(name), class_name) for name in project.model_names]
     if rows is None:
-        rows = choose_rows(explanations)
-        how = "the 3 the models disagree on most, then the 3 with the highest prediction"
-        print(ROWS_CHOSEN.format(rows=", ".join(rows), how=how if len(explanations) > 1 else "highest prediction"))
+        rows, how = choose_rows(explanations)
+        print(ROWS_CHOSEN.format(rows=", ".join(rows), how=how))
     positive = project.facts().positive or (project.class_names()[-1] if project.class_names() else "")
     features = project.dataset.features_by_id
     chosen = [e for e in explanations if model in (None, e.model_name)]

@@ -49,23 +49,25 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9.]+", "-", str(text).lower()).strip("-.") or "x"
 
 
-def choose_rows(explanations: Sequence[Explanation], each: int = ROWS_EACH) -> tuple[str, ...]:
-    """The ``each`` rows the models disagree on most (with two models or more), then the ``each`` other rows with the
-    highest mean prediction (log-odds read as probabilities beside a probability model)."""
+def choose_rows(explanations: Sequence[Explanation], each: int = ROWS_EACH) -> tuple[tuple[str, ...], str]:
+    """The ``each`` rows the models disagree on most, then the ``each`` other rows with the highest mean prediction
+    (log-odds read as probabilities beside a probability model); with one model (or scales that do not compare),
+    the first model's ``2 * each`` highest predictions. Returns the row ids and how they were chosen, in words."""
     from portal.analyses import disagreement_rows
 
-    if len(explanations) >= 2:
+    try:
         table = disagreement_rows(explanations, by="prediction", top=max(e.n_rows for e in explanations))
         ids, outputs = [str(i) for i in table.row_ids], table.outputs.mean(axis=1)
-        chosen = ids[:each]
-    else:
+        chosen, how = ids[:each], f"the {each} the models disagree on most, then the {each} with the highest prediction"
+    except ValueError:  # one model, or scales that do not compare: the first model's highest predictions
         ids, outputs, chosen = [str(i) for i in explanations[0].row_ids], np.asarray(explanations[0].outputs), []
+        how = f"the {2 * each} highest predictions of '{explanations[0].model_name}'"
     for position in np.argsort(-outputs, kind="stable"):
         if len(chosen) >= 2 * each or len(chosen) >= len(ids):
             break
         if ids[position] not in chosen:
             chosen.append(ids[position])
-    return tuple(chosen)
+    return tuple(chosen), how
 
 
 def figure_data(explanation: Explanation, features: pd.DataFrame, *, scale: str) -> draw.FigureData:

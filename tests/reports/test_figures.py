@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 
 from portal.cli import main
-from portal.reports import figure_data, write_static_figures
+from portal.reports import choose_rows, figure_data, write_static_figures
 from portal.results import PROBABILITY, Explanation, Provenance
 from tests.projects import run_portal, two_models
 
@@ -199,3 +199,15 @@ def test_a_mistake_is_one_line_and_exit_code_2(folder: Path, tmp_path: Path, opt
     out, err = capsys.readouterr()
     assert out == "" and err.splitlines()[-1] == line
     assert not list(tmp_path.iterdir())
+
+
+def test_the_rows_chosen_are_the_widest_disagreements_then_the_highest_predictions() -> None:
+    a, b = fake("A"), fake("BB")
+    rows, how = choose_rows([a, b])
+    spread = np.abs(a.outputs - b.outputs)
+    assert list(rows[:3]) == [f"r{i}" for i in np.argsort(-spread)[:3]]
+    mean = (a.outputs + b.outputs) / 2
+    assert list(rows[3:]) == [f"r{i}" for i in np.argsort(-mean) if f"r{i}" not in rows[:3]][:3]
+    assert how.startswith("the 3 the models disagree on most")
+    alone, how = choose_rows([a])
+    assert list(alone) == [f"r{i}" for i in np.argsort(-a.outputs)[:6]] and how == "the 6 highest predictions of 'A'"
