@@ -48,10 +48,10 @@ def figures(
             "--format", f"'{fmt}' is not a format this command writes", f"use one of {', '.join(FORMATS)}"
         )
     _check_model(config, model)
+    _check_rows(config, rows)
     _check_out(out)
     with redirect_stdout(sys.stderr), opened(config) as project:
         try:
-            _check_rows(project, rows)
             ran = run_all(project, out=sys.stderr, common=False)
             for r in (r for r in ran if r.state != "done"):
                 print(EXPORT_FAILED.format(model=r.model_name, state=r.state, error=r.error or "-"))
@@ -108,14 +108,18 @@ def _check_out(out: Path) -> None:
         raise ConfigError("--out", f"cannot create {out} ({error.strerror})", "write elsewhere") from None
 
 
-def _check_rows(project, rows: tuple[str, ...] | None) -> None:
+def _check_rows(config: ProjectConfig, rows: tuple[str, ...] | None) -> None:
+    """Each ``--rows`` id is a row of the data (read alone, before any model is trained or loaded)."""
+    from portal.project import project_data
+
     if rows is None:
         return
     if not rows:
         raise ConfigError("--rows", "no row ids given", "pass ids separated by commas, e.g. --rows C00001,C00002")
-    unknown = [r for r in rows if project.dataset.rows.position(r) is None]
+    data = project_data(config)
+    unknown = [r for r in rows if data.rows.position(r) is None]
     if unknown:
-        example = ", ".join(project.row_ids()[:2])
+        example = ", ".join(str(i) for i in data.ids[:2])
         raise ConfigError(
             "--rows", f"no row {', '.join(unknown)} in the data", f"use the id column's values, e.g. {example}"
         )

@@ -197,7 +197,7 @@ def test_a_file_that_cannot_be_drawn_is_skipped_with_one_line(tmp_path: Path) ->
 def test_a_mistake_is_one_line_and_exit_code_2(folder: Path, tmp_path: Path, options, line, capsys) -> None:
     assert main(["figures", "--config", str(folder / "buyers.toml"), "--out", str(tmp_path), *options]) == 2
     out, err = capsys.readouterr()
-    assert out == "" and err.splitlines()[-1] == line
+    assert (out, err) == ("", line + "\n")
     assert not list(tmp_path.iterdir())
 
 
