@@ -161,10 +161,10 @@ def decision(models: list[FigureData], positions: list[int], scale: str):
         0,
         features=_rounded(first.display.to_numpy(dtype=object)[[position]]),
         feature_names=list(first.explanation.feature_names),
-        legend_labels=[m.model for m in models],
-        legend_location="lower right",
+        color_bar=False,
         show=False,
     )
+    _one_colour_per_model(plt.gcf().axes[0], [m.model for m in models])
     methods = "; ".join(f"{m.model}: {m.explanation.provenance.method}" for m in models)
     lines = (
         "lines start at the models' mean base value (its difference to each model's spread over the features) and "
@@ -175,6 +175,18 @@ def decision(models: list[FigureData], positions: list[int], scale: str):
     caption = f"Scale: {scale}  ·  methods: {methods}  ·  row {row_id}, 1 of {first.total_rows:,} rows  ·  {lines}"
     names = " and ".join(m.model for m in models)
     return _finish(first, f"{names}: decision plot of row {row_id}", caption, named=False)
+
+
+def _one_colour_per_model(ax, names: list[str]) -> None:
+    """shap colours a decision line by where it ends, so two models ending alike look alike: one colour each."""
+    import matplotlib
+
+    palette = matplotlib.colormaps["tab10"].colors
+    lines = [line for line in ax.get_lines() if len(line.get_ydata()) > 2][: len(names)]
+    for line, colour in zip(lines, palette):
+        line.set_color(colour)
+        line.set_linewidth(2)
+    ax.legend(lines, names, loc="lower right")
 
 
 def _one_row(fd: FigureData, position: int) -> str:
