@@ -11,16 +11,19 @@ Commands (their options, outputs and exit codes are promises to users; see the R
   ``alert: ...`` line per alert;
 - ``score --batch FILE [--labels FILE]`` appends a batch of new rows and explains only them; ``--labels`` adds
   labels of earlier batches' rows;
+- ``figures --out DIR [--model NAME] [--rows ID,...] [--format png|svg|pdf] [--class NAME]`` draws shap's static
+  figures from the stored explanations, one file each, and a summary line per model;
 - ``cache info | clear [--model NAME]`` shows or empties the cache.
 
-``precompute``, ``export``, ``audit``, ``monitor``, ``score`` and ``cache`` take ``--config FILE`` or ``--demo NAME``.
+``precompute``, ``export``, ``audit``, ``monitor``, ``score``, ``figures`` and ``cache`` take ``--config FILE`` or
+``--demo NAME``.
 
 Exit codes: 0 done; 1 an explanation failed; 2 a mistake in the project, its data or the options
 (one line on stderr, ``error: FIELD: problem. Fix: ...``, never a traceback); 3 ``audit`` found a breach
 or ``monitor`` an alert; 130 interrupted by Ctrl+C (finished chunks are kept, so the same command resumes).
 
-``export``, ``audit``, ``monitor`` and ``score`` send progress and log lines to stderr, so stdout holds only their
-summary (and the breaches or alerts) for scripts to read.
+``export``, ``audit``, ``monitor``, ``score`` and ``figures`` send progress and log lines to stderr, so stdout holds
+only their summary (and the breaches or alerts) for scripts to read.
 
 Modules: ``_parser`` (the options), ``_main`` (run the named command), ``_shared`` (exit codes, shared
 messages, the project given), ``_progress`` (run every job with progress bars, then the summary table),

@@ -20,7 +20,17 @@ def build_parser() -> argparse.ArgumentParser:
         description="Model Comparison Portal: compare trained models side by side and explain them.",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for add in (_add_demo, _add_serve, _add_precompute, _add_export, _add_audit, _add_monitor, _add_score, _add_cache):
+    for add in (
+        _add_demo,
+        _add_serve,
+        _add_precompute,
+        _add_export,
+        _add_audit,
+        _add_monitor,
+        _add_score,
+        _add_figures,
+        _add_cache,
+    ):
         add(commands)
     return parser
 
@@ -129,6 +139,32 @@ def _add_score(commands) -> None:
         "--new-categories",
         action="store_true",
         help="accept categories the project has not seen (refused by default, naming them)",
+    )
+
+
+def _add_figures(commands) -> None:
+    figures = commands.add_parser(
+        "figures",
+        help="write shap's static figures (bar, beeswarm, waterfall, force, dependence, decision) for every model",
+        description="Draw shap's own plots with matplotlib from the stored exact explanations (computed first if "
+        "needed; progress on stderr): per model the bar, the beeswarm, a waterfall and a force plot per row and the "
+        "dependence on the top five features; per row a decision plot comparing the models in each scale. Files are "
+        "named <model>-<chart>[-<row>].<format> (PNG at 300 dpi); each is captioned with the model, the scale, the "
+        "method and 'n of N rows'. A file that cannot be drawn is skipped with one line on stderr. Exit code 0, 1 if "
+        "an explanation failed, 2 on a mistake.",
+    )
+    add_project_options(figures)
+    figures.add_argument("--out", required=True, type=Path, help="the folder to write into (created if missing)")
+    figures.add_argument("--model", help="only this model's figures (its name in the project); no decision plots")
+    figures.add_argument(
+        "--rows",
+        metavar="ID,...",
+        help="row ids for the per-row charts (default: the 3 rows the models disagree on most and the 3 with the "
+        "highest prediction)",
+    )
+    figures.add_argument("--format", default="png", help="png (default, 300 dpi), svg or pdf")
+    figures.add_argument(
+        "--class", dest="class_name", metavar="NAME", help="a multi-class project's class to draw (default: the first)"
     )
 
 

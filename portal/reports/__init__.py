@@ -9,18 +9,35 @@
 - :func:`build_monitor` and :func:`write_monitor` (``python -m portal monitor``): per model and time window,
   attribution shares, rank agreement, shift tests, data drift and errors, and the alerts, in the shape of
   ``schemas/monitor.schema.json``.
+- :func:`write_static_figures` (``python -m portal figures``): shap's own plots (bar, beeswarm, waterfall, force,
+  dependence, decision) drawn with matplotlib from the stored values, one file each, captioned with the model, the
+  scale, the method and "n of N rows"; :func:`choose_rows` picks the rows and :func:`figure_data` readies a model.
 """
 
 from portal.reports._audit import build_audit, write_audit
 from portal.reports._export import DEFAULT_ID_NAME, ExportSummary, write_explanation_csv
 from portal.reports._monitor import build_monitor, write_monitor
+from portal.reports._static_write import (
+    FORMATS,
+    FiguresWritten,
+    choose_rows,
+    figure_data,
+    scale_words,
+    write_static_figures,
+)
 
 __all__ = [
     "DEFAULT_ID_NAME",
+    "FORMATS",
     "ExportSummary",
+    "FiguresWritten",
     "build_audit",
     "build_monitor",
+    "choose_rows",
+    "figure_data",
+    "scale_words",
     "write_audit",
     "write_explanation_csv",
     "write_monitor",
+    "write_static_figures",
 ]

@@ -11,7 +11,7 @@ import portal.cli
 from portal.cli import build_parser, main
 
 CLI = Path(portal.cli.__file__).parent
-COMMANDS = ("demo", "serve", "precompute", "export", "audit", "monitor", "cache")
+COMMANDS = ("demo", "serve", "precompute", "export", "audit", "monitor", "figures", "cache")
 NO_PROJECT = "error: --config: no project given. Fix: pass --config FILE or --demo churn"
 
 
@@ -37,6 +37,16 @@ def test_every_command_takes_the_options_the_readme_shows() -> None:
     assert parsed("monitor", "--config", "p.toml", "--out", "m.json") == {
         "command": "monitor", "config": Path("p.toml"), "demo": None, "out": Path("m.json"),
     }  # fmt: skip
+    assert parsed("figures", "--demo", "churn", "--out", "figs") == {
+        "command": "figures", "config": None, "demo": "churn", "out": Path("figs"), "model": None, "rows": None,
+        "format": "png", "class_name": None,
+    }  # fmt: skip
+    assert (
+        parsed("figures", "--config", "p.toml", "--out", "f", "--model", "EBM", "--rows", "a,b", "--format", "svg")[
+            "rows"
+        ]
+        == "a,b"
+    )
     assert parsed("cache", "info") == {"command": "cache", "cache_command": "info", "config": None, "demo": None}
     assert parsed("cache", "clear", "--demo", "churn", "--model", "EBM") == {
         "command": "cache", "cache_command": "clear", "config": None, "demo": "churn", "model": "EBM",
@@ -52,6 +62,7 @@ def test_every_command_takes_the_options_the_readme_shows() -> None:
         ("export", "--demo", "churn", "--out", "e.csv"),  # --model is required
         ("audit", "--demo", "loan"),  # --out is required
         ("monitor", "--demo", "loan"),  # --out is required
+        ("figures", "--demo", "churn"),  # --out is required
         ("precompute", "--config", "p.toml", "--demo", "churn"),  # one project, not two
         ("cache",),  # info or clear
     ],
@@ -107,6 +118,15 @@ def test_serve_hands_the_project_file_and_the_address_to_the_server(monkeypatch)
             ["monitor", "--demo", "loan", "--out", "m.json"],
             "error: [monitoring]: the project has no [monitoring] table to monitor it over time. "
             'Fix: add one, e.g. window = "month" and reference = "2016-07..2016-12", with time = "COLUMN" under [data]',
+        ),
+        (
+            ["figures", "--demo", "churn", "--out", "figs", "--format", "jpg"],
+            "error: --format: 'jpg' is not a format this command writes. Fix: use one of png, svg, pdf",
+        ),
+        (
+            ["figures", "--demo", "churn", "--out", "figs", "--model", "Nope"],
+            "error: --model: 'Nope' is not a model of this project. "
+            "Fix: use one of Random forest, Gradient boosting, EBM",
         ),
         (
             ["audit", "--demo", "loan", "--out", "a.json", "--threshold", "2"],
