@@ -231,8 +231,15 @@ def _subtitle(explanation: Explanation, drawn: int, total_rows: int | None, *, c
 
 def _pane_lines(text: str) -> list[str]:
     """A caption's lines in a side-by-side pane, where about 38 characters fit beside the toolbar at a 1,000 px
-    window: 'exact: TreeSHAP (path-dependent, fast kernel)' and an ensemble's members ran under it, cut off."""
-    return textwrap.wrap(text, width=PANE_CHARACTERS, break_long_words=False) or [text]
+    window: 'exact: TreeSHAP (path-dependent, fast kernel)' and an ensemble's members ran under it, cut off. The
+    line breaks between the caption's phrases first, so '150 of 500' stays on one line."""
+    lines: list[str] = []
+    for part in text.split(" · "):  # a phrase ('computed so far: 150 of 500') breaks only when it alone is too long
+        if lines and len(lines[-1]) + 3 + len(part) <= PANE_CHARACTERS:
+            lines[-1] += f" · {part}"
+        else:
+            lines += textwrap.wrap(part, width=PANE_CHARACTERS, break_long_words=False) or [part]
+    return lines
 
 
 def _offsets(x: np.ndarray, rng: np.random.Generator, bins: int = 40) -> np.ndarray:
