@@ -47,6 +47,8 @@ from portal.figures._performance import (
     roc_figure,
     segment_error_figure,
 )
+from portal.figures._stacked_force import SAMPLE_SIZE as STACKED_SAMPLE
+from portal.figures._stacked_force import order_words, stacked_force, stacked_order
 from portal.figures._style import (
     PALETTE,
     TEXT_PALETTE,
@@ -79,6 +81,7 @@ __all__ = [
     "RAW",
     "SCALES_DIFFER",
     "SHARE",
+    "STACKED_SAMPLE",
     "STATISTICS",
     "InteractionPair",
     "ModelStyle",
@@ -101,6 +104,7 @@ __all__ = [
     "key_values",
     "lift_figure",
     "method_label",
+    "order_words",
     "metrics_table",
     "model_colors",
     "model_style",
@@ -116,6 +120,8 @@ __all__ = [
     "segment_error_figure",
     "selection_rate_figure",
     "shown_features",
+    "stacked_force",
+    "stacked_order",
     "text_color",
     "top_interaction_pairs",
     "waterfall",
