@@ -91,7 +91,8 @@ def stacked_force(
             **{"x": 1, "xref": "paper", "xanchor": "right", "y": float(bases[0]), "yanchor": "bottom"},
             text=f"base value {_number(float(bases[0]))}",
             showarrow=False,
-            font={"color": MUTED, "size": 11},
+            font={"color": INK, "size": 11},
+            bgcolor="rgba(255, 255, 255, 0.85)",
         )
     words = order_words(by) + (f" (as {ordered_by})" if ordered_by else "")
     span = [-0.5, len(rows) - 0.5]
