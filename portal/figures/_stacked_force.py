@@ -95,8 +95,10 @@ def stacked_force(
             bgcolor="rgba(255, 255, 255, 0.85)",
         )
     words = order_words(by) + (f" (as {ordered_by})" if ordered_by else "")
-    span = [-0.5, len(rows) - 0.5]
-    fig.update_xaxes(title=f"rows, ordered {words}", showticklabels=False, showgrid=False, range=span)
+    span = [0.5, len(rows) + 0.5]
+    fig.update_xaxes(  # the hover's label on the axis reads "column 18"
+        title=f"rows, ordered {words}", showticklabels=False, showgrid=False, range=span, tickprefix="column "
+    )
     scale = scale_and_class(explanation.output_scale, explanation.explained_class)
     fig.update_yaxes(title=f"model output ({scale})", zeroline=False)
     fig.update_layout(
@@ -134,7 +136,7 @@ def _traces(layers: list[tuple[str, str, np.ndarray]], outputs: np.ndarray) -> l
 
 def _edge(y: np.ndarray, meta: dict, fill: str | None) -> go.Scatter:
     return go.Scatter(
-        x0=0,
+        x0=1,  # columns count from 1
         dx=1,
         y=y,  # float64: a column's pushes read back to 1e-9
         mode="lines",
@@ -151,7 +153,7 @@ def _line(outputs: np.ndarray, ids: np.ndarray, reasons: list[str], bases: np.nd
     """The prediction line; its hover names the row, its prediction and base value, and its top reasons."""
     data = np.column_stack([ids, [_number(b) for b in bases], reasons]) if len(ids) else None
     return go.Scatter(
-        x0=0,
+        x0=1,  # columns count from 1
         dx=1,
         y=outputs,
         mode="lines",
