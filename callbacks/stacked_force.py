@@ -126,12 +126,16 @@ def register(app: dash.Dash, services: PortalServices) -> None:
         children, note = stacked_view(services, model, beside, by, {**view, "cohort": cohort})
         return children, note, drawn_class(drawn, scale)
 
-    @app.callback(
-        Output(ids.URL, "href", allow_duplicate=True),
+    @app.callback(  # the path and the query, as a link within the app: the router draws /local on the row
+        Output(ids.URL, "pathname", allow_duplicate=True),
+        Output(ids.URL, "search", allow_duplicate=True),
         Input(ids.per_model(ids.STACKED_GRAPH, ALL), "clickData"),
         State(ids.URL, "search"),
         prevent_initial_call=True,
     )
     def _open_row(clicks, search):
         row = clicked_row(dash.ctx.triggered[0]["value"] if dash.ctx.triggered else None)
-        return open_row(search, row) if row else dash.no_update
+        if not row:
+            return dash.no_update, dash.no_update
+        path, _, query = open_row(search, row).partition("?")
+        return path, f"?{query}"
