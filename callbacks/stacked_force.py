@@ -16,12 +16,14 @@ from layouts import ids
 from layouts.panes import graph, model_card, model_row
 from layouts.row_links import row_href
 from portal.analyses import BY_SIMILARITY, COMMON
-from portal.figures import model_colors, stacked_force, stacked_order
+from portal.figures import model_colors, narrow, stacked_force, stacked_order
 from portal.results import Explanation
 from portal.web import PortalServices
 
 NOT_YET = "Not drawn yet: {models} (explanation still being computed, or no probability for it in the common scale)."
 SAME_ORDER = "{beside}'s columns are the same rows in {model}'s order: compare a column across the two."
+#: Features with a layer of their own: fewer for two models side by side, so both stay under 1 MB at 1,000 rows.
+OWN_FEATURES, BESIDE_FEATURES = 8, 6
 CARRIED = ("scale", "class", "cohort")  # the keys of /global's URL that /local reads too
 EMPTY = "No row of the cohort is among the rows explained: {models}."
 
@@ -69,13 +71,24 @@ def _cards(services: PortalServices, drawn: list[Explanation], by: str) -> list:
     first = drawn[0]
     order = stacked_order(first, by, features=features)
     colors = model_colors(services.model_names)
-    cards = []
+    figures, beside = [], len(drawn) > 1
     for e in drawn:
         rows, leader = (order, "") if e is first else (_same_rows(first, e, order), first.model_name)
-        figure = stacked_force(e, rows, by=by, features=features, titled=False, ordered_by=leader)
-        pane = graph(figure, "stacked-graph", ids.per_model(ids.STACKED_GRAPH, e.model_name))
-        cards.append(model_card(e.model_name, colors[e.model_name], None, "stacked", pane))
-    return cards
+        kept = BESIDE_FEATURES if beside else OWN_FEATURES
+        figure = stacked_force(e, rows, by=by, features=features, max_features=kept, titled=False, ordered_by=leader)
+        figures.append(narrow(figure) if beside else figure)
+    if len({f.layout.meta["scale"] for f in figures}) == 1:  # one scale: one y range, so heights compare
+        spans = [f.layout.meta["span"] for f in figures]
+        for figure in figures:
+            figure.update_yaxes(range=[min(s[0] for s in spans), max(s[1] for s in spans)], autorange=False)
+    return [
+        model_card(e.model_name, colors[e.model_name], None, "stacked", graph(f, "stacked-graph", _graph_id(e)))
+        for e, f in zip(drawn, figures)
+    ]
+
+
+def _graph_id(explanation: Explanation) -> dict:
+    return ids.per_model(ids.STACKED_GRAPH, explanation.model_name)
 
 
 def _waiting(models: list[str]) -> str:

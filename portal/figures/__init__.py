@@ -13,7 +13,7 @@ dash. Two rules hold everywhere:
 """
 
 from portal.figures._agreement import STATISTICS, agreement_heatmap
-from portal.figures._beeswarm import beeswarm
+from portal.figures._beeswarm import beeswarm, narrow
 from portal.figures._decision import MAX_ROWS as DECISION_MAX_ROWS
 from portal.figures._decision import decision_models, decision_rows
 from portal.figures._dependence import dependence_panels
@@ -106,6 +106,7 @@ __all__ = [
     "method_label",
     "order_words",
     "metrics_table",
+    "narrow",
     "model_colors",
     "model_style",
     "model_styles",

@@ -74,8 +74,9 @@ def stacked_force(
     ordered_by: str = "",
 ) -> go.Figure:
     """The rows at positions ``rows`` (in that order, from :func:`stacked_order`), one column each. ``features`` (the
-    data's columns by row id) gives the hover's "feature = value"; ``ordered_by`` names another model whose
-    order the rows follow (side by side). ``layout.meta`` keeps the rows' ids, the base values and the order."""
+    data's columns by row id) gives the hover's "feature = value"; ``ordered_by`` names another model whose order
+    the rows follow (side by side; :func:`narrow` suits a pane next to another). ``layout.meta`` keeps the rows'
+    ids, the base values, the order and the extent drawn (``span``), so panes in one scale can share a y range."""
     rows = np.asarray(rows, dtype=int)
     values = np.asarray(explanation.values[rows], dtype=float)
     outputs = np.asarray(explanation.outputs[rows], dtype=float)
@@ -104,10 +105,26 @@ def stacked_force(
     fig.update_layout(
         hovermode="x",
         showlegend=False,
-        meta={"rows": ids.tolist(), "base_values": bases.tolist(), "by": by, "scale": explanation.output_scale},
+        meta={
+            "rows": ids.tolist(),
+            "base_values": bases.tolist(),
+            "by": by,
+            "scale": explanation.output_scale,
+            "span": _span(fig),
+        },
     )
     subtitle = _subtitle(explanation, len(rows), titled)
     return finish(fig, explanation.model_name if titled else "", subtitle, height=440)
+
+
+def _span(fig: go.Figure) -> list[float]:
+    """The lowest and highest edge drawn (the red stack's bottom, the blue stack's top), padded by 4%."""
+    edges = [np.asarray(t.y, dtype=float) for t in fig.data if t.y is not None and len(t.y)]
+    if not edges:
+        return [0.0, 1.0]
+    low, high = float(min(e.min() for e in edges)), float(max(e.max() for e in edges))
+    pad = 0.04 * (high - low or 1.0)
+    return [low - pad, high + pad]
 
 
 def _layers(explanation: Explanation, values: np.ndarray, top: np.ndarray) -> list[tuple[str, str, np.ndarray]]:

@@ -45,6 +45,7 @@ def test_two_models_side_by_side_draw_the_same_rows_in_the_first_ones_order() ->
     first, second = _graphs(children)
     assert list(_line(first).customdata[:, 0]) == list(_line(second).customdata[:, 0])
     assert "(as EBM)" in second.figure.layout.xaxis.title.text and "EBM's order" in note
+    assert first.figure.layout.yaxis.range == second.figure.layout.yaxis.range  # one scale: one y range
 
 
 def test_the_same_model_twice_is_drawn_once_and_a_cohort_restricts_the_rows() -> None:
@@ -72,3 +73,12 @@ def test_a_click_opens_the_row_on_local_with_the_scale_class_and_cohort() -> Non
     assert stacked_force.clicked_row({"points": [{"curveNumber": 2}]}) is None
     href = stacked_force.open_row("?models=EBM&scale=common&cohort=tenure+%3C+12&agreement-k=5", "C00042")
     assert href == "/local?id=C00042&scale=common&cohort=tenure+%3C+12"
+
+
+def test_two_models_of_a_thousand_rows_stay_under_a_megabyte() -> None:
+    from plotly.io.json import to_json_plotly
+
+    services = FakeServices(n_rows=1_500)
+    children, _ = stacked_force.stacked_view(services, "EBM", "Random forest", None, VIEW)
+    assert [len(_line(g).y) for g in _graphs(children)] == [1_000, 1_000]
+    assert len(to_json_plotly(children)) < 1_000_000
