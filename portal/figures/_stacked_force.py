@@ -161,7 +161,7 @@ def _edge(y: np.ndarray, meta: dict, fill: str | None) -> go.Scatter:
         fill="tonexty" if fill else None,
         fillcolor=fill,
         meta=meta,
-        name=meta["feature"] or "",
+        name=f"{meta['feature']}, pushing {meta['side']} (upper edge)" if fill else "bottom of the red stack",
         hoverinfo="skip",
     )
 
