@@ -13,6 +13,8 @@ and title. Without ``features`` every point takes the model's ``color``.
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -26,6 +28,8 @@ SAMPLE_SIZE = 2_000
 #: With everyone drawn behind a cohort: fewer points of each, so the figure stays under 1 MB.
 COHORT_SAMPLE, BACKGROUND_SAMPLE = 1_200, 800
 BACKGROUND = "#CED4DA"
+PANE_CHARACTERS = 38  # of the caption, beside the toolbar, in a pane at a 1,000 px window
+LINE_HEIGHT = 17  # px of a caption line
 SPREAD = 0.38  # half-height of a feature's band, in category units
 
 
@@ -85,7 +89,10 @@ def beeswarm(
     fig.update_layout(showlegend=False, meta={"own": list(own), "scale": explanation.output_scale})
     if levels is not None:  # the colour bar lies under the x axis
         fig.update_layout(height=fig.layout.height + BAR_ROOM, margin_b=fig.layout.margin.b + BAR_ROOM)
-    return fig if titled else narrow(fig.update_layout(margin_t=62))
+    if titled:
+        return fig
+    extra = LINE_HEIGHT * (subtitle.count("<br>") - 1)  # lines past the two every pane has
+    return narrow(fig.update_layout(margin_t=62 + extra, height=fig.layout.height + extra))
 
 
 def narrow(fig: go.Figure) -> go.Figure:
@@ -217,7 +224,15 @@ def _subtitle(explanation: Explanation, drawn: int, total_rows: int | None, *, c
         subtitle += f" · computed so far: {explanation.n_rows:,} of {total_rows:,}"
     if cohort:
         subtitle = f"cohort: {subtitle} · grey: everyone"
-    return subtitle + f"{' · ' if titled else '<br>'}{method_label(explanation.provenance)}"  # narrow: two lines
+    if titled:
+        return f"{subtitle} · {method_label(explanation.provenance)}"
+    return "<br>".join(_pane_lines(subtitle) + _pane_lines(method_label(explanation.provenance)))
+
+
+def _pane_lines(text: str) -> list[str]:
+    """A caption's lines in a side-by-side pane, where about 38 characters fit beside the toolbar at a 1,000 px
+    window: 'exact: TreeSHAP (path-dependent, fast kernel)' and an ensemble's members ran under it, cut off."""
+    return textwrap.wrap(text, width=PANE_CHARACTERS, break_long_words=False) or [text]
 
 
 def _offsets(x: np.ndarray, rng: np.random.Generator, bins: int = 40) -> np.ndarray:

@@ -7,6 +7,7 @@
     models.<model>.windows.<window>.features.<feature>.share    (and mean_abs, mean_contribution, shift_p_value, psi)
     models.<model>.windows.<window>.mean_prediction             (and rank_agreement, ndcg, error)
     models.<model>.windows.<window>.change_from_previous        (the mean prediction's change, split by feature)
+    models.<model>.windows.<window>.change_from_year_before     (the same, against the same window a year before)
     alerts                                                      (every threshold crossed, with a plain reason)
     common.models.<model>.windows.<window>...                   (classification: the same in probability, on a
                                                                  seeded sample; rows of sample_of per window)
@@ -48,6 +49,8 @@ METHOD = {
     "change_from_previous": "the change of the mean prediction since the window before, split exactly: before + "
     "base_change + the sum of the features' contributions = after, since each row's prediction is its base value "
     "plus its contributions",
+    "change_from_year_before": "the same split against the same window a year before (the seasonal baseline: "
+    "July against last July); null when the data has no such window",
     "error_rise": "the watched error (MAE or Brier) above the reference's by the threshold, and beyond chance: "
     "one-sided z-test at the significance level divided by the number of windows watched",
 }
@@ -136,6 +139,8 @@ def _model(model: ModelOverTime, provenance: Provenance) -> dict:
 def _window(model: ModelOverTime, i: int) -> dict:
     window, agreement = model.attribution[i], model.agreement[i]
     error = model.errors[i] if model.errors else None
+    earlier = model.windows.year_before(model.windows.labels[i])
+    year_before = None if earlier is None else model.windows.index(earlier)
     built = {
         "rows": int(window.rows),
         "reference": bool(model.windows.reference[i]),
@@ -145,7 +150,8 @@ def _window(model: ModelOverTime, i: int) -> dict:
         "ndcg": agreement.ndcg,
         "error": _error(error) if error is not None and error.rows else None,
         "features": {name: _feature(model, i, j) for j, name in enumerate(model.features)},
-        "change_from_previous": _change(model, i) if i > 0 else None,
+        "change_from_previous": _change(model, i - 1, i) if i > 0 else None,
+        "change_from_year_before": _change(model, year_before, i) if year_before is not None else None,
     }
     if model.windows.is_sample:
         built["sample_of"] = int(model.windows.sampled_from[i])
@@ -170,9 +176,10 @@ def _feature(model: ModelOverTime, i: int, j: int) -> dict:
     }
 
 
-def _change(model: ModelOverTime, i: int) -> dict:
-    """The exact split of the mean prediction's change since the window before, largest parts first."""
-    change = mean_change(model.attribution[i - 1], model.attribution[i], model.features)
+def _change(model: ModelOverTime, before: int, i: int) -> dict:
+    """The exact split of the mean prediction's change from window ``before`` to window ``i``, largest parts
+    first."""
+    change = mean_change(model.attribution[before], model.attribution[i], model.features)
     return {
         "from": change.before_window,
         "before": change.before,

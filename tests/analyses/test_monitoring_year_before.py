@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import jsonschema
 import numpy as np
 import pandas as pd
 import pytest
@@ -16,6 +17,8 @@ from portal.analyses import (
     window_change,
     windows_of,
 )
+from portal.reports import build_monitor
+from portal.reports._monitor import load_schema
 from portal.results import RAW, Explanation, Provenance
 
 ROWS = 20  # per month
@@ -74,3 +77,17 @@ def test_a_window_against_a_year_before_compares_with_that_window_exactly() -> N
     reference_a = np.mean([7, 8, 9, 10, 11, 12])
     assert march.change == pytest.approx(3 - reference_a, abs=1e-9)
     assert sum(v for _, v in march.contributions) + march.base_change == pytest.approx(march.change, abs=1e-9)
+
+
+def test_the_monitor_json_carries_the_year_before_change_where_the_data_has_that_window() -> None:
+    """``monitor`` writes what the page shows: July 2017 against July 2016 (a's contribution is the month's number,
+    so nothing changed a year apart, while against June it rose by 1); months without a year before get null."""
+    built = build_monitor(report())
+    jsonschema.validate(built, load_schema())
+    windows = built["models"]["Model"]["windows"]
+    july = windows["2017-07"]["change_from_year_before"]
+    assert july["from"] == "2016-07" and july["after"] - july["before"] == pytest.approx(0.0, abs=1e-9)
+    assert windows["2017-07"]["change_from_previous"]["contributions"]["a"] == pytest.approx(1.0, abs=1e-9)
+    parts = july["before"] + july["base_change"] + sum(july["contributions"].values())
+    assert parts == pytest.approx(july["after"], abs=1e-9)
+    assert [label for label, w in windows.items() if w["change_from_year_before"]] == ["2017-07", "2017-08"]

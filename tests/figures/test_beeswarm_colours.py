@@ -128,3 +128,17 @@ def test_categorical_frames_with_an_order_are_categories() -> None:
     bands = pd.Series(pd.Categorical(["<25", "60+", None], categories=["<25", "25-40", "40-60", "60+"]))
     levels, text = feature_levels(bands, np.array([-1.0, 1.0, 0.0]))
     assert list(levels[:2]) == [0.0, 1.0] and np.isnan(levels[2]) and text[2] == "missing"
+
+
+def test_a_panes_caption_wraps_beside_the_toolbar_and_the_pane_grows_by_its_extra_lines(services) -> None:
+    """At a 1,000 px window a side-by-side pane fits about 38 characters beside its toolbar: a long method (an
+    ensemble's members) wraps onto lines of its own instead of running under the toolbar, cut off."""
+    e = services.explanation("EBM")
+    short = figures.beeswarm(e, titled=False)
+    long_method = replace(e.provenance, method="a method whose name alone is longer than a pane's caption line")
+    long = figures.beeswarm(replace(e, provenance=long_method), titled=False)
+    lines = long.layout.title.text.split("<br>")
+    assert len(lines) == len(short.layout.title.text.split("<br>")) + 1
+    assert all(len(line) <= 38 for line in lines)
+    assert long.layout.margin.t - short.layout.margin.t == 17
+    assert long.layout.height - short.layout.height == 17

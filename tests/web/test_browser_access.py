@@ -40,7 +40,7 @@ def test_a_dropdown_opened_with_enter_takes_typed_letters_and_enter_picks_the_op
     """Dash opens the dropdown on its selected option, where letters were ignored; now they go into the search,
     the first option starting with them is marked and Enter picks it (Dash's own pick, the first option merely
     containing "s", would be monthly_charges)."""
-    open_page(dash_duo, FakeServices(), "/feature")
+    open_page(dash_duo, FakeServices(), "/feature?feature=tenure")
     dash_duo.wait_for_text_to_equal("#feature-picker", "tenure", timeout=30)
     driver = dash_duo.driver
     tab_to(driver, "feature-picker")
