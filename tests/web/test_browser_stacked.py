@@ -51,6 +51,7 @@ def test_the_stacked_force_plot_draws_the_rows_and_a_click_opens_one_on_local(da
     WebDriverWait(dash_br.driver, 60, poll_frequency=2, ignored_exceptions=stale).until(click)
     row = dash_br.driver.current_url.split("id=")[1].split("&")[0]
     charts(dash_br, ".waterfall-graph", 3)
+    assert dash_br.driver.execute_script("return window.scrollY") == 0  # /local opens at its top
     assert row in dash_br.driver.find_element(By.ID, "row-picker").text
 
 
