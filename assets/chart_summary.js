@@ -58,6 +58,7 @@
     }
     const xs = values(trace.x), ys = values(trace.y);
     if (!xs.length && !ys.length) { return name; }
+    if (!xs.length) { return name + ": " + ys.length + " points, y from " + range(ys); }  // x given by x0 and dx
     if (xs.length <= MAX_PAIRS) {
       return name + ": " + xs.map(function (x, i) { return "(" + number(x) + ", " + number(ys[i]) + ")"; }).join(" ");
     }

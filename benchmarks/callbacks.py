@@ -41,6 +41,7 @@ from callbacks import (  # noqa: E402
     neighbours,
     performance,
     row_search,
+    stacked_force,
     whatif,
 )
 from callbacks._common import common_levels  # noqa: E402
@@ -125,6 +126,7 @@ def cases(project: Project) -> dict[str, Callable[[], object]]:
             project, "prediction", ready, None, COHORT
         ),
         "cohort: performance curves": lambda: performance.curves(project, None, COHORT),
+        "local: force plot, own scale": lambda: local_charts.force_view(project, row, ready, None, NATIVE),
         "local: force plot, common scale": lambda: local_charts.force_view(project, row, ready, None, COMMON),
         "local: decision plot, models, common": lambda: local_charts.decision_view(
             project, "models", None, row, {"ready": ready, "scale": COMMON}
@@ -135,8 +137,26 @@ def cases(project: Project) -> dict[str, Callable[[], object]]:
         "cohort: decision plot, 50 rows": lambda: local_charts.decision_view(
             project, "cohort", models[0], row, {"ready": ready, "scale": NATIVE, "cohort": COHORT}
         ),
+        "global: stacked force, two models, own": lambda: stacked_force.stacked_view(
+            project, models[0], models[1], None, {"ready": ready, "scale": NATIVE}
+        ),
+        "global: stacked force, by prediction": lambda: stacked_force.stacked_view(
+            project, models[0], None, "prediction", {"ready": ready, "scale": NATIVE}
+        ),
+        "global: stacked force, by tenure": lambda: stacked_force.stacked_view(
+            project, models[0], None, "tenure", {"ready": ready, "scale": NATIVE}
+        ),
+        "cohort: stacked force": lambda: stacked_force.stacked_view(
+            project, models[0], None, None, {"ready": ready, "scale": NATIVE, "cohort": COHORT}
+        ),
     }
     for model in models:
+        found[f"global: stacked force {model}, own"] = lambda m=model: stacked_force.stacked_view(
+            project, m, None, None, {"ready": ready, "scale": NATIVE}
+        )
+        found[f"global: stacked force {model}, common"] = lambda m=model: stacked_force.stacked_view(
+            project, m, None, None, {"ready": ready, "scale": COMMON, "levels": levels}
+        )
         found[f"global: beeswarm {model}"] = lambda m=model: global_page.beeswarm_pane(
             project, m, ready, None, None, NATIVE
         )

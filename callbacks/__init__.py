@@ -26,6 +26,7 @@ from callbacks import (
     performance,
     row_search,
     shell,
+    stacked_force,
     whatif,
 )
 from portal.web import PortalServices
@@ -33,9 +34,10 @@ from portal.web import PortalServices
 
 def register(app: dash.Dash, services: PortalServices) -> None:
     """Wire every page's callbacks to ``services``."""
+    global_ = (global_page, global_link, agreement, stacked_force)
     local_page = (local, local_charts, row_search, neighbours, disagreement, whatif)
     fairness_page = (fairness, adverse_reasons)
-    for module in (shell, cohort, global_page, global_link, agreement, *local_page, feature, performance, interactions):
+    for module in (shell, cohort, *global_, *local_page, feature, performance, interactions):
         module.register(app, services)
     for module in (*fairness_page, monitoring):
         module.register(app, services)

@@ -51,6 +51,7 @@ def page(services: PortalServices, query: dict):
         shown=view.shown,
         class_name=view.class_name,
         k=view.k,
+        feature_names=services.feature_names(),
     )
 
 

@@ -63,7 +63,7 @@ def compute(
     chosen = class_name if class_name in result.values.class_names else None
     pairs = top_interaction_pairs(result, TOP_PAIRS, chosen)
     return interaction_result(
-        interaction_heatmap(result, class_name=chosen), pairs, interaction_caption(result, chosen)
+        interaction_heatmap(result, class_name=chosen), pairs, interaction_caption(result, chosen), model
     )
 
 

@@ -198,4 +198,5 @@ def register(app: dash.Dash, services: PortalServices) -> None:
     def _decision(mode, model, row_id, ready, class_name, scale, cohort, order, levels):
         view = {"ready": ready, "class_name": class_name, "scale": scale, "cohort": cohort, "order": order}
         figure, note = decision_view(services, mode, model, row_id, {**view, "levels": levels})
-        return graph(figure, "decision-graph"), note, ({} if mode not in (None, MODELS) else HIDDEN)
+        rows_mode = mode not in (None, MODELS)
+        return graph(figure, "decision-graph", model=model if rows_mode else ""), note, ({} if rows_mode else HIDDEN)

@@ -193,7 +193,11 @@ def waterfalls_panel(services: PortalServices, ready: bool, window: str, against
         figure = mean_change_figure(change, model.scale, x_range)
         cards.append(
             model_card(
-                model.model, colors[model.model], None, "monitoring-change", graph(figure, "monitoring-change-graph")
+                model.model,
+                colors[model.model],
+                None,
+                "monitoring-change",
+                graph(figure, "monitoring-change-graph", model=model.model),
             )
         )
     line = common_line(report, window)

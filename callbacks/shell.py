@@ -92,6 +92,12 @@ def register(app: dash.Dash, services: PortalServices) -> None:
     def _route(pathname, search):
         return render_page(services, pathname, search)
 
+    # A new page starts at its top, as a page loaded afresh does: a click deep in one page (a stacked force plot's
+    # column on /global) opened /local scrolled to where /global had been.
+    app.clientside_callback(
+        "function (pathname) { window.scrollTo(0, 0); }", Input(ids.URL, "pathname"), prevent_initial_call=True
+    )
+
     @app.callback(
         *[Output(ids.per_model(kind, ALL), prop) for kind, prop, _key in ROW_PROPERTIES],
         Output(ids.READY_MODELS, "data"),

@@ -53,6 +53,7 @@ def what_if_view(
                     values_after=edited,
                 ),
                 "whatif-graph",
+                model=name,
             ),
         )
         for name, (before, after) in results.items()

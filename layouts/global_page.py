@@ -1,4 +1,5 @@
-"""Global (``/global``): every model's importance on one shared axis, then a beeswarm per model."""
+"""Global (``/global``): every model's importance on one shared axis, a beeswarm per model, then the stacked force
+plot of one model (or two side by side)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from layouts.class_picker import class_picker
 from layouts.model_chooser import model_chooser
 from layouts.panes import graph, model_card, model_row
 from layouts.scale_toggle import axes_note
+from layouts.stacked_force import stacked_card
 from portal.figures import RAW, SHARE
 
 MODE_LABELS = {SHARE: "Share of total (comparable on any scale)", RAW: "Mean |SHAP| (in the scale shown)"}
@@ -28,10 +30,11 @@ def global_page(
     shown: Sequence[str] | None = None,
     class_name: str | None = None,
     k: int = DEFAULT_K,
+    feature_names: Sequence[str] = (),
 ) -> html.Div:
     """The class chooser (multi-class only; ``class_name`` chosen), the ``scale`` chooser, the models ``shown``
     (every one by default), the importance chart with its share/raw toggle (``mode`` chosen), the agreement
-    card (top ``k``), the beeswarms."""
+    card (top ``k``), the beeswarms, and the stacked force plot (ordered by any of ``feature_names`` too)."""
     panes = [model_card(m, colors[m], ids.beeswarm_pane(m), "beeswarm") for m in model_names]
     columns = [ids.per_model(ids.BEESWARM_COLUMN, m) for m in model_names]
     return html.Div(
@@ -59,6 +62,7 @@ def global_page(
             ),
             axes_note(ids.BEESWARM_AXES_NOTE),
             model_row(panes, columns),
+            stacked_card(model_names, feature_names),
         ]
     )
 

@@ -199,3 +199,13 @@ DECISION_MODEL = "decision-model"
 DECISION_GRAPH = "decision-graph"
 DECISION_NOTE = "decision-note"
 FORCE_NOTE = "force-note"  # the models the force plot could not draw yet, and why
+
+# /global's stacked force plot (issue 15): the model drawn, an optional second one beside it, the rows' order
+# ("similarity", "prediction" or a feature's name), the cards it fills, each model's graph (dict ids: a click on
+# a column opens that row on /local) and the note on what could not be drawn.
+STACKED_MODEL = "stacked-model"
+STACKED_BESIDE = "stacked-beside"
+STACKED_ORDER = "stacked-order"
+STACKED_PANES = "stacked-panes"
+STACKED_GRAPH = "stacked-graph-of"
+STACKED_NOTE = "stacked-note"

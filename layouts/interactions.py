@@ -98,8 +98,8 @@ def _labelled(label: str, control, for_id: str) -> html.Div:
     return html.Div([dbc.Label(label, html_for=for_id, className="small text-muted mb-1"), control])
 
 
-def interaction_result(figure: go.Figure, pairs: Sequence[InteractionPair], caption: str) -> dbc.Row:
-    """The heatmap beside the ranked table of the strongest pairs."""
+def interaction_result(figure: go.Figure, pairs: Sequence[InteractionPair], caption: str, model: str = "") -> dbc.Row:
+    """The heatmap (of ``model``'s interactions) beside the ranked table of the strongest pairs."""
     table = html.Div(
         [
             html.H4("Strongest pairs", className="section-title"),
@@ -107,9 +107,10 @@ def interaction_result(figure: go.Figure, pairs: Sequence[InteractionPair], capt
             pairs_table(pairs),
         ]
     )
+    chart = graph(figure, "interaction-graph", model=model)
     return dbc.Row(
         [
-            dbc.Col(dbc.Card(dbc.CardBody(graph(figure, "interaction-graph")), className="shadow-sm"), xl=7),
+            dbc.Col(dbc.Card(dbc.CardBody(chart), className="shadow-sm"), xl=7),
             dbc.Col(dbc.Card(dbc.CardBody(table), className="shadow-sm"), xl=5),
         ],
         className="g-3",

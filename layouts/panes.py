@@ -2,23 +2,53 @@
 
 from __future__ import annotations
 
+import re
+
 import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
 from dash import dcc, html
 
-#: A small toolbar, shown on hover: zoom, reset, save as PNG.
+#: A small toolbar, shown on hover: zoom and reset; assets/download.js adds "download as PNG" and "as SVG" to it.
 GRAPH_CONFIG = {
     "displaylogo": False,
     "displayModeBar": "hover",
-    "modeBarButtons": [["zoom2d", "resetScale2d", "toImage"]],
+    "modeBarButtons": [["zoom2d", "resetScale2d"]],
 }
+#: The chart's name in a downloaded file when several models share it.
+MODELS = "models"
 
 
-def graph(figure: go.Figure | None, class_name: str, graph_id: str | None = None, toolbar: bool = True) -> dcc.Graph:
-    """A plotly graph with the portal's toolbar; ``class_name`` lets tests and CSS find it."""
+def graph(
+    figure: go.Figure | None,
+    class_name: str,
+    graph_id: str | dict | None = None,
+    toolbar: bool = True,
+    *,
+    model: str = "",
+) -> dcc.Graph:
+    """A plotly graph with the portal's toolbar; ``class_name`` lets tests and CSS find it. Its downloads are named
+    "<chart>-<model>" (the page's script puts the project in front): the chart from ``class_name``, the model
+    given, else the one its ``graph_id`` names, else "models" for a chart several models share."""
     extra = {"id": graph_id} if graph_id else {}
-    config = GRAPH_CONFIG if toolbar else {"displayModeBar": False}
-    return dcc.Graph(figure=figure if figure is not None else {}, config=config, className=class_name, **extra)
+    config = {**GRAPH_CONFIG, "toImageButtonOptions": image_options(class_name, graph_id, model)}
+    return dcc.Graph(
+        figure=figure if figure is not None else {},
+        config=config if toolbar else {"displayModeBar": False},
+        className=class_name,
+        **extra,
+    )
+
+
+def image_options(class_name: str, graph_id: str | dict | None = None, model: str = "") -> dict:
+    """Plotly's download options: PNG at twice the screen's resolution, named "<chart>-<model>" (slugged)."""
+    chart = class_name.split()[0].removesuffix("-graph")
+    whose = model or (graph_id.get("model") if isinstance(graph_id, dict) else "") or MODELS
+    return {"format": "png", "scale": 2, "filename": f"{slug(chart)}-{slug(whose)}"}
+
+
+def slug(text: str) -> str:
+    """A file-name part: lower case, runs of anything but letters and digits as one dash."""
+    return re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-") or "x"
 
 
 def model_card(model: str, color: str, pane_id: dict | None, kind: str, body: object = None) -> dbc.Card:

@@ -13,6 +13,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from layouts import ids
+from layouts.panes import slug
 from portal.results import JobProgress
 
 PAGES = (
@@ -46,7 +47,8 @@ HIDDEN, SHOWN = {"display": "none"}, {}
 
 
 def shell(title: str, model_names: Sequence[str], colors: Mapping[str, str], monitored: bool = False) -> html.Div:
-    """The app's whole layout; the routing callback fills ``PAGE``. ``monitored``: the navbar links /monitoring."""
+    """The app's whole layout; the routing callback fills ``PAGE``. ``monitored``: the navbar links /monitoring.
+    The ``title``, slugged, is the first part of every downloaded figure's name (``data-project``)."""
     return html.Div(
         [
             dcc.Location(id=ids.URL, refresh=False),
@@ -61,7 +63,8 @@ def shell(title: str, model_names: Sequence[str], colors: Mapping[str, str], mon
                 fluid="xxl",
                 className="pb-5",
             ),
-        ]
+        ],
+        **{"data-project": slug(title)},  # assets/download.js names downloaded figures after the project
     )
 
 

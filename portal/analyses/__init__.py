@@ -9,6 +9,8 @@ Everything a page or a report compares is computed here from explanations, predi
   regression errors by segment; held-out **metrics**;
 - **cohorts**: the text grammar (:class:`Cohort`), the rows one selects (:class:`CohortRows`) and the model
   columns it may filter on; **row search** in the same grammar;
+- **row order** of a stacked force plot: by similarity of the rows' explanations (hierarchical clustering, as
+  shap orders them), by prediction, or by a feature's value;
 - **what-if**: the inputs each feature accepts and an edited row, checked before any model sees it;
 - the **common scale**: which models need a probability-scale job, the seeded :class:`Sample`, and how
   explanations are cut to it; the **narrative**: one row's explanation in plain words;
@@ -113,6 +115,7 @@ from portal.analyses._performance import (
     confusion_at,
     regression_diagnostics,
 )
+from portal.analyses._row_order import BY_PREDICTION, BY_SIMILARITY, feature_order, prediction_order, similarity_order
 from portal.analyses._row_search import (
     DEFAULT_LIMIT,
     DISAGREEMENT,
@@ -133,6 +136,11 @@ from portal.analyses._whatif import (
 from portal.analyses._windows import WINDOW_KINDS, MonitoringError, Windows, windows_of
 
 __all__ = [
+    "BY_PREDICTION",
+    "BY_SIMILARITY",
+    "feature_order",
+    "prediction_order",
+    "similarity_order",
     "alerts_for",
     "MeanChange",
     "RankAgreement",

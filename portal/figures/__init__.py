@@ -13,7 +13,7 @@ dash. Two rules hold everywhere:
 """
 
 from portal.figures._agreement import STATISTICS, agreement_heatmap
-from portal.figures._beeswarm import beeswarm
+from portal.figures._beeswarm import beeswarm, narrow
 from portal.figures._decision import MAX_ROWS as DECISION_MAX_ROWS
 from portal.figures._decision import decision_models, decision_rows
 from portal.figures._dependence import dependence_panels
@@ -47,6 +47,8 @@ from portal.figures._performance import (
     roc_figure,
     segment_error_figure,
 )
+from portal.figures._stacked_force import SAMPLE_SIZE as STACKED_SAMPLE
+from portal.figures._stacked_force import order_words, stacked_force, stacked_order
 from portal.figures._style import (
     PALETTE,
     TEXT_PALETTE,
@@ -79,6 +81,7 @@ __all__ = [
     "RAW",
     "SCALES_DIFFER",
     "SHARE",
+    "STACKED_SAMPLE",
     "STATISTICS",
     "InteractionPair",
     "ModelStyle",
@@ -101,7 +104,9 @@ __all__ = [
     "key_values",
     "lift_figure",
     "method_label",
+    "order_words",
     "metrics_table",
+    "narrow",
     "model_colors",
     "model_style",
     "model_styles",
@@ -116,6 +121,8 @@ __all__ = [
     "segment_error_figure",
     "selection_rate_figure",
     "shown_features",
+    "stacked_force",
+    "stacked_order",
     "text_color",
     "top_interaction_pairs",
     "waterfall",

@@ -49,13 +49,17 @@ def test_the_overview_lists_every_protected_attribute_and_whether_models_use_it(
     assert dash_duo.get_logs() == []
 
 
+#: The beeswarm cards' headers (the stacked force plot's cards below them have theirs).
+BEESWARM_HEADERS = ".model-header:not(.stacked-card .model-header)"
+
+
 def test_global_shows_the_importance_chart_and_one_beeswarm_per_model(dash_duo) -> None:
     open_page(dash_duo, FakeServices(), "/global")
     dash_duo.wait_for_contains_text("#importance-graph", "Global feature importance", timeout=10)
     swarms = wait_for_count(dash_duo, ".beeswarm-graph", 3)
     dash_duo.wait_for_contains_text(".beeswarm-graph", "of 500 rows", timeout=10)
     assert all(s.find_elements(By.CSS_SELECTOR, "canvas") for s in swarms)  # WebGL points
-    headers = [e.text for e in dash_duo.find_elements(".model-header")]
+    headers = [e.text for e in dash_duo.find_elements(BEESWARM_HEADERS)]
     assert headers == MODELS
     choose_own_scale(dash_duo)
     dash_duo.find_elements(".mode-toggle label")[1].click()
