@@ -12,6 +12,8 @@
 - :func:`write_static_figures` (``python -m portal figures``): shap's own plots (bar, beeswarm, waterfall, force,
   dependence, decision) drawn with matplotlib from the stored values, one file each, captioned with the model, the
   scale, the method and "n of N rows"; :func:`choose_rows` picks the rows and :func:`figure_data` readies a model.
+- :func:`write_report` (``python -m portal report`` and the overview's "Download report"): every model side by side
+  in one reproducible, self-contained HTML or PDF file (:mod:`portal.reports.report`).
 """
 
 from portal.reports._audit import build_audit, write_audit
@@ -25,8 +27,22 @@ from portal.reports._static_write import (
     scale_words,
     write_static_figures,
 )
+from portal.reports.report import (
+    SECTIONS,
+    ExplanationFailed,
+    ReportWritten,
+    check_rows,
+    check_sections,
+    write_report,
+)
 
 __all__ = [
+    "SECTIONS",
+    "ExplanationFailed",
+    "ReportWritten",
+    "check_rows",
+    "check_sections",
+    "write_report",
     "DEFAULT_ID_NAME",
     "FORMATS",
     "ExportSummary",

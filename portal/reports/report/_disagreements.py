@@ -47,6 +47,10 @@ class Disagreements:
     top: tuple[TopRow, ...]
     rows: tuple[ExplainedRow, ...]
 
+    @property
+    def row_ids(self) -> tuple[str, ...]:
+        return tuple(r.row_id for r in self.rows)
+
 
 def build(inputs: ReportInputs) -> Disagreements:
     explanations = inputs.explanations

@@ -35,7 +35,7 @@ class ExplanationFailed(RuntimeError):
 @dataclass(frozen=True)
 class ReportWritten:
     """What :func:`write_report` wrote: the file, the sections in it, those skipped (name, why), its size in bytes,
-    the hash of inputs it names, and how many figures it draws."""
+    the hash of inputs it names, how many figures it draws, and the data rows it explains (the only rows it shows)."""
 
     path: Path
     sections: tuple[str, ...]
@@ -43,6 +43,7 @@ class ReportWritten:
     size_bytes: int
     inputs_hash: str
     figures: int = 0
+    rows: tuple[str, ...] = ()  # the data rows the report explains: the only rows it shows
 
 
 def write_report(
@@ -83,7 +84,9 @@ def write_report(
     _write(html, Path(out), fmt)
     skipped = tuple((s.name, s.reason) for s in built if isinstance(s, Skipped))
     names = tuple(s.name for s in built if not isinstance(s, Skipped))
-    return ReportWritten(Path(out), names, skipped, Path(out).stat().st_size, inputs.inputs_hash, len(charts))
+    shown = tuple(dict.fromkeys(r for s in built for r in getattr(s, "row_ids", ())))
+    size = Path(out).stat().st_size
+    return ReportWritten(Path(out), names, skipped, size, inputs.inputs_hash, len(charts), shown)
 
 
 def build_sections(inputs: ReportInputs, chosen: Sequence[str], say: Progress) -> list[object]:
