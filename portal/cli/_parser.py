@@ -172,7 +172,7 @@ def _add_figures(commands) -> None:
 def _add_report(commands) -> None:
     report = commands.add_parser(
         "report",
-        help="write every model side by side in one reproducible HTML or PDF report (for the record)",
+        help="write every model side by side in one reproducible HTML or PDF file, for the record",
         description="Compute what is missing (progress on stderr), then write one self-contained file: the cover, the "
         "models and their held-out metrics, performance curves, global importance and agreement, the rows the models "
         "disagree on most, fairness (with [data] protected), monitoring (with [monitoring]) and an appendix of "

@@ -15,7 +15,7 @@ reuses with its own inputs (:class:`Cohorts`, :class:`Fairness`, :class:`Proxies
 from portal.project._averages import ModelAverage, combined_progress, weighted_sum
 from portal.project._batches import LabelsAdded, add_batch, add_labels, batch_store, project_data
 from portal.project._cohorts import Cohorts
-from portal.project._entries import BACKGROUND_ROWS, ENGINE_VERSION, ModelEntry, chunk_rows_for
+from portal.project._entries import BACKGROUND_ROWS, ModelEntry, chunk_rows_for
 from portal.project._fairness import Fairness
 from portal.project._interactions import SAMPLE_SIZES, sample_positions, sample_sizes
 from portal.project._models import Models
@@ -28,7 +28,6 @@ from portal.project._training import FittedModel, fit_or_load
 
 __all__ = [
     "BACKGROUND_ROWS",
-    "ENGINE_VERSION",
     "SAMPLE_SIZES",
     "Cohorts",
     "LabelsAdded",

@@ -4,10 +4,14 @@ HTML's bytes behind a PDF header. Tests that check the drawing itself skip witho
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
+import sys
 import types
 from pathlib import Path
+
+import pytest
 
 
 class RenderUnavailable(RuntimeError):
@@ -33,7 +37,23 @@ def html_to_pdf(text: str, out: Path) -> None:
 
 def module() -> types.ModuleType:
     stub = types.ModuleType("portal.reports._render")
+    stub.STUB = True
     stub.figures_to_svg = figures_to_svg
     stub.html_to_pdf = html_to_pdf
     stub.RenderUnavailable = RenderUnavailable
     return stub
+
+
+@contextlib.contextmanager
+def installed():
+    """The real render module when it imports, else this stand-in in its place for the block."""
+    with pytest.MonkeyPatch.context() as patch:
+        try:
+            import portal.reports._render  # noqa: F401
+        except ImportError:
+            patch.setitem(sys.modules, "portal.reports._render", module())
+        yield
+
+
+def is_real() -> bool:
+    return not getattr(sys.modules.get("portal.reports._render"), "STUB", False)

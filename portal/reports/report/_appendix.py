@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from importlib import metadata
 
 from portal import __version__
+from portal.analyses import BACKGROUND_ROWS
 from portal.data import library_versions
+from portal.explain import ENGINE_VERSION
 from portal.figures import method_label, scale_label
-from portal.project import BACKGROUND_ROWS, ENGINE_VERSION
 from portal.reports.report._document import Fact
 from portal.reports.report._global import BEESWARM_ROWS
 from portal.reports.report._inputs import REPORT_VERSION, ReportInputs

@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from portal.data import library_versions
+from portal.explain import ENGINE_VERSION
 from portal.figures import model_colors
-from portal.project import ENGINE_VERSION
 from portal.results import Explanation, ProjectFacts
 
 #: Report format version: bump when the document's shape changes without a template changing.
