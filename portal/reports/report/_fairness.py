@@ -11,7 +11,7 @@ import numpy as np
 
 from portal.fairness import decision_words
 from portal.figures import group_contribution_heatmap, scale_label, selection_rate_figure
-from portal.reports.report._document import Chart, Fact
+from portal.reports.report._document import Chart, Fact, without_patterns
 from portal.reports.report._inputs import ReportInputs
 
 METRICS = (("selection_rate", "selected"), ("true_positive_rate", "TPR"), ("false_positive_rate", "FPR"))
@@ -124,7 +124,7 @@ def _attribute(inputs: ReportInputs, attribute, threshold: float) -> AttributeFa
     results = project.group_metrics(name, threshold)
     selection = Chart(
         f"fairness/{name}/selection",
-        selection_rate_figure(results, inputs.colors),
+        without_patterns(selection_rate_figure(results, inputs.colors)),
         f"selection rate per {name} group, every model",
         f"Scale: share of the group decided positive (probability threshold {threshold:g}) · held-out rows",
     )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from portal.analyses import RankDifference, agreement, biggest_rank_differences
 from portal.figures import SHARE, agreement_heatmap, beeswarm, importance_bars, scale_label
-from portal.reports.report._document import Chart
+from portal.reports.report._document import Chart, without_patterns
 from portal.reports.report._inputs import ReportInputs
 
 BEESWARM_ROWS = 500  # a seeded sample per model: enough to show the spread, small enough for a 5 MB file
@@ -31,7 +31,7 @@ def build(inputs: ReportInputs) -> Global:
     rows = _rows(explanations, total)
     importance = Chart(
         "global/importance",
-        importance_bars(explanations, mode=SHARE, colors=inputs.colors),
+        without_patterns(importance_bars(explanations, mode=SHARE, colors=inputs.colors)),
         "each model's share of attribution per feature, most important feature on top",
         f"Scale: share of each model's total mean |SHAP| (scale-free, so every model shares the axis) · {rows}",
     )
