@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from portal.config import ConfigError, parse_config
-from portal.data import LOAN_CONFIG
+from portal.data import LOAN_CONFIG, PRICING_CONFIG
 from portal.jobs import JobRunner, ResultStore
 from portal.project import Project
 from portal.reports import write_report
@@ -24,6 +24,11 @@ FAST_LOAN = (
     .replace("n_estimators = 200, max_depth = 8", "n_estimators = 30, max_depth = 6")
     .replace("outer_bags = 4, interactions = 5", "outer_bags = 2, interactions = 3, max_rounds = 300")
     + "\n[explain]\ncommon_sample_rows = 20\n"
+)
+FAST_PRICING = (
+    PRICING_CONFIG.replace("n_estimators = 60, max_depth = 8", "n_estimators = 8, max_depth = 6")
+    .replace("max_iter = 150", "max_iter = 20")
+    .replace("outer_bags = 2, interactions = 0, max_rounds = 1000", "outer_bags = 1, interactions = 0, max_rounds = 60")
 )
 CHURN_MODELS = ("Random forest", "Gradient boosting", "EBM")
 COMPARATIVE = ("models", "performance", "global", "disagreements", "fairness")
@@ -57,6 +62,14 @@ def loan(tmp_path_factory: pytest.TempPathFactory):
     folder = tmp_path_factory.mktemp("loan-report")
     project = demo_project(FAST_LOAN, folder / "cache")
     written = write_report(project, folder / "report.html")
+    return project, written, (folder / "report.html").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def pricing(tmp_path_factory: pytest.TempPathFactory):
+    folder = tmp_path_factory.mktemp("pricing-report")
+    project = demo_project(FAST_PRICING, folder / "cache")
+    written = write_report(project, folder / "report.html", sections=["monitoring", "performance", "appendix"])
     return project, written, (folder / "report.html").read_text(encoding="utf-8")
 
 
@@ -131,8 +144,9 @@ def test_the_file_stands_alone_without_network_or_script(churn, loan) -> None:
 
 
 def test_the_file_shows_no_row_beyond_those_it_explains(churn, loan) -> None:
-    for (project, written, html), pattern in ((churn, r"C\d{5}"), (loan, r"A\d{5}")):
-        shown = set(re.findall(pattern, html))
+    for (project, written, html), letter in ((churn, "C"), (loan, "A")):
+        text = re.sub(r"data:image/[^\"']*|\sd=\"[^\"]*\"", "", html)  # inline pictures and SVG path data
+        shown = set(re.findall(rf"(?<![\w+/]){letter}\d{{5}}(?!\w)", text))
         assert shown and shown <= set(written.rows), shown - set(written.rows)
         assert len(written.rows) < 10 and len(project.row_ids()) > 4_000
 
@@ -159,3 +173,14 @@ def test_a_wrong_option_is_a_config_error_before_anything_is_written(churn, tmp_
         write_report(project, tmp_path / "r.html", **options)
     assert str(error.value).startswith(message)
     assert not list(tmp_path.iterdir())
+
+
+def test_the_pricing_report_says_what_changed_in_the_last_window(pricing) -> None:
+    project, written, html = pricing
+    assert written.sections == ("performance", "monitoring", "appendix") and written.skipped == ()
+    monitoring = unescape(section(html, "monitoring"))
+    assert "What changed in 2017-08" in monitoring and "against the reference (2016-07..2016-12)" in monitoring
+    for model in project.model_names:
+        assert model in monitoring, model
+    assert "2017-08: " in monitoring and " of 15,402 rows" in monitoring and "PSI" in monitoring
+    assert "Scale: the target's units (avg_price_per_room) for every model" in unescape(section(html, "performance"))
