@@ -9,7 +9,9 @@ import tomllib
 from html import unescape
 from pathlib import Path
 
+import numpy as np
 import pytest
+from PIL import Image
 
 from portal.config import ConfigError, parse_config
 from portal.data import LOAN_CONFIG, PRICING_CONFIG
@@ -184,3 +186,20 @@ def test_the_pricing_report_says_what_changed_in_the_last_window(pricing) -> Non
         assert model in monitoring, model
     assert "2017-08: " in monitoring and " of 15,402 rows" in monitoring and "PSI" in monitoring
     assert "Scale: the target's units (avg_price_per_room) for every model" in unescape(section(html, "performance"))
+
+
+def test_the_churn_pdf_prints_every_page_with_something_on_it(churn, tmp_path: Path) -> None:
+    if not render_stub.is_real():
+        pytest.skip("the PDF needs the render module (headless Chromium): portal.reports._render")
+    from portal.reports._render import pdf_page_images
+
+    project, html_written, _html = churn
+    written = write_report(project, tmp_path / "report.pdf", fmt="pdf", rows=["C00010"])
+    assert written.inputs_hash == html_written.inputs_hash and written.size_bytes < MAX_BYTES
+    assert (tmp_path / "report.pdf").read_bytes()[:5] == b"%PDF-"
+    pages = pdf_page_images(tmp_path / "report.pdf", tmp_path / "pages", dpi=40)
+    assert len(pages) > 10
+    for page in pages:
+        with Image.open(page) as image:
+            pixels = np.asarray(image.convert("L"), dtype=np.float64)
+        assert (pixels < 200).mean() > 0.002, page.name  # ink on the page
