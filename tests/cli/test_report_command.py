@@ -57,6 +57,16 @@ def test_report_writes_the_file_says_skipped_sections_and_prints_one_line(projec
     assert "Row 3" in html and "Row 7" in html and "Forest" in html and "Glass box" in html
 
 
+def test_a_project_of_one_model_has_no_comparison_but_explains_the_rows_asked_for(project: Path, tmp_path) -> None:
+    one = tmp_path / "one.toml"
+    text = project.read_text().replace('source = "table.csv"', f'source = "{project.parent / "table.csv"}"')
+    one.write_text(text[: text.index('[[models]]\nname = "Glass box"')] + text[text.index("[cache]") :])
+    out = tmp_path / "one.html"
+    assert main(["report", "--config", str(one), "--out", str(out), "--rows", "5"]) == 0
+    html = out.read_text(encoding="utf-8")
+    assert "Disagreement needs two models" in html and "Row 5" in html and "Glass box" not in html
+
+
 def test_only_the_sections_asked_for(project: Path, tmp_path, capsys) -> None:
     out = tmp_path / "r.html"
     assert main(["report", "--config", str(project), "--out", str(out), "--sections", "global, cover"]) == 0

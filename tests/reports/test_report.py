@@ -71,7 +71,7 @@ def loan(tmp_path_factory: pytest.TempPathFactory):
 def pricing(tmp_path_factory: pytest.TempPathFactory):
     folder = tmp_path_factory.mktemp("pricing-report")
     project = demo_project(FAST_PRICING, folder / "cache")
-    written = write_report(project, folder / "report.html", sections=["monitoring", "performance", "appendix"])
+    written = write_report(project, folder / "report.html")
     return project, written, (folder / "report.html").read_text(encoding="utf-8")
 
 
@@ -179,7 +179,9 @@ def test_a_wrong_option_is_a_config_error_before_anything_is_written(churn, tmp_
 
 def test_the_pricing_report_says_what_changed_in_the_last_window(pricing) -> None:
     project, written, html = pricing
-    assert written.sections == ("performance", "monitoring", "appendix") and written.skipped == ()
+    assert written.sections == ("cover", "models", "performance", "global", "disagreements", "monitoring", "appendix")
+    assert written.skipped == (("fairness", "the project names no protected column ([data] protected)"),)
+    assert "weighted average of" in unescape(section(html, "models"))  # the ensemble, explained by linearity
     monitoring = unescape(section(html, "monitoring"))
     assert "What changed in 2017-08" in monitoring and "against the reference (2016-07..2016-12)" in monitoring
     for model in project.model_names:
