@@ -17,7 +17,8 @@ from portal.config import ConfigError, parse_config
 from portal.data import LOAN_CONFIG, PRICING_CONFIG
 from portal.jobs import JobRunner, ResultStore
 from portal.project import Project
-from portal.reports import write_report
+from portal.reports import ExplanationFailed, write_report
+from portal.results import JobProgress
 from tests.project.test_project import FAST_CHURN
 from tests.reports import render_stub
 
@@ -205,3 +206,27 @@ def test_the_churn_pdf_prints_every_page_with_something_on_it(churn, tmp_path: P
         with Image.open(page) as image:
             pixels = np.asarray(image.convert("L"), dtype=np.float64)
         assert (pixels < 200).mean() > 0.002, page.name  # ink on the page
+
+
+class FailedProject:
+    """A project whose second model's explanation failed: the report is refused, naming it, and nothing written."""
+
+    model_names = ("A", "B")
+
+    def start_explanations(self, common: bool = True) -> None:
+        self.started = common
+
+    def row_ids(self) -> tuple[str, ...]:
+        return ("r1", "r2")
+
+    def progress(self, name: str) -> JobProgress:
+        if name == "A":
+            return JobProgress("A", 4, 4, "done")
+        return JobProgress("B", 1, 4, "failed", "a worker process died")
+
+
+def test_a_failed_explanation_is_said_and_nothing_is_written(tmp_path: Path) -> None:
+    heard = []
+    with pytest.raises(ExplanationFailed, match="the explanation of 'B' failed: a worker process died"):
+        write_report(FailedProject(), tmp_path / "r.html", progress=lambda f, m: heard.append(m))
+    assert not list(tmp_path.iterdir())
