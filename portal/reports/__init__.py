@@ -15,6 +15,8 @@
 - :func:`figures_to_svg`, :func:`html_to_pdf` and :func:`pdf_page_images`: the report's static rendering in one
   Chromium (plotly figures to inline SVG, byte-identical across runs; HTML to PDF; PDF pages to PNG), raising
   :class:`RenderUnavailable` with one line when the machine lacks a piece.
+- :func:`write_report` (``python -m portal report`` and the overview's "Download report"): every model side by side
+  in one reproducible, self-contained HTML or PDF file (:mod:`portal.reports.report`).
 """
 
 from portal.reports._audit import build_audit, write_audit
@@ -29,8 +31,22 @@ from portal.reports._static_write import (
     scale_words,
     write_static_figures,
 )
+from portal.reports.report import (
+    SECTIONS,
+    ExplanationFailed,
+    ReportWritten,
+    check_rows,
+    check_sections,
+    write_report,
+)
 
 __all__ = [
+    "SECTIONS",
+    "ExplanationFailed",
+    "ReportWritten",
+    "check_rows",
+    "check_sections",
+    "write_report",
     "DEFAULT_ID_NAME",
     "FORMATS",
     "ExportSummary",

@@ -1,0 +1,106 @@
+"""``python -m portal report`` as a user runs it: progress and skipped sections on stderr, one summary line on
+stdout, exit 0; and every mistake one line on stderr with exit code 2, before any model is trained."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from portal.cli import main
+from tests.projects import two_models
+from tests.reports import render_stub
+
+PROJECT = """
+title = "Small"
+[data]
+source = "table.csv"
+target = "bought"
+{models}[cache]
+dir = "{cache}"
+"""
+SUMMARY = re.compile(
+    r"^wrote (?P<out>\S+): 6 sections \(2 skipped\), (?P<figures>\d+) figures, \d+ kB, inputs [0-9a-f]{16} in [\d.]+ s$"
+)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def renderer():
+    with render_stub.installed():
+        yield
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("report-cli")
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"age": rng.integers(18, 80, 400), "plan": rng.choice(["a", "b", "c"], 400)})
+    frame["bought"] = np.where(rng.random(400) < (frame["age"] / 100), "yes", "no")
+    frame.to_csv(folder / "table.csv", index=False)
+    (folder / "project.toml").write_text(PROJECT.format(cache=folder / "cache", models=two_models()))
+    return folder / "project.toml"
+
+
+def test_report_writes_the_file_says_skipped_sections_and_prints_one_line(project: Path, tmp_path, capsys) -> None:
+    out = tmp_path / "report.html"
+    assert main(["report", "--config", str(project), "--out", str(out), "--rows", "3,7"]) == 0
+    stdout, stderr = capsys.readouterr()
+    [line] = stdout.splitlines()
+    assert SUMMARY.match(line) and SUMMARY.match(line)["out"] == str(out), line
+    assert "skipped fairness: the project names no protected column ([data] protected)" in stderr
+    assert "skipped monitoring: the project is not monitored over time" in stderr
+    assert "report: drawing" in stderr and "Traceback" not in stderr
+    html = out.read_text(encoding="utf-8")
+    assert "Row 3" in html and "Row 7" in html and "Forest" in html and "Glass box" in html
+
+
+def test_only_the_sections_asked_for(project: Path, tmp_path, capsys) -> None:
+    out = tmp_path / "r.html"
+    assert main(["report", "--config", str(project), "--out", str(out), "--sections", "global, cover"]) == 0
+    assert capsys.readouterr().out.startswith(f"wrote {out}: 2 sections (0 skipped)")
+    html = out.read_text(encoding="utf-8")
+    assert 'id="cover"' in html and 'id="global"' in html and 'id="models"' not in html
+
+
+@pytest.mark.parametrize(
+    ("argv", "line"),
+    [
+        (
+            ["--sections", "cover,summary"],
+            "error: --sections: no section 'summary'. Fix: use some of cover, models, performance, global, "
+            "disagreements, fairness, monitoring, appendix",
+        ),
+        (
+            ["--rows", "C00001,X1"],
+            "error: --rows: no row X1 in the data. Fix: use the id column's values, e.g. C00001, C00002",
+        ),
+        (
+            ["--rows", ","],
+            "error: --rows: no row ids given. Fix: pass ids separated by commas, e.g. --rows C00001,C00002",
+        ),
+    ],
+)
+def test_a_mistake_in_the_options_is_one_line_and_exit_code_2(argv, line, tmp_path, capsys) -> None:
+    assert main(["report", "--demo", "churn", "--out", str(tmp_path / "r.html"), *argv]) == 2
+    assert capsys.readouterr() == ("", line + "\n")
+    assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize(
+    ("out", "line"),
+    [
+        ("/no/such/folder/r.html", "error: --out: no folder /no/such/folder. Fix: create it first or write elsewhere"),
+        ("{tmp}/r.docx", "error: --out: r.docx is neither .html nor .pdf. Fix: name a file report.html or report.pdf"),
+        ("{tmp}", "error: --out: {tmp} is neither .html nor .pdf. Fix: name a file report.html or report.pdf"),
+        ("{tmp}/d.html", "error: --out: {tmp}/d.html is a folder. Fix: name a file in it, e.g. report.html"),
+    ],
+)
+def test_a_file_that_cannot_be_written_is_one_line_and_exit_code_2(out, line, tmp_path, capsys) -> None:
+    (tmp_path / "d.html").mkdir()
+    out, line = out.format(tmp=tmp_path), line.format(tmp=tmp_path)
+    line = line.replace(f"{tmp_path} is neither", f"{tmp_path.name} is neither")
+    assert main(["report", "--demo", "churn", "--out", out]) == 2
+    assert capsys.readouterr() == ("", line + "\n")
