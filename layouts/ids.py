@@ -199,3 +199,14 @@ DECISION_MODEL = "decision-model"
 DECISION_GRAPH = "decision-graph"
 DECISION_NOTE = "decision-note"
 FORCE_NOTE = "force-note"  # the models the force plot could not draw yet, and why
+
+# the overview's "Download report" (issue 16): the format, the button and its cancel, the progress line while the
+# background callback writes the file, the outcome line, and the dcc.Download that hands the file over
+REPORT_FORMAT = "report-format"  # "html" or "pdf"
+REPORT_BUTTON = "report-button"
+REPORT_CANCEL = "report-cancel"
+REPORT_RUNNING = "report-running"
+REPORT_BAR = "report-bar"
+REPORT_STATUS = "report-status"
+REPORT_NOTE = "report-note"
+REPORT_DOWNLOAD = "report-download"
