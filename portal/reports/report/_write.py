@@ -17,7 +17,16 @@ from pathlib import Path
 from typing import Any
 
 from portal.config import ConfigError
-from portal.reports.report import _appendix, _cover, _disagreements, _global, _models, _performance
+from portal.reports.report import (
+    _appendix,
+    _cover,
+    _disagreements,
+    _fairness,
+    _global,
+    _models,
+    _monitoring,
+    _performance,
+)
 from portal.reports.report._document import Skipped, charts_of
 from portal.reports.report._html import TocEntry, render_html
 from portal.reports.report._inputs import ReportInputs, gather
@@ -27,6 +36,18 @@ FORMATS = ("html", "pdf")
 FIGURE_WIDTH = 900
 Progress = Callable[[float, str], None]
 ENDED = ("done", "failed", "cancelled")
+
+
+#: Each section's builder (the appendix is built last, from the others).
+BUILDERS: dict[str, Callable[[ReportInputs], object]] = {
+    "cover": _cover.build,
+    "models": _models.build,
+    "performance": _performance.build,
+    "global": _global.build,
+    "disagreements": _disagreements.build,
+    "fairness": _fairness.build,
+    "monitoring": _monitoring.build,
+}
 
 
 class ExplanationFailed(RuntimeError):
@@ -102,27 +123,13 @@ def build_sections(inputs: ReportInputs, chosen: Sequence[str], say: Progress) -
 
 
 def _build(name: str, inputs: ReportInputs) -> object:
-    builders = {
-        "cover": _cover.build,
-        "models": _models.build,
-        "performance": _performance.build,
-        "global": _global.build,
-        "disagreements": _disagreements.build,
-    }
-    builders |= _later_builders()
     reason = SECTIONS[name](inputs)
     if reason:
         return Skipped(name, TITLES[name], reason)
     try:
-        return builders[name](inputs)
+        return BUILDERS[name](inputs)
     except ValueError as error:  # e.g. FairnessError, MonitoringError: one line with the fix
         return Skipped(name, TITLES[name], str(error))
-
-
-def _later_builders() -> dict[str, Callable[[ReportInputs], object]]:
-    from portal.reports.report import _fairness, _monitoring
-
-    return {"fairness": _fairness.build, "monitoring": _monitoring.build}
 
 
 def wait_for_explanations(project: Any, say: Progress, every: float = 0.5) -> None:
