@@ -4,6 +4,7 @@ stdout, exit 0; and every mistake one line on stderr with exit code 2, before an
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -57,6 +58,16 @@ def test_report_writes_the_file_says_skipped_sections_and_prints_one_line(projec
     assert "Row 3" in html and "Row 7" in html and "Forest" in html and "Glass box" in html
 
 
+def test_a_project_of_one_model_has_no_comparison_but_explains_the_rows_asked_for(project: Path, tmp_path) -> None:
+    one = tmp_path / "one.toml"
+    text = project.read_text().replace('source = "table.csv"', f'source = "{project.parent / "table.csv"}"')
+    one.write_text(text[: text.index('[[models]]\nname = "Glass box"')] + text[text.index("[cache]") :])
+    out = tmp_path / "one.html"
+    assert main(["report", "--config", str(one), "--out", str(out), "--rows", "5"]) == 0
+    html = out.read_text(encoding="utf-8")
+    assert "Disagreement needs two models" in html and "Row 5" in html and "Glass box" not in html
+
+
 def test_only_the_sections_asked_for(project: Path, tmp_path, capsys) -> None:
     out = tmp_path / "r.html"
     assert main(["report", "--config", str(project), "--out", str(out), "--sections", "global, cover"]) == 0
@@ -104,3 +115,14 @@ def test_a_file_that_cannot_be_written_is_one_line_and_exit_code_2(out, line, tm
     line = line.replace(f"{tmp_path} is neither", f"{tmp_path.name} is neither")
     assert main(["report", "--demo", "churn", "--out", out]) == 2
     assert capsys.readouterr() == ("", line + "\n")
+
+
+def test_a_machine_that_cannot_draw_is_one_line_and_exit_code_2(project: Path, tmp_path, capsys, monkeypatch) -> None:
+    render = sys.modules["portal.reports._render"]
+    cannot = render.RenderUnavailable("no Chromium found to draw the report's figures: install Debian's chromium")
+    monkeypatch.setattr(render, "figures_to_svg", lambda *a, **k: (_ for _ in ()).throw(cannot))
+    out = tmp_path / "r.html"
+    assert main(["report", "--config", str(project), "--out", str(out), "--sections", "global"]) == 2
+    stdout, stderr = capsys.readouterr()
+    assert stdout == "" and "Traceback" not in stderr and not out.exists()
+    assert stderr.splitlines()[-1] == f"error: report: {cannot}"

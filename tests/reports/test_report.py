@@ -9,13 +9,16 @@ import tomllib
 from html import unescape
 from pathlib import Path
 
+import numpy as np
 import pytest
+from PIL import Image
 
 from portal.config import ConfigError, parse_config
-from portal.data import LOAN_CONFIG
+from portal.data import LOAN_CONFIG, PRICING_CONFIG
 from portal.jobs import JobRunner, ResultStore
 from portal.project import Project
-from portal.reports import write_report
+from portal.reports import ExplanationFailed, write_report
+from portal.results import JobProgress
 from tests.project.test_project import FAST_CHURN
 from tests.reports import render_stub
 
@@ -24,6 +27,11 @@ FAST_LOAN = (
     .replace("n_estimators = 200, max_depth = 8", "n_estimators = 30, max_depth = 6")
     .replace("outer_bags = 4, interactions = 5", "outer_bags = 2, interactions = 3, max_rounds = 300")
     + "\n[explain]\ncommon_sample_rows = 20\n"
+)
+FAST_PRICING = (
+    PRICING_CONFIG.replace("n_estimators = 60, max_depth = 8", "n_estimators = 8, max_depth = 6")
+    .replace("max_iter = 150", "max_iter = 20")
+    .replace("outer_bags = 2, interactions = 0, max_rounds = 1000", "outer_bags = 1, interactions = 0, max_rounds = 60")
 )
 CHURN_MODELS = ("Random forest", "Gradient boosting", "EBM")
 COMPARATIVE = ("models", "performance", "global", "disagreements", "fairness")
@@ -56,6 +64,14 @@ def churn(tmp_path_factory: pytest.TempPathFactory):
 def loan(tmp_path_factory: pytest.TempPathFactory):
     folder = tmp_path_factory.mktemp("loan-report")
     project = demo_project(FAST_LOAN, folder / "cache")
+    written = write_report(project, folder / "report.html")
+    return project, written, (folder / "report.html").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def pricing(tmp_path_factory: pytest.TempPathFactory):
+    folder = tmp_path_factory.mktemp("pricing-report")
+    project = demo_project(FAST_PRICING, folder / "cache")
     written = write_report(project, folder / "report.html")
     return project, written, (folder / "report.html").read_text(encoding="utf-8")
 
@@ -131,8 +147,9 @@ def test_the_file_stands_alone_without_network_or_script(churn, loan) -> None:
 
 
 def test_the_file_shows_no_row_beyond_those_it_explains(churn, loan) -> None:
-    for (project, written, html), pattern in ((churn, r"C\d{5}"), (loan, r"A\d{5}")):
-        shown = set(re.findall(pattern, html))
+    for (project, written, html), letter in ((churn, "C"), (loan, "A")):
+        text = re.sub(r"data:image/[^\"']*|\sd=\"[^\"]*\"", "", html)  # inline pictures and SVG path data
+        shown = set(re.findall(rf"(?<![\w+/]){letter}\d{{5}}(?!\w)", text))
         assert shown and shown <= set(written.rows), shown - set(written.rows)
         assert len(written.rows) < 10 and len(project.row_ids()) > 4_000
 
@@ -158,4 +175,58 @@ def test_a_wrong_option_is_a_config_error_before_anything_is_written(churn, tmp_
     with pytest.raises(ConfigError) as error:
         write_report(project, tmp_path / "r.html", **options)
     assert str(error.value).startswith(message)
+    assert not list(tmp_path.iterdir())
+
+
+def test_the_pricing_report_says_what_changed_in_the_last_window(pricing) -> None:
+    project, written, html = pricing
+    assert written.sections == ("cover", "models", "performance", "global", "disagreements", "monitoring", "appendix")
+    assert written.skipped == (("fairness", "the project names no protected column ([data] protected)"),)
+    assert "weighted average of" in unescape(section(html, "models"))  # the ensemble, explained by linearity
+    monitoring = unescape(section(html, "monitoring"))
+    assert "What changed in 2017-08" in monitoring and "against the reference (2016-07..2016-12)" in monitoring
+    for model in project.model_names:
+        assert model in monitoring, model
+    assert "2017-08: " in monitoring and " of 15,402 rows" in monitoring and "PSI" in monitoring
+    assert "Scale: the target's units (avg_price_per_room) for every model" in unescape(section(html, "performance"))
+
+
+def test_the_churn_pdf_prints_every_page_with_something_on_it(churn, tmp_path: Path) -> None:
+    if not render_stub.is_real():
+        pytest.skip("the PDF needs the render module (headless Chromium): portal.reports._render")
+    from portal.reports._render import pdf_page_images
+
+    project, html_written, _html = churn
+    written = write_report(project, tmp_path / "report.pdf", fmt="pdf", rows=["C00010"])
+    assert written.inputs_hash == html_written.inputs_hash and written.size_bytes < MAX_BYTES
+    assert (tmp_path / "report.pdf").read_bytes()[:5] == b"%PDF-"
+    pages = pdf_page_images(tmp_path / "report.pdf", tmp_path / "pages", dpi=40)
+    assert len(pages) > 10
+    for page in pages:
+        with Image.open(page) as image:
+            pixels = np.asarray(image.convert("L"), dtype=np.float64)
+        assert (pixels < 200).mean() > 0.002, page.name  # ink on the page
+
+
+class FailedProject:
+    """A project whose second model's explanation failed: the report is refused, naming it, and nothing written."""
+
+    model_names = ("A", "B")
+
+    def start_explanations(self, common: bool = True) -> None:
+        self.started = common
+
+    def row_ids(self) -> tuple[str, ...]:
+        return ("r1", "r2")
+
+    def progress(self, name: str) -> JobProgress:
+        if name == "A":
+            return JobProgress("A", 4, 4, "done")
+        return JobProgress("B", 1, 4, "failed", "a worker process died")
+
+
+def test_a_failed_explanation_is_said_and_nothing_is_written(tmp_path: Path) -> None:
+    heard = []
+    with pytest.raises(ExplanationFailed, match="the explanation of 'B' failed: a worker process died"):
+        write_report(FailedProject(), tmp_path / "r.html", progress=lambda f, m: heard.append(m))
     assert not list(tmp_path.iterdir())

@@ -44,6 +44,7 @@ class Disagreements:
     name = "disagreements"
     models: tuple[str, ...]
     scale_note: str
+    scale: str  # the outputs' shared scale in the table of top rows
     top: tuple[TopRow, ...]
     rows: tuple[ExplainedRow, ...]
 
@@ -69,7 +70,7 @@ def build(inputs: ReportInputs) -> Disagreements:
         if top
         else "Disagreement needs two models; the rows asked for are explained below."
     )
-    return Disagreements(inputs.model_names, note, top, rows)
+    return Disagreements(inputs.model_names, note, scale_label(scale) if scale else "", top, rows)
 
 
 def _top_row(table, i: int) -> TopRow:

@@ -42,8 +42,9 @@ def build(inputs: ReportInputs) -> Models:
     specs = {s.name: s for s in project.config.models}
     common = project.common_methods() or (None,) * len(inputs.model_names)
     training = int(project.dataset.train_index.size)
+    entries = project.models.entries
     models = tuple(
-        ModelFacts(e.model_name, _facts(e, specs[e.model_name], c, training, f.rows))
+        ModelFacts(e.model_name, _facts(e, specs[e.model_name], c, training, f.rows, _hint(entries, e.model_name)))
         for e, c in zip(inputs.explanations, common)
     )
     metrics = project.metrics()
@@ -56,7 +57,13 @@ def build(inputs: ReportInputs) -> Models:
     return Models(models, tuple(m.model_name for m in metrics), metric_rows(metrics), note)
 
 
-def _facts(explanation, spec, common, training: int, total: int) -> tuple[Fact, ...]:
+def _hint(entries, name: str) -> str:
+    """How to get exact values and what they would cost, for an approximate own-scale method ("" otherwise)."""
+    entry = entries.get(name)
+    return entry.exact_hint if entry is not None else ""
+
+
+def _facts(explanation, spec, common, training: int, total: int, hint: str = "") -> tuple[Fact, ...]:
     p = explanation.provenance
     kind = spec.kind or (f"fitted file {spec.path.name}" if spec.path else "")
     params = ", ".join(f"{k} = {v}" for k, v in sorted(spec.params.items())) or "the kind's defaults"
@@ -65,7 +72,10 @@ def _facts(explanation, spec, common, training: int, total: int) -> tuple[Fact, 
         Fact("parameters", params),
         Fact("model fingerprint", p.model_fingerprint),
         Fact("training rows", f"{training:,} of {total:,}"),
-        Fact("explanation (own scale)", f"{method_label(p)}, output in {scale_label(explanation.output_scale)}"),
+        Fact(
+            "explanation (own scale)",
+            f"{method_label(p)}, output in {scale_label(explanation.output_scale)}" + (f"; {hint}" if hint else ""),
+        ),
         Fact("rows explained", f"{explanation.n_rows:,} of {total:,}"),
     ]
     return tuple(facts + [Fact("common scale (probability)", _common(common, p))])

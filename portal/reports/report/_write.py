@@ -10,6 +10,7 @@ import os
 import tempfile
 import time
 from collections.abc import Callable, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -142,12 +143,23 @@ def wait_for_explanations(project: Any, say: Progress, every: float = 0.5) -> No
 
 def _draw(charts) -> dict[str, str]:
     """Every chart's SVG, drawn in one batch (one browser start for the whole report)."""
-    from portal.reports._render import figures_to_svg
-
     if not charts:
         return {}
-    drawn = figures_to_svg([c.figure for c in charts], width=FIGURE_WIDTH)
+    with _rendering() as render:
+        drawn = render.figures_to_svg([c.figure for c in charts], width=FIGURE_WIDTH)
     return {c.key: svg for c, svg in zip(charts, drawn)}
+
+
+@contextmanager
+def _rendering():
+    """The render module; what it cannot do on this machine (no Chromium, no kaleido) is a one-line ConfigError
+    naming what to install, as a mistake in the setup, not a traceback."""
+    from portal.reports import _render
+
+    try:
+        yield _render
+    except _render.RenderUnavailable as error:
+        raise ConfigError("report", str(error)) from None
 
 
 def _write(html: str, out: Path, fmt: str) -> None:
@@ -160,9 +172,8 @@ def _write(html: str, out: Path, fmt: str) -> None:
     part = Path(temporary)
     try:
         if fmt == "pdf":
-            from portal.reports._render import html_to_pdf
-
-            html_to_pdf(html, part)
+            with _rendering() as render:
+                render.html_to_pdf(html, part)
         else:
             part.write_text(html, encoding="utf-8")
         part.chmod(0o644)  # mkstemp's 0600 would keep the report from anyone else reading it
