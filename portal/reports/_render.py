@@ -210,7 +210,7 @@ def html_to_pdf(html: str, out: Path) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="portal-pdf-") as tmp:
         page = Path(tmp) / "report.html"
-        page.write_text(html, encoding="utf-8")
+        page.write_text(_a4_by_default(html), encoding="utf-8")
         printed = Path(tmp) / "report.pdf"
         command = [
             browser,
@@ -235,6 +235,16 @@ def html_to_pdf(html: str, out: Path) -> None:
         partial = out.with_name(out.name + ".partial")
         partial.write_bytes(data)
         os.replace(partial, out)
+
+
+_HEAD = re.compile(r"<head(?:\s[^>]*)?>", re.I)
+A4 = "<style>@page { size: A4; }</style>"  # Chromium's own default is US Letter
+
+
+def _a4_by_default(html: str) -> str:
+    """A4 first thing in the head, so that any ``@page`` rule of the document, coming later, wins."""
+    found = _HEAD.search(html)
+    return html[: found.end()] + A4 + html[found.end() :] if found else A4 + html
 
 
 def _run_browser(command: list[str], timeout: float) -> int:

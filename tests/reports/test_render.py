@@ -103,11 +103,25 @@ def test_html_with_an_inline_svg_prints_to_a_pdf_with_ink_on_its_page(tmp_path, 
     assert out.read_bytes()[:5] == b"%PDF-"
     pages = pdf_page_images(out, tmp_path / "pages", dpi=40)
     assert [page.name for page in pages] == ["page-1.png"]
-    pixels = np.asarray(Image.open(pages[0]).convert("L"), dtype=float)
+    with Image.open(pages[0]) as image:
+        pixels = np.asarray(image.convert("L"), dtype=float)
     assert pixels.shape[0] > pixels.shape[1]  # portrait A4: 297 x 210
     assert pixels.shape[1] == pytest.approx(210 / 25.4 * 40, abs=2)
     assert (pixels < 200).mean() > 0.01  # ink: the heading, the bars and the axes
     assert pixels.std() > 10
+
+
+@needs_chromium
+@needs_pdftoppm
+@pytest.mark.parametrize(
+    ("style", "millimetres"), [("", (210, 297)), ("<style>@page { size: A5 landscape }</style>", (210, 148))]
+)
+def test_pages_are_a4_unless_the_document_says_otherwise(tmp_path, style: str, millimetres) -> None:
+    html_to_pdf(f"<!doctype html><html><head>{style}</head><body><p>one page</p></body></html>", tmp_path / "p.pdf")
+    (page,) = pdf_page_images(tmp_path / "p.pdf", tmp_path / "pages", dpi=50)
+    with Image.open(page) as image:
+        width, height = image.size
+    assert (width, height) == pytest.approx(tuple(mm / 25.4 * 50 for mm in millimetres), abs=2)
 
 
 @needs_chromium
