@@ -34,7 +34,7 @@ import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import plotly.graph_objects as go
@@ -77,12 +77,19 @@ def _browser() -> str:
 # --- figures to SVG ---------------------------------------------------------------------------------------------
 
 
-def figures_to_svg(figures: Sequence[go.Figure], *, width: int = 900, height: int | None = None) -> list[str]:
+def figures_to_svg(
+    figures: Sequence[go.Figure],
+    *,
+    width: int = 900,
+    height: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[str]:
     """Static SVG text, ready to inline in HTML, for each figure, drawn in one browser start.
 
     ``height`` defaults to each figure's ``layout.height`` (else plotly's 450). The result is byte-identical across
     runs for the same figure and carries no external reference; a figure that points at an image by URL is refused
-    (``ValueError``), since the report must open without a network.
+    (``ValueError``), since the report must open without a network. ``progress(done, total)`` hears each figure
+    drawn (from the drawing thread).
     """
     if not figures:
         return []
@@ -94,7 +101,7 @@ def figures_to_svg(figures: Sequence[go.Figure], *, width: int = 900, height: in
     prepared = [_prepared(figure) for figure in figures]
     sizes = [(width, height or figure.layout.height or DEFAULT_HEIGHT) for figure in prepared]
     timeout = START_SECONDS + FIGURE_SECONDS * len(prepared)
-    raw = _run_async(_draw(browser, prepared, sizes), timeout, what="drawing the report's figures")
+    raw = _run_async(_draw(browser, prepared, sizes, progress), timeout, what="drawing the report's figures")
     names = _drawing_names(prepared)
     return [_normalised(svg, name, index) for index, (svg, name) in enumerate(zip(raw, names, strict=True))]
 
@@ -117,15 +124,17 @@ def _drawing_names(figures: Sequence[go.Figure]) -> list[str]:
     return names
 
 
-async def _draw(browser: str, figures: list[go.Figure], sizes: list[tuple[int, int]]) -> list[str]:
+async def _draw(browser: str, figures: list[go.Figure], sizes: list[tuple[int, int]], progress=None) -> list[str]:
     import kaleido
 
-    out = []
+    out: list[str] = []
     # mathjax=False: kaleido would otherwise load MathJax from a CDN; plotly.js comes from the installed plotly.
     async with kaleido.Kaleido(n=1, path=browser, mathjax=False, timeout=FIGURE_SECONDS) as k:
         for figure, (w, h) in zip(figures, sizes, strict=True):
             svg = await k.calc_fig(figure, opts={"format": "svg", "width": w, "height": h})
             out.append(svg.decode("utf-8"))
+            if progress is not None:
+                progress(len(out), len(figures))
     return out
 
 

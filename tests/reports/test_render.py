@@ -48,12 +48,17 @@ def drawn():
     """Two batches of the same figures, so browser start-ups are paid twice for the whole module."""
     if _render.find_browser() is None:
         pytest.skip("needs chromium (apt-get install chromium)")
-    figures = [_figure("One"), _figure("Two", height=None)]
-    return figures_to_svg(figures, width=700), figures_to_svg(figures, width=700)
+    figures, heard = [_figure("One"), _figure("Two", height=None)], []
+    first = figures_to_svg(figures, width=700, progress=lambda done, total: heard.append((done, total)))
+    return first, figures_to_svg(figures, width=700), heard
+
+
+def test_each_figure_drawn_is_heard(drawn):
+    assert drawn[2] == [(1, 2), (2, 2)]
 
 
 def test_the_same_figure_gives_the_same_svg_bytes(drawn):
-    first, second = drawn
+    first, second, _ = drawn
     assert first == second
     assert first[0] != first[1]
 
