@@ -47,7 +47,7 @@ DEFAULT_HEIGHT = 450  # plotly.js's own default when a figure sets no height
 START_SECONDS = 60.0  # browser start-up, generous for a loaded two-core machine
 FIGURE_SECONDS = 30.0  # one figure
 PDF_SECONDS = 180.0
-_LOUD_LOGGERS = ("browser_proc",)  # choreographer feeds Chromium's stderr into this logger
+_LOUD_LOGGERS = ("browser_proc", "choreographer", "kaleido")  # Chromium's stderr and their watchdogs' words
 
 
 class RenderUnavailable(Exception):
@@ -129,12 +129,17 @@ async def _draw(browser: str, figures: list[go.Figure], sizes: list[tuple[int, i
 
     out: list[str] = []
     # mathjax=False: kaleido would otherwise load MathJax from a CDN; plotly.js comes from the installed plotly.
-    async with kaleido.Kaleido(n=1, path=browser, mathjax=False, timeout=FIGURE_SECONDS) as k:
+    k = kaleido.Kaleido(n=1, path=browser, mathjax=False, timeout=FIGURE_SECONDS)
+    try:
+        await k.open()
         for figure, (w, h) in zip(figures, sizes, strict=True):
             svg = await k.calc_fig(figure, opts={"format": "svg", "width": w, "height": h})
             out.append(svg.decode("utf-8"))
             if progress is not None:
                 progress(len(out), len(figures))
+        await k.close()
+    finally:  # cancelled (timeout) or failed: the browser must not outlive the call
+        _end_group(getattr(k, "subprocess", None))
     return out
 
 
@@ -183,7 +188,7 @@ def _run_async(coroutine, timeout: float, *, what: str):
     error = box.get("error")
     if error is None:
         return box["value"]
-    if isinstance(error, TimeoutError | asyncio.TimeoutError):
+    if isinstance(error, TimeoutError | asyncio.TimeoutError) or _is_cancelled_start(error):
         raise RenderUnavailable(f"Chromium did not finish {what} within {timeout:.0f} s; try again") from None
     if _is_browser_failure(error):
         reason = _first_line(error)
@@ -199,8 +204,14 @@ def _is_browser_failure(error: BaseException) -> bool:
     return isinstance(error, BrowserClosedError | BrowserFailedError | ChromeNotFoundError)
 
 
+def _is_cancelled_start(error: BaseException) -> bool:
+    """choreographer reports a start cut short by the time limit as a failed start; its cause says otherwise."""
+    return isinstance(error.__cause__ or error.__context__, asyncio.CancelledError)
+
+
 def _first_line(error: BaseException) -> str:
-    text = str(error).strip().splitlines()
+    first = error.args[0] if error.args and isinstance(error.args[0], str) else str(error)
+    text = first.strip().splitlines()
     return text[0][:160] if text else type(error).__name__
 
 
@@ -278,12 +289,18 @@ def _run_browser(command: list[str], timeout: float) -> int:
             _end_group(process)
 
 
-def _end_group(process: subprocess.Popen) -> None:
+def _end_group(process: subprocess.Popen | None) -> None:
+    """Kill the process group a browser was started in (its own session: Chromium's helpers go with it)."""
+    if process is None:
+        return
     try:
         os.killpg(process.pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
         pass
-    process.wait(timeout=10)
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        pass
 
 
 _PDF_DATE = re.compile(rb"/(CreationDate|ModDate) \(D:\d{14}[^)]*\)")

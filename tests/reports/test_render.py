@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
 import xml.etree.ElementTree as ET
 
 import numpy as np
@@ -188,3 +189,22 @@ def test_a_browser_that_cannot_start_for_figures_is_one_line(monkeypatch, tmp_pa
         figures_to_svg([_figure()])
     assert "\n" not in str(caught.value)
     assert "Chromium" in str(caught.value)
+
+
+def test_a_browser_that_never_answers_for_figures_times_out_quietly_and_is_ended(monkeypatch, tmp_path, capfd):
+    """A "browser" that starts and says nothing: one line about the time limit, nothing on the terminal, and its
+    process group (the wrapper and everything under it) gone."""
+    marker = tmp_path / "alive"
+    fake = tmp_path / "chromium"
+    fake.write_text(f"#!/bin/sh\ntouch {marker}\nexec sleep 120\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PORTAL_CHROMIUM", str(fake))
+    monkeypatch.setattr(_render, "START_SECONDS", 3.0)
+    monkeypatch.setattr(_render, "FIGURE_SECONDS", 1.0)
+    with pytest.raises(RenderUnavailable, match=r"^Chromium did not finish drawing the report's figures within 4 s"):
+        figures_to_svg([_figure()])
+    assert marker.exists()  # it did start
+    running = subprocess.run(["pgrep", "-f", str(fake)], capture_output=True, text=True).stdout.split()
+    assert running == []
+    out, err = capfd.readouterr()
+    assert (out, err) == ("", "")
