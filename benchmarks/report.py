@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import subprocess
 import sys
@@ -52,13 +53,14 @@ def run(folder: Path) -> dict:
     project = folder / "churn.toml"
     project.write_text(CHURN_CONFIG + f'\n[cache]\ndir = "{folder / "cache"}"\n')
     html, pdf = folder / "report.html", folder / "report.pdf"
-    results = {"project": "churn demo (3 models, 7,043 rows)"}
+    results = {"project": "churn demo (3 models, 7,043 rows)", "load_before": round(os.getloadavg()[0], 2)}
     results["cold_html_s"], _ = timed("report", "--config", str(project), "--out", str(html))
     results["warm_html_s"], summary = timed("report", "--config", str(project), "--out", str(html))
     results["warm_pdf_s"], _ = timed("report", "--config", str(project), "--out", str(pdf))
     results["figures"] = int(re.search(r"(\d+) figures", summary).group(1))
     results["html_bytes"], results["pdf_bytes"] = html.stat().st_size, pdf.stat().st_size
     results["pdf_pages"] = len(re.findall(rb"/Type\s*/Page[^s]", pdf.read_bytes()))
+    results["load_after"] = round(os.getloadavg()[0], 2)  # other work on the machine slows every step
     results["warm_under_goal"] = results["warm_html_s"] < GOAL_WARM_S
     results["sizes_under_goal"] = max(results["html_bytes"], results["pdf_bytes"]) < GOAL_BYTES
     return results

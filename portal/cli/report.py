@@ -24,6 +24,7 @@ SUMMARY = (
 )
 SKIPPED = "skipped {name}: {reason}"
 STEP = "report: {message}"
+ROWS_UNUSED = "the rows are explained in the disagreements section, which --sections leaves out"
 
 
 def run(args: argparse.Namespace) -> int:
@@ -42,6 +43,8 @@ def report(
     fmt = _check_out(out)
     chosen = check_sections(sections, "--sections")
     if rows is not None:
+        if "disagreements" not in chosen:
+            raise ConfigError("--rows", ROWS_UNUSED, "add disagreements to --sections, or leave --rows out")
         check_rows(config, rows)
     with redirect_stdout(sys.stderr), opened(config) as project:
         try:

@@ -89,6 +89,11 @@ def test_only_the_sections_asked_for(project: Path, tmp_path, capsys) -> None:
             "error: --rows: no row X1 in the data. Fix: use the id column's values, e.g. C00001, C00002",
         ),
         (
+            ["--sections", "cover", "--rows", "C00001"],
+            "error: --rows: the rows are explained in the disagreements section, which --sections leaves out. "
+            "Fix: add disagreements to --sections, or leave --rows out",
+        ),
+        (
             ["--rows", ","],
             "error: --rows: no row ids given. Fix: pass ids separated by commas, e.g. --rows C00001,C00002",
         ),
