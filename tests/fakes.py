@@ -8,6 +8,7 @@ explanation until :meth:`FakeServices.finish` is called; models in ``failed`` re
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -443,9 +444,12 @@ class FakeServices:
         return self.proxies.write_reasons(target, threshold)
 
     # --- the report: a stand-in file (the real one, templates and Chromium, is tested in tests/reports) -------
+    report_delay = 0.0  # seconds spent "drawing", to test the progress line and cancelling
+
     def write_report(self, out, *, fmt: str = "html", progress=None) -> ReportWritten:
         say = progress or (lambda _fraction, _words: None)
         say(0.5, f"drawing {len(MODELS)} figures")
+        time.sleep(self.report_delay)
         out = Path(out)
         if fmt == "pdf":
             out.write_bytes(b"%PDF-1.4\n% a stand-in\n%%EOF\n")

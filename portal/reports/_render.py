@@ -34,7 +34,7 @@ import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import plotly.graph_objects as go
@@ -47,7 +47,7 @@ DEFAULT_HEIGHT = 450  # plotly.js's own default when a figure sets no height
 START_SECONDS = 60.0  # browser start-up, generous for a loaded two-core machine
 FIGURE_SECONDS = 30.0  # one figure
 PDF_SECONDS = 180.0
-_LOUD_LOGGERS = ("browser_proc",)  # choreographer feeds Chromium's stderr into this logger
+_LOUD_LOGGERS = ("browser_proc", "choreographer", "kaleido")  # Chromium's stderr and their watchdogs' words
 
 
 class RenderUnavailable(Exception):
@@ -77,12 +77,19 @@ def _browser() -> str:
 # --- figures to SVG ---------------------------------------------------------------------------------------------
 
 
-def figures_to_svg(figures: Sequence[go.Figure], *, width: int = 900, height: int | None = None) -> list[str]:
+def figures_to_svg(
+    figures: Sequence[go.Figure],
+    *,
+    width: int = 900,
+    height: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[str]:
     """Static SVG text, ready to inline in HTML, for each figure, drawn in one browser start.
 
     ``height`` defaults to each figure's ``layout.height`` (else plotly's 450). The result is byte-identical across
     runs for the same figure and carries no external reference; a figure that points at an image by URL is refused
-    (``ValueError``), since the report must open without a network.
+    (``ValueError``), since the report must open without a network. ``progress(done, total)`` hears each figure
+    drawn (from the drawing thread).
     """
     if not figures:
         return []
@@ -94,7 +101,7 @@ def figures_to_svg(figures: Sequence[go.Figure], *, width: int = 900, height: in
     prepared = [_prepared(figure) for figure in figures]
     sizes = [(width, height or figure.layout.height or DEFAULT_HEIGHT) for figure in prepared]
     timeout = START_SECONDS + FIGURE_SECONDS * len(prepared)
-    raw = _run_async(_draw(browser, prepared, sizes), timeout, what="drawing the report's figures")
+    raw = _run_async(_draw(browser, prepared, sizes, progress), timeout, what="drawing the report's figures")
     names = _drawing_names(prepared)
     return [_normalised(svg, name, index) for index, (svg, name) in enumerate(zip(raw, names, strict=True))]
 
@@ -117,15 +124,22 @@ def _drawing_names(figures: Sequence[go.Figure]) -> list[str]:
     return names
 
 
-async def _draw(browser: str, figures: list[go.Figure], sizes: list[tuple[int, int]]) -> list[str]:
+async def _draw(browser: str, figures: list[go.Figure], sizes: list[tuple[int, int]], progress=None) -> list[str]:
     import kaleido
 
-    out = []
+    out: list[str] = []
     # mathjax=False: kaleido would otherwise load MathJax from a CDN; plotly.js comes from the installed plotly.
-    async with kaleido.Kaleido(n=1, path=browser, mathjax=False, timeout=FIGURE_SECONDS) as k:
+    k = kaleido.Kaleido(n=1, path=browser, mathjax=False, timeout=FIGURE_SECONDS)
+    try:
+        await k.open()
         for figure, (w, h) in zip(figures, sizes, strict=True):
             svg = await k.calc_fig(figure, opts={"format": "svg", "width": w, "height": h})
             out.append(svg.decode("utf-8"))
+            if progress is not None:
+                progress(len(out), len(figures))
+        await k.close()
+    finally:  # cancelled (timeout) or failed: the browser must not outlive the call
+        _end_group(getattr(k, "subprocess", None))
     return out
 
 
@@ -174,7 +188,7 @@ def _run_async(coroutine, timeout: float, *, what: str):
     error = box.get("error")
     if error is None:
         return box["value"]
-    if isinstance(error, TimeoutError | asyncio.TimeoutError):
+    if isinstance(error, TimeoutError | asyncio.TimeoutError) or _is_cancelled_start(error):
         raise RenderUnavailable(f"Chromium did not finish {what} within {timeout:.0f} s; try again") from None
     if _is_browser_failure(error):
         reason = _first_line(error)
@@ -190,8 +204,14 @@ def _is_browser_failure(error: BaseException) -> bool:
     return isinstance(error, BrowserClosedError | BrowserFailedError | ChromeNotFoundError)
 
 
+def _is_cancelled_start(error: BaseException) -> bool:
+    """choreographer reports a start cut short by the time limit as a failed start; its cause says otherwise."""
+    return isinstance(error.__cause__ or error.__context__, asyncio.CancelledError)
+
+
 def _first_line(error: BaseException) -> str:
-    text = str(error).strip().splitlines()
+    first = error.args[0] if error.args and isinstance(error.args[0], str) else str(error)
+    text = first.strip().splitlines()
     return text[0][:160] if text else type(error).__name__
 
 
@@ -210,7 +230,7 @@ def html_to_pdf(html: str, out: Path) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="portal-pdf-") as tmp:
         page = Path(tmp) / "report.html"
-        page.write_text(html, encoding="utf-8")
+        page.write_text(_a4_by_default(html), encoding="utf-8")
         printed = Path(tmp) / "report.pdf"
         command = [
             browser,
@@ -237,6 +257,16 @@ def html_to_pdf(html: str, out: Path) -> None:
         os.replace(partial, out)
 
 
+_HEAD = re.compile(r"<head(?:\s[^>]*)?>", re.I)
+A4 = "<style>@page { size: A4; }</style>"  # Chromium's own default is US Letter
+
+
+def _a4_by_default(html: str) -> str:
+    """A4 first thing in the head, so that any ``@page`` rule of the document, coming later, wins."""
+    found = _HEAD.search(html)
+    return html[: found.end()] + A4 + html[found.end() :] if found else A4 + html
+
+
 def _run_browser(command: list[str], timeout: float) -> int:
     """Run Chromium quietly in its own process group; on timeout end the whole group and say so."""
     try:
@@ -259,12 +289,18 @@ def _run_browser(command: list[str], timeout: float) -> int:
             _end_group(process)
 
 
-def _end_group(process: subprocess.Popen) -> None:
+def _end_group(process: subprocess.Popen | None) -> None:
+    """Kill the process group a browser was started in (its own session: Chromium's helpers go with it)."""
+    if process is None:
+        return
     try:
         os.killpg(process.pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
         pass
-    process.wait(timeout=10)
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        pass
 
 
 _PDF_DATE = re.compile(rb"/(CreationDate|ModDate) \(D:\d{14}[^)]*\)")

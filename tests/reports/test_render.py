@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
 import xml.etree.ElementTree as ET
 
 import numpy as np
@@ -48,12 +49,17 @@ def drawn():
     """Two batches of the same figures, so browser start-ups are paid twice for the whole module."""
     if _render.find_browser() is None:
         pytest.skip("needs chromium (apt-get install chromium)")
-    figures = [_figure("One"), _figure("Two", height=None)]
-    return figures_to_svg(figures, width=700), figures_to_svg(figures, width=700)
+    figures, heard = [_figure("One"), _figure("Two", height=None)], []
+    first = figures_to_svg(figures, width=700, progress=lambda done, total: heard.append((done, total)))
+    return first, figures_to_svg(figures, width=700), heard
+
+
+def test_each_figure_drawn_is_heard(drawn):
+    assert drawn[2] == [(1, 2), (2, 2)]
 
 
 def test_the_same_figure_gives_the_same_svg_bytes(drawn):
-    first, second = drawn
+    first, second, _ = drawn
     assert first == second
     assert first[0] != first[1]
 
@@ -103,11 +109,25 @@ def test_html_with_an_inline_svg_prints_to_a_pdf_with_ink_on_its_page(tmp_path, 
     assert out.read_bytes()[:5] == b"%PDF-"
     pages = pdf_page_images(out, tmp_path / "pages", dpi=40)
     assert [page.name for page in pages] == ["page-1.png"]
-    pixels = np.asarray(Image.open(pages[0]).convert("L"), dtype=float)
+    with Image.open(pages[0]) as image:
+        pixels = np.asarray(image.convert("L"), dtype=float)
     assert pixels.shape[0] > pixels.shape[1]  # portrait A4: 297 x 210
     assert pixels.shape[1] == pytest.approx(210 / 25.4 * 40, abs=2)
     assert (pixels < 200).mean() > 0.01  # ink: the heading, the bars and the axes
     assert pixels.std() > 10
+
+
+@needs_chromium
+@needs_pdftoppm
+@pytest.mark.parametrize(
+    ("style", "millimetres"), [("", (210, 297)), ("<style>@page { size: A5 landscape }</style>", (210, 148))]
+)
+def test_pages_are_a4_unless_the_document_says_otherwise(tmp_path, style: str, millimetres) -> None:
+    html_to_pdf(f"<!doctype html><html><head>{style}</head><body><p>one page</p></body></html>", tmp_path / "p.pdf")
+    (page,) = pdf_page_images(tmp_path / "p.pdf", tmp_path / "pages", dpi=50)
+    with Image.open(page) as image:
+        width, height = image.size
+    assert (width, height) == pytest.approx(tuple(mm / 25.4 * 50 for mm in millimetres), abs=2)
 
 
 @needs_chromium
@@ -169,3 +189,22 @@ def test_a_browser_that_cannot_start_for_figures_is_one_line(monkeypatch, tmp_pa
         figures_to_svg([_figure()])
     assert "\n" not in str(caught.value)
     assert "Chromium" in str(caught.value)
+
+
+def test_a_browser_that_never_answers_for_figures_times_out_quietly_and_is_ended(monkeypatch, tmp_path, capfd):
+    """A "browser" that starts and says nothing: one line about the time limit, nothing on the terminal, and its
+    process group (the wrapper and everything under it) gone."""
+    marker = tmp_path / "alive"
+    fake = tmp_path / "chromium"
+    fake.write_text(f"#!/bin/sh\ntouch {marker}\nexec sleep 120\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PORTAL_CHROMIUM", str(fake))
+    monkeypatch.setattr(_render, "START_SECONDS", 3.0)
+    monkeypatch.setattr(_render, "FIGURE_SECONDS", 1.0)
+    with pytest.raises(RenderUnavailable, match=r"^Chromium did not finish drawing the report's figures within 4 s"):
+        figures_to_svg([_figure()])
+    assert marker.exists()  # it did start
+    running = subprocess.run(["pgrep", "-f", str(fake)], capture_output=True, text=True).stdout.split()
+    assert running == []
+    out, err = capfd.readouterr()
+    assert (out, err) == ("", "")

@@ -15,6 +15,8 @@ from selenium.webdriver.support.ui import WebDriverWait
 from callbacks.overview import report_file_name, write_report
 from layouts import ids
 from portal.reports import ExplanationFailed, RenderUnavailable
+from portal.web import background_manager
+from portal.web.app import create_app
 from tests.fakes import FakeServices
 from tests.project.test_project import FAST_CHURN
 from tests.web.test_demo_browser import MODELS, all_jobs_done, serving
@@ -66,6 +68,23 @@ def test_a_report_that_cannot_be_written_is_one_line_and_no_file(error: Exceptio
     words = text_of(note)
     assert words.startswith("No report. ") and "\n" not in words
     assert str(error).splitlines()[0] in words
+
+
+@pytest.mark.browser
+def test_the_progress_line_shows_while_the_report_is_written_and_cancel_stops_it(dash_duo, tmp_path: Path) -> None:
+    services = FakeServices()
+    services.report_delay = 30.0
+    dash_duo.start_server(create_app(services, background_manager(tmp_path / "dash")))
+    dash_duo.wait_for_text_to_equal(f"#{ids.REPORT_BUTTON}", "Download report", timeout=10)
+    dash_duo.find_element(f"#{ids.REPORT_BUTTON}").click()
+    dash_duo.wait_for_text_to_equal(f"#{ids.REPORT_STATUS}", "drawing 3 figures", timeout=20)
+    assert dash_duo.find_element(f"#{ids.REPORT_BAR} .progress-bar").get_attribute("aria-valuenow") == "50"
+    assert not dash_duo.find_element(f"#{ids.REPORT_BUTTON}").is_enabled()
+    dash_duo.find_element(f"#{ids.REPORT_CANCEL}").click()
+    WebDriverWait(dash_duo.driver, 10).until(lambda _: dash_duo.find_element(f"#{ids.REPORT_BUTTON}").is_enabled())
+    assert "display: none" in dash_duo.find_element(f"#{ids.REPORT_RUNNING}").get_attribute("style")
+    assert dash_duo.find_element(f"#{ids.REPORT_NOTE}").text == ""  # no file, no outcome line
+    assert dash_duo.get_logs() == []
 
 
 @pytest.mark.browser
