@@ -54,6 +54,8 @@ def test_report_writes_the_file_says_skipped_sections_and_prints_one_line(projec
     assert "skipped fairness: the project names no protected column ([data] protected)" in stderr
     assert "skipped monitoring: the project is not monitored over time" in stderr
     assert "report: drawing" in stderr and "Traceback" not in stderr
+    drawn = re.findall(r"^report: drew (\d+) of (\d+) figures$", stderr, re.M)
+    assert drawn and drawn[-1][0] == drawn[-1][1] == SUMMARY.match(line)["figures"]
     html = out.read_text(encoding="utf-8")
     assert "Row 3" in html and "Row 7" in html and "Forest" in html and "Glass box" in html
 

@@ -18,8 +18,13 @@ class RenderUnavailable(RuntimeError):
     pass
 
 
-def figures_to_svg(figures, *, width: int = 900, height: int | None = None) -> list[str]:
-    return [_svg(f, width, height) for f in figures]
+def figures_to_svg(figures, *, width: int = 900, height: int | None = None, progress=None) -> list[str]:
+    drawn = []
+    for figure in figures:
+        drawn.append(_svg(figure, width, height))
+        if progress is not None:
+            progress(len(drawn), len(figures))
+    return drawn
 
 
 def _svg(figure, width: int, height: int | None) -> str:

@@ -93,7 +93,7 @@ def write_report(
     built = build_sections(inputs, chosen, say)
     charts = charts_of([s for s in built if not isinstance(s, Skipped)])
     say(0.75, f"drawing {len(charts)} figures")
-    svgs = _draw(charts)
+    svgs = _draw(charts, lambda done, total: say(0.75 + 0.2 * done / total, f"drew {done} of {total} figures"))
     say(0.95, f"writing {out}")
     html = render_html(
         built,
@@ -148,12 +148,12 @@ def wait_for_explanations(project: Any, say: Progress, every: float = 0.5) -> No
         raise ExplanationFailed("; ".join(said))
 
 
-def _draw(charts) -> dict[str, str]:
-    """Every chart's SVG, drawn in one batch (one browser start for the whole report)."""
+def _draw(charts, progress: Callable[[int, int], None]) -> dict[str, str]:
+    """Every chart's SVG, drawn in one batch (one browser start for the whole report); ``progress(done, total)``."""
     if not charts:
         return {}
     with _rendering() as render:
-        drawn = render.figures_to_svg([c.figure for c in charts], width=FIGURE_WIDTH)
+        drawn = render.figures_to_svg([c.figure for c in charts], width=FIGURE_WIDTH, progress=progress)
     return {c.key: svg for c, svg in zip(charts, drawn)}
 
 
