@@ -23,6 +23,7 @@ from callbacks import (
     local_charts,
     monitoring,
     neighbours,
+    overview,
     performance,
     row_search,
     shell,
@@ -39,5 +40,5 @@ def register(app: dash.Dash, services: PortalServices) -> None:
     fairness_page = (fairness, adverse_reasons)
     for module in (shell, cohort, *global_, *local_page, feature, performance, interactions):
         module.register(app, services)
-    for module in (*fairness_page, monitoring):
+    for module in (*fairness_page, monitoring, overview):
         module.register(app, services)

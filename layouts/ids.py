@@ -209,3 +209,14 @@ STACKED_ORDER = "stacked-order"
 STACKED_PANES = "stacked-panes"
 STACKED_GRAPH = "stacked-graph-of"
 STACKED_NOTE = "stacked-note"
+
+# the overview's "Download report" (issue 16): the format, the button and its cancel, the progress line while the
+# background callback writes the file, the outcome line, and the dcc.Download that hands the file over
+REPORT_FORMAT = "report-format"  # "html" or "pdf"
+REPORT_BUTTON = "report-button"
+REPORT_CANCEL = "report-cancel"
+REPORT_RUNNING = "report-running"
+REPORT_BAR = "report-bar"
+REPORT_STATUS = "report-status"
+REPORT_NOTE = "report-note"
+REPORT_DOWNLOAD = "report-download"

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
-from dash import html
+from dash import dcc, html
 
+from layouts import ids
 from layouts.panes import graph
 from portal.results import ProjectFacts, ProtectedColumn
 
@@ -21,7 +22,10 @@ def overview_page(facts: ProjectFacts, metrics_figure: go.Figure, methods: html.
             dbc.Row(
                 [
                     dbc.Col(
-                        dbc.Card([dbc.CardHeader("Project"), dbc.CardBody(_facts(facts))], className="shadow-sm"),
+                        [
+                            dbc.Card([dbc.CardHeader("Project"), dbc.CardBody(_facts(facts))], className="shadow-sm"),
+                            report_card(),
+                        ],
                         xs=12,
                         lg=5,
                         xl=4,
@@ -46,6 +50,69 @@ def overview_page(facts: ProjectFacts, metrics_figure: go.Figure, methods: html.
             ),
         ]
     )
+
+
+HIDDEN, SHOWN = {"display": "none"}, {}
+REPORT_FORMATS = (("HTML", "html"), ("PDF", "pdf"))
+REPORT_WORDS = (
+    "Every model side by side in one self-contained file, for the record: the same file as ",
+    html.Code("python -m portal report"),
+    ". It waits for the explanations still running.",
+)
+
+
+def report_card() -> dbc.Card:
+    """The "Download report" card: the format, the button and its cancel, the progress line, the outcome line."""
+    choice = dbc.RadioItems(
+        id=ids.REPORT_FORMAT,
+        options=[{"label": label, "value": value} for label, value in REPORT_FORMATS],
+        value="html",
+        inline=True,
+        className="btn-group",
+        inputClassName="btn-check",
+        labelClassName="btn btn-outline-secondary btn-sm",
+        labelCheckedClassName="active",
+    )
+    running = html.Div(
+        [
+            dbc.Progress(id=ids.REPORT_BAR, value=0, striped=True, animated=True, className="progress-track"),
+            html.Span(id=ids.REPORT_STATUS, className="progress-text"),
+        ],
+        id=ids.REPORT_RUNNING,
+        className="progress-line mt-2",
+        style=HIDDEN,
+    )
+    buttons = html.Div(
+        [
+            html.Div(choice, className="mode-toggle mb-0 me-2", title="the file's format"),
+            dbc.Button("Download report", id=ids.REPORT_BUTTON, color="primary", size="sm", className="me-2"),
+            dbc.Button("Cancel", id=ids.REPORT_CANCEL, color="secondary", outline=True, size="sm", disabled=True),
+        ],
+        className="d-flex flex-wrap align-items-center gap-1",
+    )
+    body = [
+        html.P(list(REPORT_WORDS), className="small text-muted mb-2"),
+        buttons,
+        running,
+        html.Div(id=ids.REPORT_NOTE, className="report-note small mt-2"),
+        dcc.Download(id=ids.REPORT_DOWNLOAD),
+    ]
+    return dbc.Card([dbc.CardHeader("Report"), dbc.CardBody(body)], className="shadow-sm mt-3 report-card")
+
+
+def report_written(name: str, size_bytes: int, figures: int, seconds: float, skipped: Sequence[tuple[str, str]]):
+    """The outcome line once the file is handed over, and each section left out with why."""
+    lines = [html.Div(f"{name}: {_size(size_bytes)}, {figures} figures, written in {seconds:.0f} s.")]
+    lines += [html.Div(f"No {section} section: {why}", className="text-muted") for section, why in skipped]
+    return html.Div(lines, className="report-written")
+
+
+def report_failed(error: str) -> dbc.Alert:
+    return dbc.Alert([html.Strong("No report. "), error], color="warning", className="mb-0 py-2 small")
+
+
+def _size(size_bytes: int) -> str:
+    return f"{size_bytes / 1e6:.1f} MB" if size_bytes >= 100_000 else f"{max(1, round(size_bytes / 1e3))} kB"
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,9 @@ explanation until :meth:`FakeServices.finish` is called; models in ``failed`` re
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -46,6 +48,7 @@ from portal.fairness import (
     RowDecision,
 )
 from portal.project import Cohorts, Fairness, HeldOutScores, Proxies, not_monitored
+from portal.reports import ReportWritten
 from portal.results import (
     LOG_ODDS,
     LOGIT,
@@ -439,6 +442,21 @@ class FakeServices:
 
     def write_adverse_reasons(self, target, threshold: float | None = None) -> ReasonsWritten:
         return self.proxies.write_reasons(target, threshold)
+
+    # --- the report: a stand-in file (the real one, templates and Chromium, is tested in tests/reports) -------
+    report_delay = 0.0  # seconds spent "drawing", to test the progress line and cancelling
+
+    def write_report(self, out, *, fmt: str = "html", progress=None) -> ReportWritten:
+        say = progress or (lambda _fraction, _words: None)
+        say(0.5, f"drawing {len(MODELS)} figures")
+        time.sleep(self.report_delay)
+        out = Path(out)
+        if fmt == "pdf":
+            out.write_bytes(b"%PDF-1.4\n% a stand-in\n%%EOF\n")
+        else:
+            out.write_text(f"<!doctype html><title>{self.title}</title><h1>{self.title}</h1>\n", encoding="utf-8")
+        say(1.0, f"writing {out}")
+        return ReportWritten(out, ("cover",), (), out.stat().st_size, "0" * 16, len(MODELS))
 
     # --- monitoring over time: five monthly windows with planted changes (tests/fake_monitoring.py) ----------
     def monitoring_windows(self) -> Windows | None:

@@ -29,6 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
         _add_monitor,
         _add_score,
         _add_figures,
+        _add_report,
         _add_cache,
     ):
         add(commands)
@@ -166,6 +167,28 @@ def _add_figures(commands) -> None:
     figures.add_argument(
         "--class", dest="class_name", metavar="NAME", help="a multi-class project's class to draw (default: the first)"
     )
+
+
+def _add_report(commands) -> None:
+    report = commands.add_parser(
+        "report",
+        help="write every model side by side in one reproducible HTML or PDF file, for the record",
+        description="Compute what is missing (progress on stderr), then write one self-contained file: the cover, the "
+        "models and their held-out metrics, performance curves, global importance and agreement, the rows the models "
+        "disagree on most, fairness (with [data] protected), monitoring (with [monitoring]) and an appendix of "
+        "provenance. Figures are inline SVG; the file carries no data table and no script, and names its hash of "
+        "inputs. A section the project cannot fill is skipped with one line on stderr. Prints a one-line summary. "
+        "Exit code 0, 1 if an explanation failed, 2 on a mistake.",
+    )
+    add_project_options(report)
+    report.add_argument("--out", required=True, type=Path, help="the file to write: report.html, or report.pdf")
+    report.add_argument(
+        "--sections",
+        metavar="A,B,...",
+        help="only these sections, in the report's order (default: all of cover, models, performance, global, "
+        "disagreements, fairness, monitoring, appendix)",
+    )
+    report.add_argument("--rows", metavar="ID,...", help="row ids to explain beside the rows the models disagree on")
 
 
 def _add_cache(commands) -> None:

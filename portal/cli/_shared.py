@@ -26,6 +26,16 @@ EXPORT_FAILED = "error: the explanation of '{model}' {state}: {error}"
 INTERRUPTED = "interrupted: finished chunks are kept; run the same command again to resume"
 
 
+def check_rows(config: ProjectConfig, rows: tuple[str, ...]) -> None:
+    """Each ``--rows`` id is a row of the data (read alone, before any model is trained or loaded)."""
+    from portal.project import project_data
+    from portal.reports import check_rows as known_rows
+
+    if not rows:
+        raise ConfigError("--rows", "no row ids given", "pass ids separated by commas, e.g. --rows C00001,C00002")
+    known_rows(project_data(config).ids, rows, "--rows")
+
+
 def project_config(args: argparse.Namespace, *, required: bool = False) -> ProjectConfig | None:
     """The project of ``--demo NAME`` or ``--config FILE``; without either, None or (``required``) a ConfigError."""
     if args.demo:

@@ -14,7 +14,15 @@ from contextlib import redirect_stdout
 from pathlib import Path
 
 from portal.cli._progress import run_all
-from portal.cli._shared import EXIT_FAILED, EXIT_OK, EXPORT_FAILED, interrupted, opened, project_config
+from portal.cli._shared import (
+    EXIT_FAILED,
+    EXIT_OK,
+    EXPORT_FAILED,
+    check_rows,
+    interrupted,
+    opened,
+    project_config,
+)
 from portal.config import ConfigError, ProjectConfig
 
 WROTE = "{model}: {n} file(s) in {out}"
@@ -48,7 +56,8 @@ def figures(
             "--format", f"'{fmt}' is not a format this command writes", f"use one of {', '.join(FORMATS)}"
         )
     _check_model(config, model)
-    _check_rows(config, rows)
+    if rows is not None:
+        check_rows(config, rows)
     _check_out(out)
     with redirect_stdout(sys.stderr), opened(config) as project:
         try:
@@ -106,20 +115,3 @@ def _check_out(out: Path) -> None:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise ConfigError("--out", f"cannot create {out} ({error.strerror})", "write elsewhere") from None
-
-
-def _check_rows(config: ProjectConfig, rows: tuple[str, ...] | None) -> None:
-    """Each ``--rows`` id is a row of the data (read alone, before any model is trained or loaded)."""
-    from portal.project import project_data
-
-    if rows is None:
-        return
-    if not rows:
-        raise ConfigError("--rows", "no row ids given", "pass ids separated by commas, e.g. --rows C00001,C00002")
-    data = project_data(config)
-    unknown = [r for r in rows if data.rows.position(r) is None]
-    if unknown:
-        example = ", ".join(str(i) for i in data.ids[:2])
-        raise ConfigError(
-            "--rows", f"no row {', '.join(unknown)} in the data", f"use the id column's values, e.g. {example}"
-        )

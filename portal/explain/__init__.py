@@ -92,11 +92,12 @@ from portal.explain._base import (
     explain_in_calls,
     members_of,
 )
-from portal.explain._dispatch import explainer_for, is_ebm
+from portal.explain._dispatch import ENGINE_VERSION, explainer_for, is_ebm
 from portal.explain._interactions import MAX_INTERACTION_ROWS, NOT_A_TREE, interaction_values, interactions_unavailable
 from portal.explain._preparation import split_model
 
 __all__ = [
+    "ENGINE_VERSION",
     "EBM_SHAPLEY",
     "EXACT_ENUMERATION",
     "EXACT_FEATURES_LIMIT",

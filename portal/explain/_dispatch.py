@@ -18,6 +18,8 @@ from portal.explain._preparation import Preparation, split_model
 from portal.explain._tree import PROBABILITY_TREES, TREE_MODELS, interventional_tree_explainer, tree_explainer
 
 Builder = Callable[[Any, Preparation, pd.DataFrame], ModelExplainer]
+#: The engine's version: part of every explanation's key, so a change in how values are computed recomputes them.
+ENGINE_VERSION = "1"
 VOTING_AFTER_PREPARATION = "a {kind} after preparation steps in a Pipeline (put the preparation inside each member)"
 
 

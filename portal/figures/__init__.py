@@ -28,7 +28,7 @@ from portal.figures._interactions import (
     interaction_strength,
     top_interaction_pairs,
 )
-from portal.figures._metrics import metrics_table
+from portal.figures._metrics import LOWER_IS_BETTER, metrics_table
 from portal.figures._monitoring import (
     drift_figure,
     error_over_time,
@@ -77,6 +77,7 @@ __all__ = [
     "PALETTE",
     "TEXT_PALETTE",
     "IMPORTANCE_MODES",
+    "LOWER_IS_BETTER",
     "INTERACTION_METHOD",
     "RAW",
     "SCALES_DIFFER",

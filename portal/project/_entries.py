@@ -16,7 +16,7 @@ import pandas as pd
 
 from portal.config import ConfigError, ProjectConfig
 from portal.data import Dataset, key_of, library_versions, model_class_names
-from portal.explain import Budget, exact_hint, explainer_for, members_of
+from portal.explain import ENGINE_VERSION, Budget, exact_hint, explainer_for, members_of
 from portal.jobs import ExplanationJob
 from portal.project._training import FittedModel
 from portal.results import AverageMember
@@ -24,7 +24,6 @@ from portal.results import AverageMember
 BACKGROUND_ROWS = 200
 CHUNK_ROWS = 500  # the smallest chunk: fine progress, and a first sample in seconds on slow models
 MAX_CHUNKS = 64  # beyond this, chunks grow with the data so per-task overhead stays small
-ENGINE_VERSION = "1"
 
 
 @dataclass(frozen=True, eq=False)

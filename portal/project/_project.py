@@ -69,6 +69,7 @@ from portal.project._predictions import Predictions
 from portal.project._proxies import Proxies
 from portal.project._single_rows import SingleRows
 from portal.project._workbench import Workbench
+from portal.reports import ReportWritten, write_report
 from portal.results import (
     Explanation,
     JobProgress,
@@ -344,6 +345,12 @@ class Project:
 
     def write_adverse_reasons(self, target: str | Path | TextIO, threshold: float | None = None) -> ReasonsWritten:
         return self.proxies.write_reasons(target, threshold)
+
+    def write_report(
+        self, out: Path, *, fmt: str = "html", progress: Callable[[float, str], None] | None = None
+    ) -> ReportWritten:
+        """The report for the record, as ``python -m portal report`` writes it (portal.reports.write_report)."""
+        return write_report(self, Path(out), fmt=fmt, progress=progress)
 
     # --- monitoring over time ------------------------------------------------------------------
     def monitoring(self, scale: str = OWN_SCALE) -> MonitoringReport:

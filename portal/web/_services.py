@@ -34,6 +34,7 @@ from portal.fairness import (
     ReasonsWritten,
     RowDecision,
 )
+from portal.reports import ReportWritten
 from portal.results import (
     Explanation,
     JobProgress,
@@ -228,6 +229,14 @@ class PortalServices(Protocol):
 
     def write_adverse_reasons(self, target: str | Path | TextIO, threshold: float | None = None) -> ReasonsWritten:
         """The top reasons of every declined row of every model with a finished explanation, as CSV."""
+
+    # --- the report for the record (the overview's "Download report") ------------------------------------------
+    def write_report(
+        self, out: Path, *, fmt: str = "html", progress: Callable[[float, str], None] | None = None
+    ) -> ReportWritten:
+        """The same file as ``python -m portal report`` (every section the project can fill) written to ``out`` as
+        ``fmt`` ("html" or "pdf"), after waiting for the explanations; ``progress(fraction, words)`` hears each
+        step. Raises RenderUnavailable (one line) when the machine cannot draw it."""
 
     # --- monitoring over time --------------------------------------------------------------------------------
     def monitoring_windows(self) -> Windows | None:

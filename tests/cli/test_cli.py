@@ -42,6 +42,7 @@ COMMAND_HELP = {  # what ``python -m portal --help`` promises, one line per comm
     "export": "write one model's per-row contributions to a CSV file (for regulators and scripts)",
     "audit": "write the fairness audit (group metrics, disparities, proxies) as JSON; exit 3 on a breach",
     "figures": "write shap's static figures (bar, beeswarm, waterfall, force, dependence, decision) for every model",
+    "report": "write every model side by side in one reproducible HTML or PDF file, for the record",
     "cache": "show or clear the cache of fitted models and explanations",
 }
 
@@ -54,7 +55,7 @@ def test_help_explains_every_command() -> None:
     for command, help_line in COMMAND_HELP.items():
         assert f" {command} {help_line}" in text, command
     listed = [line.split()[0] for line in done.stdout.splitlines() if line.startswith("    ") and line.split()]
-    assert [c for c in listed if c in COMMAND_HELP] == list(COMMAND_HELP)  # all seven, in this order
+    assert [c for c in listed if c in COMMAND_HELP] == list(COMMAND_HELP)  # every command, in this order
 
 
 def test_precompute_computes_everything_then_finds_it_cached(project: Path) -> None:

@@ -11,7 +11,7 @@ import portal.cli
 from portal.cli import build_parser, main
 
 CLI = Path(portal.cli.__file__).parent
-COMMANDS = ("demo", "serve", "precompute", "export", "audit", "monitor", "figures", "cache")
+COMMANDS = ("demo", "serve", "precompute", "export", "audit", "monitor", "figures", "report", "cache")
 NO_PROJECT = "error: --config: no project given. Fix: pass --config FILE or --demo churn"
 
 
@@ -47,6 +47,15 @@ def test_every_command_takes_the_options_the_readme_shows() -> None:
         ]
         == "a,b"
     )
+    assert parsed("report", "--demo", "churn", "--out", "r.html") == {
+        "command": "report", "config": None, "demo": "churn", "out": Path("r.html"), "sections": None, "rows": None,
+    }  # fmt: skip
+    assert (
+        parsed("report", "--config", "p.toml", "--out", "r.pdf", "--sections", "cover,models", "--rows", "a")[
+            "sections"
+        ]
+        == "cover,models"
+    )
     assert parsed("cache", "info") == {"command": "cache", "cache_command": "info", "config": None, "demo": None}
     assert parsed("cache", "clear", "--demo", "churn", "--model", "EBM") == {
         "command": "cache", "cache_command": "clear", "config": None, "demo": "churn", "model": "EBM",
@@ -63,6 +72,7 @@ def test_every_command_takes_the_options_the_readme_shows() -> None:
         ("audit", "--demo", "loan"),  # --out is required
         ("monitor", "--demo", "loan"),  # --out is required
         ("figures", "--demo", "churn"),  # --out is required
+        ("report", "--demo", "churn"),  # --out is required
         ("precompute", "--config", "p.toml", "--demo", "churn"),  # one project, not two
         ("cache",),  # info or clear
     ],
