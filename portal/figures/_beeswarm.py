@@ -13,15 +13,13 @@ and title. Without ``features`` every point takes the model's ``color``.
 
 from __future__ import annotations
 
-import textwrap
-
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
 from portal.figures._feature_colours import BAR_ROOM, COLORSCALE, COLOUR_BAR, MISSING, feature_levels, level_colours
 from portal.figures._ranges import clamp, robust_range
-from portal.figures._style import PALETTE, class_label, finish, method_label, scale_and_class
+from portal.figures._style import PALETTE, caption_lines, class_label, finish, method_label, scale_and_class
 from portal.results import Explanation
 
 SAMPLE_SIZE = 2_000
@@ -231,15 +229,8 @@ def _subtitle(explanation: Explanation, drawn: int, total_rows: int | None, *, c
 
 def _pane_lines(text: str) -> list[str]:
     """A caption's lines in a side-by-side pane, where about 38 characters fit beside the toolbar at a 1,000 px
-    window: 'exact: TreeSHAP (path-dependent, fast kernel)' and an ensemble's members ran under it, cut off. The
-    line breaks between the caption's phrases first, so '150 of 500' stays on one line."""
-    lines: list[str] = []
-    for part in text.split(" · "):  # a phrase ('computed so far: 150 of 500') breaks only when it alone is too long
-        if lines and len(lines[-1]) + 3 + len(part) <= PANE_CHARACTERS:
-            lines[-1] += f" · {part}"
-        else:
-            lines += textwrap.wrap(part, width=PANE_CHARACTERS, break_long_words=False) or [part]
-    return lines
+    window: 'exact: TreeSHAP (path-dependent, fast kernel)' and an ensemble's members ran under it, cut off."""
+    return caption_lines(text, PANE_CHARACTERS)
 
 
 def _offsets(x: np.ndarray, rng: np.random.Generator, bins: int = 40) -> np.ndarray:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -24,6 +25,8 @@ SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x", "cross", "star", "
 PATTERNS = ("", "/", ".", "x", "\\", "-", "|", "+")
 #: SHAP's own convention for pushes up (towards the positive class) and down.
 PUSH_UP, PUSH_DOWN = "#E8114F", "#1E88E5"
+CHAR_PX = 6.6  # a caption character's mean width at 13 px, measured on the report's cut-off subtitles
+CAPTION_LINE_PX = 17  # a caption line's height
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 INK, MUTED, WARNING = "#212529", "#6C757D", "#B02A37"
 
@@ -206,6 +209,37 @@ def finish(fig: go.Figure, title: str, subtitle: str = "", height: int | None = 
     fig.update_xaxes(automargin=True, title_standoff=8)
     fig.update_yaxes(automargin=True)
     return fig
+
+
+def caption_lines(text: str, width: int) -> list[str]:
+    """A caption broken into lines of at most ``width`` characters, between its ' · ' phrases first, so '150 of
+    500' stays on one line; a phrase alone too long breaks between words. Plotly never wraps a title: a long
+    caption ran past the figure's edge, cut off."""
+    lines: list[str] = []
+    for part in text.split(" · "):
+        if lines and len(lines[-1]) + 3 + len(part) <= width:
+            lines[-1] += f" · {part}"
+        else:
+            lines += textwrap.wrap(part, width=width, break_long_words=False) or [part]
+    return lines
+
+
+def fit_caption(fig: go.Figure, width_px: int, line_px: int = CAPTION_LINE_PX) -> go.Figure:
+    """``fig`` drawn ``width_px`` wide with its subtitle (or a pane's caption) wrapped to fit, the top margin and the
+    height grown by the added lines: for static files, where no toolbar or browser reflows anything."""
+    title = fig.layout.title
+    titled = bool(title.subtitle.text)  # finish() puts a titled figure's caption in the subtitle, else in the title
+    caption = title.subtitle.text if titled else title.text
+    if not caption or caption.startswith("<b>"):
+        return fig
+    lines = [line for part in caption.split("<br>") for line in caption_lines(part, int((width_px - 40) / CHAR_PX))]
+    added = len(lines) - (caption.count("<br>") + 1)
+    if added <= 0:
+        return fig
+    wrapped = "<br>".join(lines)
+    fig.update_layout({"title_subtitle_text" if titled else "title_text": wrapped})
+    height = (fig.layout.height or 450) + line_px * added
+    return fig.update_layout(margin_t=(fig.layout.margin.t or 80) + line_px * added, height=height)
 
 
 def placeholder(message: str, height: int = 260) -> go.Figure:

@@ -142,3 +142,22 @@ def test_a_panes_caption_wraps_beside_the_toolbar_and_the_pane_grows_by_its_extr
     assert all(len(line) <= 38 for line in lines)
     assert long.layout.margin.t - short.layout.margin.t == 17
     assert long.layout.height - short.layout.height == 17
+
+
+def test_a_static_figures_caption_wraps_to_its_width_and_the_figure_grows_by_the_added_lines(services) -> None:
+    """The report draws figures 900 px wide with no browser to reflow them: the importance chart's subtitle ran
+    past the edge ('... whatever their sca'). Wrapped, every line fits and the plot keeps its height."""
+    figure = figures.beeswarm(services.explanation("EBM"))
+    long = figure.layout.title.subtitle.text + " · " + "a long explanation of the scale " * 5
+    figure.update_layout(title_subtitle_text=long, height=400, margin_t=80)
+    fitted = figures.fit_caption(figure, 500)
+    lines = fitted.layout.title.subtitle.text.split("<br>")
+    assert len(lines) > 1 and all(len(line) <= int((500 - 40) / 6.6) for line in lines)
+    assert fitted.layout.height == 400 + 17 * (len(lines) - 1)
+    assert fitted.layout.margin.t == 80 + 17 * (len(lines) - 1)
+    assert (
+        figures.fit_caption(figures.beeswarm(services.explanation("EBM")), 2000).layout.title.subtitle.text.count(
+            "<br>"
+        )
+        == 0
+    )  # a caption that fits is left alone

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from portal.config import ConfigError
+from portal.figures import fit_caption
 from portal.reports.report import (
     _appendix,
     _cover,
@@ -153,7 +154,9 @@ def _draw(charts, progress: Callable[[int, int], None]) -> dict[str, str]:
     if not charts:
         return {}
     with _rendering() as render:
-        drawn = render.figures_to_svg([c.figure for c in charts], width=FIGURE_WIDTH, progress=progress)
+        drawn = render.figures_to_svg(
+            [fit_caption(c.figure, FIGURE_WIDTH) for c in charts], width=FIGURE_WIDTH, progress=progress
+        )
     return {c.key: svg for c, svg in zip(charts, drawn)}
 
 
