@@ -189,6 +189,12 @@ def _add_report(commands) -> None:
         "disagreements, fairness, monitoring, appendix)",
     )
     report.add_argument("--rows", metavar="ID,...", help="row ids to explain beside the rows the models disagree on")
+    report.add_argument(
+        "--interactive",
+        action="store_true",
+        help="HTML only: also embed plotly.js (about 4.6 MB) so the charts zoom and hover where script runs; the "
+        "static SVG stays for print and for readers without script",
+    )
 
 
 def _add_cache(commands) -> None:

@@ -1,4 +1,5 @@
-"""``python -m portal report (--config F | --demo NAME) --out report.html|report.pdf [--sections a,b] [--rows ID,...]``.
+"""``python -m portal report (--config F | --demo NAME) --out report.html|report.pdf [--sections a,b] [--rows ID,...]
+[--interactive]``.
 
 Computes every model's own explanation if needed (progress on stderr), then writes the report: one self-contained
 HTML file, or a PDF printed from it (the format follows the file's extension). Each section the project cannot fill
@@ -29,11 +30,22 @@ ROWS_UNUSED = "the rows are explained in the disagreements section, which --sect
 
 def run(args: argparse.Namespace) -> int:
     config = project_config(args, required=True)
-    return report(config, out=args.out, sections=_listed(args.sections), rows=_listed(args.rows))
+    return report(
+        config,
+        out=args.out,
+        sections=_listed(args.sections),
+        rows=_listed(args.rows),
+        interactive=getattr(args, "interactive", False),
+    )
 
 
 def report(
-    config: ProjectConfig, *, out: Path, sections: tuple[str, ...] | None = None, rows: tuple[str, ...] | None = None
+    config: ProjectConfig,
+    *,
+    out: Path,
+    sections: tuple[str, ...] | None = None,
+    rows: tuple[str, ...] | None = None,
+    interactive: bool = False,
 ) -> int:
     """Compute every model's own explanation if needed, then write the report. Exit 0 (written, skipped sections
     said), 1 (an explanation failed: nothing written), 2 (a mistake in the project or options), 130 (Ctrl+C)."""
@@ -41,6 +53,8 @@ def report(
 
     started = time.perf_counter()
     fmt = _check_out(out)
+    if interactive and fmt != "html":
+        raise ConfigError("--interactive", "a PDF cannot run the interactive figures", "write .html, or leave it out")
     chosen = check_sections(sections, "--sections")
     if rows is not None:
         if "disagreements" not in chosen:
@@ -53,7 +67,9 @@ def report(
                 print(EXPORT_FAILED.format(model=r.model_name, state=r.state, error=r.error or "-"))
             if any(r.state != "done" for r in ran):
                 return EXIT_FAILED
-            written = write_report(project, out, fmt=fmt, sections=chosen, rows=rows, progress=_progress())
+            written = write_report(
+                project, out, fmt=fmt, sections=chosen, rows=rows, progress=_progress(), interactive=interactive
+            )
         except KeyboardInterrupt:
             return interrupted()
         for name, reason in written.skipped:

@@ -114,13 +114,17 @@ def test_a_mistake_in_the_options_is_one_line_and_exit_code_2(argv, line, tmp_pa
         ("{tmp}/r.docx", "error: --out: r.docx is neither .html nor .pdf. Fix: name a file report.html or report.pdf"),
         ("{tmp}", "error: --out: {tmp} is neither .html nor .pdf. Fix: name a file report.html or report.pdf"),
         ("{tmp}/d.html", "error: --out: {tmp}/d.html is a folder. Fix: name a file in it, e.g. report.html"),
+        (
+            "{tmp}/r.pdf --interactive",
+            "error: --interactive: a PDF cannot run the interactive figures. Fix: write .html, or leave it out",
+        ),
     ],
 )
 def test_a_file_that_cannot_be_written_is_one_line_and_exit_code_2(out, line, tmp_path, capsys) -> None:
     (tmp_path / "d.html").mkdir()
     out, line = out.format(tmp=tmp_path), line.format(tmp=tmp_path)
     line = line.replace(f"{tmp_path} is neither", f"{tmp_path.name} is neither")
-    assert main(["report", "--demo", "churn", "--out", out]) == 2
+    assert main(["report", "--demo", "churn", "--out", *out.split(" ")]) == 2
     assert capsys.readouterr() == ("", line + "\n")
 
 

@@ -4,6 +4,7 @@ explains, and its options checked before anything is computed."""
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 from html import unescape
@@ -18,6 +19,7 @@ from portal.data import LOAN_CONFIG, PRICING_CONFIG
 from portal.jobs import JobRunner, ResultStore
 from portal.project import Project
 from portal.reports import ExplanationFailed, write_report
+from portal.reports.report._live import HOVER_EXTRAS
 from portal.results import JobProgress
 from tests.project.test_project import FAST_CHURN
 from tests.reports import render_stub
@@ -162,12 +164,37 @@ def test_sections_and_rows_choose_what_is_written(churn, tmp_path: Path) -> None
     assert 'id="global"' not in html and "Row C00042" in html and "asked for" in html
 
 
+def test_interactive_adds_every_figure_live_over_its_svg_and_still_no_row_beyond_those_explained(
+    churn, tmp_path: Path
+) -> None:
+    """``--interactive``: plotly.js inline (no network), one figure JSON per chart, each tied to its chart, and hover
+    extras dropped: the pages' beeswarms carry 500 rows' ids and values in customdata, which the report must not."""
+    project, written, static = churn
+    live = write_report(project, tmp_path / "live.html", rows=["C00010"], interactive=True)
+    html = (tmp_path / "live.html").read_text(encoding="utf-8")
+    holders = re.findall(r'data-live="([^"]+)"', html)
+    figures = dict(re.findall(r'<script type="application/json" id="live-([^"]+)">(.*?)</script>', html, re.S))
+    assert len(holders) == live.figures == written.figures and set(holders) == set(figures)
+    for text in figures.values():
+        figure = json.loads(text)
+        assert figure["data"] and not any(key in trace for trace in figure["data"] for key in HOVER_EXTRAS)
+    assert html.count("<script>") == 2 and "Plotly.newPlot" in html and "plotly.js v" in html
+    outside = re.sub(r"<script.*?</script>", "", html, flags=re.S)
+    for target in re.findall(r'(?:src|href)\s*=\s*["\']([^"\']*)', outside, re.I):
+        assert target.startswith(("#", "data:image/")), target[:40]
+    assert outside.count("<svg") == static.count("<svg")  # the static figures stay, for print and without script
+    text = re.sub(r"data:image/[^\"']*|\sd=\"[^\"]*\"", "", "".join(figures.values()))
+    shown = set(re.findall(r"(?<![\w+/])C\d{5}(?!\w)", text))
+    assert shown <= set(written.rows), shown - set(written.rows)
+
+
 @pytest.mark.parametrize(
     ("options", "message"),
     [
         ({"sections": ["cover", "glossary"]}, "sections: no section 'glossary'. Fix: use some of cover, models"),
         ({"rows": ["C99999"]}, "rows: no row C99999 in the data. Fix: use the id column's values, e.g. C00001"),
         ({"fmt": "docx"}, "format: 'docx' is not a report format. Fix: use one of html, pdf"),
+        ({"fmt": "pdf", "interactive": True}, "interactive: a PDF cannot run the interactive figures"),
     ],
 )
 def test_a_wrong_option_is_a_config_error_before_anything_is_written(churn, tmp_path, options, message) -> None:

@@ -27,7 +27,11 @@ def render_html(
     title: str,
     inputs_hash: str,
     colors: Mapping[str, str],
+    live: Mapping[str, str] | None = None,
+    plotly_js: str = "",
 ) -> str:
+    """The report's one HTML document; with ``live`` (chart key to figure JSON) and ``plotly_js``, the charts are
+    drawn interactive over their SVG where script runs."""
     template = _environment().get_template("report.html.j2")
     return template.render(
         sections=sections,
@@ -36,6 +40,8 @@ def render_html(
         title=title,
         inputs_hash=inputs_hash,
         colors=colors,
+        live=live or {},
+        plotly_js=plotly_js,
         version=__version__,
     )
 

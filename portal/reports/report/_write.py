@@ -31,6 +31,7 @@ from portal.reports.report import (
 from portal.reports.report._document import Skipped, charts_of
 from portal.reports.report._html import TocEntry, render_html
 from portal.reports.report._inputs import ReportInputs, gather
+from portal.reports.report._live import live_figures, plotly_bundle
 from portal.reports.report._sections import SECTIONS, TITLES, check_rows, check_sections
 
 FORMATS = ("html", "pdf")
@@ -77,16 +78,20 @@ def write_report(
     sections: Sequence[str] | None = None,
     rows: Sequence[str] | None = None,
     progress: Progress | None = None,
+    interactive: bool = False,
 ) -> ReportWritten:
     """Write the report of ``project`` to ``out`` as ``fmt`` ("html" or "pdf").
 
     ``sections`` chooses among :data:`SECTIONS` (default: all, in their order); ``rows`` adds row ids to explain in
-    the disagreements section. ``progress(fraction, message)`` hears each step. A mistake in the options is a
-    ConfigError; an explanation that fails is :class:`ExplanationFailed`; nothing is written then.
+    the disagreements section. ``progress(fraction, message)`` hears each step. ``interactive`` (HTML only) adds
+    plotly.js and each figure's JSON, drawn over the static SVG where the page's script runs. A mistake in the
+    options is a ConfigError; an explanation that fails is :class:`ExplanationFailed`; nothing is written then.
     """
     say = progress or (lambda _fraction, _message: None)
     if fmt not in FORMATS:
         raise ConfigError("format", f"'{fmt}' is not a report format", f"use one of {', '.join(FORMATS)}")
+    if interactive and fmt != "html":
+        raise ConfigError("interactive", "a PDF cannot run the interactive figures", "write .html, or leave it out")
     chosen, rows = check_sections(sections), check_rows(project.row_ids(), rows)
     wait_for_explanations(project, say)
     generated_at = datetime.now(UTC).isoformat(timespec="seconds")
@@ -103,6 +108,8 @@ def write_report(
         title=inputs.facts.title,
         inputs_hash=inputs.inputs_hash,
         colors=inputs.colors,
+        live=live_figures(charts) if interactive else {},
+        plotly_js=plotly_bundle() if interactive else "",
     )
     _write(html, Path(out), fmt)
     skipped = tuple((s.name, s.reason) for s in built if isinstance(s, Skipped))
