@@ -102,15 +102,15 @@ def test_choosing_another_class_from_the_keyboard_redraws_global_and_carries_to_
     dash_duo.driver.get(dash_duo.server_url + "/global")
     dash_duo.wait_for_contains_text("#importance-graph", "class: setosa", timeout=WAIT)
     dash_duo.wait_for_contains_text(".beeswarm-graph", "class: setosa", timeout=WAIT)
-    before = dash_duo.find_elements(".beeswarm-graph")[0].text
+    before = _ticks(dash_duo.find_elements(".beeswarm-graph")[0])
     dash_duo.find_element("#class-picker").click()
     search = dash_duo.find_element(".dash-dropdown-search")
     search.send_keys("virg")
     search.send_keys(Keys.ENTER)
     dash_duo.wait_for_contains_text("#importance-graph", "class: virginica", timeout=WAIT)
     dash_duo.wait_for_contains_text(".beeswarm-graph", "class: virginica", timeout=WAIT)
-    after = dash_duo.find_elements(".beeswarm-graph")[0].text
-    assert len(_ticks(before)) == 8 and _ticks(before) != _ticks(after)  # another class ranks them otherwise
+    after = _ticks(dash_duo.find_elements(".beeswarm-graph")[0])
+    assert len(before) == 8 and before != after  # another class ranks them otherwise
     dash_duo.driver.get(dash_duo.server_url + "/local?id=C00003")
     WebDriverWait(dash_duo.driver, WAIT).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, ".prediction")) == 3)
     dash_duo.wait_for_contains_text(".prediction", "class: virginica", timeout=WAIT)
@@ -118,6 +118,7 @@ def test_choosing_another_class_from_the_keyboard_redraws_global_and_carries_to_
     assert dash_duo.get_logs() == []
 
 
-def _ticks(text: str) -> list[str]:
-    """The feature names a beeswarm lists, in order (its text without the caption, numbers and colour bar)."""
-    return [line for line in text.splitlines() if line.replace("_", "").isalpha() and line not in ("low", "high")]
+def _ticks(graph) -> list[str]:
+    """The feature names a beeswarm lists, in order: its y axis's tick labels (its text also holds the caption, the
+    colour bar's 'low' and 'high' and the toolbar's 'PNG' and 'SVG')."""
+    return [tick.text for tick in graph.find_elements(By.CSS_SELECTOR, ".ytick text") if tick.text]

@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
+from selenium.common.exceptions import ElementClickInterceptedException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -100,8 +101,7 @@ def test_download_report_on_the_churn_demo_gets_the_file(dash_br, tmp_path: Path
         all_jobs_done(dash_br)  # the progress rows above the page then stop moving the button while it is clicked
         button = WebDriverWait(dash_br.driver, 60).until(lambda d: d.find_element(By.ID, ids.REPORT_BUTTON))
         assert button.text == "Download report"
-        dash_br.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)  # above the jobs bar
-        button.click()
+        click_when_clear(dash_br.driver, ids.REPORT_BUTTON)
         WebDriverWait(dash_br.driver, 30).until(lambda d: d.find_element(By.ID, ids.REPORT_RUNNING).is_displayed())
         assert not d_enabled(dash_br, ids.REPORT_BUTTON) and d_enabled(dash_br, ids.REPORT_CANCEL)
         wanted = downloads / "telco-customer-churn-report.html"
@@ -121,3 +121,16 @@ def test_download_report_on_the_churn_demo_gets_the_file(dash_br, tmp_path: Path
 
 def d_enabled(dash_br, element_id: str) -> bool:
     return dash_br.driver.find_element(By.ID, element_id).is_enabled()
+
+
+def click_when_clear(driver, element_id: str, timeout: float = 30) -> None:
+    """Click as a user would, once nothing lies over the element: on a loaded machine the overview's cards were
+    still settling (the jobs bar, the tables) when the test clicked, and the click landed on another element."""
+
+    def clicked(d) -> bool:
+        element = d.find_element(By.ID, element_id)
+        d.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)  # above the jobs bar
+        element.click()
+        return True
+
+    WebDriverWait(driver, timeout, ignored_exceptions=(ElementClickInterceptedException,)).until(clicked)
