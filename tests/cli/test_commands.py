@@ -49,7 +49,9 @@ def test_every_command_takes_the_options_the_readme_shows() -> None:
     )
     assert parsed("report", "--demo", "churn", "--out", "r.html") == {
         "command": "report", "config": None, "demo": "churn", "out": Path("r.html"), "sections": None, "rows": None,
+        "interactive": False,
     }  # fmt: skip
+    assert parsed("report", "--demo", "churn", "--out", "r.html", "--interactive")["interactive"] is True
     assert (
         parsed("report", "--config", "p.toml", "--out", "r.pdf", "--sections", "cover,models", "--rows", "a")[
             "sections"
