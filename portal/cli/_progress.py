@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TextIO
 
+from portal.cli._shared import EXPORT_FAILED
 from portal.project import Project
 from portal.results import JobProgress
 
@@ -140,3 +141,12 @@ def _speed(rows_per_second: float | None) -> str:
     if not rows_per_second:
         return f"{'-':>10}"
     return f"{rows_per_second:10,.1f}" if rows_per_second < 100 else f"{rows_per_second:10,.0f}"
+
+
+def explained_all(project: Project) -> bool:
+    """Run every model's own explanation (progress on stderr); say each one that did not finish, in one line each.
+    The commands that need every explanation (audit, figures, report) stop with exit 1 when this is False."""
+    failed = [r for r in run_all(project, out=sys.stderr, common=False) if r.state != "done"]
+    for r in failed:
+        print(EXPORT_FAILED.format(model=r.model_name, state=r.state, error=r.error or "-"))
+    return not failed

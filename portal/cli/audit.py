@@ -11,8 +11,8 @@ import sys
 from contextlib import redirect_stdout
 from pathlib import Path
 
-from portal.cli._progress import run_all
-from portal.cli._shared import EXIT_BREACH, EXIT_FAILED, EXIT_OK, EXPORT_FAILED, interrupted, opened, project_config
+from portal.cli._progress import explained_all
+from portal.cli._shared import EXIT_BREACH, EXIT_FAILED, EXIT_OK, interrupted, opened, project_config
 from portal.config import ConfigError, ProjectConfig
 from portal.fairness import FairnessError
 
@@ -32,10 +32,7 @@ def audit(config: ProjectConfig, *, out: Path, threshold: float | None = None) -
     _check_options(out, threshold)
     with redirect_stdout(sys.stderr), opened(config) as project:
         try:
-            failed = [r for r in run_all(project, out=sys.stderr, common=False) if r.state != "done"]
-            for r in failed:
-                print(EXPORT_FAILED.format(model=r.model_name, state=r.state, error=r.error or "-"))
-            if failed:
+            if not explained_all(project):
                 return EXIT_FAILED
             report = build_audit(project, threshold=threshold)
         except KeyboardInterrupt:

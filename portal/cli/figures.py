@@ -13,11 +13,10 @@ import time
 from contextlib import redirect_stdout
 from pathlib import Path
 
-from portal.cli._progress import run_all
+from portal.cli._progress import explained_all
 from portal.cli._shared import (
     EXIT_FAILED,
     EXIT_OK,
-    EXPORT_FAILED,
     check_rows,
     interrupted,
     opened,
@@ -61,10 +60,7 @@ def figures(
     _check_out(out)
     with redirect_stdout(sys.stderr), opened(config) as project:
         try:
-            ran = run_all(project, out=sys.stderr, common=False)
-            for r in (r for r in ran if r.state != "done"):
-                print(EXPORT_FAILED.format(model=r.model_name, state=r.state, error=r.error or "-"))
-            if any(r.state != "done" for r in ran):
+            if not explained_all(project):
                 return EXIT_FAILED
             written = _draw(project, out, model=model, rows=rows, fmt=fmt, class_name=class_name)
         except KeyboardInterrupt:

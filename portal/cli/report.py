@@ -15,8 +15,8 @@ import time
 from contextlib import redirect_stdout
 from pathlib import Path
 
-from portal.cli._progress import run_all
-from portal.cli._shared import EXIT_FAILED, EXIT_OK, EXPORT_FAILED, check_rows, interrupted, opened, project_config
+from portal.cli._progress import explained_all
+from portal.cli._shared import EXIT_FAILED, EXIT_OK, check_rows, interrupted, opened, project_config
 from portal.config import ConfigError, ProjectConfig
 
 EXTENSIONS = {".html": "html", ".htm": "html", ".pdf": "pdf"}
@@ -62,10 +62,7 @@ def report(
         check_rows(config, rows)
     with redirect_stdout(sys.stderr), opened(config) as project:
         try:
-            ran = run_all(project, out=sys.stderr, common=False)
-            for r in (r for r in ran if r.state != "done"):
-                print(EXPORT_FAILED.format(model=r.model_name, state=r.state, error=r.error or "-"))
-            if any(r.state != "done" for r in ran):
+            if not explained_all(project):
                 return EXIT_FAILED
             written = write_report(
                 project, out, fmt=fmt, sections=chosen, rows=rows, progress=_progress(), interactive=interactive
