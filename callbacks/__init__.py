@@ -7,8 +7,6 @@ row ids and model names travel through the browser; arrays stay on the server.
 
 from __future__ import annotations
 
-import dash
-
 from callbacks import (
     adverse_reasons,
     agreement,
@@ -30,10 +28,10 @@ from callbacks import (
     stacked_force,
     whatif,
 )
-from portal.web import PortalServices
+from portal.web import PortalServices, Registrar
 
 
-def register(app: dash.Dash, services: PortalServices) -> None:
+def register(app: Registrar, services: PortalServices) -> None:
     """Wire every page's callbacks to ``services``."""
     global_ = (global_page, global_link, agreement, stacked_force)
     local_page = (local, local_charts, row_search, neighbours, disagreement, whatif)

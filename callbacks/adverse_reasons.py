@@ -27,7 +27,7 @@ from portal.analyses import CohortError
 from portal.fairness import DecisionWords
 from portal.figures import model_colors
 from portal.results import RowIndex
-from portal.web import PortalServices
+from portal.web import ANALYST, PortalServices, Registrar
 
 MAX_OPTIONS = 50
 PICK = "Choose a {} above to read each model's reasons."  # the picker's label: 'declined applicant'
@@ -143,8 +143,9 @@ def reasons_csv(services: PortalServices, threshold: object):
     return dcc.send_string(buffer.getvalue(), filename=f"adverse-reasons-threshold-{t:.2f}.csv"), note
 
 
-def register(app: dash.Dash, services: PortalServices) -> None:
+def register(app: Registrar, services: PortalServices) -> None:
     @app.callback(
+        ANALYST,
         Output(ids.DECLINED_PICKER, "options"),
         Output(ids.DECLINED_PICKER, "value"),
         Output(ids.DECLINED_NOTE, "children"),
@@ -157,6 +158,7 @@ def register(app: dash.Dash, services: PortalServices) -> None:
         return declined_options(services, threshold, text, selected, attribute)
 
     @app.callback(
+        ANALYST,
         Output(ids.ADVERSE_REASONS, "children"),
         Input(ids.DECLINED_PICKER, "value"),
         Input(ids.FAIRNESS_THRESHOLD, "value"),
@@ -166,6 +168,7 @@ def register(app: dash.Dash, services: PortalServices) -> None:
         return reasons(services, row_id, threshold)
 
     @app.callback(
+        ANALYST,
         Output(ids.REASONS_DOWNLOAD, "data"),
         Output(ids.REASONS_DOWNLOAD_NOTE, "children"),
         Input(ids.REASONS_DOWNLOAD_BUTTON, "n_clicks"),

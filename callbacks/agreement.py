@@ -19,7 +19,7 @@ from layouts.agreement import rank_difference_table
 from portal.analyses import NATIVE, agreement, biggest_rank_differences
 from portal.figures import agreement_heatmap, escaped, model_colors, placeholder, scale_label
 from portal.results import Explanation
-from portal.web import PortalServices
+from portal.web import VIEWER, PortalServices, Registrar
 
 TOP_DIFFERENCES = 8
 
@@ -84,8 +84,9 @@ def _common_basis(explanations: list[Explanation]) -> tuple[str, str]:
     return f"common scale: {scale}", f"Ranked: each model's mean |contribution| in {scale}, the common scale, on {of}."
 
 
-def register(app: dash.Dash, services: PortalServices) -> None:
+def register(app: Registrar, services: PortalServices) -> None:
     @app.callback(
+        VIEWER,
         Output(ids.AGREEMENT_GRAPH, "figure"),
         Output(ids.RANK_DIFFERENCES, "children"),
         Output(ids.AGREEMENT_NOTE, "children"),

@@ -16,7 +16,7 @@ from layouts import ids
 from layouts.cohort_bar import ERROR, STATUS, cohort_bar, cohort_store, status_line
 from layouts.shell import PAGES
 from portal.analyses import CohortError, CohortRows
-from portal.web import PortalServices, ViewState
+from portal.web import ANALYST, VIEWER, PortalServices, Registrar, ViewState
 
 PAGES_WITH_COHORTS = ("/global", "/local", "/feature", "/performance")
 NOT_IN_COHORT = "No row of the cohort is among the rows explained here (a sample, or the rows done so far)."
@@ -92,8 +92,9 @@ def nav_links(pathname: str | None, search: str | None) -> tuple[list[str], list
     return hrefs, [href == here for _label, href in PAGES]
 
 
-def register(app: dash.Dash, services: PortalServices) -> None:
+def register(app: Registrar, services: PortalServices) -> None:
     @app.callback(
+        ANALYST,
         Output(ids.COHORT, "data"),
         Output(ids.COHORT_INPUT, "value"),
         Output(ids.URL, "search", allow_duplicate=True),
@@ -110,6 +111,7 @@ def register(app: dash.Dash, services: PortalServices) -> None:
         return apply_cohort(services, dash.ctx.triggered_id == ids.COHORT_CLEAR, text, search)
 
     @app.callback(
+        VIEWER,
         Output(ids.nav_link(ALL), "href"),
         Output(ids.nav_link(ALL), "active"),
         Input(ids.URL, "pathname"),

@@ -3,7 +3,6 @@ choosing one shows its waterfalls."""
 
 from __future__ import annotations
 
-import dash
 from dash import Input, Output
 
 from callbacks._common import explanations_in_scale
@@ -13,7 +12,7 @@ from layouts import ids
 from layouts.disagreement import disagreement_table
 from portal.analyses import NATIVE, disagreement_rows
 from portal.figures import model_colors
-from portal.web import PortalServices
+from portal.web import ANALYST, PortalServices, Registrar
 
 TOP_ROWS = 15
 WAITING = "The table appears when two models' explanations are ready."
@@ -62,8 +61,9 @@ def disagreement_view(
     return disagreement_table(table, model_colors(services.model_names), note)
 
 
-def register(app: dash.Dash, services: PortalServices) -> None:
+def register(app: Registrar, services: PortalServices) -> None:
     @app.callback(
+        ANALYST,
         Output(ids.DISAGREEMENT_TABLE, "children"),
         Input(ids.DISAGREEMENT_ORDER, "value"),
         Input(ids.READY_MODELS, "data"),

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 
-import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State
 
@@ -22,7 +21,7 @@ from layouts.fairness_reasons import proxy_pane
 from layouts.panes import failed, model_card
 from portal.fairness import DecisionWords, FairnessError, ProtectedAttribute, decision_words
 from portal.figures import model_colors, placeholder, selection_rate_figure
-from portal.web import PortalServices, merge_query
+from portal.web import VIEWER, PortalServices, Registrar, merge_query
 
 WIDE = 6  # more groups than this: one model's card per row, so the table and heatmap stay readable
 
@@ -127,10 +126,11 @@ def _first(query: dict, key: str) -> str | None:
     return values[-1] if values else None
 
 
-def register(app: dash.Dash, services: PortalServices) -> None:
+def register(app: Registrar, services: PortalServices) -> None:
     register_pair(app, ids.FAIRNESS_THRESHOLD, ids.FAIRNESS_THRESHOLD_BOX, ids.FAIRNESS_THRESHOLD_NOTE)
 
     @app.callback(
+        VIEWER,
         Output(ids.FAIRNESS_RATES, "figure"),
         Output(ids.FAIRNESS_METRICS, "children"),
         Input(ids.FAIRNESS_ATTRIBUTE, "value"),
@@ -140,6 +140,7 @@ def register(app: dash.Dash, services: PortalServices) -> None:
         return group_metrics(services, attribute, threshold)
 
     @app.callback(
+        VIEWER,
         Output(ids.FAIRNESS_EXPLANATIONS, "children"),
         Input(ids.FAIRNESS_ATTRIBUTE, "value"),
         Input(ids.READY_MODELS, "data"),
@@ -149,6 +150,7 @@ def register(app: dash.Dash, services: PortalServices) -> None:
         return explanations(services, attribute)
 
     @app.callback(
+        VIEWER,
         Output(ids.FAIRNESS_PROXIES, "children"),
         Input(ids.FAIRNESS_ATTRIBUTE, "value"),
         Input(ids.READY_MODELS, "data"),
@@ -158,6 +160,7 @@ def register(app: dash.Dash, services: PortalServices) -> None:
         return proxies(services, attribute)
 
     @app.callback(
+        VIEWER,
         Output(ids.URL, "search", allow_duplicate=True),
         Input(ids.FAIRNESS_ATTRIBUTE, "value"),
         Input(ids.FAIRNESS_THRESHOLD, "value"),

@@ -3,7 +3,6 @@ For a cohort, the cohort's points are drawn over everyone's (grey)."""
 
 from __future__ import annotations
 
-import dash
 from dash import Input, Output, State
 
 from callbacks._ready import of_class, ready_explanations, so_far_note
@@ -12,7 +11,7 @@ from callbacks.global_link import read_view
 from layouts import ids
 from layouts.feature import feature_page
 from portal.figures import dependence_panels, model_colors, placeholder
-from portal.web import PortalServices, ViewState
+from portal.web import ANALYST, PortalServices, Registrar, ViewState
 
 WAITING = "Dependence appears here as explanations become ready."
 #: When "Colour by" is the feature itself: its colours would only repeat the x axis, so the points are not coloured.
@@ -98,8 +97,9 @@ def _first(query: dict, key: str) -> str | None:
     return values[0] if values else None
 
 
-def register(app: dash.Dash, services: PortalServices) -> None:
+def register(app: Registrar, services: PortalServices) -> None:
     @app.callback(
+        ANALYST,
         Output(ids.DEPENDENCE_GRAPH, "figure"),
         Output(ids.DEPENDENCE_NOTE, "children"),
         Input(ids.FEATURE_PICKER, "value"),
@@ -114,6 +114,7 @@ def register(app: dash.Dash, services: PortalServices) -> None:
         return dependence_figure(services, feature, colour_by, shape_on, ready, sampled, class_name, cohort)
 
     @app.callback(
+        ANALYST,
         Output(ids.URL, "search", allow_duplicate=True),
         Input(ids.FEATURE_PICKER, "value"),
         Input(ids.COLOUR_PICKER, "value"),

@@ -17,7 +17,7 @@ from callbacks._common import has_common_scale
 from layouts import ids
 from layouts.agreement import DEFAULT_K, MAX_K
 from portal.analyses import COMMON, NATIVE
-from portal.web import PortalServices, ViewState
+from portal.web import ANALYST, VIEWER, PortalServices, Registrar, ViewState
 
 HIDDEN, SHOWN = {"display": "none"}, {}
 CLASS_PAGES = ("/global", "/local", "/feature", "/performance")  # read ?class= from their link and write it back
@@ -81,11 +81,12 @@ def _k(value) -> int:
     return k if 1 <= k <= MAX_K else DEFAULT_K
 
 
-def register(app: dash.Dash, services: PortalServices) -> None:
+def register(app: Registrar, services: PortalServices) -> None:
     """A writer per control that other pages share (the class chooser is on four pages, the scale chooser on two):
     a callback whose inputs are partly missing from a page is an error in the browser."""
 
     @app.callback(
+        VIEWER,
         Output(ids.URL, "search", allow_duplicate=True),
         Input(ids.MODEL_CHOOSER, "value"),
         Input(ids.AGREEMENT_K, "value"),
@@ -98,6 +99,7 @@ def register(app: dash.Dash, services: PortalServices) -> None:
     for control in (ids.CLASS_PICKER, ids.SCALE_TOGGLE):
 
         @app.callback(
+            VIEWER,
             Output(ids.URL, "search", allow_duplicate=True),
             Input(control, "value"),
             State(ids.URL, "search"),
@@ -112,6 +114,6 @@ def register(app: dash.Dash, services: PortalServices) -> None:
                 return class_scale_query(services, value, None, search)
             return class_scale_query(services, None, value, search)
 
-    @app.callback(Output(ids.per_model(ids.BEESWARM_COLUMN, ALL), "style"), Input(ids.MODEL_CHOOSER, "value"))
+    @app.callback(ANALYST, Output(ids.per_model(ids.BEESWARM_COLUMN, ALL), "style"), Input(ids.MODEL_CHOOSER, "value"))
     def _columns(shown):
         return beeswarm_columns(services, shown)

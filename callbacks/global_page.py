@@ -29,7 +29,7 @@ from layouts.panes import graph
 from layouts.scale_toggle import axis_note, own_axis_switch
 from portal.analyses import COMMON, NATIVE
 from portal.figures import beeswarm, importance_bars, model_colors, placeholder
-from portal.web import PortalServices
+from portal.web import ANALYST, VIEWER, PortalServices, Registrar
 
 NOT_SHOWN = "Not shown yet: {models}. Bars appear here as explanations become ready."
 NONE_TICKED = "Tick a model above to draw it."
@@ -160,8 +160,9 @@ def with_axis_switch(pane, model: str):
     return html.Div([pane, switch, axis_note(ids.BEESWARM_AXIS_NOTE, model)])
 
 
-def register(app: dash.Dash, services: PortalServices) -> None:
+def register(app: Registrar, services: PortalServices) -> None:
     @app.callback(
+        VIEWER,
         Output(ids.IMPORTANCE_GRAPH, "figure"),
         Output(ids.IMPORTANCE_NOTE, "children"),
         Output(ids.IMPORTANCE_GRAPH, "className"),
@@ -181,15 +182,18 @@ def register(app: dash.Dash, services: PortalServices) -> None:
         view = importance(services, mode, ready, sampled, class_name, scale, levels, cohort, shown)
         return *view, drawn_class(drawn, scale)
 
-    @app.callback(Output(ids.SCALE_TOGGLE, "value"), Input(ids.TO_OWN_SCALE, "n_clicks"), prevent_initial_call=True)
+    @app.callback(
+        VIEWER, Output(ids.SCALE_TOGGLE, "value"), Input(ids.TO_OWN_SCALE, "n_clicks"), prevent_initial_call=True
+    )
     def _to_own_scale(clicks):
         return NATIVE if clicks else dash.no_update
 
-    @app.callback(Output(ids.IMPORTANCE_MODE, "value"), Input(ids.SCALE_TOGGLE, "value"))
+    @app.callback(VIEWER, Output(ids.IMPORTANCE_MODE, "value"), Input(ids.SCALE_TOGGLE, "value"))
     def _mode(scale):
         return mode_for(scale)
 
     @app.callback(
+        ANALYST,
         Output(ids.beeswarm_pane(MATCH), "children"),
         Output(ids.beeswarm_pane(MATCH), "className"),
         Input(ids.READY_MODELS, "data"),

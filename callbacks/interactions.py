@@ -11,7 +11,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-import dash
 from dash import Input, Output, State
 
 from layouts import ids
@@ -19,7 +18,7 @@ from layouts.interactions import HIDDEN, SHOWN, START_HINT, failed, hint, intera
 from portal.figures import interaction_caption, interaction_heatmap, top_interaction_pairs
 from portal.jobs import end_with_parent
 from portal.project import sample_sizes
-from portal.web import PortalServices
+from portal.web import ANALYST, PortalServices, Registrar
 
 DEFAULT_ROWS = 100
 TOP_PAIRS = 10
@@ -82,8 +81,9 @@ def _duration(seconds: float) -> str:
     return f"{round(seconds / 60)} min"
 
 
-def register(app: dash.Dash, services: PortalServices) -> None:
+def register(app: Registrar, services: PortalServices) -> None:
     @app.callback(
+        ANALYST,
         Output(ids.INTERACTION_RESULT, "children"),
         Input(ids.INTERACTION_COMPUTE, "n_clicks"),
         State(ids.INTERACTION_MODEL, "value"),

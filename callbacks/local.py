@@ -24,7 +24,7 @@ from portal.analyses import BACKGROUND_ROWS, COMMON, NATIVE, outcome_words, summ
 from portal.figures import key_values, method_label, model_colors, prediction_text, waterfall
 from portal.figures._waterfall import base_value_note
 from portal.results import LocalExplanation
-from portal.web import PortalServices, merge_query
+from portal.web import ANALYST, PortalServices, Registrar, merge_query
 
 MAX_OPTIONS = 50
 
@@ -137,8 +137,9 @@ def _first_class(services: PortalServices) -> str | None:
     return classes[0] if classes else None
 
 
-def register(app: dash.Dash, services: PortalServices) -> None:
+def register(app: Registrar, services: PortalServices) -> None:
     @app.callback(
+        ANALYST,
         Output(ids.ROW_PICKER, "options"),
         Input(ids.ROW_PICKER, "search_value"),
         Input(ids.COHORT, "data"),
@@ -150,12 +151,17 @@ def register(app: dash.Dash, services: PortalServices) -> None:
         return search_rows(services.row_ids() if rows is None else rows.row_ids.tolist(), text, selected)
 
     @app.callback(
-        Output(ids.URL, "search"), Input(ids.ROW_PICKER, "value"), State(ids.URL, "search"), prevent_initial_call=True
+        ANALYST,
+        Output(ids.URL, "search"),
+        Input(ids.ROW_PICKER, "value"),
+        State(ids.URL, "search"),
+        prevent_initial_call=True,
     )
     def _remember_row(row_id, search):
         return merge_query(search, {"id": row_id or ""})  # the cohort and any other key stay
 
     @app.callback(
+        ANALYST,
         Output(ids.waterfall_pane(MATCH), "children"),
         Output(ids.waterfall_pane(MATCH), "className"),
         Input(ids.ROW_PICKER, "value"),

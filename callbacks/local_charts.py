@@ -20,7 +20,7 @@ from portal.analyses import COMMON, NATIVE, CohortError, disagreement_rows
 from portal.figures import DECISION_MAX_ROWS as MAX_ROWS
 from portal.figures import decision_models, decision_rows, force_plot, model_colors, placeholder
 from portal.results import LOG_ODDS, PROBABILITY, Explanation, LocalExplanation
-from portal.web import PortalServices, merge_query
+from portal.web import ANALYST, PortalServices, Registrar, merge_query
 
 NOT_YET = "Not drawn yet: {models} (explanation still being computed, or no {scale} for it)."
 NO_ROW = "Choose a row to draw its force plot."
@@ -153,8 +153,9 @@ def chart_query(chart: str | None, search: str | None) -> str:
     return merge_query(search, {"chart": FORCE if chart == FORCE else ""})
 
 
-def register(app: dash.Dash, services: PortalServices) -> None:
+def register(app: Registrar, services: PortalServices) -> None:
     @app.callback(
+        ANALYST,
         Output(ids.WATERFALL_PANES, "style"),
         Output(ids.FORCE_CARD, "style"),
         Output(ids.URL, "search", allow_duplicate=True),
@@ -167,6 +168,7 @@ def register(app: dash.Dash, services: PortalServices) -> None:
         return (HIDDEN if force else {}), ({} if force else HIDDEN), chart_query(chart, search)
 
     @app.callback(
+        ANALYST,
         Output(ids.FORCE_GRAPH, "children"),
         Output(ids.FORCE_NOTE, "children"),
         Input(ids.LOCAL_CHART, "value"),
@@ -182,6 +184,7 @@ def register(app: dash.Dash, services: PortalServices) -> None:
         return graph(figure, "force-graph"), note
 
     @app.callback(
+        ANALYST,
         Output(ids.DECISION_GRAPH, "children"),
         Output(ids.DECISION_NOTE, "children"),
         Output(f"{ids.DECISION_MODEL}-box", "style"),

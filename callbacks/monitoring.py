@@ -14,7 +14,6 @@ stays the default; the alerts are always the own scale's.
 
 from __future__ import annotations
 
-import dash
 from dash import Input, Output, State, html
 
 from callbacks.monitoring_report import ready_report, report_state
@@ -54,7 +53,7 @@ from portal.figures import (
     share_over_time,
     shared_change_range,
 )
-from portal.web import PortalServices, merge_query
+from portal.web import VIEWER, PortalServices, Registrar, merge_query
 
 NOT_MONITORED = "This project has no [monitoring] table, so it is not monitored over time. Add one to its project file"
 ALL_REFERENCE = "Every window of this project is in its reference, so there is nothing to compare with it yet"
@@ -257,10 +256,11 @@ def _first(query: dict, key: str) -> str | None:
     return values[-1] if values else None
 
 
-def register(app: dash.Dash, services: PortalServices) -> None:
+def register(app: Registrar, services: PortalServices) -> None:
     scale = Input(ids.MONITORING_SCALE, "value")
 
     @app.callback(
+        VIEWER,
         Output(ids.MONITORING_STATUS, "children"),
         Output(ids.MONITORING_READY, "data"),
         Output(ids.MONITORING_POLL, "disabled"),
@@ -274,23 +274,24 @@ def register(app: dash.Dash, services: PortalServices) -> None:
     controls = (Input(ids.MONITORING_READY, "data"), Input(ids.MONITORING_WINDOW, "value"))
     against = Input(ids.MONITORING_AGAINST, "value")
 
-    @app.callback(Output(ids.MONITORING_SUMMARY, "children"), *controls, against, scale)
+    @app.callback(VIEWER, Output(ids.MONITORING_SUMMARY, "children"), *controls, against, scale)
     def _summary(ready, window, chosen_against, chosen_scale):
         return summary_panel(services, ready, window, chosen_against, chosen_scale)
 
-    @app.callback(Output(ids.MONITORING_SHARES, "figure"), *controls, against, scale)
+    @app.callback(VIEWER, Output(ids.MONITORING_SHARES, "figure"), *controls, against, scale)
     def _shares(ready, window, chosen_against, chosen_scale):
         return shares_panel(services, ready, window, chosen_against, chosen_scale)
 
-    @app.callback(Output(ids.MONITORING_WATERFALLS, "children"), *controls, against, scale)
+    @app.callback(VIEWER, Output(ids.MONITORING_WATERFALLS, "children"), *controls, against, scale)
     def _waterfalls(ready, window, chosen_against, chosen_scale):
         return waterfalls_panel(services, ready, window, chosen_against, chosen_scale)
 
-    @app.callback(Output(ids.MONITORING_CHANGES, "children"), *controls, against, scale)
+    @app.callback(VIEWER, Output(ids.MONITORING_CHANGES, "children"), *controls, against, scale)
     def _changes(ready, window, chosen_against, chosen_scale):
         return changes_panel(services, ready, window, chosen_against, chosen_scale)
 
     @app.callback(
+        VIEWER,
         Output(ids.MONITORING_DRIFT, "figure"),
         Output(ids.MONITORING_ERRORS, "children"),
         Output(ids.MONITORING_ALERTS, "children"),
@@ -304,7 +305,12 @@ def register(app: dash.Dash, services: PortalServices) -> None:
             alerts_panel(services, ready, window, chosen_scale),
         )
 
+    _register_share(app, scale)
+
+
+def _register_share(app: Registrar, scale: Input) -> None:
     @app.callback(
+        VIEWER,
         Output(ids.URL, "search", allow_duplicate=True),
         Output(ids.MONITORING_NOTE, "children"),
         Input(ids.MONITORING_WINDOW, "value"),

@@ -10,7 +10,7 @@ from layouts import ids
 from layouts.neighbours import ALL_MODELS, similar_table
 from portal.analyses import DEFAULT_K, similar_rows
 from portal.figures import model_colors
-from portal.web import PortalServices
+from portal.web import ANALYST, PortalServices, Registrar
 
 WAITING = "Similar rows can be found once a model's explanation of every row is ready."
 
@@ -44,8 +44,9 @@ def similar_view(
     return similar_table(found, model_colors(services.model_names), search, note)
 
 
-def register(app: dash.Dash, services: PortalServices) -> None:
+def register(app: Registrar, services: PortalServices) -> None:
     @app.callback(
+        ANALYST,
         Output(ids.SIMILAR_RESULTS, "children"),
         Input(ids.SIMILAR_BUTTON, "n_clicks"),
         Input(ids.ROW_PICKER, "value"),

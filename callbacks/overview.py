@@ -14,7 +14,6 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-import dash
 from dash import Input, Output, State, dcc
 
 from layouts import ids
@@ -33,7 +32,7 @@ from portal.figures import method_label, metrics_table, model_colors, model_text
 from portal.jobs import end_with_parent
 from portal.reports import ExplanationFailed, RenderUnavailable
 from portal.results import Provenance
-from portal.web import PortalServices
+from portal.web import ANALYST, PortalServices, Registrar
 
 POLL_MS = 500
 FORMATS = ("html", "pdf")
@@ -97,8 +96,9 @@ def _line(error: BaseException) -> str:
     return (str(error).strip().splitlines() or [type(error).__name__])[0]
 
 
-def register(app: dash.Dash, services: PortalServices) -> None:
+def register(app: Registrar, services: PortalServices) -> None:
     @app.callback(
+        ANALYST,
         Output(ids.REPORT_DOWNLOAD, "data"),
         Output(ids.REPORT_NOTE, "children"),
         Input(ids.REPORT_BUTTON, "n_clicks"),

@@ -7,7 +7,6 @@ numbers beside the cohort's in the legends.
 
 from __future__ import annotations
 
-import dash
 from dash import Input, Output
 
 from callbacks.cohort import applied
@@ -28,7 +27,7 @@ from portal.figures import (
     roc_figure,
     segment_error_figure,
 )
-from portal.web import PortalServices
+from portal.web import VIEWER, PortalServices, Registrar
 
 
 def page(services: PortalServices, query: dict):
@@ -129,11 +128,12 @@ def _class(services: PortalServices, class_name: str | None) -> str | None:
     return class_name if class_name in classes else classes[0]
 
 
-def register(app: dash.Dash, services: PortalServices) -> None:
+def register(app: Registrar, services: PortalServices) -> None:
     register_pair(app, ids.THRESHOLD_SLIDER, ids.THRESHOLD_BOX, ids.THRESHOLD_NOTE)
     register_url(app, ids.THRESHOLD_SLIDER, ids.URL)
 
     @app.callback(
+        VIEWER,
         *[Output(ids.performance_graph(name), "figure") for name in CLASSIFICATION_GRAPHS],
         Input(ids.CLASS_PICKER, "value"),
         Input(ids.COHORT, "data"),
@@ -142,6 +142,7 @@ def register(app: dash.Dash, services: PortalServices) -> None:
         return curves(services, class_name, cohort)
 
     @app.callback(
+        VIEWER,
         Output(ids.CONFUSION_GRAPH, "figure"),
         Input(ids.THRESHOLD_SLIDER, "value"),
         Input(ids.CLASS_PICKER, "value"),
@@ -151,6 +152,7 @@ def register(app: dash.Dash, services: PortalServices) -> None:
         return confusion(services, threshold, class_name, cohort)
 
     @app.callback(
+        VIEWER,
         *[Output(ids.performance_graph(name), "figure", allow_duplicate=True) for name in REGRESSION_GRAPHS],
         Input(ids.COHORT, "data"),
         prevent_initial_call=True,
@@ -158,6 +160,8 @@ def register(app: dash.Dash, services: PortalServices) -> None:
     def _regression(cohort):
         return regression_figures(services, cohort)
 
-    @app.callback(Output(ids.SEGMENT_GRAPH, "figure"), Input(ids.SEGMENT_PICKER, "value"), Input(ids.COHORT, "data"))
+    @app.callback(
+        VIEWER, Output(ids.SEGMENT_GRAPH, "figure"), Input(ids.SEGMENT_PICKER, "value"), Input(ids.COHORT, "data")
+    )
     def _segments(segment, cohort):
         return segment_errors(services, segment, cohort)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import dash
 from dash import Input, Output, State
 
 from layouts import ids
 from layouts.row_search import search_error, search_results, sort_options
 from portal.analyses import RowSearchError
-from portal.web import PortalServices
+from portal.web import ANALYST, PortalServices, Registrar
 
 MAX_MATCHES = 50
 
@@ -33,8 +32,9 @@ def sorts(services: PortalServices) -> list[dict]:
     return sort_options(services.model_names, not services.class_names())
 
 
-def register(app: dash.Dash, services: PortalServices) -> None:
+def register(app: Registrar, services: PortalServices) -> None:
     @app.callback(
+        ANALYST,
         Output(ids.ROW_SEARCH_RESULTS, "children"),
         Input(ids.ROW_SEARCH_TEXT, "value"),
         Input(ids.ROW_SEARCH_COLUMN, "value"),

@@ -13,10 +13,10 @@ its own outputs do not trigger it again, and it keeps ``meta.own``, so flipping 
 
 from __future__ import annotations
 
-import dash
 from dash import ALL, Input, Output, State
 
 from layouts import ids
+from portal.web import ANALYST, Registrar
 
 SHARE_AXES = """
 function(figures, switches, graphIds, switchIds) {
@@ -66,10 +66,11 @@ PAGES = {
 }
 
 
-def register(app: dash.Dash, page: str) -> None:
+def register(app: Registrar, page: str) -> None:
     """The script for one page's panes: "global" (the beeswarms) or "local" (the waterfalls)."""
     graph, switch, note, page_note = PAGES[page]
     app.clientside_callback(
+        ANALYST,
         SHARE_AXES,
         Output({"type": graph, "model": ALL}, "figure"),
         Output({"type": note, "model": ALL}, "children"),

@@ -12,7 +12,7 @@ from callbacks._common import common_finished, common_levels, follow
 from callbacks.cohort import PAGES_WITH_COHORTS, with_cohort_bar
 from layouts import ids
 from layouts.shell import not_found, row_state
-from portal.web import PortalServices
+from portal.web import ADMIN, VIEWER, PortalServices, Registrar
 
 ROUTES = {
     "/": overview.page,
@@ -87,18 +87,19 @@ def sample_levels(services: PortalServices, levels_before: dict | None):
     return dash.no_update if levels == (levels_before or {}) else levels
 
 
-def register(app: dash.Dash, services: PortalServices) -> None:
-    @app.callback(Output(ids.PAGE, "children"), Input(ids.URL, "pathname"), State(ids.URL, "search"))
+def register(app: Registrar, services: PortalServices) -> None:
+    @app.callback(VIEWER, Output(ids.PAGE, "children"), Input(ids.URL, "pathname"), State(ids.URL, "search"))
     def _route(pathname, search):
         return render_page(services, pathname, search)
 
     # A new page starts at its top, as a page loaded afresh does: a click deep in one page (a stacked force plot's
     # column on /global) opened /local scrolled to where /global had been.
     app.clientside_callback(
-        "function (pathname) { window.scrollTo(0, 0); }", Input(ids.URL, "pathname"), prevent_initial_call=True
+        VIEWER, "function (pathname) { window.scrollTo(0, 0); }", Input(ids.URL, "pathname"), prevent_initial_call=True
     )
 
     @app.callback(
+        VIEWER,
         *[Output(ids.per_model(kind, ALL), prop) for kind, prop, _key in ROW_PROPERTIES],
         Output(ids.READY_MODELS, "data"),
         Output(ids.PROGRESS_POLL, "disabled"),
@@ -112,6 +113,7 @@ def register(app: dash.Dash, services: PortalServices) -> None:
         return (*rows, ready, stop, common_levels(services, levels_before))  # after stop: never misses the end
 
     @app.callback(
+        ADMIN,
         Output(ids.PROGRESS_POLL, "disabled", allow_duplicate=True),
         Input(ids.job_action(ALL), "n_clicks"),
         prevent_initial_call=True,
@@ -123,6 +125,7 @@ def register(app: dash.Dash, services: PortalServices) -> None:
         return False if restart else dash.no_update
 
     @app.callback(
+        VIEWER,
         Output(ids.SAMPLED_MODELS, "data"),
         Input(ids.PROGRESS_POLL, "n_intervals"),
         State(ids.SAMPLED_MODELS, "data"),

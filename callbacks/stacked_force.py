@@ -18,7 +18,7 @@ from layouts.row_links import row_href
 from portal.analyses import BY_SIMILARITY, COMMON
 from portal.figures import model_colors, narrow, stacked_force, stacked_order
 from portal.results import Explanation
-from portal.web import PortalServices
+from portal.web import ANALYST, PortalServices, Registrar
 
 NOT_YET = "Not drawn yet: {models} (explanation still being computed, or no probability for it in the common scale)."
 SAME_ORDER = "{beside}'s columns are the same rows in {model}'s order: compare a column across the two."
@@ -116,8 +116,9 @@ def open_row(search: str | None, row_id: str) -> str:
     return row_href(None, row_id, kept)
 
 
-def register(app: dash.Dash, services: PortalServices) -> None:
+def register(app: Registrar, services: PortalServices) -> None:
     @app.callback(
+        ANALYST,
         Output(ids.STACKED_PANES, "children"),
         Output(ids.STACKED_NOTE, "children"),
         Output(ids.STACKED_PANES, "className"),
@@ -140,6 +141,7 @@ def register(app: dash.Dash, services: PortalServices) -> None:
         return children, note, drawn_class(drawn, scale)
 
     @app.callback(  # the path and the query, as a link within the app: the router draws /local on the row
+        ANALYST,
         Output(ids.URL, "pathname", allow_duplicate=True),
         Output(ids.URL, "search", allow_duplicate=True),
         Input(ids.per_model(ids.STACKED_GRAPH, ALL), "clickData"),

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dash
 from dash import Input, Output, State, ctx
 
-from portal.web import merge_query
+from portal.web import VIEWER, Registrar, merge_query
 
 NO_CHANGE = dash.no_update
 
@@ -39,10 +39,11 @@ def threshold_query(threshold: object, search: str | None) -> str:
     return merge_query(search, {"threshold": f"{round(float(threshold), 4):g}"})
 
 
-def register_pair(app: dash.Dash, slider: str, box: str, note: str) -> None:
+def register_pair(app: Registrar, slider: str, box: str, note: str) -> None:
     """Wire one slider and its box (one circular callback: Dash allows a callback to set its own input)."""
 
     @app.callback(
+        VIEWER,
         Output(slider, "value"),
         Output(box, "value"),
         Output(note, "children"),
@@ -54,10 +55,11 @@ def register_pair(app: dash.Dash, slider: str, box: str, note: str) -> None:
         return synced(str(ctx.triggered_id), box, slider_value, box_value)
 
 
-def register_url(app: dash.Dash, slider: str, url: str) -> None:
+def register_url(app: Registrar, slider: str, url: str) -> None:
     """The URL's ``?threshold=`` follows the slider, every other key kept."""
 
     @app.callback(
+        VIEWER,
         Output(url, "search", allow_duplicate=True),
         Input(slider, "value"),
         State(url, "search"),

@@ -10,7 +10,7 @@ from layouts.panes import graph, model_row
 from layouts.whatif import result_card
 from portal.analyses import WhatIfError
 from portal.figures import model_colors, what_if_bars
-from portal.web import PortalServices
+from portal.web import ANALYST, PortalServices, Registrar
 
 
 def reset_values(services: PortalServices, row_id: str | None, names: list[str]) -> list:
@@ -70,8 +70,9 @@ def _same(value: object, original: object) -> bool:
         return value == original
 
 
-def register(app: dash.Dash, services: PortalServices) -> None:
+def register(app: Registrar, services: PortalServices) -> None:
     @app.callback(
+        ANALYST,
         Output(ids.whatif_input(ALL), "value"),
         Input(ids.ROW_PICKER, "value"),
         Input(ids.WHATIF_RESET, "n_clicks"),
@@ -81,6 +82,7 @@ def register(app: dash.Dash, services: PortalServices) -> None:
         return reset_values(services, row_id, [i["feature"] for i in input_ids])
 
     @app.callback(
+        ANALYST,
         Output(ids.WHATIF_ERROR, "children"),
         Output(ids.WHATIF_RESULTS, "children"),
         Input(ids.whatif_input(ALL), "value"),

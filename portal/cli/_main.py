@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from portal.cli import audit, cache, demo, export, figures, monitor, precompute, report, score, serve
+from portal.cli import audit, cache, demo, export, figures, monitor, precompute, report, score, serve, users
 from portal.cli._parser import build_parser
 from portal.cli._shared import EXIT_CONFIG_ERROR
 from portal.config import ConfigError
@@ -21,6 +21,7 @@ COMMANDS = {
     "figures": figures,
     "report": report,
     "cache": cache,
+    "users": users,
 }
 
 

@@ -9,6 +9,7 @@ import argparse
 from pathlib import Path
 
 from portal.cli._shared import DEFAULT_DEMO
+from portal.config import ROLES
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8050
@@ -31,6 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
         _add_figures,
         _add_report,
         _add_cache,
+        _add_users,
     ):
         add(commands)
     return parser
@@ -208,3 +210,22 @@ def _add_cache(commands) -> None:
     clear = actions.add_parser("clear", help="remove cached results (all, or one model's)")
     add_project_options(clear)
     clear.add_argument("--model", help="only this model's results and fitted files (its name in the project)")
+
+
+def _add_users(commands) -> None:
+    users = commands.add_parser(
+        "users",
+        help='add, remove or list the people who may log in ([auth] mode = "basic")',
+        description='Manage the users file of [auth] mode = "basic": each user\'s role (viewer, analyst, admin) and '
+        "salted password hash (scrypt). The password is read from stdin and never printed.",
+    )
+    actions = users.add_subparsers(dest="users_command", metavar="ACTION", required=True)
+    add = actions.add_parser("add", help="add a user, or replace their role and password")
+    add.add_argument("name", help="the login name")
+    add.add_argument("--role", required=True, choices=ROLES, help="viewer, analyst or admin")
+    add.add_argument("--password-stdin", action="store_true", help="read the password from stdin (required)")
+    remove = actions.add_parser("remove", help="remove a user")
+    remove.add_argument("name", help="the login name")
+    listing = actions.add_parser("list", help="each user and their role (never a password or hash)")
+    for action in (add, remove, listing):
+        action.add_argument("--file", type=Path, default=Path("users.toml"), help="the users file (default users.toml)")

@@ -11,7 +11,7 @@ import threading
 import time
 from dataclasses import replace
 
-from portal.config import ProjectConfig
+from portal.config import ProjectConfig, check_serving
 from portal.project import Project, open_project
 
 SERVER_THREADS = 8
@@ -19,6 +19,7 @@ SERVER_THREADS = 8
 
 def serve_project(config: ProjectConfig, *, host: str, port: int) -> int:
     """Open the project, start its explanations and serve the portal until Ctrl+C or SIGTERM; exit code 0."""
+    check_serving(config.auth, host)  # before any model is trained: beyond loopback only with logins
     started = time.perf_counter()
     project = open_project(config)
     project.start_explanations()
@@ -29,12 +30,14 @@ def serve_project(config: ProjectConfig, *, host: str, port: int) -> int:
     from portal.web.app import create_app
 
     threading.Thread(target=_report_progress, args=(project, started), daemon=True).start()
-    app = create_app(project, background_manager(config.cache_dir, config.redis_url))
+    app = create_app(
+        project, background_manager(config.cache_dir, config.redis_url), auth=config.auth, secret_dir=config.cache_dir
+    )
     print(f"cache: {config.cache_dir}")
     print(f"serving {config.title!r} on http://{host}:{port}/ (Ctrl+C stops)", flush=True)
     signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)  # stop as on Ctrl+C
     try:
-        waitress_serve(app.server, host=host, port=port, threads=SERVER_THREADS, _quiet=True)
+        waitress_serve(app.server, host=host, port=port, threads=SERVER_THREADS, ident="", _quiet=True)
     except KeyboardInterrupt:
         print("stopping", flush=True)
     finally:

@@ -19,6 +19,7 @@ A project file says what to compare and on which rows::
     [fairness]                       # optional: bands and intersections of protected columns, the
                                      # four-fifths limit, the decision threshold and the page's words
     [monitoring]                     # optional: time windows, the reference period, alert thresholds
+    [auth]                           # optional: logins (none, basic with a users file, or oidc)
 
 :func:`load_config` reads the file (relative paths in it start at its folder) and returns a frozen
 :class:`ProjectConfig` of a :class:`DataConfig`, one :class:`ModelSpec` per model and a
@@ -39,6 +40,8 @@ Where each part lives:
 - ``_data``: ``[data]``; ``_models``: ``[[models]]``, handing ``kind = "average"`` to ``_averages`` and
   ``kind = "threshold_optimizer"`` to ``_mitigation`` (which owns :data:`CONSTRAINTS`);
   ``_cache``: ``[cache]``; ``_explain``: ``[explain]``; ``_fairness``: ``[fairness]``.
+- ``_auth``: ``[auth]`` (:class:`AuthConfig`); ``_users``: the users file of basic logins (salted scrypt
+  hashes, :func:`read_users`, :func:`write_users`, :func:`new_user`).
 - ``_environment``: the cache folder and Redis URL the environment sets.
 - ``_load``: :func:`load_config` and :func:`parse_config`, which hand each table to its parser.
 
@@ -47,11 +50,15 @@ Imports point one way: ``_load`` -> the table parsers (``_models`` -> ``_average
 this package imports a private module of it: other packages import the names below.
 """
 
+from portal.config._auth import check_serving
 from portal.config._environment import default_cache_dir, scale_out_url
 from portal.config._load import load_config, parse_config
 from portal.config._mitigation import CONSTRAINTS
 from portal.config._types import (
+    AUTH_MODES,
     OUTCOME_WORDS,
+    ROLES,
+    AuthConfig,
     ConfigError,
     DataConfig,
     FairnessConfig,
@@ -60,10 +67,14 @@ from portal.config._types import (
     MonitoringConfig,
     ProjectConfig,
 )
+from portal.config._users import User, new_user, read_users, write_users
 
 __all__ = [
+    "AUTH_MODES",
     "CONSTRAINTS",
     "OUTCOME_WORDS",
+    "ROLES",
+    "AuthConfig",
     "ConfigError",
     "DataConfig",
     "FairnessConfig",
@@ -71,8 +82,13 @@ __all__ = [
     "MonitoringConfig",
     "ModelSpec",
     "ProjectConfig",
+    "User",
+    "check_serving",
     "default_cache_dir",
     "load_config",
+    "new_user",
     "parse_config",
+    "read_users",
     "scale_out_url",
+    "write_users",
 ]

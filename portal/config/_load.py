@@ -1,7 +1,7 @@
 """Reading a whole project file: each table goes to its parser, and the results make one
 :class:`ProjectConfig`. The tables are checked in the order a reader meets them (``[data]``,
-``[[models]]``, ``[cache]``, ``title``, ``[explain]``, ``[fairness]``, ``[monitoring]``), so the
-first mistake found is the one reported.
+``[[models]]``, ``[cache]``, ``title``, ``[explain]``, ``[fairness]``, ``[monitoring]``, ``[auth]``), so
+the first mistake found is the one reported.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from portal.config._auth import parse_auth
 from portal.config._cache import parse_cache
 from portal.config._data import parse_data
 from portal.config._environment import scale_out_url
@@ -21,7 +22,7 @@ from portal.config._monitoring import parse_monitoring
 from portal.config._readers import read_table, reject_unknown
 from portal.config._types import ConfigError, ProjectConfig
 
-TOP_FIELDS = {"title", "data", "models", "cache", "explain", "fairness", "monitoring"}
+TOP_FIELDS = {"title", "data", "models", "cache", "explain", "fairness", "monitoring", "auth"}
 
 
 def load_config(path: str | Path) -> ProjectConfig:
@@ -62,6 +63,7 @@ def parse_config(raw: Mapping[str, Any], *, base_dir: Path) -> ProjectConfig:
         fairness=fairness,
         monitoring=monitoring,
         redis_url=scale_out_url(),
+        auth=parse_auth(read_table(raw, "auth", "[auth]", required=False), base_dir),
     )
 
 

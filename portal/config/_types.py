@@ -21,6 +21,11 @@ DEFAULT_COMMON_SAMPLE_ROWS = 500
 #: How /fairness speaks of a decision other than the positive class: ``selection`` (the default: "not decided
 #: 'Yes'", from the positive class's name) or ``lending`` ("declined", "adverse-action reasons", "applicant").
 OUTCOME_WORDS = ("selection", "lending")
+#: ``[auth] mode``: ``none`` (no login; the portal refuses to listen beyond loopback), ``basic`` (a users file of
+#: salted password hashes) or ``oidc`` (an OpenID Connect provider).
+AUTH_MODES = ("none", "basic", "oidc")
+#: The portal's roles, lowest first: each may do everything the ones before it may.
+ROLES = ("viewer", "analyst", "admin")
 
 
 class ConfigError(ValueError):
@@ -117,6 +122,19 @@ class FairnessConfig:
 
 
 @dataclass(frozen=True)
+class AuthConfig:
+    """``[auth]``: how people log in. ``users`` (basic) is the users file; ``issuer``, ``client_id``,
+    ``client_secret_env`` (the variable holding the secret, never the secret) and ``roles_claim`` are OIDC's."""
+
+    mode: str = "none"
+    users: Path | None = None
+    issuer: str | None = None
+    client_id: str | None = None
+    client_secret_env: str = "PORTAL_OIDC_CLIENT_SECRET"
+    roles_claim: str = "groups"
+
+
+@dataclass(frozen=True)
 class ProjectConfig:
     title: str
     data: DataConfig
@@ -129,3 +147,4 @@ class ProjectConfig:
     fairness: FairnessConfig = field(default_factory=FairnessConfig)  # [fairness]
     monitoring: MonitoringConfig | None = None  # [monitoring]; None: the project is not monitored over time
     redis_url: str | None = None  # $PORTAL_REDIS_URL: run jobs and background callbacks on Celery (scale_out_url)
+    auth: AuthConfig = field(default_factory=AuthConfig)  # [auth]; the default: no login, loopback only
