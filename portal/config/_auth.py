@@ -30,6 +30,12 @@ ONLY_FOR = {"users": "basic", "issuer": "oidc", "client_id": "oidc", "client_sec
 
 def parse_auth(table: Mapping[str, Any], base_dir: Path) -> AuthConfig:
     """The login settings; an absent table is ``mode = "none"``."""
+    if "client_secret" in table:
+        raise ConfigError(
+            "[auth] client_secret",
+            "a secret does not belong in the project file",
+            "remove it and export it as $PORTAL_OIDC_CLIENT_SECRET (or name the variable in client_secret_env)",
+        )
     reject_unknown(table, FIELDS, "[auth]")
     mode = table.get("mode", "none")
     if mode not in AUTH_MODES:
