@@ -24,7 +24,7 @@ TOO_LARGE = "request too large: the portal accepts bodies up to 1 MB\n"
 
 def content_security_policy(app: dash.Dash) -> str:
     """The policy for ``app``, whose inline scripts (clientside callbacks) must all be registered already."""
-    scripts = " ".join(f"'{h}'" for h in app.csp_hashes())
+    scripts = " ".join(app.csp_hashes())  # each already quoted: 'sha256-...'
     return "; ".join(
         (
             "default-src 'self'",

@@ -163,3 +163,11 @@ def test_without_auth_the_local_user_is_admin_everywhere() -> None:
     job = next(key for key in app.callback_map if key.startswith("progress-poll.disabled@"))
     assert _call(app, job, None).status_code == PASSED
     assert not (default_cache_dir() / "session-secret").exists()  # no login, no session key
+
+
+def test_a_body_over_the_cap_gets_413_even_before_the_login_check(app) -> None:
+    big = b'{"output": "page.children", "inputs": ["' + b"x" * 2_000_000 + b'"]}'
+    client = app.server.test_client()
+    for login in (None, LOGIN[ADMIN]):
+        answer = client.post(f"/{UPDATE_ROUTE}", data=big, content_type="application/json", auth=login)
+        assert answer.status_code == 413 and b"up to 1 MB" in answer.data
