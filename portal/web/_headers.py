@@ -3,7 +3,10 @@ and the cap on request bodies.
 
 The Content-Security-Policy allows script from the portal itself and the inline scripts Dash writes into
 its page (its renderer start-up and the clientside callbacks), each by its SHA-256 hash
-(``app.csp_hashes()``), never ``'unsafe-inline'``. Styles do need ``'unsafe-inline'``: plotly.js and the
+(``app.csp_hashes()``), never ``'unsafe-inline'``. It allows ``'unsafe-eval'``: plotly.js draws Scattergl
+(the beeswarms on /global) with regl, which compiles its shaders' glue with ``new Function``; without it
+chromium reported a ``script-src eval`` violation per beeswarm on the churn demo. Eval runs only code the
+portal's own scripts build; with inline script refused, injected markup still cannot start any. Styles do need ``'unsafe-inline'``: plotly.js and the
 Dash components set ``style`` attributes and inject ``<style>`` elements as they draw, which no hash can
 name; an injected style cannot run script. ``data:``/``blob:`` images are plotly's own (its PNG download and
 some markers). Everything else, fonts and connections included, comes from the portal or nowhere.
@@ -24,11 +27,11 @@ TOO_LARGE = "request too large: the portal accepts bodies up to 1 MB\n"
 
 def content_security_policy(app: dash.Dash) -> str:
     """The policy for ``app``, whose inline scripts (clientside callbacks) must all be registered already."""
-    scripts = " ".join(app.csp_hashes())  # each already quoted: 'sha256-...'
+    scripts = " ".join(dict.fromkeys(app.csp_hashes()))  # each already quoted: 'sha256-...'
     return "; ".join(
         (
             "default-src 'self'",
-            f"script-src 'self' {scripts}",
+            f"script-src 'self' 'unsafe-eval' {scripts}",
             "style-src 'self' 'unsafe-inline'",
             "img-src 'self' data: blob:",
             "font-src 'self' data:",
