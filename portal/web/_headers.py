@@ -6,10 +6,11 @@ its page (its renderer start-up and the clientside callbacks), each by its SHA-2
 (``app.csp_hashes()``), never ``'unsafe-inline'``. It allows ``'unsafe-eval'``: plotly.js draws Scattergl
 (the beeswarms on /global) with regl, which compiles its shaders' glue with ``new Function``; without it
 chromium reported a ``script-src eval`` violation per beeswarm on the churn demo. Eval runs only code the
-portal's own scripts build; with inline script refused, injected markup still cannot start any. Styles do need ``'unsafe-inline'``: plotly.js and the
-Dash components set ``style`` attributes and inject ``<style>`` elements as they draw, which no hash can
-name; an injected style cannot run script. ``data:``/``blob:`` images are plotly's own (its PNG download and
-some markers). Everything else, fonts and connections included, comes from the portal or nowhere.
+portal's own scripts build; with inline script refused, injected markup still cannot start any. Styles do
+need ``'unsafe-inline'``: plotly.js and the Dash components set ``style`` attributes and inject ``<style>``
+elements as they draw, which no hash can name; an injected style cannot run script. ``data:``/``blob:`` images
+are plotly's own (its PNG download and some markers). Everything else, fonts and connections included, comes
+from the portal or nowhere.
 
 A callback request carries ids, options and short text; 1 MB is far above any the pages send and far below
 what would tie up a worker (a 5 MB list took 12.9 s and answered 20 MB before the cap).

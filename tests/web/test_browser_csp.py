@@ -21,7 +21,10 @@ PAGES = {  # path: what the page shows once its callbacks have answered
 }
 
 
-LISTEN = "window.__csp = []; document.addEventListener('securitypolicyviolation', e => window.__csp.push(e.violatedDirective))"
+LISTEN = (
+    "window.__csp = []; "
+    "document.addEventListener('securitypolicyviolation', e => window.__csp.push(e.violatedDirective))"
+)
 
 
 def violations(dash_duo) -> list[str]:
