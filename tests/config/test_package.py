@@ -10,6 +10,14 @@ import portal.config
 ROOT = Path(__file__).parents[2]
 PACKAGE = ROOT / "portal" / "config"
 PUBLIC = {
+    "AUTH_MODES",
+    "AuthConfig",
+    "ROLES",
+    "User",
+    "check_serving",
+    "new_user",
+    "read_users",
+    "write_users",
     "CONSTRAINTS",
     "OUTCOME_WORDS",
     "ConfigError",
