@@ -71,7 +71,9 @@ def _oidc(app: dash.Dash, auth: AuthConfig) -> RoleOf:
     secret = os.environ.get(auth.client_secret_env)
     if not secret:
         raise ConfigError("[auth] client_secret_env", f"${auth.client_secret_env} is not set", "export it")
-    login = OIDCAuth(app, secure_session=auth.issuer.startswith("https://"), force_https_callback=None)
+    login = OIDCAuth(  # the key again: dash-auth 2.3.0's default (typing's Optional[None], not None) replaces it
+        app, secret_key=app.server.secret_key, secure_session=auth.issuer.startswith("https://")
+    )
     login.register_provider(
         PROVIDER,
         client_id=auth.client_id,

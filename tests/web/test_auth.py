@@ -171,3 +171,28 @@ def test_a_body_over_the_cap_gets_413_even_before_the_login_check(app) -> None:
     for login in (None, LOGIN[ADMIN]):
         answer = client.post(f"/{UPDATE_ROUTE}", data=big, content_type="application/json", auth=login)
         assert answer.status_code == 413 and b"up to 1 MB" in answer.data
+
+
+def test_oidc_takes_the_role_from_the_claim(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PORTAL_OIDC_CLIENT_SECRET", "not-in-the-file")
+    auth = AuthConfig("oidc", issuer="https://id.example.com", client_id="portal", roles_claim="roles")
+    app = create_app(FakeServices(), auth=auth, secret_dir=tmp_path)
+
+    @app.server.before_request
+    def _stop_before_dash():
+        return flask.Response(b"", status=PASSED) if flask.request.path.endswith(UPDATE_ROUTE) else None
+
+    client = app.server.test_client()
+    route = next(key for key in app.callback_map if key == "page.children")  # viewer
+    job = next(key for key in app.callback_map if key.startswith("progress-poll.disabled@"))  # admin
+    body = {"outputs": [], "inputs": [], "changedPropIds": [], "state": []}
+    assert client.post(f"/{UPDATE_ROUTE}", json={"output": route, **body}).status_code != PASSED  # not logged in
+    for claim, route_status, job_status in (
+        (["analyst", "other"], PASSED, 403),
+        ("admin", PASSED, PASSED),
+        ([], 403, 403),
+    ):
+        with client.session_transaction() as session:
+            session["user"] = {"email": "a@example.com", "roles": claim}
+        assert client.post(f"/{UPDATE_ROUTE}", json={"output": route, **body}).status_code == route_status, claim
+        assert client.post(f"/{UPDATE_ROUTE}", json={"output": job, **body}).status_code == job_status, claim
