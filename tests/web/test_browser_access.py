@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -42,12 +43,20 @@ def test_a_dropdown_opened_with_enter_takes_typed_letters_and_enter_picks_the_op
     containing "s", would be monthly_charges)."""
     open_page(dash_duo, FakeServices(), "/feature?feature=tenure")
     dash_duo.wait_for_text_to_equal("#feature-picker", "tenure", timeout=30)
+    dash_duo.wait_for_contains_text("#dependence-graph", "tenure", timeout=30)  # the page has settled: nothing redraws
     driver = dash_duo.driver
     tab_to(driver, "feature-picker")
     ActionChains(driver).send_keys(Keys.ENTER).perform()
     dash_duo.wait_for_element(".dash-dropdown-content .dash-dropdown-option")
+    WebDriverWait(driver, 5).until(  # the list has the focus, as a user sees it open on the selected option
+        lambda d: d.execute_script("return !!document.activeElement.closest('.dash-dropdown-content')")
+    )
     ActionChains(driver).send_keys("s").perform()
-    WebDriverWait(driver, 5).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".type-ahead-match"))
+    try:
+        WebDriverWait(driver, 5).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".type-ahead-match"))
+    except TimeoutException:
+        state = "return [document.activeElement.outerHTML.slice(0, 160), document.querySelectorAll('input').length]"
+        raise AssertionError(f"no option marked (focus, inputs): {driver.execute_script(state)}") from None
     assert dash_duo.find_element(".dash-dropdown-search").get_attribute("value") == "s"
     assert dash_duo.find_element(".type-ahead-match").text == "senior_citizen"
     assert all("s" in o.text for o in dash_duo.find_elements(".dash-dropdown-option"))  # filtered
@@ -88,6 +97,7 @@ const opened = setInterval(function () {
 def test_a_dropdown_picked_right_after_a_letter_stays_closed(dash_duo, open_when_typed: bool) -> None:
     open_page(dash_duo, FakeServices(), "/feature?feature=tenure")
     dash_duo.wait_for_text_to_equal("#feature-picker", "tenure", timeout=30)
+    dash_duo.wait_for_contains_text("#dependence-graph", "tenure", timeout=30)  # the page has settled: nothing redraws
     still_open = dash_duo.driver.execute_async_script(_KEY_THEN_QUICK_PICK, open_when_typed)
     dash_duo.wait_for_text_to_equal("#feature-picker", "senior_citizen", timeout=10)
     assert still_open == 0  # -1: the option never showed
