@@ -67,3 +67,20 @@ def test_dependence_shows_names_and_categories_as_written() -> None:
     _shows_text_literally(fig)
     assert "&lt;img src=x onerror=alert(2)&gt;" in _strings(fig)
     assert "<b>How each model uses" in _strings(fig)  # the figure's own markup stays
+
+
+def test_decision_plots_show_names_and_ids_as_written() -> None:
+    rows = [_explanation().row(i) for i in range(3)]
+    models = figures.decision_models(rows[:1], colors={MODEL: "#000000"}, feature_values={BOLD: 0.0})
+    for fig in (models, figures.decision_rows(rows)):
+        _shows_text_literally(fig)
+
+
+def test_force_and_what_if_show_names_and_values_as_written() -> None:
+    local = _explanation().row(0)
+    values = {BOLD: 0.0, LINK: "<i>v</i>"}
+    force = figures.force_plot([local], feature_values=values)
+    edited = figures.what_if_bars(local, local, color="#000000", changed=[LINK], values_before=values, values_after={})
+    for fig in (force, edited):
+        _shows_text_literally(fig)
+        assert "<i>v</i>" not in _strings(fig) and "&lt;i&gt;v&lt;/i&gt;" in _strings(fig)
