@@ -10,8 +10,8 @@ import pandas as pd
 import plotly.io as pio
 
 from portal import figures
-from portal.analyses import dependence
-from portal.results import PROBABILITY, Explanation, Provenance
+from portal.analyses import agreement, dependence
+from portal.results import PROBABILITY, Explanation, ModelMetrics, Provenance
 
 BOLD, LINK, MODEL = "<b>x</b>", '<a href="javascript:alert(1)">y</a>', "<i>M</i>"
 CATEGORY = "<img src=x onerror=alert(2)>"
@@ -84,3 +84,12 @@ def test_force_and_what_if_show_names_and_values_as_written() -> None:
     for fig in (force, edited):
         _shows_text_literally(fig)
         assert "<i>v</i>" not in _strings(fig) and "&lt;i&gt;v&lt;/i&gt;" in _strings(fig)
+
+
+def test_agreement_heatmap_and_metrics_table_show_model_names_as_written() -> None:
+    matrix = agreement({MODEL: np.array([0.2, 0.1, 0.3]), LINK: np.array([0.3, 0.1, 0.2])}, ["a", "b", "c"], k=2)
+    heat = _strings(figures.agreement_heatmap(matrix))
+    table = _strings(figures.metrics_table([ModelMetrics(MODEL, "classification", {"AUC": 0.8}, 10)]))
+    for text in (heat, table):
+        assert MODEL not in text and "&lt;i&gt;M&lt;/i&gt;" in text
+    assert "<a href" not in heat
