@@ -208,7 +208,8 @@ def test_the_portal_refuses_a_result_that_is_unsigned_altered_or_another_tasks()
         body = {**result, "arrays": arrays or result["arrays"], "signature": signature}
         return executor._outcome(task_id, backend.encode({"status": "SUCCESS", "result": body}), backend)
 
-    good = sign(result_payload("t1", result), SECRET)
+    decoded = {name: values for name in ("values", "base_values", "outputs")}
+    good = sign(result_payload("t1", result["worker"], decoded), SECRET)
     np.testing.assert_array_equal(outcome("t1", good)["values"], values)
     altered = {**result["arrays"], "values": encode_array(values + 1)}
     for task_id, signature, arrays in (("t1", None, None), ("t2", good, None), ("t1", good, altered)):
