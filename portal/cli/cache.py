@@ -1,27 +1,43 @@
 """``python -m portal cache info|clear [--config F | --demo NAME] [--model NAME]``: show or empty the cache.
 
-Without a project, the default cache folder (``PORTAL_CACHE_DIR``, else the user's cache folder).
+Without a project, the default cache folder (``PORTAL_CACHE_DIR``, else the user's cache folder). A cache that
+cannot be used (a file, someone else's, open to others, read-only) is one line and exit 2 (a CacheError, which
+``main`` prints as every ConfigError); a damaged index is set aside and rebuilt, and the line that said so is
+printed here too, so these commands always work.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 
 from portal.cli._shared import EXIT_OK, project_config
-from portal.config import default_cache_dir
-from portal.jobs import ResultStore, cache_info, clear_cache, human_bytes
+from portal.config import ConfigError, default_cache_dir
+from portal.jobs import ResultStore, cache_info, cached_model_names, clear_cache, human_bytes
+
+UNKNOWN_MODEL = "no model {model!r} in the project or the cache"
+KNOWN_MODELS = "use one of: {names}"
+NO_MODELS = "the cache holds no model's results: there is nothing to clear by name"
 
 
 def run(args: argparse.Namespace) -> int:
     config = project_config(args)
     store = ResultStore(config.cache_dir if config else default_cache_dir())
+    for line in store.notes.values():
+        print(line, file=sys.stderr)
     if args.cache_command == "clear":
-        return clear(store, model=args.model)
+        known = {spec.name for spec in config.models} if config else set()
+        return clear(store, model=args.model, known=known)
     return info(store)
 
 
-def clear(store: ResultStore, *, model: str | None) -> int:
-    """Remove every cached result, or only ``model``'s results and fitted files."""
+def clear(store: ResultStore, *, model: str | None, known: set[str] = frozenset()) -> int:
+    """Remove every cached result, or only ``model``'s results and fitted files; an unknown ``model`` is an error."""
+    if model is not None:
+        names = set(known) | cached_model_names(store)
+        if model not in names:
+            fix = KNOWN_MODELS.format(names=", ".join(sorted(names))) if names else NO_MODELS
+            raise ConfigError("--model", UNKNOWN_MODEL.format(model=model), fix)
     removed = clear_cache(store, model)
     print(f"removed {removed} cached entries{f' of {model!r}' if model else ''} from {store.root}")
     return EXIT_OK
