@@ -15,9 +15,10 @@ from portal.cli._shared import EXIT_OK, project_config
 from portal.config import ConfigError, default_cache_dir
 from portal.jobs import ResultStore, cache_info, cached_model_names, clear_cache, human_bytes
 
-UNKNOWN_MODEL = "no model {model!r} in the project or the cache"
-KNOWN_MODELS = "use one of: {names}"
-NO_MODELS = "the cache holds no model's results: there is nothing to clear by name"
+UNKNOWN_MODEL = "'{model}' is not a model of this project"  # as export and figures say it
+NOT_CACHED = "'{model}' has no results in the cache"
+KNOWN_MODELS = "use one of {names}"
+NO_MODELS = "the cache holds no model's results, so there is nothing to clear by name"
 
 
 def run(args: argparse.Namespace) -> int:
@@ -26,18 +27,23 @@ def run(args: argparse.Namespace) -> int:
     for line in store.notes.values():
         print(line, file=sys.stderr)
     if args.cache_command == "clear":
-        known = {spec.name for spec in config.models} if config else set()
+        known = {spec.name for spec in config.models} if config else None
         return clear(store, model=args.model, known=known)
     return info(store)
 
 
-def clear(store: ResultStore, *, model: str | None, known: set[str] = frozenset()) -> int:
-    """Remove every cached result, or only ``model``'s results and fitted files; an unknown ``model`` is an error."""
+def clear(store: ResultStore, *, model: str | None, known: set[str] | None = None) -> int:
+    """Remove every cached result, or only ``model``'s results and fitted files.
+
+    ``known``: the project's model names (None without a project). A name that is neither the project's nor
+    in the cache is a mistake (one line, exit 2), never a quiet "removed 0".
+    """
     if model is not None:
-        names = set(known) | cached_model_names(store)
+        names = (known or set()) | cached_model_names(store)
         if model not in names:
+            problem = (UNKNOWN_MODEL if known is not None else NOT_CACHED).format(model=model)
             fix = KNOWN_MODELS.format(names=", ".join(sorted(names))) if names else NO_MODELS
-            raise ConfigError("--model", UNKNOWN_MODEL.format(model=model), fix)
+            raise ConfigError("--model", problem, fix)
     removed = clear_cache(store, model)
     print(f"removed {removed} cached entries{f' of {model!r}' if model else ''} from {store.root}")
     return EXIT_OK

@@ -15,12 +15,14 @@ from pathlib import Path
 from typing import Any
 
 import diskcache
+import numpy as np
 from diskcache.core import MODE_PICKLE
 
 from portal.jobs._integrity import move_aside, say_quarantined
 from portal.jobs._private import make_private_dir, private_mkdirs
 
 DATABASE = "cache.db"
+REBUILT = "a new one lists the results on disk (their models' names return as they are used)"
 #: SQLite's names for "this file is damaged", as opposed to busy, locked or read-only (which are not damage).
 DAMAGED = ("SQLITE_NOTADB", "SQLITE_CORRUPT")
 
@@ -58,9 +60,17 @@ class SafeJSONDisk(diskcache.JSONDisk):
 
 
 def open_private_cache(directory: Path, disk: type[diskcache.Disk], **settings: Any) -> diskcache.Cache:
-    """A diskcache.Cache in a private folder whose SQLite file is 0600 (its -wal and -shm files take that mode)."""
-    cache = diskcache.Cache(str(make_private_dir(directory)), disk=disk, **settings)
-    os.chmod(directory / DATABASE, 0o600)
+    """A diskcache.Cache in a private folder whose SQLite files are 0600.
+
+    The database file is made (empty, 0600) before SQLite opens it: SQLite gives its -wal and -shm files the
+    database's mode when it makes them, so they are private from the first write.
+    """
+    make_private_dir(directory)
+    os.close(os.open(directory / DATABASE, os.O_WRONLY | os.O_CREAT, 0o600))
+    cache = diskcache.Cache(str(directory), disk=disk, **settings)
+    for name in (DATABASE, f"{DATABASE}-wal", f"{DATABASE}-shm"):
+        if (directory / name).exists():
+            os.chmod(directory / name, 0o600)
     return cache
 
 
@@ -80,17 +90,17 @@ def damage(database: Path) -> str | None:
     return None if verdict == "ok" else f"failed SQLite's check ({verdict})"
 
 
-def set_aside_if_damaged(root: Path, directory: Path, what: str) -> str:
+def set_aside_if_damaged(root: Path, directory: Path, what: str, after: str) -> str:
     """Move a diskcache folder whose SQLite file is damaged to ``root/quarantine``; the line said, or ""."""
     problem = damage(directory / DATABASE)
     if problem is None:
         return ""
-    return say_quarantined(what, f"is damaged ({problem})", move_aside(root, directory))
+    return say_quarantined(what, f"is damaged ({problem})", move_aside(root, directory), after)
 
 
 def open_index(root: Path, directory: Path) -> tuple[diskcache.Cache, str]:
     """The index in ``directory``; a damaged one is set aside and rebuilt. Returns it and the line said ("" if none)."""
-    line = set_aside_if_damaged(root, directory, "the index")
+    line = set_aside_if_damaged(root, directory, "the index", REBUILT)
     index = open_private_cache(directory, SafeJSONDisk)
     if line:
         rebuild(index, root / "arrays")
@@ -102,6 +112,15 @@ def rebuild(index: diskcache.Cache, arrays: Path) -> int:
     found = 0
     for result in sorted(arrays.glob("*/result")):
         if result.is_dir():
-            index.set(f"job:{result.parent.name}", {"state": "done", "model_name": "?", "rebuilt": True, "error": ""})
+            record = {"state": "done", "model_name": "?", "n_rows": _rows(result), "rebuilt": True, "error": ""}
+            index.set(f"job:{result.parent.name}", record)
             found += 1
     return found
+
+
+def _rows(result: Path) -> int:
+    """How many rows a result holds, from its outputs' header (0 if it cannot be read: checked when used)."""
+    try:
+        return int(np.load(result / "outputs.npy", mmap_mode="r", allow_pickle=False).shape[0])
+    except (OSError, ValueError, IndexError):
+        return 0

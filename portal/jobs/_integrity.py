@@ -32,7 +32,8 @@ ALGORITHM = "blake2b"
 #: base + sum(contributions) must equal the output to this fraction of the outputs' magnitude: the engine's
 #: loosest guarantee (float32 libraries), far above float64 noise and far below any damaged value.
 ADDITIVE_TOLERANCE = 1e-5
-QUARANTINED = "cache: {what} {problem}; moved aside to {where}; it is computed again"
+QUARANTINED = "cache: {what} {problem}; moved aside to {where}; {after}"
+RECOMPUTED = "it is computed again"
 
 
 class DamagedEntry(ValueError):
@@ -104,8 +105,8 @@ def move_aside(root: Path, path: Path) -> Path:
     return target
 
 
-def say_quarantined(what: str, problem: str, where: Path) -> str:
+def say_quarantined(what: str, problem: str, where: Path, after: str = RECOMPUTED) -> str:
     """Log the one line that says what was set aside and why; returns it for the page or the command."""
-    line = QUARANTINED.format(what=what, problem=problem, where=where)
+    line = QUARANTINED.format(what=what, problem=problem, where=where, after=after)
     LOG.warning(line)
     return line

@@ -112,9 +112,10 @@ class ResultStore:
         arrays = load_arrays(directory, names)
         check_additive(arrays)
         if expected is None:  # written before checksums: additivity vouched for it, so record them now
-            sums = digests(directory, files)
-            write_checksums(directory, sums)
-            self.set_json(self._sum_key(directory), sums)
+            expected = digests(directory, files)
+            write_checksums(directory, expected)
+        if self.get_json(self._sum_key(directory)) is None:  # or after a rebuilt index: from beside the arrays
+            self.set_json(self._sum_key(directory), expected)
         self._verified[str(directory)] = seen
         return arrays
 

@@ -63,5 +63,5 @@ class CallbackDisk(diskcache.Disk):
 def open_callback_cache(directory: Path) -> diskcache.Cache:
     """A private (0700 folders, 0600 files) diskcache.Cache for ``dash.DiskcacheManager`` that never pickles."""
     directory = Path(directory)
-    set_aside_if_damaged(directory.parent, directory, "the background callbacks' cache")
+    set_aside_if_damaged(directory.parent, directory, "the background callbacks' cache", "a new one is made")
     return open_private_cache(directory, CallbackDisk)
