@@ -118,11 +118,14 @@ class JobRunner:
         self.window = window
 
     def submit(self, job: ExplanationJob) -> None:
-        """Start ``job`` unless it is finished or already running; returns at once in background mode."""
+        """Start ``job`` unless it is finished (its result checked: a damaged one is set aside and computed
+        again, so no command or page takes it as done) or already running; returns at once in background mode."""
         with self._lock:
-            if job.key in self._active or self.result_dir(job).is_dir():
+            if job.key in self._active or self._stored(job)[0] is not None:
                 return
             self._active.add(job.key)
+        # queued before the thread starts: a caller polling progress never sees the last run's "failed"
+        self._set_state(job, state="queued", model_name=job.model_name, n_rows=job.n_rows, scale=job.scale, **owner())
         if self.background:
             threading.Thread(target=self._run, args=(job,), daemon=True, name=f"job-{job.model_name}").start()
         else:
@@ -142,22 +145,26 @@ class JobRunner:
         return JobProgress(job.model_name, state.get("done", 0), total, name, said)
 
     def result(self, job: ExplanationJob) -> dict[str, np.ndarray] | None:
-        """The finished arrays in data order, memory-mapped; None until the job is done.
-
-        A stored result that fails its checks is set aside by the store and computed again from here
-        (at once inline; in the background otherwise, its progress saying why).
-        """
-        directory = self.result_dir(job)
-        arrays = self.store.read_arrays(directory, ARRAY_NAMES)
-        if arrays is None and self.store.note(directory) and not directory.is_dir():
-            self._set_state(job, state="pending", done=0, note=self.store.note(directory))
+        """The finished arrays in data order, memory-mapped; None until the job is done. One that fails its checks
+        is set aside and computed again (at once inline; in the background otherwise, its progress saying why)."""
+        arrays, set_aside = self._stored(job)
+        if set_aside:
             self.submit(job)
-            arrays = None if self.background else self.store.read_arrays(directory, ARRAY_NAMES)
+            arrays = None if self.background else self._stored(job)[0]
         now = time.time()
         if arrays is not None and now - self._used.get(job.key, 0.0) >= USED_EVERY:
             self._used[job.key] = now  # for least-recently-used eviction; an index write per read would cost
             self._set_state(job, used=now, model_name=job.model_name, n_rows=job.n_rows, scale=job.scale)
         return arrays
+
+    def _stored(self, job: ExplanationJob) -> tuple[dict[str, np.ndarray] | None, bool]:
+        """The checked result, or None; and whether this call set a damaged one aside (its state says so)."""
+        directory = self.result_dir(job)
+        existed = directory.is_dir()
+        arrays = self.store.read_arrays(directory, ARRAY_NAMES)
+        if arrays is None and existed:
+            self._set_state(job, state="pending", done=0, note=self.store.note(directory))
+        return arrays, arrays is None and existed
 
     def partial(self, job: ExplanationJob) -> tuple[np.ndarray, dict[str, np.ndarray]] | None:
         """The chunks committed so far: (row positions, arrays in that order), or None if none yet.
@@ -192,7 +199,6 @@ class JobRunner:
         return self.store.get_json(_state_key(job.key)) or {}
 
     def _run(self, job: ExplanationJob) -> None:
-        self._set_state(job, state="queued", model_name=job.model_name, n_rows=job.n_rows, scale=job.scale, **owner())
         ending: dict[str, Any] = {}
         try:
             with self._slots, job_lock(self.store.array_dir(job.key)):
