@@ -22,7 +22,7 @@ from portal.jobs._integrity import move_aside, say_quarantined
 from portal.jobs._private import make_private_dir, private_mkdirs
 
 DATABASE = "cache.db"
-REBUILT = "a new one lists the results on disk (their models' names return as they are used)"
+REBUILT = "a new one lists the results on disk (their models' names return when a project uses them)"
 #: SQLite's names for "this file is damaged", as opposed to busy, locked or read-only (which are not damage).
 DAMAGED = ("SQLITE_NOTADB", "SQLITE_CORRUPT")
 

@@ -124,7 +124,6 @@ class JobRunner:
             if job.key in self._active or self._stored(job)[0] is not None:
                 return
             self._active.add(job.key)
-        # queued before the thread starts: a caller polling progress never sees the last run's "failed"
         self._set_state(job, state="queued", model_name=job.model_name, n_rows=job.n_rows, scale=job.scale, **owner())
         if self.background:
             threading.Thread(target=self._run, args=(job,), daemon=True, name=f"job-{job.model_name}").start()
@@ -164,6 +163,8 @@ class JobRunner:
         arrays = self.store.read_arrays(directory, ARRAY_NAMES)
         if arrays is None and existed:
             self._set_state(job, state="pending", done=0, note=self.store.note(directory))
+        elif arrays is not None and self.job_state(job).get("model_name", "?") == "?":  # a rebuilt index's record
+            self._set_state(job, state="done", model_name=job.model_name, n_rows=job.n_rows, scale=job.scale)
         return arrays, arrays is None and existed
 
     def partial(self, job: ExplanationJob) -> tuple[np.ndarray, dict[str, np.ndarray]] | None:
