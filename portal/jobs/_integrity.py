@@ -1,8 +1,9 @@
 """A cache that cannot lie: every stored file's checksum, a second guard for explanations, and quarantine.
 
-Why BLAKE2b: it is in the standard library (``hashlib``), faster than SHA-256 on CPUs without SHA
-instructions (about 1 GB/s here against 0.5), and still a cryptographic hash, so a damaged file cannot
-pass by accident. It guards against damage (a disk, a copy, a half-done manual edit), not against a
+Why SHA-256: it is in the standard library (``hashlib``), a cryptographic hash (a damaged file cannot pass
+by accident), and the fastest one here: CPUs with SHA instructions (this machine's) hash 24 MB, a 100,000 x 30
+result, in 15 ms against BLAKE2b's 26 ms (measured 2026-12-05); a result is checked once per process. It
+guards against damage (a disk, a copy, a half-done manual edit), not against a
 person who can write the cache: they could write the checksum too, which is why the root must be ours
 alone (:mod:`portal.jobs._private`).
 
@@ -28,7 +29,7 @@ from portal.jobs._private import private_mkdirs
 
 LOG = logging.getLogger("portal.cache")
 CHECKSUMS = "checksums.json"  # beside the arrays: their checksums survive a damaged index
-ALGORITHM = "blake2b"
+ALGORITHM = "sha256"
 #: base + sum(contributions) must equal the output to this fraction of the outputs' magnitude: the engine's
 #: loosest guarantee (float32 libraries), far above float64 noise and far below any damaged value.
 ADDITIVE_TOLERANCE = 1e-5

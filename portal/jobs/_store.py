@@ -150,7 +150,7 @@ class ResultStore:
         """Index a model file just written at :meth:`model_path`: ``record`` (its name, kind...) and its checksum."""
         path = self.model_path(fingerprint)
         private_file(path)
-        self.set_json(f"model:{fingerprint}", {**record, "blake2b": file_digest(path)})
+        self.set_json(f"model:{fingerprint}", {**record, "sha256": file_digest(path)})
 
     def checked_model(self, fingerprint: str) -> bool:
         """Whether a sound model file is stored for ``fingerprint``; one that fails its checksum is set aside.
@@ -163,10 +163,10 @@ class ResultStore:
             return False
         record = self.get_json(f"model:{fingerprint}") or {}
         digest = file_digest(path)
-        if "blake2b" not in record:
-            self.set_json(f"model:{fingerprint}", {**record, "blake2b": digest})
+        if "sha256" not in record:
+            self.set_json(f"model:{fingerprint}", {**record, "sha256": digest})
             return True
-        if digest == record["blake2b"]:
+        if digest == record["sha256"]:
             return True
         self.quarantine(path, "failed its checksum")
         return False
