@@ -13,7 +13,7 @@ def test_an_interrupted_job_says_so_and_offers_resume() -> None:
 
 
 def test_a_result_set_aside_shows_its_one_line_while_it_is_computed_again() -> None:
-    line = "cache: arrays/k/result failed its checksum (values.npy); moved aside to /c/quarantine/x; it is computed again"
+    line = "cache: arrays/k/result failed its checksum (values.npy); moved aside to /q/x; it is computed again"
     shown = row_state(JobProgress("Forest", 0, 3, "running", line))
     assert shown["error"] == line and shown["text"] == "computing: 0 of 3 chunks"
     assert row_state(JobProgress("Forest", 0, 3, "failed", "Boom"))["error"] == "The explanation failed. Boom"
