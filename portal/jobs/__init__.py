@@ -15,6 +15,10 @@ damaged file or index is set aside in ``quarantine/`` and recomputed or rebuilt 
 :func:`cache_info`, :func:`clear_cache` and :func:`evict_to_limit` administer it. Shared with the web layer:
 the one JSON-only Celery configuration (:func:`json_celery`) and the one watcher that ends a worker process
 when its parent goes (:func:`end_with_parent`).
+
+Celery work is signed: :func:`sign` / :func:`verify` an HMAC with the secret of ``PORTAL_TASK_SECRET``
+(:func:`task_secret`), and a worker takes trust and allowed files from its own projects (:func:`vetted_job`), refusing
+the rest with :class:`TaskRefused`.
 """
 
 from portal.jobs._batching import BatchSizer
@@ -41,21 +45,28 @@ from portal.jobs._runner import (
     local_process_pool,
     warm_up,
 )
+from portal.jobs._signing import TASK_SECRET_ENV, canonical, sign, task_secret, verify
 from portal.jobs._store import ResultStore
+from portal.jobs._worker_trust import CONFIG_ENV, ModelTrust, TaskRefused, model_trust, vetted_job, worker_projects
 
 __all__ = [
     "ARRAY_NAMES",
+    "CONFIG_ENV",
     "TASK_SECONDS",
+    "TASK_SECRET_ENV",
+    "TaskRefused",
     "BatchSizer",
     "CacheError",
     "ExplanationJob",
     "JSON_ONLY",
     "JobRunner",
+    "ModelTrust",
     "QUARANTINED",
     "ResultStore",
     "UnsafeCacheEntry",
     "cache_info",
     "cached_model_names",
+    "canonical",
     "clear_cache",
     "end_with_parent",
     "evict_to_limit",
@@ -66,8 +77,14 @@ __all__ = [
     "json_celery",
     "local_process_pool",
     "make_private_dir",
+    "model_trust",
     "open_private_cache",
     "set_aside_if_damaged",
+    "sign",
+    "task_secret",
+    "verify",
+    "vetted_job",
     "warm_up",
+    "worker_projects",
     "write_private",
 ]
