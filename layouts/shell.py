@@ -35,11 +35,13 @@ STATE_WORDS = {
     "running": "computing",
     "cancelling": "cancelling",
     "cancelled": "cancelled",
+    "interrupted": "interrupted (the process computing it stopped)",
     "failed": "failed",
 }
 ACTIONS = {  # state -> (button label, tooltip)
     "cancelling": ("Cancelling…", "Waiting for the chunks in progress to finish"),
     "cancelled": ("Resume", "Continue from the chunks already computed"),
+    "interrupted": ("Resume", "Continue from the chunks already computed"),
     "failed": ("Retry", "Start again from the chunks already computed"),
 }
 CANCEL = ("Cancel", "Stop after the chunks in progress; what is computed is kept")
@@ -144,6 +146,8 @@ def row_state(p: JobProgress) -> dict[str, object]:
     label, hint = ACTIONS.get(p.state, CANCEL)
     words = f"{STATE_WORDS.get(p.state, p.state)}: {p.done} of {p.total} chunks"
     error = f"The explanation failed. {p.error or 'No error message was recorded.'}" if p.state == "failed" else ""
+    if p.state in ("pending", "queued", "running"):
+        error = p.error  # the line that said a damaged result was set aside and is being computed again
     return {
         "style": HIDDEN if p.state == "done" else SHOWN,
         "value": 100 * p.fraction,

@@ -9,9 +9,12 @@ executor of :mod:`portal.jobs.celery_runner` (a public module, imported only whe
 never imports celery), and an inline one for tests.
 
 The store keeps arrays as ``.npy`` files (memory-mapped on read) and a small JSON index in diskcache; nothing is
-pickled (:class:`UnsafeCacheEntry` refuses a pickle). :func:`cache_info`, :func:`clear_cache` and
-:func:`evict_to_limit` administer it. Shared with the web layer: the one JSON-only Celery configuration
-(:func:`json_celery`) and the one watcher that ends a worker process when its parent goes (:func:`end_with_parent`).
+pickled (:class:`UnsafeCacheEntry` refuses a pickle). The root must be the user's own and closed to others
+(:class:`CacheError` otherwise, one line); every array and model file has a checksum checked on read, and a
+damaged file or index is set aside in ``quarantine/`` and recomputed or rebuilt (:data:`QUARANTINED` says so).
+:func:`cache_info`, :func:`clear_cache` and :func:`evict_to_limit` administer it. Shared with the web layer:
+the one JSON-only Celery configuration (:func:`json_celery`) and the one watcher that ends a worker process
+when its parent goes (:func:`end_with_parent`).
 
 Celery work is signed: :func:`sign` / :func:`verify` an HMAC with the secret of ``PORTAL_TASK_SECRET``
 (:func:`task_secret`), and a worker takes trust and allowed files from its own projects (:func:`vetted_job`), refusing
@@ -19,21 +22,31 @@ the rest with :class:`TaskRefused`.
 """
 
 from portal.jobs._batching import BatchSizer
-from portal.jobs._cache_admin import cache_info, clear_cache, evict_to_limit, folder_bytes, human_bytes
+from portal.jobs._cache_admin import (
+    cache_info,
+    cached_model_names,
+    clear_cache,
+    evict_to_limit,
+    folder_bytes,
+    human_bytes,
+)
 from portal.jobs._celery_config import JSON_ONLY, json_celery
+from portal.jobs._index import UnsafeCacheEntry, open_private_cache, set_aside_if_damaged, write_private
+from portal.jobs._integrity import QUARANTINED
+from portal.jobs._liveness import job_lock
 from portal.jobs._local import end_with_parent
+from portal.jobs._private import CacheError, make_private_dir
 from portal.jobs._runner import (
     ARRAY_NAMES,
     TASK_SECONDS,
     ExplanationJob,
     JobRunner,
     explain_chunk,
-    job_lock,
     local_process_pool,
     warm_up,
 )
 from portal.jobs._signing import TASK_SECRET_ENV, canonical, sign, task_secret, verify
-from portal.jobs._store import ResultStore, UnsafeCacheEntry, make_private_dir
+from portal.jobs._store import ResultStore
 from portal.jobs._worker_trust import CONFIG_ENV, ModelTrust, TaskRefused, model_trust, vetted_job, worker_projects
 
 __all__ = [
@@ -43,13 +56,16 @@ __all__ = [
     "TASK_SECRET_ENV",
     "TaskRefused",
     "BatchSizer",
+    "CacheError",
     "ExplanationJob",
     "JSON_ONLY",
     "JobRunner",
     "ModelTrust",
+    "QUARANTINED",
     "ResultStore",
     "UnsafeCacheEntry",
     "cache_info",
+    "cached_model_names",
     "canonical",
     "clear_cache",
     "end_with_parent",
@@ -62,10 +78,13 @@ __all__ = [
     "local_process_pool",
     "make_private_dir",
     "model_trust",
+    "open_private_cache",
+    "set_aside_if_damaged",
     "sign",
     "task_secret",
     "verify",
     "vetted_job",
     "warm_up",
     "worker_projects",
+    "write_private",
 ]

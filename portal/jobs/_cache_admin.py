@@ -1,7 +1,8 @@
 """What is in the cache, and removing it: behind ``python -m portal cache info|clear``.
 
 The index names every job's model (``job:<key>`` records) and every fitted model file
-(``model:<fingerprint>`` records), so results can be listed and cleared by the model's name.
+(``model:<fingerprint>`` records), so results can be listed and cleared by the model's name. A job whose
+process died shows as "interrupted" (:mod:`portal.jobs._liveness`), not as the "running" its record last said.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from portal.jobs._liveness import is_interrupted
 from portal.jobs._store import ResultStore
 
 KIND_WORDS = {"interactions": " (interaction values)"}  # results other than explanations, named so in listings
@@ -39,6 +41,8 @@ def cache_info(store: ResultStore) -> CacheInfo:
     for key in sorted(k for k in store.index.iterkeys() if isinstance(k, str) and k.startswith("job:")):
         state = store.get_json(key) or {}
         job_key = key.removeprefix("job:")
+        if is_interrupted(state, store.array_dir(job_key)):
+            state = {**state, "state": "interrupted"}
         explanations.append(
             CachedExplanation(
                 key=job_key,
@@ -56,11 +60,13 @@ def cache_info(store: ResultStore) -> CacheInfo:
 
 
 def clear_cache(store: ResultStore, model_name: str | None = None) -> int:
-    """Remove every result, or one model's results and fitted files; returns how many entries went."""
+    """Remove every result (and what was set aside in quarantine/), or one model's results and fitted files;
+    returns how many entries went."""
     if model_name is None:
         count = sum(1 for k in store.index.iterkeys() if isinstance(k, str) and k.startswith(("job:", "model:")))
         store.index.clear()
-        for path in list(store.arrays_dir.iterdir()) + list(store.models_dir.iterdir()):
+        quarantine = [store.root / "quarantine"] if (store.root / "quarantine").exists() else []
+        for path in list(store.arrays_dir.iterdir()) + list(store.models_dir.iterdir()) + quarantine:
             shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
         return count
     removed = 0
@@ -70,12 +76,22 @@ def clear_cache(store: ResultStore, model_name: str | None = None) -> int:
             continue
         identifier = key.split(":", 1)[1]
         if key.startswith("job:"):
-            shutil.rmtree(store.array_dir(identifier), ignore_errors=True)
+            store.remove(store.array_dir(identifier))
         else:
             store.model_path(identifier).unlink(missing_ok=True)
         store.index.delete(key)
         removed += 1
     return removed
+
+
+def cached_model_names(store: ResultStore) -> set[str]:
+    """The names of the models that have results or fitted files in the cache (known to ``clear --model``)."""
+    names = set()
+    for key in store.index.iterkeys():
+        if isinstance(key, str) and key.startswith(("job:", "model:")):
+            record = store.get_json(key) or {}
+            names.add(record.get("model_name", record.get("name")))
+    return {n for n in names if isinstance(n, str) and n != "?"}
 
 
 def evict_to_limit(store: ResultStore, limit_bytes: int, protect: set[str] = frozenset()) -> list[str]:
@@ -90,7 +106,7 @@ def evict_to_limit(store: ResultStore, limit_bytes: int, protect: set[str] = fro
         if total <= limit_bytes:
             break
         total -= folder_bytes(store.array_dir(key))
-        shutil.rmtree(store.array_dir(key), ignore_errors=True)
+        store.remove(store.array_dir(key))
         store.index.delete(f"job:{key}")
         evicted.append(key)
     return evicted

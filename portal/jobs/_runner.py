@@ -12,14 +12,12 @@ chunks done / chunks total.
 
 from __future__ import annotations
 
-import fcntl
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -28,6 +26,7 @@ import numpy as np
 
 from portal.data import read_order
 from portal.jobs._batching import BatchSizer
+from portal.jobs._liveness import is_interrupted, job_lock, owner
 from portal.jobs._local import (  # noqa: F401 - the pool is made through this module
     InlineExecutor,
     LocalPool,
@@ -44,6 +43,8 @@ ARRAY_NAMES = ("values", "base_values", "outputs")
 #: job beside it waits about this long.
 TASK_SECONDS = 2.0
 USED_EVERY = 60.0  # seconds: result() stamps a key as used at most this often
+ASSEMBLY_TRIES = 3  # a chunk that fails its check while the job assembles is computed again, this many times
+DAMAGED_AGAIN = "a chunk failed its check {tries} times as it was read back; see quarantine/ in the cache"
 
 
 @dataclass(frozen=True)
@@ -117,33 +118,54 @@ class JobRunner:
         self.window = window
 
     def submit(self, job: ExplanationJob) -> None:
-        """Start ``job`` unless it is finished or already running; returns at once in background mode."""
+        """Start ``job`` unless it is finished (its result checked: a damaged one is set aside and computed
+        again, so no command or page takes it as done) or already running; returns at once in background mode."""
         with self._lock:
-            if job.key in self._active or self.result_dir(job).is_dir():
+            if job.key in self._active or self._stored(job)[0] is not None:
                 return
             self._active.add(job.key)
+        self._set_state(job, state="queued", model_name=job.model_name, n_rows=job.n_rows, scale=job.scale, **owner())
         if self.background:
             threading.Thread(target=self._run, args=(job,), daemon=True, name=f"job-{job.model_name}").start()
         else:
             self._run(job)
 
     def progress(self, job: ExplanationJob) -> JobProgress:
+        """Chunks done of the total, the state ("interrupted" when the process running it died), and the
+        error, or the line that said a damaged result was set aside and is being computed again."""
         total = len(job.chunks())
         if self.result_dir(job).is_dir():
             return JobProgress(job.model_name, total, total, "done")
         state = self.store.get_json(_state_key(job.key)) or {}
-        return JobProgress(
-            job.model_name, state.get("done", 0), total, state.get("state", "pending"), state.get("error", "")
-        )
+        name = state.get("state", "pending")
+        if job.key not in self._active and is_interrupted(state, self.store.array_dir(job.key)):
+            name = "interrupted"  # resumed by submit() as a cancelled job is
+        said = state.get("error") or state.get("note", "")
+        return JobProgress(job.model_name, state.get("done", 0), total, name, said)
 
     def result(self, job: ExplanationJob) -> dict[str, np.ndarray] | None:
-        """The finished arrays in data order, memory-mapped; None until the job is done."""
-        arrays = self.store.read_arrays(self.result_dir(job), ARRAY_NAMES)
+        """The finished arrays in data order, memory-mapped; None until the job is done. One that fails its checks
+        is set aside and computed again (at once inline; in the background otherwise, its progress saying why)."""
+        arrays, set_aside = self._stored(job)
+        if set_aside:
+            self.submit(job)
+            arrays = None if self.background else self._stored(job)[0]
         now = time.time()
         if arrays is not None and now - self._used.get(job.key, 0.0) >= USED_EVERY:
             self._used[job.key] = now  # for least-recently-used eviction; an index write per read would cost
-            self._set_state(job, used=now)
+            self._set_state(job, used=now, model_name=job.model_name, n_rows=job.n_rows, scale=job.scale)
         return arrays
+
+    def _stored(self, job: ExplanationJob) -> tuple[dict[str, np.ndarray] | None, bool]:
+        """The checked result, or None; and whether this call set a damaged one aside (its state says so)."""
+        directory = self.result_dir(job)
+        existed = directory.is_dir()
+        arrays = self.store.read_arrays(directory, ARRAY_NAMES)
+        if arrays is None and existed:
+            self._set_state(job, state="pending", done=0, note=self.store.note(directory))
+        elif arrays is not None and self.job_state(job).get("model_name", "?") == "?":  # a rebuilt index's record
+            self._set_state(job, state="done", model_name=job.model_name, n_rows=job.n_rows, scale=job.scale)
+        return arrays, arrays is None and existed
 
     def partial(self, job: ExplanationJob) -> tuple[np.ndarray, dict[str, np.ndarray]] | None:
         """The chunks committed so far: (row positions, arrays in that order), or None if none yet.
@@ -155,10 +177,11 @@ class JobRunner:
         if full is not None:
             return np.arange(job.n_rows), full
         order, bounds = job.row_order(), job.chunks()
-        committed = [i for i in range(len(bounds)) if self._chunk_dir(job, i).is_dir()]
+        read = {i: self.store.read_arrays(self._chunk_dir(job, i), ARRAY_NAMES) for i in range(len(bounds))}
+        committed = [i for i, arrays in read.items() if arrays is not None]  # a damaged chunk is set aside
         if not committed:
             return None
-        parts = [self.store.read_arrays(self._chunk_dir(job, i), ARRAY_NAMES) for i in committed]
+        parts = [read[i] for i in committed]
         positions = np.concatenate([order[slice(*bounds[i])] for i in committed])
         return positions, {n: np.concatenate([np.asarray(p[n]) for p in parts]) for n in ARRAY_NAMES}
 
@@ -177,14 +200,17 @@ class JobRunner:
         return self.store.get_json(_state_key(job.key)) or {}
 
     def _run(self, job: ExplanationJob) -> None:
-        self._set_state(job, state="queued", model_name=job.model_name, n_rows=job.n_rows, scale=job.scale)
         ending: dict[str, Any] = {}
         try:
             with self._slots, job_lock(self.store.array_dir(job.key)):
                 if not self.result_dir(job).is_dir():  # another process may have finished it meanwhile
                     started = time.time()
-                    self._run_chunks(job)
-                    self._assemble(job, seconds=time.time() - started)
+                    for _ in range(ASSEMBLY_TRIES):  # again if a chunk failed its check as it was read back
+                        self._run_chunks(job)
+                        if self._assemble(job, seconds=time.time() - started):
+                            break
+                    else:
+                        raise RuntimeError(DAMAGED_AGAIN.format(tries=ASSEMBLY_TRIES))
         except JobCancelled:
             ending = {"state": "cancelled"}
         except Exception as error:
@@ -264,10 +290,15 @@ class JobRunner:
         """Stop the current executor's workers (the server is going away)."""
         shutdown_executor(self.executor)
 
-    def _assemble(self, job: ExplanationJob, seconds: float) -> None:
-        """Put the chunks back in data order as one set of arrays, then drop the chunks."""
+    def _assemble(self, job: ExplanationJob, seconds: float) -> bool:
+        """Put the chunks back in data order as one set of arrays, then drop the chunks.
+
+        False when a chunk failed its check (the store set it aside): the caller computes it again.
+        """
         order = job.row_order()
         parts = [self.store.read_arrays(self._chunk_dir(job, i), ARRAY_NAMES) for i in range(len(job.chunks()))]
+        if any(part is None for part in parts):
+            return False
         merged = {}
         for name in ARRAY_NAMES:
             stacked = np.concatenate([np.asarray(p[name]) for p in parts])
@@ -275,13 +306,15 @@ class JobRunner:
             merged[name][order] = stacked
         self.store.write_arrays(self.result_dir(job), merged)
         self.store.remove(self.store.array_dir(job.key, "chunks"))
-        self._set_state(job, state="done", done=len(job.chunks()), seconds=round(seconds, 3), finished=time.time())
+        done = {"state": "done", "done": len(job.chunks()), "note": ""}
+        self._set_state(job, **done, seconds=round(seconds, 3), finished=time.time())
         if self.size_limit is not None:
             from portal.jobs._cache_admin import evict_to_limit
 
             with self._lock:
                 protect = set(self._active)
             evict_to_limit(self.store, self.size_limit, protect)
+        return True
 
     def _chunk_dir(self, job: ExplanationJob, index: int) -> Path:
         return self.store.array_dir(job.key, "chunks", job.layout(), f"{index:06d}")
@@ -293,18 +326,6 @@ class JobRunner:
 
 class JobCancelled(Exception):
     """Raised inside a job's run when someone cancelled it."""
-
-
-@contextmanager
-def job_lock(directory: Path):
-    """An exclusive lock on a job across processes; the OS drops it if the holder dies (even kill -9)."""
-    directory.mkdir(parents=True, exist_ok=True)
-    with open(directory / ".lock", "a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _state_key(job_key: str) -> str:

@@ -58,7 +58,7 @@ MIXED_CLASSES = "'{a}' predicts the classes {classes_a} but '{b}' {classes_b}"
 #: The scale an average is taken over, by its members' shared explanation scale.
 OVER = {RAW: "prediction", PROBABILITY: "probability", LOG_ODDS: "score", LOGIT: "score"}
 #: A member's state shown for the average, most telling first; "done" only when every member is done.
-STATE_ORDER = ("failed", "cancelled", "cancelling", "running", "queued", "pending")
+STATE_ORDER = ("failed", "cancelled", "interrupted", "cancelling", "running", "queued", "pending")
 NOT_ADDITIVE = "the average '{name}' broke additivity by {gap:.3g}: base + contributions != output"
 
 

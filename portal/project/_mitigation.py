@@ -107,7 +107,7 @@ def fit_or_load_optimizer(
         [library_versions(), metadata.version("fairlearn")],
     )
     path = store.model_path(fingerprint)
-    if path.is_file():
+    if store.checked_model(fingerprint):  # a file that fails its checksum is set aside and fitted again
         model = load_model(path, trusted=trusted, own=True)
         return FittedModel(spec.name, model, fingerprint, path, own=True, trusted=trusted)
     log(f"fitting {spec.name} ({spec.constraint} by {spec.protected} on {base.name}) ...")
@@ -115,7 +115,7 @@ def fit_or_load_optimizer(
     model = fit_optimizer(spec, base.estimator, dataset, attribute)
     seconds = time.perf_counter() - started
     save_model(model, path)
-    store.set_json(f"model:{fingerprint}", {"name": spec.name, "kind": spec.kind, "seconds_to_fit": round(seconds, 3)})
+    store.record_model(fingerprint, {"name": spec.name, "kind": spec.kind, "seconds_to_fit": round(seconds, 3)})
     return FittedModel(spec.name, model, fingerprint, path, own=True, seconds_to_fit=seconds, trusted=trusted)
 
 

@@ -57,14 +57,14 @@ def fit_or_load(
         "model", spec.kind, settings, dataset.original.fingerprint, dataset.split_fingerprint, library_versions()
     )
     path = store.model_path(fingerprint)
-    if path.is_file():
+    if store.checked_model(fingerprint):  # a file that fails its checksum is set aside and fitted again
         return FittedModel(spec.name, load_model(path, own=True), fingerprint, path, own=True)
     log(f"training {spec.name} ({spec.kind}) on {dataset.train_index.size:,} rows ...")
     started = time.perf_counter()
     estimator = _fit(spec, dataset)
     seconds = time.perf_counter() - started
     save_model(estimator, path)
-    store.set_json(f"model:{fingerprint}", {"name": spec.name, "kind": spec.kind, "seconds_to_fit": round(seconds, 3)})
+    store.record_model(fingerprint, {"name": spec.name, "kind": spec.kind, "seconds_to_fit": round(seconds, 3)})
     log(f"trained {spec.name} in {seconds:.1f} s")
     return FittedModel(spec.name, estimator, fingerprint, path, own=True, seconds_to_fit=seconds)
 
