@@ -1,5 +1,8 @@
 import sys
 
-from portal.cli import main
+try:
+    from portal.cli import main
+except KeyboardInterrupt:  # Ctrl+C while the libraries load: nothing started yet, and no traceback
+    sys.exit(130)
 
 sys.exit(main())

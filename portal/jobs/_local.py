@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from collections.abc import Callable
@@ -72,6 +73,7 @@ def local_process_pool(max_workers: int = 2) -> LocalPool:
 def _start_worker(parent_pid: int) -> None:
     from threadpoolctl import threadpool_limits
 
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C reaches the whole group: the parent ends us, no traceback
     os.environ.setdefault("PORTAL_TREESHAP_THREADS", "1")  # the pool's processes already fill the cores
     end_with_parent(parent_pid)
     threadpool_limits(1)  # BLAS too: the pool's processes fill the cores, and extra BLAS threads only spin
