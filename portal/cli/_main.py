@@ -45,8 +45,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return interrupted()
     except Exception as error:  # the last guard: one line, never a traceback, unless asked for
+        if _caused_by_ctrl_c(error):  # Ctrl+C inside an import that re-raised it as its own error (numba does)
+            return interrupted()
         if os.environ.get("PORTAL_DEBUG"):
             raise
         reason = " ".join(str(error).split()) or "no message"
         print(UNEXPECTED.format(kind=type(error).__name__, reason=reason), file=sys.stderr)
         return EXIT_FAILED
+
+
+def _caused_by_ctrl_c(error: BaseException) -> bool:
+    seen: set[int] = set()
+    while error is not None and id(error) not in seen:
+        if isinstance(error, KeyboardInterrupt):
+            return True
+        seen.add(id(error))
+        error = error.__cause__ or error.__context__
+    return False

@@ -14,8 +14,9 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, wait
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -46,8 +47,9 @@ class LocalPool(ProcessPoolExecutor):
         context = multiprocessing.get_context("spawn")
         super().__init__(max_workers, mp_context=context, initializer=_start_worker, initargs=(os.getpid(),))
         self._workers = max_workers
-        for _ in range(max_workers):  # start every worker now, while the server trains or loads its models
-            self.submit(os.getpid)
+        with _sigint_ignored():  # spawned with Ctrl+C ignored, so one mid-start kills no import with a traceback
+            for _ in range(max_workers):  # start every worker now, while the server trains or loads its models
+                self.submit(os.getpid)
 
     def wait_warm(self, timeout: float = 300.0) -> bool:
         """Block until every worker has warmed up (False after ``timeout`` seconds).
@@ -68,6 +70,20 @@ class LocalPool(ProcessPoolExecutor):
 def local_process_pool(max_workers: int = 2) -> LocalPool:
     """The embedded default: ``max_workers`` local processes, started and warming up at once."""
     return LocalPool(max_workers)
+
+
+@contextmanager
+def _sigint_ignored() -> Iterator[None]:
+    """Ctrl+C reaches the whole process group, and the parent ends its workers itself: a child spawned while
+    SIGINT is ignored keeps ignoring it (Python installs its handler only over the default)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _start_worker(parent_pid: int) -> None:
