@@ -120,9 +120,8 @@ def test_any_value_of_other_tables_keys(folder, capsys, where: tuple[str, str], 
     assert_one_line_or_accepted(*run(folder, text, capsys))
 
 
-CELLS = st.one_of(  # noqa: E501
-    st.integers(-5, 5), st.floats(), st.sampled_from(["", "yes", "no", "ä", "1e400", "inf", "-inf", "NaN"]), st.text(max_size=4)
-)  # fmt: skip
+ODD_CELLS = ["", "yes", "no", "ä", "1e400", "inf", "-inf", "NaN"]
+CELLS = st.one_of(st.integers(-5, 5), st.floats(), st.sampled_from(ODD_CELLS), st.text(max_size=4))
 
 
 @FUZZ
