@@ -85,9 +85,18 @@
   }
   function openClosed(button, key) {
     // Closed: Dash opens a searchable dropdown and types the key into its search box itself (on keyup); one
-    // without a search box stays shut, so it is opened here and the key jumps to a matching option.
+    // without a search box stays shut, so it is opened here and the key jumps to a matching option. Only a
+    // dropdown that stayed shut is opened: one already open (the key reached the button before Dash moved the
+    // focus into the list) or opened since, then closed by a quick pick, was reopened over the page.
+    if (button.getAttribute("aria-expanded") === "true") { return; }
+    let opened = false;
+    const watch = new MutationObserver(function () {
+      opened = opened || button.getAttribute("aria-expanded") === "true";
+    });
+    watch.observe(button, { attributes: true, attributeFilter: ["aria-expanded"] });
     setTimeout(function () {
-      if (button.getAttribute("aria-expanded") === "true") { return; }
+      watch.disconnect();
+      if (opened || button.getAttribute("aria-expanded") === "true") { return; }
       button.click();
       setTimeout(function () {
         const content = document.querySelector(".dash-dropdown-content");

@@ -1,5 +1,7 @@
 """The cohort bar: apply or clear a cohort, keep it in the URL, carry it along the navbar's links.
 
+A cohort holds at most ``MAX_TEXT`` characters: the box says so (``maxLength``), and because a crafted request or a
+pasted link passes no box, every text that arrives here is checked again, a longer one named in one line.
 Applying writes the cohort's text to the page's ``COHORT`` store (what every chart redraws on) and to the
 URL's ``?cohort=``, keeping the page's other keys. A text that cannot be read is named in red and changes
 nothing else. The charts ask :func:`applied` for the rows, which stay on the server.
@@ -15,7 +17,7 @@ from dash import ALL, Input, Output, State
 from layouts import ids
 from layouts.cohort_bar import ERROR, STATUS, cohort_bar, cohort_store, status_line
 from layouts.shell import PAGES
-from portal.analyses import CohortError, CohortRows
+from portal.analyses import MAX_TEXT, CohortError, CohortRows, check_length
 from portal.web import PortalServices, ViewState
 
 PAGES_WITH_COHORTS = ("/global", "/local", "/feature", "/performance")
@@ -28,7 +30,7 @@ def applied(services: PortalServices, text: str | None) -> CohortRows | None:
     if not (text or "").strip():
         return None
     try:
-        return services.cohort_rows(text)
+        return services.cohort_rows(check_length(text, "cohort"))
     except CohortError:
         return None
 
@@ -37,10 +39,10 @@ def with_cohort_bar(services: PortalServices, layout, query: dict):
     """The page ``layout`` (title first) with the cohort bar and store under its title, read from ``?cohort=``."""
     text = (query.get("cohort") or [""])[-1]
     try:
-        rows = services.cohort_rows(text)
+        rows = services.cohort_rows(check_length(text, "cohort"))
         shown, status, wrong = rows.text, status_line(rows.n_rows, rows.total, rows.text), False
     except CohortError as error:
-        rows, shown, status, wrong = None, text, str(error), True
+        rows, shown, status, wrong = None, text[:MAX_TEXT], str(error), True
     example = services.cohort_example()
     bar = cohort_bar(shown, status, wrong, services.cohort_columns(), column_notes(services), example)
     layout.children[1:1] = [bar, cohort_store(rows.text if rows else "")]
@@ -73,7 +75,7 @@ def apply_cohort(services: PortalServices, clear: bool, text: str | None, search
     """(store, input text, URL search, status, status class) after Apply/Enter (or Clear); a wrong text
     changes only the status."""
     try:
-        rows = services.cohort_rows("" if clear else text)
+        rows = services.cohort_rows("" if clear else check_length(text, "cohort"))
     except CohortError as error:
         return dash.no_update, dash.no_update, dash.no_update, str(error), ERROR
     query = ViewState(cohort=rows.text).merged_into(search, ("cohort",))
@@ -82,8 +84,9 @@ def apply_cohort(services: PortalServices, clear: bool, text: str | None, search
 
 def nav_links(pathname: str | None, search: str | None) -> tuple[list[str], list[bool]]:
     """Each navbar link's address (with the current ``?cohort=``, so the cohort follows the reader) and whether
-    it is the page shown."""
+    it is the page shown; a cohort past the cap is not carried along."""
     cohort = (parse_qs((search or "").lstrip("?")).get("cohort") or [""])[-1]
+    cohort = cohort if len(cohort) <= MAX_TEXT else ""
     here = (pathname or "/").rstrip("/") or "/"
     hrefs = [
         href + ("?" + urlencode({"cohort": cohort}) if cohort and href in PAGES_WITH_COHORTS else "")

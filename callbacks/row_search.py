@@ -1,4 +1,8 @@
-"""The row search on /local: the server answers a search with at most 50 row ids; the frame stays on the server."""
+"""The row search on /local: the server answers a search with at most 50 row ids; the frame stays on the server.
+
+The search, its column and its sort arrive from the browser, or from anyone who can post to the callback: each is
+checked against ``MAX_TEXT`` here, before the project reads it, and one past it is named in one line.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ from dash import Input, Output, State
 
 from layouts import ids
 from layouts.row_search import search_error, search_results, sort_options
-from portal.analyses import RowSearchError
+from portal.analyses import CohortError, RowSearchError, check_length, search_message
 from portal.web import PortalServices
 
 MAX_MATCHES = 50
@@ -22,7 +26,11 @@ def search_view(
     if not (text or "").strip() and not sort:
         return ""
     try:
+        for value, what in ((text, "search"), (column, "search column"), (sort, "search sort")):
+            check_length(value, what)
         found = services.find_rows(text or "", column, MAX_MATCHES, sort or None)
+    except CohortError as error:
+        return search_error(search_message(error))
     except RowSearchError as error:
         return search_error(str(error))
     return search_results(found, search, (text or "").strip(), column, sort or None)

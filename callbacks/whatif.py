@@ -1,4 +1,9 @@
-"""The what-if card on /local: edit the chosen row, every model re-predicts and re-explains it at once."""
+"""The what-if card on /local: edit the chosen row, every model re-predicts and re-explains it at once.
+
+Whatever the inputs send is checked here before the project sees it, since a request need not come from the
+page: a row the data lacks and a value (or feature name) past ``MAX_TEXT`` characters are one line under the
+card, never an error page.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +13,11 @@ from dash import ALL, Input, Output, State
 from layouts import ids
 from layouts.panes import graph, model_row
 from layouts.whatif import result_card
-from portal.analyses import WhatIfError
+from portal.analyses import MAX_TEXT, NO_ROW_TO_CHANGE, WhatIfError, shown
 from portal.figures import model_colors, what_if_bars
 from portal.web import PortalServices
+
+TOO_LONG = "A what-if value of '{feature}' is {n:,} characters long; a value holds at most {cap:,}: use the data's own."
 
 
 def reset_values(services: PortalServices, row_id: str | None, names: list[str]) -> list:
@@ -30,7 +37,10 @@ def what_if_view(
     """(error text, one card per model with its paired bars) for the row as edited by ``values``."""
     if not row_id:
         return "", ""
-    original = services.row_values(str(row_id))
+    original = services.row_values(str(row_id)) if len(str(row_id)) <= MAX_TEXT else {}
+    refused = _refused(row_id, original, names, values)
+    if refused:
+        return refused, ""
     edits = {name: value for name, value in zip(names, values) if not _same(value, original.get(name))}
     try:
         results = services.what_if(str(row_id), edits, scale or "native", class_name)
@@ -59,6 +69,18 @@ def what_if_view(
         for name, (before, after) in results.items()
     ]
     return "", model_row(cards)
+
+
+def _refused(row_id: object, original: dict, names: list, values: list) -> str:
+    """One line for what no project should be asked: a row the data lacks (``original`` empty), a value or a
+    feature name past ``MAX_TEXT`` characters; "" when the edit may go on."""
+    if not original:
+        return NO_ROW_TO_CHANGE.format(row=shown(row_id))
+    for name, value in zip(names, values):
+        longest = max(len(str(name)), len(str(value)))
+        if longest > MAX_TEXT:
+            return TOO_LONG.format(feature=shown(name), n=longest, cap=MAX_TEXT)
+    return ""
 
 
 def _same(value: object, original: object) -> bool:

@@ -13,6 +13,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from layouts import ids
+from portal.analyses import MAX_TEXT
 
 PLACEHOLDER = "everyone — or e.g. {example}"
 STATUS, ERROR = "cohort-status small", "cohort-status small text-danger"
@@ -41,6 +42,7 @@ def cohort_bar(
                             type="text",
                             debounce=False,
                             autoComplete="off",
+                            maxLength=MAX_TEXT,  # the server checks again: a request need not come from this box
                         ),
                         dbc.Button("Apply", id=ids.COHORT_APPLY, color="primary"),
                         dbc.Button("Clear", id=ids.COHORT_CLEAR, color="secondary", outline=True),

@@ -9,7 +9,7 @@ from dash import dcc, html
 
 from layouts import ids
 from layouts.row_links import row_href, row_link
-from portal.analyses import DISAGREEMENT, RowMatches
+from portal.analyses import DISAGREEMENT, MAX_TEXT, RowMatches
 
 SEARCH_KEY, SEARCH_COLUMN_KEY = "search", "search-column"  # where a row link keeps the search in the URL
 SEARCH_SORT_KEY = "search-sort"
@@ -47,6 +47,7 @@ def row_search(
                 debounce=True,
                 placeholder=f"e.g. {example}" if example else "column op value; …",
                 autocomplete="off",
+                maxLength=MAX_TEXT,  # the server checks again: a request need not come from this box
             ),
             dbc.Button("Find", id=ids.ROW_SEARCH_BUTTON, color="secondary", outline=True),
         ],

@@ -21,6 +21,9 @@ Everything a page or a report compares is computed here from explanations, predi
   :class:`MonitoringReport`; what changed in one window in words (:func:`monitoring_summary`) and ranked
   (:func:`feature_changes`), against the reference or the window before.
 
+The cohort grammar is read by one linear parser (no backtracking), and a reader's cohort or search holds at most
+:data:`MAX_TEXT` characters (:func:`check_length`), so no text can hold the server.
+
 Errors (:class:`CohortError`, :class:`RowSearchError`, :class:`WhatIfError`) are one line that names the fix.
 """
 
@@ -76,6 +79,7 @@ from portal.analyses._dependence import (
 )
 from portal.analyses._disagreement import DisagreementTable, disagreement_rows
 from portal.analyses._drift import ErrorConcentration, WindowError, psi, unseen_share
+from portal.analyses._grammar import MAX_TEXT, check_length
 from portal.analyses._metrics import held_out_metrics
 from portal.analyses._monitoring import (
     Alert,
@@ -127,6 +131,7 @@ from portal.analyses._row_search import (
 )
 from portal.analyses._whatif import (
     CATEGORY,
+    NO_ROW_TO_CHANGE,
     NUMBER,
     FeatureSpec,
     WhatIfError,
@@ -188,6 +193,8 @@ __all__ = [
     "Windows",
     "windows_of",
     "shown",
+    "MAX_TEXT",
+    "check_length",
     "ERROR",
     "NO_HELD_OUT",
     "ONE_OUTCOME",
@@ -198,6 +205,7 @@ __all__ = [
     "regression_columns",
     "BACKGROUND_ROWS",
     "CATEGORY",
+    "NO_ROW_TO_CHANGE",
     "COMMON",
     "DEFAULT_K",
     "DEFAULT_LIMIT",

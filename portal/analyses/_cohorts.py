@@ -15,31 +15,17 @@ dates (a monitored project's time) takes dates at any precision: ``arrival_date 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from portal.analyses._cohort_dates import DATE_FORMS, DateError, date_mask, is_dates
+from portal.analyses._grammar import CohortError, parse_filter, shown, split_filters
 
 OPERATORS = ("<=", ">=", "!=", "<", ">", "=", "in")
 EXAMPLE = "tenure < 12; contract = Month-to-month"  # when no table is at hand; projects write their own
 MAX_NAMED = 6
-_FILTER = re.compile(r"^\s*(?P<column>.+?)\s*(?P<op><=|>=|!=|<|>|=|\sin\s)\s*(?P<value>.*?)\s*$")
-
-
-SHOWN = 60  # characters of a user's text an error repeats; a pasted page must not become a page-long error
-
-
-def shown(text: object) -> str:
-    """The user's text as an error repeats it: whole, or its first characters and an ellipsis."""
-    text = str(text)
-    return text if len(text) <= SHOWN else text[: SHOWN - 1] + "…"
-
-
-class CohortError(ValueError):
-    """A cohort that cannot be read or applied; the message names the filter and what to write instead."""
 
 
 @dataclass(frozen=True)
@@ -122,9 +108,9 @@ class Cohort:
     @classmethod
     def parse(cls, text: str | None, example: str = EXAMPLE) -> Cohort:
         """The cohort ``text`` writes; a filter that is not 'column op value' raises CohortError showing
-        ``example`` (the project's own, from :func:`cohort_example`)."""
-        parts = [part for part in (text or "").split(";") if part.strip()]
-        return cls(tuple(_parse_filter(part, example) for part in parts))
+        ``example`` (the project's own, from :func:`cohort_example`). The parser is linear
+        (:mod:`portal.analyses._grammar`) and refuses a text past its ceiling, so no text can hold the server."""
+        return cls(tuple(_parse_filter(part, example) for part in split_filters(text)))
 
     def __str__(self) -> str:
         return "; ".join(str(f) for f in self.filters)
@@ -173,7 +159,7 @@ def _named(names) -> str:
 
 
 def _parse_filter(text: str, example: str) -> Filter:
-    match = _FILTER.match(text)
-    if match is None or not match["value"]:
+    parsed = parse_filter(text)
+    if parsed is None:
         raise CohortError(f"cohort filter '{shown(text.strip())}' is not 'column op value'; write e.g. '{example}'")
-    return Filter(match["column"], match["op"].strip(), match["value"])
+    return Filter(*parsed)

@@ -18,18 +18,16 @@ cohort may name, ``prediction: <model>`` and ``error: <model>`` too (:meth:`port
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from portal.analyses._cohorts import EXAMPLE, Cohort, CohortError
+from portal.analyses._grammar import MAX_TEXT, check_length, leading_operator, number_range, parse_filter
 
 DEFAULT_LIMIT = 50
 DISAGREEMENT = "disagreement"  # a sort: the spread of the models' predictions (highest minus lowest)
-_RANGE = re.compile(r"^\s*(?P<low>[-+]?[\d.]+(?:e[-+]?\d+)?)\s*(?:\.\.|to)\s*(?P<high>[-+]?[\d.]+(?:e[-+]?\d+)?)\s*$")
-_LEADING_OP = re.compile(r"^\s*(<=|>=|!=|<|>|=|in\s)")
 EMPTY = "Type a search: filters such as 'column < 12', or choose a column and type a value or a range."
 
 
@@ -59,17 +57,19 @@ class RowMatches:
 
 def query_for(column: str | None, text: str | None) -> str:
     """The search in the cohort grammar: ``text`` as written when it names its own column (or no ``column`` is
-    chosen), else ``text`` as a value or range of ``column``: '2..5' or '2 to 5' (inclusive), '< 12', 'One year'."""
-    text = (text or "").strip()
+    chosen), else ``text`` as a value or range of ``column``: '2..5' or '2 to 5' (inclusive), '< 12', 'One year'.
+
+    A text longer than :data:`MAX_TEXT` is a CohortError (one line) before any parsing."""
+    text = check_length(text, "search", MAX_TEXT).strip()
     if not text or not column:
         return text
-    if _LEADING_OP.match(text):
+    if leading_operator(text):
         return f"{column} {text}"
     if _names_a_column(text):
         return text
-    found = _RANGE.match(text)
+    found = number_range(text)
     if found:
-        return f"{column} >= {found['low']}; {column} <= {found['high']}"
+        return f"{column} >= {found[0]}; {column} <= {found[1]}"
     return f"{column} = {text}"
 
 
@@ -87,7 +87,10 @@ def find_rows(
     ``order`` (named, one number per row of ``frame``) sorts the matches highest first, its values shown beside
     the searched columns; an empty search with an ``order`` is every row, sorted. ``example`` is the cohort the
     grammar's error shows."""
-    query = query_for(column, text)
+    try:
+        query = query_for(column, text)
+    except CohortError as error:
+        raise RowSearchError(search_message(error)) from None
     if not query and order is None:
         raise RowSearchError(EMPTY)
     try:
@@ -123,8 +126,7 @@ def search_message(error: Exception) -> str:
 
 
 def _names_a_column(text: str) -> bool:
-    """Whether ``text`` is already 'column op value' (the column is then whatever it names)."""
-    try:
-        return not Cohort.parse(text).is_everyone
-    except CohortError:
-        return False
+    """Whether ``text`` is already 'column op value' (the column is then whatever it names): every filter of it
+    reads, and there is one."""
+    parts = [part for part in text.split(";") if part.strip()]
+    return bool(parts) and all(parse_filter(part) is not None for part in parts)

@@ -18,6 +18,7 @@ import pandas as pd
 
 NUMBER, CATEGORY = "number", "category"
 MAX_CATEGORIES = 200
+NO_ROW_TO_CHANGE = "No row '{row}' in the data to change; choose one of its rows."
 
 
 class WhatIfError(ValueError):

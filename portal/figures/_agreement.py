@@ -6,7 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from portal.analyses import AgreementMatrix
-from portal.figures._style import finish, placeholder
+from portal.figures._style import escaped, finish, placeholder
 
 STATISTICS = {
     "spearman": "Spearman rank correlation",
@@ -28,7 +28,7 @@ def agreement_heatmap(matrix: AgreementMatrix, statistic: str = "spearman", *, b
     values = getattr(matrix, statistic)
     label = STATISTICS[statistic].format(k=matrix.k)
     lowest = 0.0 if statistic == "top_k_overlap" else -1.0
-    names = list(matrix.model_names)
+    names = [escaped(n) for n in matrix.model_names]  # the user's names: plotly reads markup in ticks
     text = np.where(np.isnan(values), "n/a", np.vectorize(lambda v: f"{v:.2f}")(np.nan_to_num(values)))
     fig = go.Figure(
         go.Heatmap(

@@ -19,7 +19,15 @@ import plotly.graph_objects as go
 
 from portal.figures._feature_colours import BAR_ROOM, COLORSCALE, COLOUR_BAR, MISSING, feature_levels, level_colours
 from portal.figures._ranges import clamp, robust_range
-from portal.figures._style import PALETTE, caption_lines, class_label, finish, method_label, scale_and_class
+from portal.figures._style import (
+    PALETTE,
+    caption_lines,
+    class_label,
+    escaped,
+    finish,
+    method_label,
+    scale_and_class,
+)
 from portal.results import Explanation
 
 SAMPLE_SIZE = 2_000
@@ -65,7 +73,7 @@ def beeswarm(
     y = np.concatenate([j + _offsets(values[:, j], rng) for j in range(len(order))])
     fig = go.Figure(_behind(background, order, seed) if background is not None else [])
     shown = values.T.ravel()
-    customdata = np.tile(explanation.row_ids[rows], len(order))
+    customdata = np.tile(np.asarray([escaped(str(r)) for r in explanation.row_ids[rows]], dtype=object), len(order))
     own = robust_range(shown)
     levels, text = _colouring(explanation, rows, order, values, features)
     fig.add_traces(_points(shown, y, customdata, levels, text, color))
@@ -73,7 +81,8 @@ def beeswarm(
         colours = color if levels is None else level_colours(levels)
         fig.add_trace(_beyond(shown, y, customdata, own, colours, text))
     names = [explanation.feature_names[i] for i in order]
-    fig.update_yaxes(tickvals=list(range(len(order))), ticktext=names, range=[-0.6, len(order) - 0.4], showgrid=False)
+    ticks = [escaped(n) for n in names]  # the user's names: plotly would read their markup
+    fig.update_yaxes(tickvals=list(range(len(order))), ticktext=ticks, range=[-0.6, len(order) - 0.4], showgrid=False)
     fig.update_xaxes(
         title=f"SHAP value ({scale_and_class(explanation.output_scale, explanation.explained_class)})",
         zeroline=True,
@@ -83,7 +92,7 @@ def beeswarm(
         automargin=True,
     )
     subtitle = _subtitle(explanation, len(rows), total_rows, cohort=background is not None, titled=titled)
-    fig = finish(fig, explanation.model_name if titled else "", subtitle, height=130 + 34 * len(order))
+    fig = finish(fig, escaped(explanation.model_name) if titled else "", subtitle, height=130 + 34 * len(order))
     fig.update_layout(showlegend=False, meta={"own": list(own), "scale": explanation.output_scale})
     if levels is not None:  # the colour bar lies under the x axis
         fig.update_layout(height=fig.layout.height + BAR_ROOM, margin_b=fig.layout.margin.b + BAR_ROOM)
@@ -110,7 +119,8 @@ def _colouring(
     frame = features.reindex(pd.Index(explanation.row_ids[rows].astype(str)))
     names = [explanation.feature_names[i] for i in order]
     found = [feature_levels(frame[n], values[:, j]) if n in frame else _unknown(len(rows)) for j, n in enumerate(names)]
-    return np.concatenate([f[0] for f in found]), np.concatenate([f[1] for f in found])
+    text = np.asarray([escaped(str(t)) for f in found for t in f[1]], dtype=object)  # categories are the user's
+    return np.concatenate([f[0] for f in found]), text
 
 
 def _unknown(n: int) -> tuple[np.ndarray, np.ndarray]:

@@ -19,7 +19,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
-from portal.figures._style import MUTED, WARNING, finish, model_styles, placeholder, scale_and_class
+from portal.figures._style import MUTED, WARNING, escaped, finish, model_styles, placeholder, scale_and_class
 from portal.figures._waterfall import OTHER
 from portal.results import LocalExplanation
 
@@ -52,6 +52,7 @@ def decision_path(local: LocalExplanation, shown: Sequence[int], rest: Sequence[
 def _ticks(local: LocalExplanation, shown: Sequence[int], rest: Sequence[int], feature_values: Mapping) -> list[str]:
     names = [local.feature_names[i] for i in shown]
     labelled = [f"{n} = {_short(feature_values[n])}" if n in feature_values else n for n in names]
+    labelled = [escaped(label) for label in labelled]  # the user's names and values: plotly reads markup in ticks
     return [BASE, *([OTHER.format(n=len(rest))] if len(rest) else []), *labelled]
 
 
@@ -91,10 +92,10 @@ def decision_models(
                 x=path,
                 y=np.arange(len(path)),
                 mode="lines+markers",
-                name=local.model_name,
+                name=escaped(local.model_name),
                 line={"color": colors.get(local.model_name, style.color), "dash": style.dash, "width": 2.5},
                 marker={"symbol": style.symbol, "size": [6] * (len(path) - 1) + [12]},
-                hovertemplate=f"{local.model_name}<br>%{{x:.4g}}<extra></extra>",
+                hovertemplate=f"{escaped(local.model_name)}<br>%{{x:.4g}}<extra></extra>",
             )
         )
     ticks = _ticks(locals_[0], shown, rest, feature_values or {})
@@ -121,13 +122,13 @@ def decision_rows(
     colours = _colours(outputs, low, high)
     fig = go.Figure()
     for local, colour, bad in sorted(zip(locals_, colours, wrong), key=lambda t: t[2]):  # misclassified on top
-        path = decision_path(local, shown, rest)
+        path, row = decision_path(local, shown, rest), escaped(local.row_id)  # the user's id: plotly reads markup
         fig.add_trace(
             go.Scatter(
                 x=path,
                 y=np.arange(len(path)),
                 mode="lines",
-                name=f"row {local.row_id}" + (" (misclassified)" if bad else ""),
+                name=f"row {row}" + (" (misclassified)" if bad else ""),
                 line={
                     "color": WARNING if bad else colour,
                     "dash": "dash" if bad else "solid",
@@ -136,12 +137,12 @@ def decision_rows(
                 opacity=1.0 if bad else 0.75,
                 showlegend=False,
                 meta="misclassified" if bad else "row",
-                hovertemplate=f"row {local.row_id}{' · misclassified' if bad else ''}<br>%{{x:.4g}}<extra></extra>",
+                hovertemplate=f"row {row}{' · misclassified' if bad else ''}<br>%{{x:.4g}}<extra></extra>",
             )
         )
     fig.add_trace(_colour_bar(low, high))
     words = f"{sum(wrong)} misclassified (dashed red)" if misclassified is not None else "labels not known"
-    caption = f"{locals_[0].model_name}: {of_rows or f'{len(locals_)} rows'}<br>{words}; colour = prediction."
+    caption = f"{escaped(locals_[0].model_name)}: {of_rows or f'{len(locals_)} rows'}<br>{words}; colour = prediction."
     return _frame(fig, _ticks(locals_[0], shown, rest, {}), locals_[0], caption)
 
 

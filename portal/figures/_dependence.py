@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 import numpy as np
+import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -50,10 +51,12 @@ def dependence_panels(
     """
     if not panels:
         return placeholder("No model's explanation is ready yet.")
+    colors = {escaped(m): c for m, c in (colors or model_colors(p.model_name for p in panels)).items()}
+    panels, everyone = [_shown(p) for p in panels], [_shown(p) for p in everyone]
+    shape = None if shape is None else _shown_shape(shape)
     if all(_binary(p) for p in (*panels, *everyone)):
         panels, everyone = [_as_categories(p) for p in panels], [_as_categories(p) for p in everyone]
         shape = None if shape is None else _shape_at_levels(shape)
-    colors = colors or model_colors(p.model_name for p in panels)
     scales = {p.output_scale for p in panels}
     same_scale = len(scales) == 1
     first = panels[0]
@@ -97,6 +100,36 @@ def dependence_panels(
     low = first.categorical and max((len(level) for level in first.levels), default=0) > 6
     fig.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.34 if low else -0.22}, boxmode="group")
     return finish(fig, f"How each model uses {first.feature}", sample + colour + warning, height=470 if low else 430)
+
+
+def _shown(panel: FeatureDependence) -> FeatureDependence:
+    """The panel with the user's text escaped (model, features, categories), where every label of this figure is
+    made from: plotly reads markup in titles, ticks, legends and hovers, so '<b>x</b>' must show as written."""
+    colour_values = panel.colour_values
+    if colour_values is not None and not pd.api.types.is_numeric_dtype(np.asarray(colour_values)):
+        colour_values = _escaped_all(colour_values)
+    return replace(
+        panel,
+        model_name=escaped(panel.model_name),
+        feature=escaped(panel.feature),
+        colour_feature=None if panel.colour_feature is None else escaped(panel.colour_feature),
+        values=_escaped_all(panel.values) if panel.categorical else panel.values,
+        colour_values=colour_values,
+        levels=tuple(escaped(v) for v in panel.levels),
+        colour_levels=tuple(escaped(v) for v in panel.colour_levels),
+    )
+
+
+def _shown_shape(shape: ShapeFunction) -> ShapeFunction:
+    grid = shape.grid if np.issubdtype(np.asarray(shape.grid).dtype, np.number) else _escaped_all(shape.grid)
+    return replace(shape, feature=escaped(shape.feature), model_name=escaped(shape.model_name), grid=grid)
+
+
+def _escaped_all(values) -> np.ndarray:
+    """Each value as escaped text; a missing one stays missing (None or NaN), as the figure draws it."""
+    return np.asarray(
+        [v if v is None or (isinstance(v, float) and v != v) else escaped(str(v)) for v in values], dtype=object
+    )
 
 
 def _binary(panel: FeatureDependence) -> bool:

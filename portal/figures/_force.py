@@ -20,7 +20,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from portal.figures._style import INK, MUTED, PUSH_DOWN, PUSH_UP, finish, scale_and_class, text_color
+from portal.figures._style import INK, MUTED, PUSH_DOWN, PUSH_UP, escaped, finish, scale_and_class, text_color
 from portal.figures._waterfall import OTHER, _label, _number
 from portal.results import LocalExplanation
 
@@ -96,7 +96,7 @@ def force_plot(
         fig.update_yaxes(showticklabels=False, showgrid=False, range=[-0.9, 1.25], fixedrange=True, row=i, col=1)
         fig.update_xaxes(title=_axis_title(local) if not shared or i == n else None, row=i, col=1)
         fig.add_annotation(
-            text=f"<b>{local.model_name}</b>",
+            text=f"<b>{escaped(local.model_name)}</b>",
             font={"color": text_color(color)},
             x=0,
             xref=f"x{'' if i == 1 else i} domain",
@@ -123,7 +123,7 @@ def force_plot(
 
 
 def _segments_trace(local: LocalExplanation, segments: Sequence[Segment]) -> go.Bar:
-    pushes = [s.push for s in segments]
+    pushes, model = [s.push for s in segments], escaped(local.model_name)  # the user's text: plotly reads markup
     return go.Bar(
         orientation="h",
         y=[0.0] * len(segments),
@@ -131,13 +131,13 @@ def _segments_trace(local: LocalExplanation, segments: Sequence[Segment]) -> go.
         base=[s.start for s in segments],
         width=0.7,
         marker={"color": [PUSH_UP if p > 0 else PUSH_DOWN for p in pushes], "line": {"color": "white", "width": 1}},
-        text=[s.label.replace(" = ", "<br>= ", 1) for s in segments],
+        text=[escaped(s.label).replace(" = ", "<br>= ", 1) for s in segments],  # the user's names and values
         textposition="inside",
         insidetextanchor="middle",
         textfont={"color": "white", "size": 11},
-        customdata=[[s.label, s.push] for s in segments],
-        hovertemplate=f"{local.model_name}<br>%{{customdata[0]}}<br>push %{{customdata[1]:+.4g}}<extra></extra>",
-        name=local.model_name,
+        customdata=[[escaped(s.label), s.push] for s in segments],
+        hovertemplate=f"{model}<br>%{{customdata[0]}}<br>push %{{customdata[1]:+.4g}}<extra></extra>",
+        name=model,
     )
 
 

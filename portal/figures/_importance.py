@@ -97,7 +97,7 @@ def _coverage(explanations: Sequence[Explanation]) -> str:
 
 def _exactness(explanations: Sequence[Explanation]) -> str:
     """'exact for every model', or which models are approximate (a sampled estimate)."""
-    approximate = [e.model_name for e in explanations if not e.provenance.exact]
+    approximate = [escaped(e.model_name) for e in explanations if not e.provenance.exact]
     if not approximate:
         return "exact for every model shown"
     return f"<span style='color:{WARNING}'>approximate for {', '.join(approximate)}</span>"
@@ -121,16 +121,17 @@ def _bar(
 ) -> go.Bar:
     by_name = dict(zip(explanation.feature_names, _values(explanation, mode)))
     unit = scale_label(explanation.output_scale)
-    name = explanation.model_name if mode == SHARE else f"{explanation.model_name} ({unit})"
+    model = escaped(explanation.model_name)  # names and features are the user's: plotly would read their markup
+    name = model if mode == SHARE else f"{model} ({unit})"
     value_format = "%{x:.1%}" if mode == SHARE else "%{x:.4g} " + unit
     return go.Bar(
-        y=features,
+        y=[escaped(f) for f in features],
         x=[by_name.get(f) for f in features],
         orientation="h",
         name=name,
         marker={"color": color, "pattern": bar_pattern(pattern)},
-        offsetgroup=explanation.model_name,
-        hovertemplate=f"{explanation.model_name}<br>{who}%{{y}}: {value_format}<extra></extra>",
+        offsetgroup=model,
+        hovertemplate=f"{model}<br>{who}%{{y}}: {value_format}<extra></extra>",
     )
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import plotly.graph_objects as go
 
-from portal.figures._style import finish, placeholder, scale_and_class
+from portal.figures._style import escaped, finish, placeholder, scale_and_class
 from portal.results import ModelInteractions
 
 #: What every interaction view names as its method: the engine computes them one way only.
@@ -88,7 +88,7 @@ def interaction_heatmap(
         return placeholder(NO_INTERACTIONS)
     order = np.argsort(-np.nansum(strength, axis=1), kind="stable")[:max_features]
     shown = strength[np.ix_(order, order)]
-    names = [result.values.feature_names[i] for i in order]
+    names = [escaped(result.values.feature_names[i]) for i in order]  # the user's names: plotly reads markup
     unit = scale_and_class(result.values.output_scale, class_name or "")
     fig = go.Figure(
         go.Heatmap(
@@ -106,5 +106,5 @@ def interaction_heatmap(
     fig.update_yaxes(autorange="reversed", showgrid=False, ticks="")
     fig.update_xaxes(tickangle=-40, showgrid=False, ticks="", side="bottom")
     fig.update_layout(plot_bgcolor="white", yaxis={"scaleanchor": "x"})  # square cells
-    title = f"Feature interactions: {result.model_name}" if titled else ""
+    title = f"Feature interactions: {escaped(result.model_name)}" if titled else ""
     return finish(fig, title, interaction_caption(result, class_name), height=220 + 34 * len(names))

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 
 import plotly.graph_objects as go
 
-from portal.figures._style import FONT, INK, finish, model_colors, text_color
+from portal.figures._style import FONT, INK, escaped, finish, model_colors, text_color
 from portal.results import ModelMetrics
 
 #: Metrics where a smaller number is better; the best value of each row is drawn bold.
@@ -29,7 +29,7 @@ def metrics_table(metrics: Sequence[ModelMetrics], *, colors: Mapping[str, str] 
         go.Table(
             columnwidth=[1.3] + [1] * len(metrics),
             header={
-                "values": ["<b>metric</b>"] + [f"<b>{m.model_name}</b>" for m in metrics],
+                "values": ["<b>metric</b>"] + [f"<b>{escaped(m.model_name)}</b>" for m in metrics],
                 "fill_color": header_fill,
                 "font": {"color": [INK] + ["white"] * len(metrics), "size": 14, "family": FONT},
                 "align": ["left"] + ["center"] * len(metrics),

@@ -14,7 +14,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from portal.figures._beeswarm import narrow
-from portal.figures._style import INK, MUTED, PUSH_DOWN, PUSH_UP, class_label, finish, scale_and_class
+from portal.figures._style import INK, MUTED, PUSH_DOWN, PUSH_UP, class_label, escaped, finish, scale_and_class
 from portal.results import LOG_ODDS, LocalExplanation
 
 OTHER = "other {n} features"
@@ -48,7 +48,8 @@ def waterfall(
     )
     fig.update_yaxes(showgrid=False, categoryorder="array", categoryarray=[BASE, *labels, PREDICTION], automargin=True)
     fig.update_layout(showlegend=False, meta={"own": list(own), "scale": local.output_scale})
-    title = " · ".join(p for p in (local.model_name, f"row {local.row_id}", class_label(local.explained_class)) if p)
+    parts = (local.model_name, f"row {local.row_id}", class_label(local.explained_class))
+    title = escaped(" · ".join(p for p in parts if p))
     title = title if titled else ""
     fig = finish(fig, title, prediction_text(local) if titled else "", height=130 + 38 * (len(deltas) + 2))
     return fig if titled else narrow(fig)
@@ -139,8 +140,9 @@ def _label(feature: str, feature_values: Mapping[str, object]) -> str:
 def _tick(feature: str, feature_values: Mapping[str, object]) -> str:
     """The axis label: the feature's name, and its value on a second, muted line (narrow panes)."""
     if feature not in feature_values:
-        return feature
-    return f"{feature}<br><span style='color:{MUTED}'>= {_value(feature_values[feature])}</span>"
+        return escaped(feature)
+    value = escaped(_value(feature_values[feature]))  # the user's name and value: plotly would read their markup
+    return f"{escaped(feature)}<br><span style='color:{MUTED}'>= {value}</span>"
 
 
 def _value(value: object) -> str:

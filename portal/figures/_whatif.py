@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from portal.figures._style import MUTED, bar_pattern, finish, pattern_of, scale_label
+from portal.figures._style import MUTED, bar_pattern, escaped, finish, pattern_of, scale_label
 from portal.results import LocalExplanation
 
 TOP_FEATURES = 8
@@ -64,7 +64,7 @@ def what_if_bars(
     fig.update_yaxes(tickfont={"size": 12})
     title = f"{before.output:.3g} → {after.output:.3g} ({unit})"
     subtitle = (
-        f"base value {after.base_value:.3g}; changed: {', '.join(changed) or 'nothing yet'}"
+        f"base value {after.base_value:.3g}; changed: {escaped(', '.join(changed)) or 'nothing yet'}"
         "<br>top bar: edited · grey, below: as it is"
     )
     fig = finish(fig, title, subtitle, height=170 + 34 * len(shown))
@@ -73,13 +73,16 @@ def what_if_bars(
 
 
 def _label(name: str, changed: Sequence[str], before: Mapping[str, object], after: Mapping[str, object]) -> str:
+    """'tenure = 2', or '<b>tenure: 2 → 30</b>' for an edit; the user's name and values escaped (plotly reads
+    markup in ticks), the lengths measured on what is shown."""
+    shown = escaped(name)
     if name in changed:
         edit = f"{_show(before.get(name))} → {_show(after.get(name))}"
-        return f"<b>{name}:{'<br>' if len(name) + len(edit) > WRAP_AT else ' '}{edit}</b>"
+        return f"<b>{shown}:{'<br>' if len(name) + len(edit) > WRAP_AT else ' '}{escaped(edit)}</b>"
     if name not in before:
-        return name
+        return shown
     value = _show(before.get(name))
-    return f"{name}<br>= {value}" if len(name) + len(value) + 3 > WRAP_AT else f"{name} = {value}"
+    return f"{shown}<br>= {escaped(value)}" if len(name) + len(value) + 3 > WRAP_AT else f"{shown} = {escaped(value)}"
 
 
 def _show(value: object) -> str:

@@ -12,6 +12,10 @@ The store keeps arrays as ``.npy`` files (memory-mapped on read) and a small JSO
 pickled (:class:`UnsafeCacheEntry` refuses a pickle). :func:`cache_info`, :func:`clear_cache` and
 :func:`evict_to_limit` administer it. Shared with the web layer: the one JSON-only Celery configuration
 (:func:`json_celery`) and the one watcher that ends a worker process when its parent goes (:func:`end_with_parent`).
+
+Celery work is signed: :func:`sign` / :func:`verify` an HMAC with the secret of ``PORTAL_TASK_SECRET``
+(:func:`task_secret`), and a worker takes trust and allowed files from its own projects (:func:`vetted_job`), refusing
+the rest with :class:`TaskRefused`.
 """
 
 from portal.jobs._batching import BatchSizer
@@ -28,18 +32,25 @@ from portal.jobs._runner import (
     local_process_pool,
     warm_up,
 )
+from portal.jobs._signing import TASK_SECRET_ENV, canonical, sign, task_secret, verify
 from portal.jobs._store import ResultStore, UnsafeCacheEntry, make_private_dir
+from portal.jobs._worker_trust import CONFIG_ENV, ModelTrust, TaskRefused, model_trust, vetted_job, worker_projects
 
 __all__ = [
     "ARRAY_NAMES",
+    "CONFIG_ENV",
     "TASK_SECONDS",
+    "TASK_SECRET_ENV",
+    "TaskRefused",
     "BatchSizer",
     "ExplanationJob",
     "JSON_ONLY",
     "JobRunner",
+    "ModelTrust",
     "ResultStore",
     "UnsafeCacheEntry",
     "cache_info",
+    "canonical",
     "clear_cache",
     "end_with_parent",
     "evict_to_limit",
@@ -50,5 +61,11 @@ __all__ = [
     "json_celery",
     "local_process_pool",
     "make_private_dir",
+    "model_trust",
+    "sign",
+    "task_secret",
+    "verify",
+    "vetted_job",
     "warm_up",
+    "worker_projects",
 ]

@@ -15,21 +15,29 @@ worker that starts puts it back in the queue, or a running worker's periodic che
 one about every 100 s). A chunk may so run twice: it is deterministic and committed atomically, so
 that is harmless. One that kills its worker every time (out of memory) comes back every time.
 
-Security: JSON only, so a message cannot make a worker unpickle anything, and a worker refuses jobs
-whose model is a pickle/joblib file unless started with ``PORTAL_WORKER_TRUST_CODE=1``. Whoever can
-write to the Redis database can still queue work and control workers: keep it private.
+Security: JSON only, so a message cannot make a worker unpickle anything. Every task is signed with
+``PORTAL_TASK_SECRET`` and every result too (:mod:`portal.jobs._signing`): a worker refuses an unsigned or
+altered task before it reads a file, and the portal refuses such a result before it commits anything. A worker
+takes each model's trust from its own copy of the project (``PORTAL_CONFIG``, :mod:`portal.jobs._worker_trust`),
+never from the message, refuses files outside that project's cache, and refuses pickle/joblib models unless also
+started with ``PORTAL_WORKER_TRUST_CODE=1``. A refusal is one log line and a failed task; nothing is written.
+Whoever can write to Redis can still replay a signed chunk (it computes the same values) and control workers:
+keep Redis private.
 
 Workers read models and data from the paths in the job: the cache directory (and any model file a
 project names) must be on a filesystem every worker sees at the same path. From the repository root::
 
-    PORTAL_REDIS_URL=redis://HOST:6379/0 celery -A portal.jobs.celery_runner worker --concurrency 2 --loglevel info
+    PORTAL_REDIS_URL=redis://HOST:6379/0 PORTAL_TASK_SECRET=... PORTAL_CONFIG=project.toml \
+        celery -A portal.jobs.celery_runner worker --concurrency 2 --loglevel info
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import math
 import os
+import sys
 import threading
 import time
 from collections import Counter
@@ -38,7 +46,7 @@ from concurrent.futures import Executor, Future
 from typing import Any
 
 import numpy as np
-from celery import Celery
+from celery import Celery, signals
 from celery.backends.redis import RedisBackend
 
 # Imported now, while `celery -A` has the working directory on sys.path (it takes it off again after loading
@@ -46,9 +54,11 @@ from celery.backends.redis import RedisBackend
 import models.persistence  # noqa: F401
 import portal.data._frames  # noqa: F401
 import portal.explain  # noqa: F401
-from portal.config import scale_out_url
+from portal.config import ConfigError, scale_out_url
 from portal.jobs._celery_config import json_celery
 from portal.jobs._runner import ARRAY_NAMES, explain_chunk
+from portal.jobs._signing import sign, task_secret, verify
+from portal.jobs._worker_trust import TaskRefused, cached_worker_projects, vetted_job, worker_projects
 
 TASK_NAME = "portal.explain_chunk"
 QUEUE = "portal"  # not Celery's default queue, so a Dash CeleryManager worker on the same Redis never takes chunks
@@ -64,6 +74,8 @@ PICKLE_REFUSED = (
 )
 REDIS_UNREACHABLE = "Redis unreachable for {seconds:.0f} s: {error}"
 BAD_RESULT = "malformed result from a worker: {error}"
+UNSIGNED_TASK = "refused: the task is unsigned or altered (or signed with another PORTAL_TASK_SECRET)"
+UNSIGNED_RESULT = "the result is unsigned or altered (or signed with another PORTAL_TASK_SECRET)"
 
 _NON_FINITE = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
 _READY = ("SUCCESS", "FAILURE", "REVOKED")
@@ -101,19 +113,57 @@ def make_celery(redis_url: str, *, visibility_timeout: float = DEFAULT_VISIBILIT
         worker_cancel_long_running_tasks_on_connection_loss=True,  # they will be redelivered anyway
         broker_transport_options={"visibility_timeout": visibility_timeout},
     )
-    app.task(name=TASK_NAME, bind=True, shared=False)(_explain_chunk_task)
+    # throws: a refusal is logged as one line ("raised expected"), without a traceback
+    app.task(name=TASK_NAME, bind=True, shared=False, throws=(TaskRefused,))(_explain_chunk_task)
     return app
 
 
-def _explain_chunk_task(task: Any, job: dict[str, Any], positions: list[int]) -> dict[str, Any]:
-    """The worker side: explain the rows, send the arrays back as JSON, say who computed them."""
-    if job.get("trust_code") and os.environ.get(TRUST_CODE_ENV) != "1":
-        raise PermissionError(PICKLE_REFUSED)  # anyone who can write to the broker could name a pickle file
-    arrays = explain_chunk(job, positions)
-    return {
+def task_payload(job: Mapping[str, Any], positions: list[int]) -> dict[str, Any]:
+    """What a chunk's signature covers: the task's name and both its arguments."""
+    return {"task": TASK_NAME, "job": job, "positions": positions}
+
+
+def result_payload(task_id: str, worker: Any, arrays: Mapping[str, np.ndarray]) -> dict[str, Any]:
+    """What a result's signature covers: each decoded array's dtype, shape and SHA-256, and the worker, bound to
+    the task they answer. Hashing the arrays' bytes, not their JSON, keeps it cheap: the canonical JSON of a
+    1,563-row chunk's values took 150 ms to sign on a loaded machine (as long as a fast model's whole chunk);
+    the hashes take 15 ms."""
+    digests = {name: _digest(np.ascontiguousarray(array)) for name, array in sorted(arrays.items())}
+    return {"task_id": task_id, "worker": worker, "arrays": digests}
+
+
+def _digest(array: np.ndarray) -> dict[str, Any]:
+    digest = hashlib.sha256(array.tobytes()).hexdigest()
+    return {"dtype": array.dtype.name, "shape": list(array.shape), "sha256": digest}
+
+
+def checked_job(
+    job: Mapping[str, Any], positions: list[int], signature: Any, *, secret: bytes, projects: tuple
+) -> dict[str, Any]:
+    """The job as this worker will run it: signed by the portal, its trust and files from the worker's projects."""
+    if not verify(task_payload(job, positions), signature, secret):
+        raise TaskRefused(UNSIGNED_TASK)
+    checked = vetted_job(job, projects)
+    if checked["trust_code"] and os.environ.get(TRUST_CODE_ENV) != "1":
+        raise TaskRefused(PICKLE_REFUSED)
+    return checked
+
+
+def _explain_chunk_task(
+    task: Any, job: dict[str, Any], positions: list[int], signature: str | None = None
+) -> dict[str, Any]:
+    """The worker side: check the chunk, explain the rows, send the arrays back signed, say who computed them."""
+    try:
+        secret, projects = task_secret(), cached_worker_projects()
+    except ConfigError as error:  # the start-up check (check_worker_setup) makes this rare
+        raise TaskRefused(f"refused: {error}") from None
+    arrays = explain_chunk(checked_job(job, positions, signature, secret=secret, projects=projects), positions)
+    result = {
         "arrays": {name: encode_array(arrays[name]) for name in ARRAY_NAMES},
         "worker": {"hostname": task.request.hostname, "pid": os.getpid()},
     }
+    sent = {name: decode_array(encoded) for name, encoded in result["arrays"].items()}  # as the portal will read them
+    return {**result, "signature": sign(result_payload(task.request.id, result["worker"], sent), secret)}
 
 
 def encode_array(array: np.ndarray) -> dict[str, Any]:
@@ -161,7 +211,17 @@ class CeleryExecutor(Executor):
     finished chunks per (worker name, process id).
     """
 
-    def __init__(self, app: Celery | str, *, poll_interval: float = 0.1, unreachable_after: float = 60.0) -> None:
+    def __init__(
+        self,
+        app: Celery | str,
+        *,
+        poll_interval: float = 0.1,
+        unreachable_after: float = 60.0,
+        secret: bytes | None = None,
+    ) -> None:
+        """``secret`` signs the tasks and checks the results; by default ``PORTAL_TASK_SECRET`` (a ConfigError
+        naming the fix when unset: Celery mode does not start without it)."""
+        self._secret = task_secret() if secret is None else secret
         self.app = make_celery(app) if isinstance(app, str) else app
         self.poll_interval = poll_interval
         self.unreachable_after = unreachable_after
@@ -178,7 +238,9 @@ class CeleryExecutor(Executor):
         with self._changed:
             if self._closed:
                 raise RuntimeError(AFTER_SHUTDOWN)
-            sent = self.app.send_task(TASK_NAME, args=list(args), kwargs=kwargs)
+            job, positions = args
+            signature = sign(task_payload(job, positions), self._secret)
+            sent = self.app.send_task(TASK_NAME, args=[job, positions], kwargs={"signature": signature})
             self._pending[sent.id] = future
             if self._watcher is None:
                 self._watcher = threading.Thread(target=self._watch, daemon=True, name="celery-results")
@@ -234,7 +296,7 @@ class CeleryExecutor(Executor):
             self._forget(task_id)
             self._revoke([task_id])
             return
-        outcome = self._outcome(value, backend)
+        outcome = self._outcome(task_id, value, backend)
         if outcome is None:
             return
         self._forget(task_id)
@@ -245,7 +307,7 @@ class CeleryExecutor(Executor):
         if future.set_running_or_notify_cancel():
             future.set_exception(outcome) if isinstance(outcome, BaseException) else future.set_result(outcome)
 
-    def _outcome(self, value: Any, backend: RedisBackend) -> dict[str, np.ndarray] | BaseException | None:
+    def _outcome(self, task_id: str, value: Any, backend: RedisBackend) -> dict[str, np.ndarray] | BaseException | None:
         """The future's result or exception once the task has finished, else None."""
         if isinstance(value, BaseException):
             return value
@@ -256,8 +318,10 @@ class CeleryExecutor(Executor):
             if meta["status"] != "SUCCESS":
                 return remote_error(meta)
             payload = meta["result"]
-            arrays = {name: decode_array(payload["arrays"][name]) for name in ARRAY_NAMES}
+            arrays = {name: decode_array(payload["arrays"][name]) for name in ARRAY_NAMES}  # plain numbers only
             worker = payload.get("worker") or {}
+            if not verify(result_payload(task_id, worker, arrays), payload.get("signature"), self._secret):
+                return WorkerError(UNSIGNED_RESULT)  # planted in Redis: nothing of it reaches the cache
             self.ran_on[(str(worker.get("hostname")), int(worker.get("pid", 0)))] += 1
             return arrays
         except Exception as error:  # e.g. a pickled record planted in Redis: refused, never loaded
@@ -278,6 +342,22 @@ def _app_from_environment() -> Celery:
     """The worker has no project: it asks the config for the scale-out URL (a local Redis when unset)."""
     visibility = float(os.environ.get(VISIBILITY_TIMEOUT_ENV, DEFAULT_VISIBILITY_TIMEOUT))
     return make_celery(scale_out_url() or DEFAULT_REDIS_URL, visibility_timeout=visibility)
+
+
+@signals.celeryd_init.connect
+def check_worker_setup(sender: Any = None, instance: Any = None, **_: Any) -> None:
+    """A chunk worker without its secret or its project stops at start with one line naming the fix.
+
+    Only for this module's app: Dash's page worker imports this module too, and checks what it needs itself.
+    """
+    if getattr(instance, "app", None) is not app:
+        return
+    try:
+        task_secret()
+        worker_projects()
+    except ConfigError as error:
+        print(f"error: {error}", file=sys.stderr, flush=True)
+        raise SystemExit(2) from None
 
 
 #: The workers' app: ``celery -A portal.jobs.celery_runner worker`` (configured by ``PORTAL_REDIS_URL``).

@@ -13,16 +13,22 @@ from collections.abc import Callable
 
 from portal.config import ConfigError, ProjectConfig
 from portal.jobs import TASK_SECONDS, JobRunner, ResultStore, local_process_pool
+from portal.project._batches import project_data
 from portal.project._project import Project
 
 CELERY_WINDOW = 8  # chunks of one job in flight on Celery: the local default of 2 would use 2 workers per model
 
 
 def open_project(config: ProjectConfig, *, log: Callable[[str], None] = print) -> Project:
-    """The project with its runner, its models trained or loaded, ready to start its explanation jobs."""
+    """The project with its runner, its models trained or loaded, ready to start its explanation jobs.
+
+    The data is read and checked first: a mistake in it is one line at once, before any worker process starts
+    (the local pool's start costs seconds, and ending it early was what a data error waited for).
+    """
+    data = project_data(config)
     runner = open_runner(config, log=log)
     try:
-        return Project(config, runner=runner, log=log)
+        return Project(config, runner=runner, log=log, data=data)
     except BaseException:
         runner.shutdown()
         raise

@@ -91,11 +91,12 @@ class Project:
         runner: JobRunner | None = None,
         log: Callable[[str], None] = print,
         chunk_rows: int | None = None,
+        data: Dataset | None = None,  # project_data(config), read already (open_project reads it before any worker)
     ) -> None:
         self.config, self.title = config, config.title
         self.runner = runner or JobRunner(ResultStore(config.cache_dir))
         self.store = self.runner.store  # one store (and one index connection) for models and jobs
-        data = project_data(config)
+        data = project_data(config) if data is None else data
         log(data_summary(data))
         windows = project_windows(config, data)
         self.dataset = data = trained_on_reference(config, data, windows)

@@ -15,14 +15,17 @@ import pandas as pd
 from portal.analyses import (
     COMMON,
     NATIVE,
+    NO_ROW_TO_CHANGE,
     FeatureDependence,
     FeatureSpec,
     ShapeFunction,
+    WhatIfError,
     dependence,
     ebm_shape_function,
     edited_row,
     feature_specs,
 )
+from portal.analyses import shown as shown_text
 from portal.data import Dataset
 from portal.explain import is_ebm, split_model
 from portal.project._models import Models
@@ -78,10 +81,12 @@ class Workbench:
     ) -> dict[str, tuple[LocalExplanation, LocalExplanation]]:
         """Every model's explanation of the row as it is and as edited, in ``scale``: {model: (original, edited)}.
 
-        Raises WhatIfError for an edit that does not fit its feature, KeyError for an unknown row. Averages are
-        the weighted sums of their members' edited rows, so they stay exact.
+        Raises WhatIfError for an edit that does not fit its feature or a row the data lacks (one line for the
+        page, never an error page). Averages are the weighted sums of their members' edited rows, so they stay exact.
         """
-        position = self._dataset.rows.positions([str(row_id)])[0]
+        position = self._dataset.rows.position(str(row_id))
+        if position is None:
+            raise WhatIfError(NO_ROW_TO_CHANGE.format(row=shown_text(row_id)))
         edited = edited_row(self._dataset.features.iloc[[position]], edits, self.feature_specs())
         result = {}
         for name in self._models.names:

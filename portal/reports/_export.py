@@ -7,9 +7,10 @@ One line per data row (per data row and class when the explanation is multi-clas
 The id column is named as the project's ``[data] id`` (``row`` when it has none); each feature column
 holds that column's contribution; ``base_value`` plus the contributions equals ``model_output``, in the
 scale ``output_scale`` names. Floats are written in their shortest round-trip form (Python's ``repr``),
-so the sum holds in the file as it did in memory. The table is written in blocks of rows straight from
-the memory-mapped arrays, never whole, into a temporary file renamed into place at the end: a reader
-sees the old file or the complete new one.
+so the sum holds in the file as it did in memory. Text cells (the header, ids, classes) that a spreadsheet
+would run as a formula (``=1+1``, ``@SUM(A1)``) start with a quote (:func:`portal.data.safe_cell`). The
+table is written in blocks of rows straight from the memory-mapped arrays, never whole, into a temporary file
+renamed into place at the end: a reader sees the old file or the complete new one.
 
     summary = write_explanation_csv(project.explanation("Forest"), "forest.csv", id_name="customer_id")
 """
@@ -25,6 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
+from portal.data import safe_cells
 from portal.results import Explanation
 
 BASE_VALUE = "base_value"
@@ -82,7 +84,7 @@ def write_explanation_csv(
     try:
         with open(staging, "x", encoding="utf-8", newline="") as out:  # "x": the umask's permissions, as any file
             writer = csv.writer(out, lineterminator="\n")
-            writer.writerow(columns)
+            writer.writerow(safe_cells(columns))
             for first in range(0, explanation.n_rows, block_rows):
                 writer.writerows(zip(*_block(explanation, first, min(first + block_rows, explanation.n_rows))))
         os.replace(staging, path)
@@ -102,9 +104,9 @@ def _block(explanation: Explanation, start: int, stop: int) -> list[list]:
     values = np.asarray(explanation.values[start:stop], dtype=np.float64)
     base = np.asarray(explanation.base_values[start:stop], dtype=np.float64).reshape(-1)
     outputs = np.asarray(explanation.outputs[start:stop], dtype=np.float64).reshape(-1)
-    ids = [str(i) for i in explanation.row_ids[start:stop]]
+    ids = safe_cells(str(i) for i in explanation.row_ids[start:stop])
     leading = [ids]
-    classes = _class_names(explanation)
+    classes = safe_cells(_class_names(explanation))
     if classes:  # (rows, features, classes) -> (rows x classes, features)
         values = values.transpose(0, 2, 1).reshape(-1, values.shape[1])
         leading = [[i for i in ids for _ in classes], list(classes) * len(ids)]

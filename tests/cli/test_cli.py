@@ -82,10 +82,20 @@ def test_cache_info_lists_results_and_clear_removes_one_model(project: Path) -> 
 
 
 def test_an_unreachable_redis_is_one_clear_line_and_exit_code_2(project: Path) -> None:
-    env = {**os.environ, "PORTAL_REDIS_URL": "redis://127.0.0.1:9/0"}
+    env = {**os.environ, "PORTAL_REDIS_URL": "redis://127.0.0.1:9/0", "PORTAL_TASK_SECRET": "s" * 40}
     done = portal("precompute", "--config", str(project), timeout=120, env=env)
     assert done.returncode == 2
     assert done.stderr.startswith("error: PORTAL_REDIS_URL: cannot reach Redis at redis://127.0.0.1:9/0")
+    assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
+
+
+def test_celery_mode_without_a_task_secret_is_one_line_naming_the_fix_and_exit_code_2(project: Path) -> None:
+    env = {**os.environ, "PORTAL_REDIS_URL": "redis://127.0.0.1:9/0"}
+    env.pop("PORTAL_TASK_SECRET", None)
+    done = portal("precompute", "--config", str(project), timeout=120, env=env)
+    assert done.returncode == 2
+    assert done.stderr.startswith("error: PORTAL_TASK_SECRET: is not set")
+    assert "Fix: set PORTAL_TASK_SECRET" in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
 
 

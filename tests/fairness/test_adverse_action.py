@@ -143,3 +143,24 @@ def test_user_errors_name_what_and_the_fix() -> None:
         list(declined_reason_frames(GB, FEATURES, DecisionRule(0.5), scores=np.array([0.1, 0.2])))
     with pytest.raises(ValueError, match="no row 'z' in the explanation of 'GB'"):
         reasons_for_row(GB, FEATURES, "z", DecisionRule(0.5))
+
+
+def test_formula_like_ids_models_features_and_values_are_written_as_text() -> None:
+    link = '=HYPERLINK("http://x","y")'
+    features = pd.DataFrame({"=cmd": [link, "ok"], "@age": [-1.5, 3.0]}, index=["=1+1", "b"])
+    model = Explanation(
+        model_name="+GB",
+        feature_names=("=cmd", "@age"),
+        row_ids=np.asarray(["=1+1", "b"]),
+        values=np.asarray([[-0.2, -0.3], [0.1, 0.1]]),
+        base_values=np.asarray([0.6, 0.6]),
+        outputs=np.asarray([0.1, 0.8]),
+        output_scale=PROBABILITY,
+        provenance=PROVENANCE,
+    )
+    out = io.StringIO()
+    write_reasons_csv(out, [model], features, DecisionRule(0.5))
+    assert list(csv.reader(io.StringIO(out.getvalue())))[1:] == [
+        ["'=1+1", "'+GB", "1", "'@age", "-1.5", "-0.3", "probability"],
+        ["'=1+1", "'+GB", "2", "'=cmd", "'" + link, "-0.2", "probability"],
+    ]

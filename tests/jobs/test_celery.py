@@ -3,7 +3,8 @@
 A job's chunks run on two worker processes and give exactly the inline runner's values. A pool
 process killed mid-chunk gives its chunk back at once; a whole worker killed mid-chunk leaves it in
 Redis, and a worker that starts after the visibility timeout delivers it again. Either way the job
-completes with the same values.
+completes with the same values. Workers run only signed chunks of the projects they were given
+(``PORTAL_CONFIG``): every project file of this module is written before they start.
 """
 
 from __future__ import annotations
@@ -24,18 +25,21 @@ import pandas as pd
 import pytest
 
 from portal.config import load_config
-from portal.jobs import ARRAY_NAMES, JSON_ONLY, JobRunner, ResultStore, explain_chunk, json_celery
+from portal.jobs import ARRAY_NAMES, JSON_ONLY, JobRunner, ResultStore, explain_chunk, json_celery, sign
 from portal.jobs.celery_runner import (
     AFTER_SHUTDOWN,
     DEFAULT_REDIS_URL,
     ONLY_EXPLAIN_CHUNK,
     PICKLE_REFUSED,
     QUEUE,
+    TASK_NAME,
+    UNSIGNED_TASK,
     CeleryExecutor,
     WorkerError,
     decode_array,
     encode_array,
     make_celery,
+    task_payload,
     workers_online,
 )
 from portal.project import Project
@@ -43,7 +47,9 @@ from tests.projects import two_models
 from tests.redis_fixture import redis_server
 
 ROOT = Path(__file__).parents[2]
-VISIBILITY_TIMEOUT = 3  # seconds, for the test workers: a lost worker's chunk is delivered again soon
+VISIBILITY_TIMEOUT = 3  # seconds, for the victim and the rescuer: a lost worker's chunk is delivered again soon
+SECRET = "test-secret-" + "0123456789abcdef" * 2
+WORKER_PROJECTS = ("small-celery", "slow-pool-kill", "slow-worker-kill", "pickled")
 CHUNK_ROWS = 100
 SMALL = """
 [data]
@@ -64,10 +70,36 @@ params = {{ n_estimators = 60, min_samples_leaf = 1 }}
 dir = "{cache}"
 """
 WORKER_LOST = "WorkerLostError("  # the worker logs this when a pool process dies mid-chunk
+LOST_CHUNK = "Task handler raised error: WorkerLostError("  # once per chunk lost (its traceback repeats the above)
 TASK_LINE = re.compile(r"Task portal\.explain_chunk\[([0-9a-f-]+)\] (received|succeeded|raised)")
 
 
 # --- the parts: a table, projects, Redis, workers -------------------------------------------------
+PICKLED = """
+[data]
+source = "{table}"
+target = "bought"
+[[models]]
+name = "Pickled"
+path = "{model}"
+trust = true
+[cache]
+dir = "{cache}"
+"""
+
+
+@pytest.fixture(scope="module", autouse=True)
+def task_secret() -> Iterator[None]:
+    """The portal's side of the shared secret (the workers get it in their environment)."""
+    before = os.environ.get("PORTAL_TASK_SECRET")
+    os.environ["PORTAL_TASK_SECRET"] = SECRET
+    yield
+    if before is None:
+        del os.environ["PORTAL_TASK_SECRET"]
+    else:
+        os.environ["PORTAL_TASK_SECRET"] = before
+
+
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("celery")
@@ -76,6 +108,12 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     frame["income"] = rng.normal(50, 15, len(frame)).round(2)
     frame["bought"] = np.where(rng.random(len(frame)) < frame["age"] / 100, "yes", "no")
     frame.to_csv(folder / "table.csv", index=False)
+    for template, cache in ((SMALL, "small-celery"), (SLOW, "slow-pool-kill"), (SLOW, "slow-worker-kill")):
+        make_project(folder, template, cache)
+    (folder / "model.pkl").write_bytes(b"not loaded: refused before")
+    (folder / "pickled.toml").write_text(
+        PICKLED.format(table=folder / "table.csv", model=folder / "model.pkl", cache=folder / "pickled")
+    )
     return folder
 
 
@@ -83,6 +121,15 @@ def make_project(folder: Path, template: str, cache: str) -> Path:
     path = folder / f"{cache}.toml"
     path.write_text(template.format(table=folder / "table.csv", cache=folder / cache, models=two_models()))
     return path
+
+
+def worker_env(redis_url: str, folder: Path, *, visibility_timeout: float | None = None) -> dict[str, str]:
+    """A worker's environment: the Redis URL, the secret, every project of this module."""
+    env = {**os.environ, "PORTAL_REDIS_URL": redis_url, "PORTAL_TASK_SECRET": SECRET}
+    env["PORTAL_CONFIG"] = ",".join(str(folder / f"{name}.toml") for name in WORKER_PROJECTS)
+    if visibility_timeout is not None:
+        env["PORTAL_CELERY_VISIBILITY_TIMEOUT"] = str(visibility_timeout)
+    return env
 
 
 def inline_arrays(config_path: Path) -> dict[str, dict[str, np.ndarray]]:
@@ -103,9 +150,10 @@ def redis_url(folder: Path) -> Iterator[str]:
 
 
 @contextmanager
-def celery_worker(redis_url: str, name: str, log: Path, *, concurrency: int = 2) -> Iterator[subprocess.Popen]:
+def celery_worker(
+    redis_url: str, name: str, log: Path, env: dict[str, str], *, concurrency: int = 2
+) -> Iterator[subprocess.Popen]:
     """A real worker process, as the README starts it, with its log in ``log``; ready when it answers a ping."""
-    env = {**os.environ, "PORTAL_REDIS_URL": redis_url, "PORTAL_CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT)}
     command = [sys.executable, "-m", "celery", "-A", "portal.jobs.celery_runner", "worker", "--loglevel", "info"]
     command += ["--concurrency", str(concurrency), "-n", f"{name}@%h", "--without-mingle"]
     with open(log, "w") as output:
@@ -127,8 +175,12 @@ def celery_worker(redis_url: str, name: str, log: Path, *, concurrency: int = 2)
 
 @pytest.fixture(scope="module")
 def pool_worker(redis_url: str, folder: Path) -> Iterator[tuple[subprocess.Popen, Path]]:
+    """The workers every test shares, with the default visibility timeout (an hour): a chunk is delivered twice
+    only when its pool process dies. With the short timeout the victim and the rescuer need, a chunk still running
+    after 3 s on a loaded machine was restored and received again, and the test of a killed pool process could not
+    tell that redelivery from the one it looks for (it saw a chunk received three times, or none twice)."""
     log = folder / "pool-worker.log"
-    with celery_worker(redis_url, "pool", log) as process:
+    with celery_worker(redis_url, "pool", log, worker_env(redis_url, folder)) as process:
         yield process, log
 
 
@@ -235,14 +287,71 @@ def test_shutdown_cancels_queued_chunks(redis_url: str) -> None:
     assert future.cancelled()
 
 
-def test_a_worker_error_reaches_the_future_by_name_and_first_line(redis_url: str, pool_worker) -> None:
+def pickled_job(folder: Path, **changes) -> dict:
+    """A chunk of the "pickled" project's model, as the portal would send it (its files in that project's cache)."""
+    frames = folder / "pickled" / "frames"
+    job = {"key": "x", "model_name": "Pickled", "model_path": str(folder / "model.pkl"), "own_model": False}
+    job |= {"trusted": [], "trust_code": False, "data_path": str(frames / "rows.parquet"), "order_path": ""}
+    return job | {"background_path": str(frames / "background.parquet"), **changes}
+
+
+def test_a_worker_error_reaches_the_future_by_name_and_first_line(folder: Path, redis_url: str, pool_worker) -> None:
+    """The message says trust_code false; the worker's own project says trust = true, and the worker, started
+    without PORTAL_WORKER_TRUST_CODE=1, refuses the pickle: trust comes from the worker's project."""
     executor = CeleryExecutor(make_celery(redis_url))
     try:
-        error = executor.submit(explain_chunk, {"key": "x", "trust_code": True}, [0]).exception(timeout=30)
+        error = executor.submit(explain_chunk, pickled_job(folder), [0]).exception(timeout=30)
     finally:
         executor.shutdown()
-    assert isinstance(error, WorkerError) and type(error).__name__ == "PermissionError"
+    assert isinstance(error, WorkerError) and type(error).__name__ == "TaskRefused"
     assert str(error) == PICKLE_REFUSED and "Traceback" in error.remote_traceback
+
+
+def cache_files(folder: Path) -> dict[str, tuple[int, int]]:
+    """Every file under ``folder`` but the workers' logs, with its size and modification time."""
+    return {
+        str(path): (path.stat().st_size, path.stat().st_mtime_ns)
+        for path in folder.rglob("*")
+        if path.is_file() and path.suffix != ".log"
+    }
+
+
+def test_tampered_or_foreign_chunks_are_refused_in_one_log_line_and_write_nothing(
+    folder: Path, redis_url: str, pool_worker
+) -> None:
+    _, log = pool_worker
+    app, job = make_celery(redis_url), pickled_job(folder)
+    signed = sign(task_payload(job, [0]), SECRET.encode())
+    before = cache_files(folder)
+    sent = {  # what was done to the message -> the line the worker answers with
+        "no signature": (app.send_task(TASK_NAME, args=[job, [0]]), UNSIGNED_TASK),
+        "changed path": (send(app, job | {"model_path": "/etc/passwd"}, [0], signed), UNSIGNED_TASK),
+        "flipped trust": (send(app, job | {"trust_code": True}, [0], signed), UNSIGNED_TASK),
+        "own model": (send(app, job | {"own_model": True}, [0], signed), UNSIGNED_TASK),
+        "other rows": (send(app, job, [1], signed), UNSIGNED_TASK),
+        "wrong secret": (send(app, job, [0], sign(task_payload(job, [0]), b"x" * 40)), UNSIGNED_TASK),
+    }
+    outside = job | {"background_path": "/etc/passwd"}  # signed with the right secret, and outside the cache
+    sent["outside"] = (send(app, outside, [0], sign(task_payload(outside, [0]), SECRET.encode())), "is outside")
+    for what, (result, line) in sent.items():
+        meta = wait_for_meta(app, result.id)
+        assert (meta["status"], meta["result"]["exc_type"]) == ("FAILURE", "TaskRefused"), what
+        assert line in meta["result"]["exc_message"][0], what
+        wait_for(says(log, f"{result.id}] raised expected"), 30, log)
+        lines = [text for text in log.read_text().splitlines() if result.id in text]
+        assert len(lines) == 2 and line in lines[1], (what, lines)  # received, then the one line of the refusal
+    assert cache_files(folder) == before
+
+
+def send(app, job: dict, positions: list[int], signature: str):
+    return app.send_task(TASK_NAME, args=[job, positions], kwargs={"signature": signature})
+
+
+def wait_for_meta(app, task_id: str) -> dict:
+    """The task's result record as JSON, once there (read raw, as the executor does: nothing is imported)."""
+    key = app.backend.get_key_for_task(task_id)
+    wait_for(lambda: app.backend.get(key) is not None, 30)
+    return app.backend.decode(app.backend.get(key))
 
 
 def test_chunks_run_on_two_worker_processes_and_equal_the_inline_runner(folder: Path, redis_url: str, pool_worker):
@@ -275,9 +384,12 @@ def test_a_pool_process_killed_mid_chunk_gives_it_back_and_the_job_completes(
                 return
         pytest.fail(f"no pool process was killed mid-chunk in {attempts} attempts")
 
+    lost_before = log.read_text().count(LOST_CHUNK)
     got, _ = run_on_celery(make_project(folder, SLOW, "slow-pool-kill"), redis_url, kill_a_busy_pool_process)
     assert_same(got, slow_expected)
     assert any(count == 2 for (_, event), count in task_events(log).items() if event == "received"), "no redelivery"
+    received = [count for (_, event), count in task_events(log).items() if event == "received" and count > 1]
+    assert received == [2] * (log.read_text().count(LOST_CHUNK) - lost_before)  # each killed chunk came back once
 
 
 def test_a_worker_killed_mid_chunk_leaves_it_to_a_worker_started_after_the_visibility_timeout(
@@ -286,7 +398,8 @@ def test_a_worker_killed_mid_chunk_leaves_it_to_a_worker_started_after_the_visib
     victim_log, rescuer_log = folder / "victim.log", folder / "rescuer.log"
     lost: list[str] = []
     with ExitStack() as workers:
-        victim = workers.enter_context(celery_worker(redis_url, "victim", victim_log, concurrency=1))
+        short = worker_env(redis_url, folder, visibility_timeout=VISIBILITY_TIMEOUT)
+        victim = workers.enter_context(celery_worker(redis_url, "victim", victim_log, short, concurrency=1))
 
         def kill_the_victim_mid_chunk() -> None:
             wait_for(lambda: bool(running_tasks(victim_log)), 30, victim_log)
@@ -294,7 +407,7 @@ def test_a_worker_killed_mid_chunk_leaves_it_to_a_worker_started_after_the_visib
             victim.wait()
             lost.extend(running_tasks(victim_log))
             time.sleep(VISIBILITY_TIMEOUT + 0.5)
-            workers.enter_context(celery_worker(redis_url, "rescuer", rescuer_log, concurrency=1))
+            workers.enter_context(celery_worker(redis_url, "rescuer", rescuer_log, short, concurrency=1))
 
         config = make_project(folder, SLOW, "slow-worker-kill")
         got, _ = run_on_celery(config, redis_url, kill_the_victim_mid_chunk, window=4)

@@ -99,6 +99,9 @@ def test_an_unchanged_what_if_equals_the_original_and_a_bad_edit_is_refused(proj
         assert after.output == pytest.approx(before.output, abs=1e-9)
     with pytest.raises(WhatIfError, match="contract has no category 'weekly'"):
         project.what_if("K0003", {"contract": "weekly"})
+    with pytest.raises(WhatIfError) as unknown:  # was a KeyError: the page answered HTTP 500
+        project.what_if("NOBODY", {"tenure": "3"})
+    assert str(unknown.value) == "No row 'NOBODY' in the data to change; choose one of its rows."
 
 
 def test_dependence_shape_and_curves_come_from_the_projects_own_values(project: Project) -> None:

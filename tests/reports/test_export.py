@@ -159,6 +159,24 @@ def test_a_multiclass_explanation_has_a_class_column_and_a_line_per_row_and_clas
     assert set(table["output_scale"]) == {"logit"}
 
 
+def test_formula_like_ids_classes_and_names_are_written_as_text_and_numbers_stay_numbers(tmp_path: Path) -> None:
+    rng = np.random.default_rng(3)
+    values = rng.normal(size=(3, 2, 2))
+    base = rng.normal(size=(3, 2))
+    ids = np.array(["=1+1", "@SUM(A1)", "-1.5"], dtype=object)
+    provenance = Provenance("m", "d", "hand", exact=True)
+    outputs = base + values.sum(axis=1)
+    classes = ("+a", "b")
+    names = ("-x", "=y")
+    explanation = Explanation("Hand", names, ids, values, base, outputs, "logit", provenance, class_names=classes)
+    path = write_explanation_csv(explanation, tmp_path / "formulas.csv", id_name="@id").path
+    table = pd.read_csv(path, dtype={"'@id": str})
+    assert list(table.columns) == ["'@id", "class", "'-x", "'=y", "base_value", "model_output", "output_scale"]
+    assert table["'@id"].tolist() == ["'=1+1", "'=1+1", "'@SUM(A1)", "'@SUM(A1)", "-1.5", "-1.5"]
+    assert table["class"].tolist() == ["'+a", "b"] * 3
+    np.testing.assert_array_equal(table[["'-x", "'=y"]].to_numpy()[::2], values[:, :, 0])
+
+
 def test_floats_read_back_exactly(tmp_path: Path) -> None:
     rng = np.random.default_rng(2)
     values = rng.normal(size=(50, 2)) * 10.0 ** rng.integers(-12, 12, (50, 2))

@@ -79,7 +79,7 @@ def test_a_slow_compute_shows_progress_and_can_be_cancelled(dash_duo, tmp_path) 
 @contextmanager
 def dash_celery_worker(redis_url: str, config: Path, log: Path) -> Iterator[None]:
     """Dash's Celery worker as the README starts it; ready once it answers a ping."""
-    env = {**os.environ, "PORTAL_REDIS_URL": redis_url, "PORTAL_CONFIG": str(config)}
+    env = {**os.environ, "PORTAL_REDIS_URL": redis_url, "PORTAL_CONFIG": str(config), "PORTAL_TASK_SECRET": "s" * 40}
     command = [sys.executable, "-m", "celery", "-A", "portal.web.page_worker:celery_app", "worker"]
     command += ["--concurrency", "1", "--loglevel", "info", "-n", "dash@%h", "--without-mingle"]
     with open(log, "w") as output:

@@ -1,0 +1,71 @@
+"""Hostile text at the callbacks (issue 17): a cohort, search or what-if value past the cap, or a row the data
+lacks, is one line in the page; nothing computed before changes, and no box is the only guard."""
+
+from __future__ import annotations
+
+import dash
+
+from callbacks import cohort, row_search, shell, whatif
+from layouts import ids
+from layouts.cohort_bar import ERROR
+from portal.analyses import MAX_TEXT
+from tests.fakes import FakeServices
+from tests.web.test_callbacks import text_of
+from tests.web.test_callbacks_workbench import by_id
+
+PROBE = " " * 2_000 + "x"  # the probe's cohort: 39.5 s of a frozen server under the old pattern
+LONG_LINE = f"is 2,001 characters long; shorten it to at most {MAX_TEXT:,} characters"
+
+
+def test_a_cohort_past_the_cap_is_one_red_line_and_the_applied_cohort_stays() -> None:
+    services = FakeServices()
+    store, text, search, line, style = cohort.apply_cohort(services, False, PROBE, "?cohort=tenure+%3C+12")
+    assert (store, text, search, style) == (dash.no_update, dash.no_update, dash.no_update, ERROR)
+    assert line.startswith("cohort '") and LONG_LINE in line and "\n" not in line
+
+
+def test_a_link_with_a_cohort_past_the_cap_opens_on_everyone_naming_the_cap() -> None:
+    page = shell.render_page(FakeServices(), "/global", "?cohort=" + "+" * 2_000 + "x")
+    status = by_id(page, ids.COHORT_STATUS)
+    assert LONG_LINE in status.children and status.className == ERROR and by_id(page, ids.COHORT).data == ""
+    assert len(by_id(page, ids.COHORT_INPUT).value) == MAX_TEXT
+    assert cohort.nav_links("/global", "?cohort=" + "x" * (MAX_TEXT + 1))[0][1] == "/global"  # not carried along
+    assert cohort.applied(FakeServices(), PROBE) is None
+
+
+def test_the_boxes_say_the_cap_too() -> None:
+    cohort_page = shell.render_page(FakeServices(), "/global", "")
+    assert by_id(cohort_page, ids.COHORT_INPUT).maxLength == MAX_TEXT
+    local_page = shell.render_page(FakeServices(), "/local", "?id=C00002")
+    assert by_id(local_page, ids.ROW_SEARCH_TEXT).maxLength == MAX_TEXT
+
+
+def test_a_search_past_the_cap_is_one_line_whatever_part_carries_it() -> None:
+    services = FakeServices()
+    message = text_of(row_search.search_view(services, "x" + " " * 20_000 + "y", None))
+    assert message.startswith("Search 'x") and "is 20,002 characters long" in message
+    assert text_of(row_search.search_view(services, "3", "t" * 600)).startswith("Search column 'ttt")
+    assert text_of(row_search.search_view(services, "", None, "", "s" * 600)).startswith("Search sort 'sss")
+
+
+def test_what_if_of_a_row_the_data_lacks_is_one_line_not_an_error_page() -> None:
+    services = FakeServices()
+    names = list(services.feature_names())
+    values = whatif.reset_values(services, "NOBODY", names)
+    assert values == [None] * len(names)
+    error, results = whatif.what_if_view(services, "NOBODY", names, values, "native")
+    assert (error, results) == ("No row 'NOBODY' in the data to change; choose one of its rows.", "")
+    error, _ = whatif.what_if_view(services, "C" * 10_000, names, values, "native")
+    assert error.startswith("No row 'CCC") and len(error) < 150
+
+
+def test_a_what_if_value_past_the_cap_is_one_line() -> None:
+    services = FakeServices()
+    names = list(services.feature_names())
+    values = whatif.reset_values(services, "C00005", names)
+    values[names.index("contract")] = "=" * 100_000
+    error, results = whatif.what_if_view(services, "C00005", names, values, "native")
+    assert results == "" and error == (
+        f"A what-if value of 'contract' is 100,000 characters long; a value holds at most {MAX_TEXT}: "
+        "use the data's own."
+    )
