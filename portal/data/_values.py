@@ -30,7 +30,9 @@ def check_not_empty(frame: pd.DataFrame, target: str, source: str) -> None:
         raise ConfigError("[data] target", problem, "point target at the column that holds the outcome to predict")
 
 
-def check_finite(frame: pd.DataFrame, columns: Sequence[str], id_column: str | None) -> None:
+def check_finite(
+    frame: pd.DataFrame, columns: Sequence[str], id_column: str | None, field: str = "[data] source"
+) -> None:
     """Every number in ``columns`` is finite and within float32's range; the first column that is not is an
     error naming its rows (by id with an id column, else by position counting from 1, the header apart)."""
     for column in columns:
@@ -43,7 +45,7 @@ def check_finite(frame: pd.DataFrame, columns: Sequence[str], id_column: str | N
             infinite = np.isinf(numbers[bad]).all()
             what = "infinite values" if infinite else f"values too large for the models (beyond ±{FLOAT32_MAX:.1e})"
             problem = NOT_FINITE.format(column=column, what=what, n=bad.size, rows=_rows(frame, bad, id_column))
-            raise ConfigError("[data] source", problem, "replace them with finite numbers, or leave those cells empty")
+            raise ConfigError(field, problem, "replace them with finite numbers, or leave those cells empty")
 
 
 def _rows(frame: pd.DataFrame, positions: np.ndarray, id_column: str | None) -> str:
