@@ -1,5 +1,9 @@
 import sys
 
-from portal.cli import main
+try:
+    from portal.cli import main
+except KeyboardInterrupt:  # Ctrl+C while the libraries load: nothing started yet, and no traceback
+    print("interrupted", file=sys.stderr)
+    sys.exit(130)
 
 sys.exit(main())

@@ -11,6 +11,7 @@ import threading
 import time
 from dataclasses import replace
 
+from portal.cli._address import bind_error, check_address
 from portal.config import ProjectConfig, check_serving
 from portal.project import Project, open_project
 
@@ -20,11 +21,12 @@ SERVER_THREADS = 8
 def serve_project(config: ProjectConfig, *, host: str, port: int) -> int:
     """Open the project, start its explanations and serve the portal until Ctrl+C or SIGTERM; exit code 0."""
     check_serving(config.auth, host)  # before any model is trained: beyond loopback only with logins
+    check_address(host, port)  # before any model trains: a wrong address costs seconds, not minutes
     started = time.perf_counter()
     project = open_project(config)
     project.start_explanations()
     project.warm_up()  # compiles the common scale's kernels now, not on the first visit to /local
-    from waitress import serve as waitress_serve
+    from waitress import create_server
 
     from portal.web import background_manager
     from portal.web.app import create_app
@@ -34,10 +36,16 @@ def serve_project(config: ProjectConfig, *, host: str, port: int) -> int:
         project, background_manager(config.cache_dir, config.redis_url), auth=config.auth, secret_dir=config.cache_dir
     )
     print(f"cache: {config.cache_dir}")
-    print(f"serving {config.title!r} on http://{host}:{port}/ (Ctrl+C stops)", flush=True)
     signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)  # stop as on Ctrl+C
     try:
-        waitress_serve(app.server, host=host, port=port, threads=SERVER_THREADS, ident="", _quiet=True)
+        try:
+            server = create_server(app.server, host=host, port=port, threads=SERVER_THREADS, ident="")
+        except (OSError, ValueError) as error:  # taken since check_address: the same one line
+            raise bind_error(error if isinstance(error, OSError) else OSError(str(error)), host, port) from None
+        bound = f"{server.effective_host}:{server.effective_port}"  # what the socket got, not what was asked
+        print(f"serving {config.title!r} on http://{bound}/ (Ctrl+C stops)", flush=True)
+        server.run()  # returns on Ctrl+C or SIGTERM (waitress ends its loop on KeyboardInterrupt)
+        print("stopping", flush=True)
     except KeyboardInterrupt:
         print("stopping", flush=True)
     finally:

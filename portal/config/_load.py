@@ -32,6 +32,9 @@ def load_config(path: str | Path) -> ProjectConfig:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
         raise ConfigError("config", f"cannot read {path} ({error.strerror})", "check the path") from None
+    except UnicodeDecodeError as error:
+        problem = f"{path} is not UTF-8 text (byte {error.start} cannot be read)"
+        raise ConfigError("config", problem, "save the project file as UTF-8 (TOML files are UTF-8)") from None
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:

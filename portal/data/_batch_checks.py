@@ -17,6 +17,7 @@ import pandas as pd
 
 from portal.config import ConfigError, DataConfig
 from portal.data._dataset import Dataset, read_table
+from portal.data._values import check_finite
 
 BATCH, LABELS = "--batch", "--labels"
 EMPTY = "{file} has no rows"
@@ -65,6 +66,7 @@ def check_batch(
     target = batch[config.target] if config.target in batch.columns else pd.Series([np.nan] * len(batch))
     checked[config.target] = _labels(target.reset_index(drop=True), dataset, config.target, file, BATCH)
     frame = pd.DataFrame({c: pd.Series(v).reset_index(drop=True) for c, v in checked.items()})[columns]
+    check_finite(frame, [*dataset.features.columns, config.target, *config.protected], config.id, f"{BATCH} {file}")
     if not new_categories:
         _check_categories(frame, dataset, file)
     if config.id is not None:

@@ -19,6 +19,7 @@ from models.schema import FeatureSchema
 from portal.config import ConfigError, DataConfig
 from portal.data._demos import DEMO_PREFIX, DEMO_TABLES, load_demo_table
 from portal.data._fingerprint import bytes_fingerprint, frame_fingerprint
+from portal.data._values import check_finite, check_not_empty
 from portal.results import RowIndex
 
 MAX_CLASSIFICATION_LEVELS = 10  # more distinct labels than this is rarely a class (an id, a count)
@@ -131,10 +132,13 @@ def load_dataset(config: DataConfig, base_dir: Path | None = None) -> Dataset:
     """Read ``config.source`` and check it against the rest of ``config``."""
     frame = read_table(config.source, base_dir or Path.cwd())
     _check_columns(frame, config)
+    check_not_empty(frame, config.target, config.source)
+    columns = _feature_columns(frame, config)
+    check_finite(frame, (*columns, config.target, *config.protected), config.id)
     frame = frame[frame[config.target].notna()].reset_index(drop=True)
     task = config.task or _infer_task(frame[config.target])
     y, classes = _encode_target(frame[config.target], task, config.positive)
-    features = clean_features(frame[list(_feature_columns(frame, config))])
+    features = clean_features(frame[list(columns)])
     ids = _row_ids(frame, config.id)
     train, test = _split(len(frame), y if task == "classification" else None, config)
     fingerprint = frame_fingerprint(pd.concat([features, frame[[config.target]]], axis=1))

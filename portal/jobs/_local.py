@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, wait
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -45,8 +47,9 @@ class LocalPool(ProcessPoolExecutor):
         context = multiprocessing.get_context("spawn")
         super().__init__(max_workers, mp_context=context, initializer=_start_worker, initargs=(os.getpid(),))
         self._workers = max_workers
-        for _ in range(max_workers):  # start every worker now, while the server trains or loads its models
-            self.submit(os.getpid)
+        with _sigint_ignored():  # spawned with Ctrl+C ignored, so one mid-start kills no import with a traceback
+            for _ in range(max_workers):  # start every worker now, while the server trains or loads its models
+                self.submit(os.getpid)
 
     def wait_warm(self, timeout: float = 300.0) -> bool:
         """Block until every worker has warmed up (False after ``timeout`` seconds).
@@ -69,9 +72,24 @@ def local_process_pool(max_workers: int = 2) -> LocalPool:
     return LocalPool(max_workers)
 
 
+@contextmanager
+def _sigint_ignored() -> Iterator[None]:
+    """Ctrl+C reaches the whole process group, and the parent ends its workers itself: a child spawned while
+    SIGINT is ignored keeps ignoring it (Python installs its handler only over the default)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def _start_worker(parent_pid: int) -> None:
     from threadpoolctl import threadpool_limits
 
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C reaches the whole group: the parent ends us, no traceback
     os.environ.setdefault("PORTAL_TREESHAP_THREADS", "1")  # the pool's processes already fill the cores
     end_with_parent(parent_pid)
     threadpool_limits(1)  # BLAS too: the pool's processes fill the cores, and extra BLAS threads only spin

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 
-from portal.config import DataConfig
+from portal.config import ConfigError, DataConfig
 from portal.data import BatchStore, check_batch, load_dataset, with_batches
 
 
@@ -63,3 +64,15 @@ def test_a_file_the_manifest_does_not_list_is_never_read_and_another_source_has_
     assert [len(f) for f in store.frames("key", "y")] == [10] and record.file.startswith("0001-")
     other = BatchStore.of(tmp_path / "cache", DataConfig(source="other.csv", target="y", id="key"), tmp_path)
     assert other.batches() == () and other.frames("key", "y") == []
+
+
+def test_infinite_values_in_a_batch_are_named_by_file_column_and_id(tmp_path: Path) -> None:
+    config = source(tmp_path)
+    rows = batch(80)
+    rows.loc[[2, 4], "x"] = np.inf
+    with pytest.raises(ConfigError) as raised:
+        check_batch(load_dataset(config, tmp_path), config, rows, "b.csv")
+    assert str(raised.value) == (
+        "--batch b.csv: column 'x' holds infinite values in 2 row(s): ids 'r82', 'r84'. "
+        "Fix: replace them with finite numbers, or leave those cells empty"
+    )
