@@ -10,7 +10,9 @@ wrapped, and saves every ``/_dash-update-component`` body the pages send on load
 re-explains the row on load, so what-if is among them) to ``benchmarks/results/load-requests.json``. A replay is
 then a page view: one virtual user sends one page's requests in the order the browser sent them, waits
 ``--think`` seconds, and opens the other page. On /local every view picks a random customer (the id is swapped
-in each body), so the server explains rows it has not seen, as people picking customers make it do.
+in each body), so the server explains rows it has not seen, as people picking customers make it do; the what-if
+request carries the inputs the row's reset answered (as the browser fills them in), and every /local view ends
+with one more what-if with tenure edited ("what-if, edited"), as a person trying the card sends.
 
 The client is ours, not locust: the replay is a list of POSTs with a closed loop per user, which threads and
 ``http.client`` do in a page of code, without adding gevent and its friends to the environment the portal's
@@ -122,28 +124,61 @@ def user(
     tally: Tally,
     seed: int,
 ) -> None:
-    """One virtual user: page views in turn until ``until``, each page's requests in the browser's order."""
+    """One virtual user: page views in turn until ``until``, each page's requests in the browser's order; on
+    /local, then one what-if with an edit (tenure), as a person trying the card does."""
     rng, connection, view = random.Random(seed), http.client.HTTPConnection(HOST, port, timeout=60), seed
     while time.monotonic() < until:
         page = PAGES[view % len(PAGES)]
         view += 1
-        row = rng.choice(row_ids)
+        row, values = rng.choice(row_ids), {}
         for body in requests[page]:
             if time.monotonic() >= until:
                 break
-            sent = body.replace(f'"{first_row}"', f'"{row}"') if page == "/local" else body
-            started, error = time.monotonic(), None
-            try:
-                status, _ = post(connection, sent)
-                if status not in (200, 204):
-                    error = f"HTTP {status}"
-            except (OSError, http.client.HTTPException) as caught:
-                error = f"{type(caught).__name__}: {caught}"
-                connection.close()
-                connection = http.client.HTTPConnection(HOST, port, timeout=60)
-            tally.add(kind_of(body), time.monotonic() - started, error)
+            kind, sent = kind_of(body), body.replace(f'"{first_row}"', f'"{row}"') if page == "/local" else body
+            if kind.startswith("whatif-error"):
+                sent = what_if_body(sent, values)
+            connection, answer = timed(connection, port, kind, sent, tally)
+            if kind == "whatif-input" and answer:
+                values = {key: one["value"] for key, one in json.loads(answer)["response"].items()}
+            if kind.startswith("whatif-error") and values and time.monotonic() < until:
+                tenure = _key("tenure")
+                edited = {**values, tenure: (int(values.get(tenure) or 0) + 12) % 72}
+                connection, _ = timed(connection, port, "what-if, edited", what_if_body(sent, edited), tally)
         time.sleep(think * rng.uniform(0.5, 1.5))
     connection.close()
+
+
+def _key(feature: str) -> str:
+    """The key of a what-if input in a Dash response: its dict id as compact JSON, keys sorted."""
+    return json.dumps({"feature": feature, "type": "whatif-input"}, separators=(",", ":"), sort_keys=True)
+
+
+def what_if_body(body: str, values: dict[str, object]) -> str:
+    """The what-if request with the inputs holding ``values`` (what the row's reset answered, as a browser
+    fills them in before it asks), or the recorded ones when ``values`` is empty."""
+    if not values:
+        return body
+    request = json.loads(body)
+    for item in request["inputs"][0]:
+        item["value"] = values.get(json.dumps(item["id"], separators=(",", ":"), sort_keys=True), item.get("value"))
+    return json.dumps(request)
+
+
+def timed(
+    connection: http.client.HTTPConnection, port: int, kind: str, body: str, tally: Tally
+) -> tuple[http.client.HTTPConnection, bytes | None]:
+    """Send one request and tally its seconds; a broken connection is replaced (and counted as an error)."""
+    started, error, answer = time.monotonic(), None, None
+    try:
+        status, answer = post(connection, body)
+        if status not in (200, 204):
+            error = f"HTTP {status}"
+    except (OSError, http.client.HTTPException) as caught:
+        error = f"{type(caught).__name__}: {caught}"
+        connection.close()
+        connection = http.client.HTTPConnection(HOST, port, timeout=60)
+    tally.add(kind, time.monotonic() - started, error)
+    return connection, (answer if error is None else None)
 
 
 def run_level(

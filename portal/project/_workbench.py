@@ -8,6 +8,7 @@ sampled arrays in dataclasses), so the pages never see a model or a full array.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from functools import cached_property
 
 import pandas as pd
@@ -79,7 +80,9 @@ class Workbench:
         """Every model's explanation of the row as it is and as edited, in ``scale``: {model: (original, edited)}.
 
         Raises WhatIfError for an edit that does not fit its feature, KeyError for an unknown row. Averages are
-        the weighted sums of their members' edited rows, so they stay exact.
+        the weighted sums of their members' edited rows, so they stay exact. Without edits (every /local visit
+        asks once, before anything is edited) the edited row is the row itself: its explanation is reused, not
+        computed again (each row's values come from its own values and seed, so they would be the same).
         """
         position = self._dataset.rows.positions([str(row_id)])[0]
         edited = edited_row(self._dataset.features.iloc[[position]], edits, self.feature_specs())
@@ -87,6 +90,9 @@ class Workbench:
         for name in self._models.names:
             before = self._single_rows.explain_row(name, str(row_id), scale, class_name)
             if before is None:
+                continue
+            if not edits:
+                result[name] = (before, replace(before, row_id=f"{row_id} (edited)"))
                 continue
             shown = COMMON if before.output_scale != self._models.output_scale(name) else NATIVE
             after = self._single_rows.explain_edited(name, edited, f"{row_id} (edited)", shown, class_name)

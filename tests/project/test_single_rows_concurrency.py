@@ -103,3 +103,27 @@ def test_a_row_being_computed_does_not_hold_up_another_row(folder: Path, monkeyp
     release.set()
     slow.join(WAIT_S)
     assert ("Boosted", 5, "common") in single.kept
+
+
+def test_a_what_if_without_edits_reuses_the_rows_explanation_which_is_what_explaining_it_again_gives(
+    folder: Path, monkeypatch
+) -> None:
+    project = fresh(folder)
+    row_id, position = str(project.dataset.ids[9]), 9
+    rows = project.dataset.features.iloc[[position]]
+    again = {
+        name: project.single_rows.explain_edited(name, rows, "again", project.single_rows.scale_of(name, "common"))
+        for name in project.model_names
+    }
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("an unedited row was explained again")
+
+    monkeypatch.setattr(project.single_rows, "explain_edited", refuse)
+    results = project.what_if(row_id, {}, "common")
+    assert set(results) == set(project.model_names)
+    for name, (before, after) in results.items():
+        assert after.row_id == f"{row_id} (edited)" and after.output == before.output
+        np.testing.assert_array_equal(after.values, before.values)
+        np.testing.assert_allclose(after.values, again[name].values, rtol=0, atol=1e-12)
+        assert after.output == pytest.approx(again[name].output, abs=1e-12)
