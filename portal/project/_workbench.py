@@ -80,9 +80,7 @@ class Workbench:
         """Every model's explanation of the row as it is and as edited, in ``scale``: {model: (original, edited)}.
 
         Raises WhatIfError for an edit that does not fit its feature, KeyError for an unknown row. Averages are
-        the weighted sums of their members' edited rows, so they stay exact. Without edits (every /local visit
-        asks once, before anything is edited) the edited row is the row itself: its explanation is reused, not
-        computed again (each row's values come from its own values and seed, so they would be the same).
+        the weighted sums of their members' edited rows, so they stay exact.
         """
         position = self._dataset.rows.positions([str(row_id)])[0]
         edited = edited_row(self._dataset.features.iloc[[position]], edits, self.feature_specs())
@@ -91,7 +89,8 @@ class Workbench:
             before = self._single_rows.explain_row(name, str(row_id), scale, class_name)
             if before is None:
                 continue
-            if not edits:
+            if not edits:  # every /local visit asks once before any edit: the row itself, whose values (from its
+                # own values and seed) explaining it again would only repeat; reused, not computed twice
                 result[name] = (before, replace(before, row_id=f"{row_id} (edited)"))
                 continue
             shown = COMMON if before.output_scale != self._models.output_scale(name) else NATIVE
