@@ -48,6 +48,23 @@ def add_project_options(parser: argparse.ArgumentParser) -> None:
 def add_server_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default=DEFAULT_HOST, help=f"address to listen on (default {DEFAULT_HOST})")
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port to listen on (default {DEFAULT_PORT})")
+    parser.add_argument(
+        "--workers",
+        type=_workers,
+        default=1,
+        help="web server processes (default 1: waitress, one process; 2 or more: gunicorn, see README 'Load')",
+    )
+
+
+def _workers(text: str) -> int:
+    """A whole number from 1 to 16: more processes than that would only share the same cores."""
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if not 1 <= number <= 16:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of processes from 1 to 16. Fix: --workers 2")
+    return number
 
 
 def _add_demo(commands) -> None:

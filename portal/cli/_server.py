@@ -18,13 +18,19 @@ from portal.project import Project, open_project
 SERVER_THREADS = 8
 
 
-def serve_project(config: ProjectConfig, *, host: str, port: int) -> int:
-    """Open the project, start its explanations and serve the portal until Ctrl+C or SIGTERM; exit code 0."""
+def serve_project(config: ProjectConfig, *, host: str, port: int, workers: int = 1) -> int:
+    """Open the project, start its explanations and serve the portal until Ctrl+C or SIGTERM; exit code 0.
+    ``workers`` above 1 serves from that many gunicorn processes instead (:mod:`portal.cli._gunicorn`)."""
     check_serving(config.auth, host)  # before any model is trained: beyond loopback only with logins
     check_address(host, port)  # before any model trains: a wrong address costs seconds, not minutes
     started = time.perf_counter()
     project = open_project(config)
     project.start_explanations()
+    if workers > 1:
+        from portal.cli._gunicorn import serve_workers
+
+        threading.Thread(target=_report_progress, args=(project, started), daemon=True).start()
+        return serve_workers(project, config, host=host, port=port, workers=workers)
     project.warm_up()  # compiles the common scale's kernels now, not on the first visit to /local
     from waitress import create_server
 

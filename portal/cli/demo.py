@@ -13,7 +13,7 @@ def run(args: argparse.Namespace) -> int:
     """The listing comes first, even for a name that is not a demo (its error follows the list)."""
     name = args.name or DEFAULT_DEMO
     list_demos(name)
-    return serve_project(demo_config(name), host=args.host, port=args.port)
+    return serve_project(demo_config(name), host=args.host, port=args.port, workers=args.workers)
 
 
 def list_demos(starting: str) -> None:

@@ -9,4 +9,4 @@ from portal.config import load_config
 
 
 def run(args: argparse.Namespace) -> int:
-    return serve_project(load_config(args.config), host=args.host, port=args.port)
+    return serve_project(load_config(args.config), host=args.host, port=args.port, workers=args.workers)

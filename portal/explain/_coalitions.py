@@ -20,6 +20,7 @@ churn demo's gradient boosting (imputer and one-hot encoder, 18 columns, 100 bac
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from math import factorial
@@ -32,6 +33,12 @@ from portal.explain._base import import_shap
 Output = Callable[[pd.DataFrame], np.ndarray]
 #: Model rows built and evaluated in one call by the exact method (memory stays near 100 MB).
 BLOCK_ROWS = 250_000
+#: shap's Permutation explainer draws from numpy's one global generator (``np.random.seed`` then
+#: ``np.random.shuffle``): two threads explaining at once would take each other's draws and give values that
+#: depend on timing. The server explains rows in many threads, so this lock keeps the draws of one row
+#: together. It is the only lock single rows share, and only the sampled method takes it (exact coalitions,
+#: TreeSHAP and EBM terms run side by side); several server processes each have a generator of their own.
+GLOBAL_GENERATOR = threading.Lock()
 
 
 @dataclass(frozen=True, eq=False)
@@ -130,13 +137,19 @@ def permutation_shapley(
     pool, f, n_background = Pool(background, rows, prepared), rows.shape[1], len(background)
     masker = shap.maskers.Independent(_positions(n_background, 0, f), max_samples=n_background)
     seeds = row_seeds(rows, seed)
-    values, base = [], []
+    with GLOBAL_GENERATOR:
+        return _permuted(shap, output, pool, masker, seeds, permutations * (2 * f + 1), seed)
+
+
+def _permuted(shap, output: Output, pool: Pool, masker, seeds: np.ndarray, max_evals: int, seed: int):
+    """shap's Permutation explainer row by row, each from its own seed; numpy's global state put back after."""
+    f, n_background, values, base = pool.frame.shape[1], pool.n_background, [], []
     state = np.random.get_state()  # shap seeds and shuffles numpy's global generator: put it back afterwards
     try:
         explainer = shap.explainers.Permutation(lambda p: pool.evaluate(output, p), masker, seed=seed)
-        for i in range(len(rows)):
+        for i in range(len(seeds)):
             np.random.seed(seeds[i])
-            result = explainer(_positions(1, n_background + i, f), max_evals=permutations * (2 * f + 1), silent=True)
+            result = explainer(_positions(1, n_background + i, f), max_evals=max_evals, silent=True)
             values.append(np.asarray(result.values)[0])
             base.append(np.asarray(result.base_values)[0])
     finally:

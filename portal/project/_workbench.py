@@ -8,6 +8,7 @@ sampled arrays in dataclasses), so the pages never see a model or a full array.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from functools import cached_property
 
 import pandas as pd
@@ -92,6 +93,10 @@ class Workbench:
         for name in self._models.names:
             before = self._single_rows.explain_row(name, str(row_id), scale, class_name)
             if before is None:
+                continue
+            if not edits:  # every /local visit asks once before any edit: the row itself, whose values (from its
+                # own values and seed) explaining it again would only repeat; reused, not computed twice
+                result[name] = (before, replace(before, row_id=f"{row_id} (edited)"))
                 continue
             shown = COMMON if before.output_scale != self._models.output_scale(name) else NATIVE
             after = self._single_rows.explain_edited(name, edited, f"{row_id} (edited)", shown, class_name)

@@ -1,0 +1,37 @@
+"""``serve`` / ``demo --workers N``: the option's promise, its one-line mistake, and the app each worker builds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from portal.cli._gunicorn import worker_app
+from portal.cli._parser import build_parser
+from portal.config import load_config
+from tests.project.test_averages import FOREST
+from tests.project.test_common_scale import project_text
+from tests.reports.test_export import synthetic_table
+
+
+@pytest.mark.parametrize("command", [["demo"], ["serve", "--config", "p.toml"]])
+def test_workers_defaults_to_one_process_and_takes_a_number(command: list[str]) -> None:
+    assert build_parser().parse_args(command).workers == 1
+    assert build_parser().parse_args([*command, "--workers", "3"]).workers == 3
+
+
+@pytest.mark.parametrize("text", ["0", "17", "two", "-1"])
+def test_a_wrong_number_of_workers_is_one_line_naming_the_fix_and_exit_code_2(text: str, capsys) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        build_parser().parse_args(["demo", "--workers", text])
+    assert stopped.value.code == 2
+    last = capsys.readouterr().err.strip().splitlines()[-1]
+    assert f"{text!r} is not a number of processes from 1 to 16. Fix: --workers 2" in last
+
+
+def test_a_worker_opens_the_project_itself_and_serves_its_pages(tmp_path: Path) -> None:
+    synthetic_table().to_csv(tmp_path / "table.csv", index=False)
+    (tmp_path / "project.toml").write_text(project_text("bought", FOREST, cache=str(tmp_path / "cache")))
+    server = worker_app(load_config(tmp_path / "project.toml"))
+    answer = server.test_client().get("/global")
+    assert answer.status_code == 200 and b"_dash-config" in answer.data
