@@ -21,8 +21,8 @@ SERVER_THREADS = 8
 def serve_project(config: ProjectConfig, *, host: str, port: int, workers: int = 1) -> int:
     """Open the project, start its explanations and serve the portal until Ctrl+C or SIGTERM; exit code 0.
     ``workers`` above 1 serves from that many gunicorn processes instead (:mod:`portal.cli._gunicorn`)."""
-    check_serving(config.auth, host)  # before any model is trained: beyond loopback only with logins
     check_address(host, port)  # before any model trains: a wrong address costs seconds, not minutes
+    check_serving(config.auth, host)  # an address this machine has: beyond loopback only with logins
     started = time.perf_counter()
     project = open_project(config)
     project.start_explanations()

@@ -20,11 +20,11 @@ def parsed(*argv: str) -> dict:
 
 
 def test_every_command_takes_the_options_the_readme_shows() -> None:
-    server = {"host": "127.0.0.1", "port": 8050}
+    server = {"host": "127.0.0.1", "port": 8050, "workers": 1}
     assert parsed("demo") == {"command": "demo", "name": None, **server}
     assert parsed("demo", "loan", "--port", "9000") == {"command": "demo", "name": "loan", **server, "port": 9000}
     assert parsed("serve", "--config", "p.toml", "--host", "0.0.0.0") == {
-        "command": "serve", "config": Path("p.toml"), "host": "0.0.0.0", "port": 8050,
+        "command": "serve", "config": Path("p.toml"), "host": "0.0.0.0", "port": 8050, "workers": 1,
     }  # fmt: skip
     assert parsed("precompute", "--demo", "churn") == {"command": "precompute", "config": None, "demo": "churn"}
     assert parsed("export", "--config", "p.toml", "--model", "EBM", "--out", "e.csv") == {
@@ -101,7 +101,7 @@ def test_demo_without_a_name_lists_the_demos_then_serves_churn(monkeypatch, caps
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].split()[:2] == ["*", "churn"] and lines[-1].startswith("starting 'churn'")
     [(config, where)] = served
-    assert config.title == "Telco customer churn" and where == {"host": "127.0.0.1", "port": 8050}
+    assert config.title == "Telco customer churn" and where == {"host": "127.0.0.1", "port": 8050, "workers": 1}
 
 
 def test_serve_hands_the_project_file_and_the_address_to_the_server(monkeypatch) -> None:
@@ -109,7 +109,7 @@ def test_serve_hands_the_project_file_and_the_address_to_the_server(monkeypatch)
     monkeypatch.setattr("portal.cli.serve.load_config", lambda path: f"config of {path}")
     monkeypatch.setattr("portal.cli.serve.serve_project", lambda config, **where: served.append((config, where)) or 0)
     assert main(["serve", "--config", "p.toml", "--port", "9001"]) == 0
-    assert served == [("config of p.toml", {"host": "127.0.0.1", "port": 9001})]
+    assert served == [("config of p.toml", {"host": "127.0.0.1", "port": 9001, "workers": 1})]
 
 
 @pytest.mark.parametrize(
