@@ -87,12 +87,16 @@ def check_additive(arrays: Mapping[str, np.ndarray]) -> None:
     if not {"values", "base_values", "outputs"} <= set(arrays):
         return
     values, base, outputs = (np.asarray(arrays[n], dtype=np.float64) for n in ("values", "base_values", "outputs"))
-    if values.ndim < 2 or values.shape[0] != outputs.shape[0] or base.shape != outputs.shape:
+    if values.ndim <= base.ndim or values.shape[0] != outputs.shape[0] or base.shape != outputs.shape:
         raise DamagedEntry(f"has arrays of mismatched shapes {values.shape}, {base.shape}, {outputs.shape}")
+    # one feature axis for SHAP values (rows, features[, classes]), two for interaction values (rows, features,
+    # features[, classes]): whatever lies between the rows and the outputs' own axes is summed
+    contributions = tuple(range(1, values.ndim - base.ndim + 1))
     with np.errstate(all="ignore"):
-        gap = np.abs(base + values.sum(axis=1) - outputs)
+        gap = np.abs(base + values.sum(axis=contributions) - outputs)
         scale = max(1.0, float(np.nanmax(np.abs(outputs), initial=0.0)))
-    broken = int(np.count_nonzero(~(gap <= ADDITIVE_TOLERANCE * scale)))  # NaN counts as broken
+    wrong = ~(gap <= ADDITIVE_TOLERANCE * scale)  # NaN counts as broken
+    broken = int(np.count_nonzero(wrong.reshape(len(wrong), -1).any(axis=1)))  # rows, not rows x classes
     if broken:
         raise DamagedEntry(f"broke additivity on {broken} of {outputs.shape[0]} rows (base + contributions != output)")
 

@@ -36,6 +36,10 @@ class InlineExecutor(Executor):
         return future
 
 
+#: How long ending the pool waits for its manager thread, which ends once the terminated workers have.
+MANAGER_JOIN_S = 5.0
+
+
 class LocalPool(ProcessPoolExecutor):
     """Worker processes started fresh ('spawn'), safe beside the server's threads, warmed as they start.
 
@@ -127,9 +131,12 @@ def shutdown_executor(pool: Executor) -> None:
     command that failed on its data waited 10-18 s at exit for workers still warming up to finish.
     """
     processes = list((getattr(pool, "_processes", None) or {}).values())  # no public API before 3.14
+    manager = getattr(pool, "_executor_manager_thread", None)  # ``shutdown`` forgets it too
     pool.shutdown(wait=False, cancel_futures=True)
     for process in processes:
         process.terminate()
+    if manager is not None:  # let it close its wake-up pipe now: at exit, Python 3.11 may write to it as it closes
+        manager.join(timeout=MANAGER_JOIN_S)  # (EBADF, "Exception ignored in threading" and a traceback)
 
 
 def end_with_parent(parent_pid: int | None = None, every: float = 1.0) -> None:

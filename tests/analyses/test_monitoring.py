@@ -220,3 +220,11 @@ def test_an_error_rise_past_its_threshold_is_an_alert_only_when_it_stands_out_of
 
     assert [a.window for a in rise_alerts(before * 0.01)] == ["2017-02"]  # 15 % with a 1 % standard error
     assert rise_alerts(before * 0.10) == []  # 15 % is 1.5 standard errors: noise at 4 windows x 5 %
+
+
+def test_ndcg_of_the_ideal_ranking_is_exactly_one_whatever_the_rounding() -> None:
+    # the reversed view of the sorted relevance and the gathered copy sum to different last bits (1 + 2e-16
+    # unclipped here), and the monitor's JSON schema holds ndcg to at most 1
+    relevance = np.array([0.8181209709709104, 0.6265064624197535])
+    assert ndcg(relevance, relevance) == 1.0
+    assert ndcg(relevance, relevance[::-1]) < 1.0

@@ -13,6 +13,7 @@ import pytest
 import portal.jobs._runner as jobs
 from portal.data import read_frame, write_frame
 from portal.jobs import ExplanationJob, JobRunner, ResultStore
+from portal.jobs._integrity import DamagedEntry, check_additive
 
 
 def fake_chunk(job: dict, positions: list[int]) -> dict[str, np.ndarray]:
@@ -126,3 +127,18 @@ def test_a_model_file_that_fails_its_checksum_is_set_aside(tmp_path) -> None:
     assert not store.checked_model("f1") and not store.model_path("f1").exists()
     assert "models/f1.skops failed its checksum" in store.notes["models/f1.skops"]
     assert quarantined(tmp_path / "c")[0].read_bytes() == b"a fitted modeL"
+
+
+@pytest.mark.parametrize(
+    ("values_shape", "output_shape"),
+    [((5, 3), (5,)), ((5, 3, 3), (5,)), ((5, 3, 2), (5, 2)), ((5, 3, 3, 2), (5, 2))],
+    ids=["shap", "interactions", "shap-multiclass", "interactions-multiclass"],
+)
+def test_additivity_sums_every_feature_axis_of_shap_and_interaction_values(values_shape, output_shape) -> None:
+    values = np.random.default_rng(2).normal(size=values_shape)
+    base = np.full(output_shape, 0.5)
+    outputs = base + values.sum(axis=tuple(range(1, len(values_shape) - len(output_shape) + 1)))
+    check_additive({"values": values, "base_values": base, "outputs": outputs})  # whole: passes
+    outputs[1] += 0.1
+    with pytest.raises(DamagedEntry, match="broke additivity on 1 of 5 rows"):
+        check_additive({"values": values, "base_values": base, "outputs": outputs})
