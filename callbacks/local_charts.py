@@ -18,7 +18,7 @@ from layouts.local_charts import COHORT, FORCE, HIDDEN, MODELS
 from layouts.panes import graph
 from portal.analyses import COMMON, NATIVE, CohortError, disagreement_rows
 from portal.figures import DECISION_MAX_ROWS as MAX_ROWS
-from portal.figures import decision_models, decision_rows, force_plot, model_colors, placeholder
+from portal.figures import decision_models, decision_rows, escaped, force_plot, model_colors, placeholder
 from portal.results import LOG_ODDS, PROBABILITY, Explanation, LocalExplanation
 from portal.web import ANALYST, PortalServices, Registrar, merge_query
 
@@ -79,7 +79,8 @@ def decision_view(services: PortalServices, mode: str | None, model: str | None,
         return decision_models(locals_, colors=colors, feature_values=services.row_values(str(row_id))), note
     explanation = _model_explanation(services, model or services.model_names[0], view)
     if explanation is None:
-        return placeholder(f"{model}'s explanation is still being computed; its rows appear here when ready."), ""
+        waiting = f"{escaped(str(model))}'s explanation is still being computed; its rows appear here when ready."
+        return placeholder(waiting), ""
     positions, of_rows = _cohort_rows(services, explanation, view) if mode == COHORT else _disagreed(services, view)
     if positions is None:
         return placeholder(of_rows), ""
