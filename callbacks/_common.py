@@ -16,7 +16,7 @@ from layouts import ids
 from layouts.panes import failed, waiting
 from layouts.scale_toggle import scale_toggle
 from layouts.shell import row_state
-from portal.analyses import COMMON, UNAVAILABLE, CohortRows
+from portal.analyses import COMMON, UNAVAILABLE, CohortError, CohortRows, check_length, search_message
 from portal.figures import RAW, SHARE
 from portal.results import Explanation, JobProgress
 from portal.web import PortalServices
@@ -171,3 +171,13 @@ def needless_redraw(triggers: object, scale: str | None, class_name: str | None)
     other = (ids.READY_MODELS, ids.SAMPLED_MODELS) if scale == COMMON else (ids.COMMON_LEVELS,)
     found = list(triggers or ())
     return bool(found) and all(t in other for t in found)
+
+
+def too_long(text: object, what: str) -> str:
+    """One line naming the cap when ``text`` (a row id from the URL or the picker, a typed search) holds more than
+    ``MAX_TEXT`` characters, else "": a request need not come from the page, so the server checks."""
+    try:
+        check_length(None if text is None else str(text), what)
+    except CohortError as error:
+        return search_message(error)
+    return ""

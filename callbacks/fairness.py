@@ -20,7 +20,7 @@ from layouts.fairness_panels import explanation_pane, metrics_pane, model_column
 from layouts.fairness_reasons import proxy_pane
 from layouts.panes import failed, model_card
 from portal.fairness import DecisionWords, FairnessError, ProtectedAttribute, decision_words
-from portal.figures import model_colors, placeholder, selection_rate_figure
+from portal.figures import escaped, model_colors, placeholder, selection_rate_figure
 from portal.web import VIEWER, PortalServices, Registrar, merge_query
 
 WIDE = 6  # more groups than this: one model's card per row, so the table and heatmap stay readable
@@ -71,7 +71,7 @@ def group_metrics(services: PortalServices, attribute: str | None, threshold: ob
     try:
         results = services.group_metrics(found.name, chosen_threshold(services, threshold))
     except FairnessError as error:
-        return placeholder(str(error)), dbc.Alert(str(error), color="warning")
+        return placeholder(escaped(str(error))), dbc.Alert(str(error), color="warning")  # it may name a column
     colors, words = model_colors(services.model_names), positive(services)
     cards = [
         model_card(r.model_name, colors[r.model_name], None, "fairness-metrics", metrics_pane(r, words))

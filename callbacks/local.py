@@ -6,11 +6,20 @@ from collections.abc import Sequence
 from itertools import islice
 
 import dash
+import dash_bootstrap_components as dbc
 import numpy as np
 from dash import MATCH, Input, Output, State
 
 from callbacks import shared_range
-from callbacks._common import COMMON_WORDS, chooser, common_not_ready, drawn_class, has_common_scale, needless_redraw
+from callbacks._common import (
+    COMMON_WORDS,
+    chooser,
+    common_not_ready,
+    drawn_class,
+    has_common_scale,
+    needless_redraw,
+    too_long,
+)
 from callbacks._ready import not_ready, of_class, ready_explanation
 from callbacks.cohort import applied
 from callbacks.global_link import read_view
@@ -39,7 +48,7 @@ def page(services: PortalServices, query: dict):
     colors = model_colors(services.model_names)
     view = read_view(services, query)  # a link's class and scale
     scale = chooser(services, global_views=False, value=view.scale)
-    values = services.row_values(str(row_id)) if row_id else {}
+    values = services.row_values(str(row_id)) if row_id and not too_long(row_id, "row id") else {}
     search = _row_search(services, query)
     whatif = whatif_card(services.feature_specs(), values)
     names = services.model_names
@@ -61,8 +70,11 @@ def _first(query: dict, key: str) -> str:
     return (query.get(key) or [""])[0]
 
 
-def search_rows(row_ids: Sequence[str], text: str | None, selected: str | None, limit: int = MAX_OPTIONS) -> list[str]:
-    """At most ``limit`` ids containing ``text`` (any case), keeping the selected id listed."""
+def search_rows(row_ids: Sequence[str], text: str | None, selected: str | None, limit: int = MAX_OPTIONS) -> list:
+    """At most ``limit`` ids containing ``text`` (any case), keeping the selected id listed; a ``text`` past the
+    cap lists only one disabled option saying so (and the selected id), no id searched."""
+    if line := too_long(text, "row search"):
+        return [{"label": line, "value": "", "disabled": True}, *([selected] if selected else [])]
     needle = (text or "").strip().lower()
     matches = list(islice((r for r in row_ids if needle in r.lower()), limit))
     if selected and selected not in matches:
@@ -80,6 +92,8 @@ def waterfall_pane(
 ):
     """The model's waterfall for the row (of ``class_name`` when multi-class) with its prediction line, or
     why it cannot be shown. In the common ``scale`` the row is explained on demand (any row, at once)."""
+    if line := too_long(row_id, "row id"):
+        return dbc.Alert(line, color="warning", className="mb-0")
     if scale == COMMON and has_common_scale(services):
         return common_waterfall(services, model, row_id, class_name)
     explanation = of_class(ready_explanation(services, model, ready), class_name)

@@ -10,7 +10,7 @@ import math
 import dash
 from dash import Input, Output, State
 
-from callbacks._common import explanations_in_scale, has_common_scale
+from callbacks._common import explanations_in_scale, has_common_scale, too_long
 from callbacks._ready import of_class, ready_explanation
 from callbacks.cohort import applied
 from layouts import ids
@@ -18,7 +18,7 @@ from layouts.local_charts import COHORT, FORCE, HIDDEN, MODELS
 from layouts.panes import graph
 from portal.analyses import COMMON, NATIVE, CohortError, disagreement_rows
 from portal.figures import DECISION_MAX_ROWS as MAX_ROWS
-from portal.figures import decision_models, decision_rows, force_plot, model_colors, placeholder
+from portal.figures import decision_models, decision_rows, escaped, force_plot, model_colors, placeholder
 from portal.results import LOG_ODDS, PROBABILITY, Explanation, LocalExplanation
 from portal.web import ANALYST, PortalServices, Registrar, merge_query
 
@@ -60,6 +60,8 @@ def force_view(services: PortalServices, row_id: str | None, ready, class_name: 
     """The force figure of every model with an explanation of the row, and the note on the others."""
     if not row_id:
         return placeholder(NO_ROW), ""
+    if line := too_long(row_id, "row id"):
+        return placeholder(escaped(line)), ""
     locals_, note = row_explanations(services, str(row_id), ready, class_name, scale)
     if not locals_:
         return placeholder("The force plot appears when a model's explanation of the row is ready."), note
@@ -74,12 +76,15 @@ def decision_view(services: PortalServices, mode: str | None, model: str | None,
     if mode in (None, MODELS):
         if not row_id:
             return placeholder("Choose a row to draw its decision plot."), ""
+        if line := too_long(row_id, "row id"):
+            return placeholder(escaped(line)), ""
         locals_, note = row_explanations(services, str(row_id), view.get("ready"), view.get("class_name"), scale)
         colors = model_colors(services.model_names)
         return decision_models(locals_, colors=colors, feature_values=services.row_values(str(row_id))), note
     explanation = _model_explanation(services, model or services.model_names[0], view)
     if explanation is None:
-        return placeholder(f"{model}'s explanation is still being computed; its rows appear here when ready."), ""
+        waiting = f"{escaped(str(model))}'s explanation is still being computed; its rows appear here when ready."
+        return placeholder(waiting), ""
     positions, of_rows = _cohort_rows(services, explanation, view) if mode == COHORT else _disagreed(services, view)
     if positions is None:
         return placeholder(of_rows), ""

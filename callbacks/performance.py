@@ -18,6 +18,7 @@ from portal.analyses import CohortError
 from portal.figures import (
     calibration_figure,
     confusion_figure,
+    escaped,
     lift_figure,
     model_colors,
     placeholder,
@@ -70,7 +71,7 @@ def curves(services: PortalServices, class_name: str | None, cohort: str | None 
     )
     if chosen:
         for figure in figures:
-            figure.update_layout(title_text=f"{figure.layout.title.text} · class: {chosen} against the rest")
+            figure.update_layout(title_text=f"{figure.layout.title.text} · class: {escaped(chosen)} against the rest")
     return figures
 
 
@@ -118,7 +119,7 @@ def _of_cohort(figure, rows):
 
 def _no_figure(error: CohortError):
     """An empty figure saying why the cohort has none (its message, split to fit a half-width card)."""
-    return placeholder(f"No figure for this cohort: {error}".replace("; ", ";<br>"))
+    return placeholder(f"No figure for this cohort: {escaped(str(error))}".replace("; ", ";<br>"))  # quotes the user
 
 
 def _class(services: PortalServices, class_name: str | None) -> str | None:

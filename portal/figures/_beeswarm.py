@@ -84,7 +84,7 @@ def beeswarm(
     ticks = [escaped(n) for n in names]  # the user's names: plotly would read their markup
     fig.update_yaxes(tickvals=list(range(len(order))), ticktext=ticks, range=[-0.6, len(order) - 0.4], showgrid=False)
     fig.update_xaxes(
-        title=f"SHAP value ({scale_and_class(explanation.output_scale, explanation.explained_class)})",
+        title=f"SHAP value ({escaped(scale_and_class(explanation.output_scale, explanation.explained_class))})",
         zeroline=True,
         zerolinecolor="#ADB5BD",
         range=list(x_range or own),
@@ -227,14 +227,15 @@ def _subtitle(explanation: Explanation, drawn: int, total_rows: int | None, *, c
     sampled = " (seeded sample)" if drawn < population else ""
     subtitle = f"{drawn:,} of {population:,} rows{sampled}"
     if explanation.explained_class:
-        subtitle = f"{class_label(explanation.explained_class)} · {subtitle}"
+        subtitle = f"{escaped(class_label(explanation.explained_class))} · {subtitle}"
     if total_rows and total_rows > explanation.n_rows:
         subtitle += f" · computed so far: {explanation.n_rows:,} of {total_rows:,}"
     if cohort:
         subtitle = f"cohort: {subtitle} · grey: everyone"
+    method = escaped(method_label(explanation.provenance))  # an average names its members, the user's models
     if titled:
-        return f"{subtitle} · {method_label(explanation.provenance)}"
-    return "<br>".join(_pane_lines(subtitle) + _pane_lines(method_label(explanation.provenance)))
+        return f"{subtitle} · {method}"
+    return "<br>".join(_pane_lines(subtitle) + _pane_lines(method))
 
 
 def _pane_lines(text: str) -> list[str]:

@@ -19,7 +19,16 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
-from portal.figures._style import MUTED, WARNING, escaped, finish, model_styles, placeholder, scale_and_class
+from portal.figures._style import (
+    MUTED,
+    WARNING,
+    escaped,
+    finish,
+    in_template,
+    model_styles,
+    placeholder,
+    scale_and_class,
+)
 from portal.figures._waterfall import OTHER
 from portal.results import LocalExplanation
 
@@ -63,7 +72,7 @@ def _short(value: object) -> str:
 
 def _frame(fig: go.Figure, ticks: list[str], local: LocalExplanation, caption: str) -> go.Figure:
     fig.update_yaxes(tickvals=list(range(len(ticks))), ticktext=ticks, showgrid=True, range=[-0.4, len(ticks) - 0.6])
-    fig.update_xaxes(title=f"model output ({scale_and_class(local.output_scale, local.explained_class)})")
+    fig.update_xaxes(title=f"model output ({escaped(scale_and_class(local.output_scale, local.explained_class))})")
     fig = finish(fig, "", caption, height=150 + 30 * len(ticks))
     return fig.update_layout(margin={"t": 40 if not caption else 64 if "<br>" in caption else 45})
 
@@ -95,7 +104,7 @@ def decision_models(
                 name=escaped(local.model_name),
                 line={"color": colors.get(local.model_name, style.color), "dash": style.dash, "width": 2.5},
                 marker={"symbol": style.symbol, "size": [6] * (len(path) - 1) + [12]},
-                hovertemplate=f"{escaped(local.model_name)}<br>%{{x:.4g}}<extra></extra>",
+                hovertemplate=f"{in_template(local.model_name)}<br>%{{x:.4g}}<extra></extra>",
             )
         )
     ticks = _ticks(locals_[0], shown, rest, feature_values or {})
@@ -137,7 +146,8 @@ def decision_rows(
                 opacity=1.0 if bad else 0.75,
                 showlegend=False,
                 meta="misclassified" if bad else "row",
-                hovertemplate=f"row {row}{' · misclassified' if bad else ''}<br>%{{x:.4g}}<extra></extra>",
+                hovertemplate=f"row {in_template(local.row_id)}{' · misclassified' if bad else ''}<br>%{{x:.4g}}"
+                "<extra></extra>",
             )
         )
     fig.add_trace(_colour_bar(low, high))

@@ -24,7 +24,7 @@ from plotly.subplots import make_subplots
 
 from portal.analyses import FeatureDependence, ShapeFunction
 from portal.figures._ranges import clamp, robust_range, union
-from portal.figures._style import escaped, finish, model_colors, placeholder, scale_label
+from portal.figures._style import PERCENT, escaped, finish, model_colors, placeholder, scale_label
 
 SHAPE_COLOUR = "#000000"
 SHAPE_NAME, REFERENCE_NAME = "EBM shape function", "EBM shape (reference)"
@@ -183,7 +183,8 @@ def _robust_y(fig: go.Figure, panels: Sequence[FeatureDependence], colors: Mappi
             },
             cliponaxis=False,
             showlegend=False,
-            hovertemplate="contribution %{customdata:.4g} (beyond the axis)<extra>" + panel.model_name + "</extra>",
+            hovertemplate="contribution %{customdata:.4g} (beyond the axis)"
+            f"<extra>{_hover(panel.model_name)}</extra>",
         )
         fig.add_trace(edge, row=1, col=column)
     if moved:
@@ -194,7 +195,8 @@ def _robust_y(fig: go.Figure, panels: Sequence[FeatureDependence], colors: Mappi
 def _points(panel: FeatureDependence, colour: str, *, first_panel: bool, last_panel: bool) -> list:
     """The panel's traces: boxes per category, or points coloured by a number (a colour bar on the last panel)
     or by a category (one trace per level, named once in the legend)."""
-    hover = f"{panel.feature} = %{{x:.4g}}<br>contribution %{{y:.3g}}<extra>{panel.model_name}</extra>"
+    feature, model = _hover(panel.feature), _hover(panel.model_name)
+    hover = f"{feature} = %{{x:.4g}}<br>contribution %{{y:.3g}}<extra>{model}</extra>"
     if panel.categorical:
         return [
             go.Box(
@@ -204,7 +206,7 @@ def _points(panel: FeatureDependence, colour: str, *, first_panel: bool, last_pa
                 boxpoints=False,
                 name=panel.model_name,
                 showlegend=False,
-                hovertemplate=f"{panel.feature} = %{{x}}<br>contribution %{{y:.3g}}<extra>{panel.model_name}</extra>",
+                hovertemplate=f"{feature} = %{{x}}<br>contribution %{{y:.3g}}<extra>{model}</extra>",
             )
         ]
     marker: dict[str, object] = {"size": 5, "opacity": 0.6, "color": colour}
@@ -251,6 +253,11 @@ def _scatter(x, y, marker: dict, name: str, hover: str, *, show: bool) -> go.Sca
     )
 
 
+def _hover(text: str) -> str:
+    """Text already escaped (see :func:`_shown`) inside a hovertemplate: its '%' must not start a placeholder."""
+    return text.replace("%", PERCENT)
+
+
 def _as_numbers(values: np.ndarray) -> np.ndarray | None:
     """The colouring values as numbers, or None when they are categories."""
     try:
@@ -267,7 +274,7 @@ def _shape_line(shape: ShapeFunction, reference_colour: str, *, own: bool, drawn
     show_legend = name not in drawn
     drawn.add(name)
     mode = "lines" if np.issubdtype(np.asarray(shape.grid).dtype, np.number) else "markers"
-    owner = shape.model_name or "the EBM"
+    owner = _hover(shape.model_name) or "the EBM"
     return go.Scatter(
         x=shape.grid,
         y=shape.scores,

@@ -22,6 +22,7 @@ from portal.figures._style import (
     bar_pattern,
     escaped,
     finish,
+    in_template,
     model_colors,
     placeholder,
     scale_label,
@@ -72,7 +73,8 @@ def _rate_bars(result: ModelFairness, labels: list[str], color: str, pattern: st
     bounds = np.array([g.intervals["selection_rate"] for g in result.groups], dtype=np.float64)
     low, high = np.nan_to_num(rates - bounds[:, 0]), np.nan_to_num(bounds[:, 1] - rates)
     ratio = result.disparity.demographic_parity_ratio
-    name = result.model_name if np.isnan(ratio) else f"{result.model_name}: parity ratio {ratio:.2f}"
+    model = escaped(result.model_name)  # the user's name: plotly reads markup in the legend
+    name = model if np.isnan(ratio) else f"{model}: parity ratio {ratio:.2f}"
     if result.disparity.verdict == "breach":  # the whole interval below the rule; straddling: say so, not a breach
         name += f" ⚠ below {result.disparity.four_fifths:g}"
     elif result.disparity.verdict == "inconclusive" and not np.isnan(ratio):
@@ -90,7 +92,7 @@ def _rate_bars(result: ModelFairness, labels: list[str], color: str, pattern: st
         error_x={"type": "data", "array": high, "arrayminus": low, "color": INK, "thickness": 1.2, "width": 3},
         customdata=bounds,
         hovertemplate=(
-            f"{escaped(result.model_name)}<br>%{{y}}<br>selection rate %{{x:.2f}}"
+            f"{in_template(result.model_name)}<br>%{{y}}<br>selection rate %{{x:.2f}}"
             f"<br>{result.level:.0%} interval %{{customdata[0]:.2f}}–%{{customdata[1]:.2f}}<extra></extra>"
         ),
     )

@@ -20,7 +20,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from portal.figures._style import INK, MUTED, PUSH_DOWN, PUSH_UP, escaped, finish, scale_and_class, text_color
+from portal.figures._style import INK, MUTED, PERCENT, PUSH_DOWN, PUSH_UP, escaped, finish, scale_and_class, text_color
 from portal.figures._waterfall import OTHER, _label, _number
 from portal.results import LocalExplanation
 
@@ -136,7 +136,8 @@ def _segments_trace(local: LocalExplanation, segments: Sequence[Segment]) -> go.
         insidetextanchor="middle",
         textfont={"color": "white", "size": 11},
         customdata=[[escaped(s.label), s.push] for s in segments],
-        hovertemplate=f"{model}<br>%{{customdata[0]}}<br>push %{{customdata[1]:+.4g}}<extra></extra>",
+        hovertemplate=f"{model.replace('%', PERCENT)}<br>%{{customdata[0]}}<br>push %{{customdata[1]:+.4g}}"
+        "<extra></extra>",
         name=model,
     )
 
@@ -158,4 +159,4 @@ def _ends_trace(local: LocalExplanation, color: str) -> go.Scatter:
 
 
 def _axis_title(local: LocalExplanation) -> str:
-    return f"model output ({scale_and_class(local.output_scale, local.explained_class)})"
+    return f"model output ({escaped(scale_and_class(local.output_scale, local.explained_class))})"

@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 
 from portal.figures._style import (
     INK,
+    PERCENT,
     WARNING,
     bar_pattern,
     class_label,
@@ -81,7 +82,7 @@ def importance_bars(
 def _title(explanations: Sequence[Explanation]) -> str:
     """The title names the class shown when every explanation is of the same one class."""
     classes = {e.explained_class for e in explanations}
-    label = class_label(classes.pop()) if len(classes) == 1 else ""
+    label = escaped(class_label(classes.pop())) if len(classes) == 1 else ""  # the user's class name
     return f"Global feature importance · {label}" if label else "Global feature importance"
 
 
@@ -131,7 +132,7 @@ def _bar(
         name=name,
         marker={"color": color, "pattern": bar_pattern(pattern)},
         offsetgroup=model,
-        hovertemplate=f"{model}<br>{who}%{{y}}: {value_format}<extra></extra>",
+        hovertemplate=f"{model.replace('%', PERCENT)}<br>{who}%{{y}}: {value_format}<extra></extra>",
     )
 
 

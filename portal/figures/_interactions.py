@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import plotly.graph_objects as go
 
-from portal.figures._style import escaped, finish, placeholder, scale_and_class
+from portal.figures._style import escaped, finish, in_template, placeholder, scale_and_class
 from portal.results import ModelInteractions
 
 #: What every interaction view names as its method: the engine computes them one way only.
@@ -99,12 +99,12 @@ def interaction_heatmap(
             zmin=0,  # colour from no interaction at all up to the strongest pair shown
             zmax=float(np.nanmax(shown)),
             hoverongaps=False,
-            colorbar={"title": {"text": f"mean |interaction|<br>({unit})", "side": "right"}, "thickness": 14},
-            hovertemplate=f"%{{y}} × %{{x}}<br>mean |interaction|: %{{z:.4g}} {unit}<extra></extra>",
+            colorbar={"title": {"text": f"mean |interaction|<br>({escaped(unit)})", "side": "right"}, "thickness": 14},
+            hovertemplate=f"%{{y}} × %{{x}}<br>mean |interaction|: %{{z:.4g}} {in_template(unit)}<extra></extra>",
         )
     )
     fig.update_yaxes(autorange="reversed", showgrid=False, ticks="")
     fig.update_xaxes(tickangle=-40, showgrid=False, ticks="", side="bottom")
     fig.update_layout(plot_bgcolor="white", yaxis={"scaleanchor": "x"})  # square cells
     title = f"Feature interactions: {escaped(result.model_name)}" if titled else ""
-    return finish(fig, title, interaction_caption(result, class_name), height=220 + 34 * len(names))
+    return finish(fig, title, escaped(interaction_caption(result, class_name)), height=220 + 34 * len(names))

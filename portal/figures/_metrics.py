@@ -22,7 +22,7 @@ def metrics_table(metrics: Sequence[ModelMetrics], *, colors: Mapping[str, str] 
     """A table: metrics down the side, models across, the best value of each metric in bold."""
     colors = colors or model_colors(m.model_name for m in metrics)
     names = list(dict.fromkeys(name for m in metrics for name in m.values))
-    columns = [names + [TEST_ROWS]]
+    columns = [[escaped(name) for name in names] + [TEST_ROWS]]  # a project may name its own metrics
     columns += [[_cell(m, name, _best(metrics, name)) for name in names] + [f"{m.n_test:,}"] for m in metrics]
     header_fill = ["#F1F3F5"] + [text_color(colors[m.model_name]) for m in metrics]
     fig = go.Figure(

@@ -16,7 +16,17 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from portal.analyses import REFERENCE, MeanChange, ModelOverTime, MonitoringReport, WindowError, baseline_index
-from portal.figures._style import MUTED, PUSH_DOWN, PUSH_UP, WARNING, finish, scale_label, styles_for
+from portal.figures._style import (
+    MUTED,
+    PUSH_DOWN,
+    PUSH_UP,
+    WARNING,
+    escaped,
+    finish,
+    in_template,
+    scale_label,
+    styles_for,
+)
 
 TOP_FEATURES = 6
 TOP_CHANGES = 8
@@ -46,7 +56,8 @@ def share_over_time(
     features, styles, labels = top_features(report, window), styles_for(colors), list(report.windows.labels)
     cols = 3
     rows = -(-len(features) // cols)
-    fig = make_subplots(rows, cols, subplot_titles=features, shared_xaxes=True, shared_yaxes=True)
+    titles = [escaped(f) for f in features]  # the user's names: plotly reads markup in titles
+    fig = make_subplots(rows, cols, subplot_titles=titles, shared_xaxes=True, shared_yaxes=True)
     counts = report.windows.counts()
     for k, feature in enumerate(features):
         row, col = k // cols + 1, k % cols + 1
@@ -61,13 +72,14 @@ def share_over_time(
                     x=labels,
                     y=shares,
                     mode="lines+markers",
-                    name=model.model,
+                    name=escaped(model.model),
                     legendgroup=model.model,
                     showlegend=k == 0,
                     line={"color": style.color, "dash": style.dash, "width": 2},
                     marker={"symbol": style.symbol, "size": 5},
                     customdata=[[b, counts[w]] for b, w in zip(band, labels)],
-                    hovertemplate=f"{model.model} · {feature}<br>%{{x}}: %{{y:.1%}} (95%% interval %{{customdata[0]}})"
+                    hovertemplate=f"{in_template(model.model)} · {in_template(feature)}<br>%{{x}}: %{{y:.1%}}"
+                    " (95% interval %{customdata[0]})"
                     "<br>%{customdata[1]:,} rows<extra></extra>",
                 ),
                 row,
@@ -111,10 +123,10 @@ def mean_change_figure(change: MeanChange, scale: str, x_range: Sequence[float] 
     fig = go.Figure(
         go.Bar(
             x=values,
-            y=[f"{name} {value:+.3g}" for name, value in zip(names, values)],  # the number beside its feature
+            y=[f"{escaped(name)} {value:+.3g}" for name, value in zip(names, values)],  # the number beside its feature
             orientation="h",
             marker={"color": [PUSH_UP if v >= 0 else PUSH_DOWN for v in values]},
-            customdata=names,
+            customdata=[escaped(name) for name in names],  # the user's names: plotly reads markup in the hover
             hovertemplate="%{customdata}: %{x:+.4g}<extra></extra>",
         )
     )
@@ -141,7 +153,7 @@ def drift_figure(report: MonitoringReport, window: str) -> go.Figure:
     """PSI of each feature's values in ``window`` against the reference, largest first, with the alert line."""
     i, drift, threshold = report.windows.index(window), report.drift, report.thresholds.psi
     order = np.argsort(-drift.psi[i], kind="stable")[:TOP_DRIFT]
-    names = [drift.features[j] for j in order][::-1]
+    names = [escaped(drift.features[j]) for j in order][::-1]  # the user's names: plotly reads markup in ticks
     values = [float(drift.psi[i, j]) for j in order][::-1]
     unseen = [float(drift.unseen[i, j]) for j in order][::-1]
     fig = go.Figure(
@@ -182,12 +194,12 @@ def error_over_time(report: MonitoringReport, colors: Mapping[str, str], window:
                 x=labels,
                 y=values,
                 mode="lines+markers",
-                name=model.model,
+                name=escaped(model.model),
                 line={"color": style.color, "dash": style.dash, "width": 2},
                 marker={"symbol": style.symbol, "size": 6},
                 customdata=[e.rows for e in model.errors],
-                hovertemplate=f"{model.model}<br>%{{x}}: {metric} %{{y:.4g}} on %{{customdata:,}} labelled rows"
-                "<extra></extra>",
+                hovertemplate=f"{in_template(model.model)}<br>%{{x}}: {metric} %{{y:.4g}}"
+                " on %{customdata:,} labelled rows<extra></extra>",
             )
         )
         _reference_error(fig, model, metric, style.color)

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 import plotly.graph_objects as go
 
 from portal.analyses import ClassificationCurves, Confusion, RegressionDiagnostics
-from portal.figures._style import MUTED, ModelStyle, bar_pattern, finish, model_colors, placeholder, styles_for
+from portal.figures._style import MUTED, ModelStyle, bar_pattern, escaped, finish, model_colors, placeholder, styles_for
 
 DIAGONAL = {"color": MUTED, "dash": "dot", "width": 1}
 #: Markers on a long curve: at most this many of its points carry its model's symbol, so the line stays readable.
@@ -97,7 +97,8 @@ def confusion_figure(
         fig.add_bar(
             x=kinds,
             y=counts,
-            name=f"{name} (precision {c.precision:.2f}, recall {c.recall:.2f}{_everyone_rates(everyone, name)})",
+            name=f"{escaped(name)} (precision {c.precision:.2f}, recall {c.recall:.2f}"
+            f"{_everyone_rates(everyone, name)})",
             marker={"color": styles[name].color, "pattern": bar_pattern(styles[name].pattern)},
             text=counts,
             textposition="outside",
@@ -136,10 +137,10 @@ def predicted_actual_figure(
             x=d.actual,
             y=d.predicted,
             mode="markers",
-            name=d.model_name,
+            name=escaped(d.model_name),
             marker=_points(styles[d.model_name]),
         )
-    suffix = f" ({unit})" if unit else ""
+    suffix = f" ({escaped(unit)})" if unit else ""  # the project's words
     fig.update_xaxes(title="actual" + suffix)
     fig.update_yaxes(title="predicted" + suffix)
     first = diagnostics[0]
@@ -160,11 +161,11 @@ def residuals_figure(
             x=d.predicted,
             y=d.residuals,
             mode="markers",
-            name=d.model_name,
+            name=escaped(d.model_name),
             marker=_points(styles[d.model_name]),
         )
     fig.add_hline(y=0.0, line=DIAGONAL)
-    suffix = f" ({unit})" if unit else ""
+    suffix = f" ({escaped(unit)})" if unit else ""  # the project's words
     fig.update_xaxes(title="predicted" + suffix)
     fig.update_yaxes(title="actual − predicted" + suffix)
     first = diagnostics[0]
@@ -181,11 +182,12 @@ def segment_error_figure(
     for d in diagnostics:
         levels, style = d.error_by_segment[segment], styles[d.model_name]
         marker = {"color": style.color, "pattern": bar_pattern(style.pattern)}
-        fig.add_bar(x=list(levels), y=list(levels.values()), name=d.model_name, marker=marker)
+        shown = [escaped(str(level)) for level in levels]  # the user's categories: plotly reads markup in ticks
+        fig.add_bar(x=shown, y=list(levels.values()), name=escaped(d.model_name), marker=marker)
     fig.update_layout(barmode="group")
-    fig.update_xaxes(title=segment, type="category")
-    fig.update_yaxes(title="mean absolute error" + (f" ({unit})" if unit else ""))
-    return finish(fig, f"Error by {segment}", "held-out rows")
+    fig.update_xaxes(title=escaped(segment), type="category")
+    fig.update_yaxes(title="mean absolute error" + (f" ({escaped(unit)})" if unit else ""))
+    return finish(fig, f"Error by {escaped(segment)}", "held-out rows")
 
 
 def _curves(
@@ -244,9 +246,9 @@ def _points(style: ModelStyle) -> dict:
 
 
 def _name(c: ClassificationCurves, everyone: ClassificationCurves | None, score) -> str:
-    """'RF (AUC 0.812)', or for a cohort 'RF (AUC 0.812; everyone 0.842)'."""
+    """'RF (AUC 0.812)', or for a cohort 'RF (AUC 0.812; everyone 0.842)'; the user's model name escaped."""
     if score is None:
-        return c.model_name
+        return escaped(c.model_name)
     label, value = score
     beside = f"; everyone {value(everyone):.3f}" if everyone is not None else ""
-    return f"{c.model_name} ({label} {value(c):.3f}{beside})"
+    return f"{escaped(c.model_name)} ({label} {value(c):.3f}{beside})"

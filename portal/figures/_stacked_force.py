@@ -24,7 +24,7 @@ import plotly.graph_objects as go
 
 from portal.analyses import BY_PREDICTION, BY_SIMILARITY, feature_order, prediction_order, similarity_order
 from portal.figures._beeswarm import sample_rows
-from portal.figures._style import INK, MUTED, class_label, finish, method_label, scale_and_class
+from portal.figures._style import INK, MUTED, class_label, escaped, finish, method_label, scale_and_class
 from portal.figures._waterfall import _number, _value
 from portal.results import Explanation
 
@@ -95,13 +95,13 @@ def stacked_force(
             font={"color": INK, "size": 11},
             bgcolor="rgba(255, 255, 255, 0.85)",
         )
-    words = order_words(by) + (f" (as {ordered_by})" if ordered_by else "")
+    words = escaped(order_words(by) + (f" (as {ordered_by})" if ordered_by else ""))  # a feature's, a model's name
     span = [0.5, len(rows) + 0.5]
     fig.update_xaxes(  # the hover's label on the axis reads "column 18"
         title=f"rows, ordered {words}", showticklabels=False, showgrid=False, range=span, tickprefix="column "
     )
     scale = scale_and_class(explanation.output_scale, explanation.explained_class)
-    fig.update_yaxes(title=f"model output ({scale})", zeroline=False)
+    fig.update_yaxes(title=f"model output ({escaped(scale)})", zeroline=False)
     fig.update_layout(
         hovermode="x",
         showlegend=False,
@@ -114,7 +114,7 @@ def stacked_force(
         },
     )
     subtitle = _subtitle(explanation, len(rows), titled)
-    return finish(fig, explanation.model_name if titled else "", subtitle, height=440)
+    return finish(fig, escaped(explanation.model_name) if titled else "", subtitle, height=440)
 
 
 def _span(fig: go.Figure) -> list[float]:
@@ -161,14 +161,16 @@ def _edge(y: np.ndarray, meta: dict, fill: str | None) -> go.Scatter:
         fill="tonexty" if fill else None,
         fillcolor=fill,
         meta=meta,
-        name=f"{meta['feature']}, pushing {meta['side']} (upper edge)" if fill else "bottom of the red stack",
+        name=f"{escaped(meta['feature'])}, pushing {meta['side']} (upper edge)" if fill else "bottom of the red stack",
         hoverinfo="skip",
     )
 
 
 def _line(outputs: np.ndarray, ids: np.ndarray, reasons: list[str], bases: np.ndarray) -> go.Scatter:
-    """The prediction line; its hover names the row, its prediction and base value, and its top reasons."""
-    data = np.column_stack([ids, [_number(b) for b in bases], reasons]) if len(ids) else None
+    """The prediction line; its hover names the row, its prediction and base value, and its top reasons. A click
+    reads the row's id as it is from ``customdata[0]``; the hover shows it escaped (``customdata[3]``)."""
+    shown = [escaped(i) for i in ids]  # the user's ids: plotly reads their markup
+    data = np.column_stack([ids, [_number(b) for b in bases], reasons, shown]) if len(ids) else None
     return go.Scatter(
         x0=1,  # columns count from 1
         dx=1,
@@ -178,7 +180,7 @@ def _line(outputs: np.ndarray, ids: np.ndarray, reasons: list[str], bases: np.nd
         meta={"side": LINE, "feature": ""},
         name="prediction",
         customdata=data,
-        hovertemplate="<b>row %{customdata[0]}</b><br>prediction %{y:.4g} (base value %{customdata[1]})"
+        hovertemplate="<b>row %{customdata[3]}</b><br>prediction %{y:.4g} (base value %{customdata[1]})"
         "<br>%{customdata[2]}<extra></extra>",
     )
 
@@ -196,15 +198,16 @@ def _reasons(explanation: Explanation, values: np.ndarray, ids: np.ndarray, feat
 
 
 def _labels(names: Sequence[str], used: np.ndarray, ids: np.ndarray, features: pd.DataFrame | None) -> dict:
-    """For each feature used, each row's 'feature = value' (its name alone where the value is unknown)."""
+    """For each feature used, each row's 'feature = value' (its name alone where the value is unknown), escaped: the
+    user's names and values, which plotly would read as markup in the hover."""
     frame = None if features is None else features.reindex(pd.Index(ids))
     labels = {}
     for i in used:
-        name = names[i]
+        name, shown = names[i], escaped(names[i])
         if frame is None or name not in frame.columns:
-            labels[i] = [name] * len(ids)
+            labels[i] = [shown] * len(ids)
         else:
-            labels[i] = [f"{name} = {_value(v)}" if pd.notna(v) else name for v in frame[name].tolist()]
+            labels[i] = [f"{shown} = {escaped(_value(v))}" if pd.notna(v) else shown for v in frame[name].tolist()]
     return labels
 
 
@@ -213,5 +216,5 @@ def _subtitle(explanation: Explanation, drawn: int, titled: bool) -> str:
     population = explanation.sample_of or explanation.n_rows
     subtitle = f"{drawn:,} of {population:,} rows{' (seeded sample)' if drawn < population else ''}"
     if explanation.explained_class:
-        subtitle = f"{class_label(explanation.explained_class)} · {subtitle}"
-    return subtitle + f"{' · ' if titled else '<br>'}{method_label(explanation.provenance)}"
+        subtitle = f"{escaped(class_label(explanation.explained_class))} · {subtitle}"
+    return subtitle + f"{' · ' if titled else '<br>'}{escaped(method_label(explanation.provenance))}"

@@ -29,6 +29,7 @@ CHAR_PX = 6.6  # a caption character's mean width at 13 px, measured on the repo
 CAPTION_LINE_PX = 17  # a caption line's height
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 INK, MUTED, WARNING = "#212529", "#6C757D", "#B02A37"
+PERCENT = "&#37;"  # '%' in a hovertemplate that must not start a placeholder ('%{y}' in a user's name)
 
 _SCALE_NAMES = {PROBABILITY: "probability", LOG_ODDS: "log-odds", LOGIT: "logit", RAW: "model output units"}
 #: Plain words for the engine's method names (portal.explain); unknown names are shown as they are.
@@ -177,6 +178,12 @@ def _listing(items: Sequence[str]) -> str:
 def escaped(text: str) -> str:
     """User text (a cohort: 'tenure < 12') safe inside plotly's HTML-like titles."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def in_template(text: str) -> str:
+    """User text written into a hovertemplate: :func:`escaped`, and its '%' as an HTML entity, so a name holding
+    '%{y}' shows as written instead of being filled in (plotly has no escape for '%{' but reads '&#37;' as '%')."""
+    return escaped(text).replace("%", PERCENT)
 
 
 def finish(fig: go.Figure, title: str, subtitle: str = "", height: int | None = None) -> go.Figure:

@@ -41,7 +41,7 @@ def waterfall(
         fig.add_vline(x=x, line={"dash": dash, "color": MUTED, "width": 1})
     own = x_range_of(local, max_features)
     fig.update_xaxes(
-        title=f"model output ({scale_and_class(local.output_scale, local.explained_class)})",
+        title=f"model output ({escaped(scale_and_class(local.output_scale, local.explained_class))})",
         range=list(x_range or own),
         autorange=False,
         automargin=True,
@@ -51,7 +51,7 @@ def waterfall(
     parts = (local.model_name, f"row {local.row_id}", class_label(local.explained_class))
     title = escaped(" · ".join(p for p in parts if p))
     title = title if titled else ""
-    fig = finish(fig, title, prediction_text(local) if titled else "", height=130 + 38 * (len(deltas) + 2))
+    fig = finish(fig, title, escaped(prediction_text(local)) if titled else "", height=130 + 38 * (len(deltas) + 2))
     return fig if titled else narrow(fig)
 
 

@@ -93,11 +93,11 @@ def test_similar_rows_sit_closer_than_in_data_order(explanation) -> None:
 
 def test_hover_names_the_row_and_its_top_reasons(services, explanation) -> None:
     rows, fig = _drawn(explanation, services)
-    row, _, reasons = _line(fig).customdata[0]
-    assert row == str(explanation.row_ids[rows[0]])
+    row, _, reasons, shown = _line(fig).customdata[0]
+    assert row == shown == str(explanation.row_ids[rows[0]])  # a click reads [0]; the hover shows [3], escaped
     biggest = explanation.feature_names[int(np.argmax(np.abs(explanation.values[rows[0]])))]
     assert reasons.split("<br>")[0].split(" ", 1)[1].startswith(biggest)
-    assert len(reasons.split("<br>")) == 3 and "row %{customdata[0]}" in _line(fig).hovertemplate
+    assert len(reasons.split("<br>")) == 3 and "row %{customdata[3]}" in _line(fig).hovertemplate
 
 
 def test_payload_under_a_megabyte_at_a_thousand_rows(services, explanation) -> None:

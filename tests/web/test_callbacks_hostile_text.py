@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dash
 
-from callbacks import cohort, row_search, shell, whatif
+from callbacks import cohort, local, local_charts, row_search, shell, whatif
 from layouts import ids
 from layouts.cohort_bar import ERROR
 from portal.analyses import MAX_TEXT
@@ -69,3 +69,50 @@ def test_a_what_if_value_past_the_cap_is_one_line() -> None:
         f"A what-if value of 'contract' is 100,000 characters long; a value holds at most {MAX_TEXT}: "
         "use the data's own."
     )
+
+
+AT_CAP, PAST_CAP = "x" * MAX_TEXT, "x" * (MAX_TEXT + 1)
+PAST_LINE = f"is {MAX_TEXT + 1:,} characters long; shorten it to at most {MAX_TEXT:,} characters."
+
+
+def test_the_row_pickers_search_past_the_cap_is_one_disabled_line_and_at_the_cap_is_searched() -> None:
+    refused = local.search_rows(["C00001", "C00002"], PAST_CAP, "C00001")
+    assert refused[0]["disabled"] and refused[0]["label"].startswith("Row search 'xxx")
+    assert refused[0]["label"].endswith(PAST_LINE) and "\n" not in refused[0]["label"] and refused[1:] == ["C00001"]
+    assert local.search_rows(["C00001", "C00002"], AT_CAP, None) == []  # searched: no id holds it
+    assert local.search_rows(["C00001", "C00002"], "0002", None) == ["C00002"]
+
+
+def test_a_row_id_past_the_cap_is_one_line_in_every_local_chart_and_at_the_cap_is_looked_up() -> None:
+    services = FakeServices()
+    model, ready = services.model_names[0], list(services.model_names)
+    pane = local.waterfall_pane(services, model, PAST_CAP, ready)
+    assert pane.children.startswith("Row id 'xxx") and pane.children.endswith(PAST_LINE)
+    assert "not in this model's explanation" in text_of(local.waterfall_pane(services, model, AT_CAP, ready))
+    for figure, note in (
+        local_charts.force_view(services, PAST_CAP, ready, None, "native"),
+        local_charts.decision_view(services, None, None, PAST_CAP, {"ready": ready}),
+    ):
+        assert figure.layout.annotations[0].text.endswith(PAST_LINE) and note == ""
+    at_cap, _ = local_charts.force_view(services, AT_CAP, ready, None, "native")
+    assert PAST_LINE not in str(at_cap.layout.annotations[0].text)
+
+
+def test_a_local_link_past_the_cap_opens_and_its_search_is_refused_in_one_line() -> None:
+    page = shell.render_page(FakeServices(), "/local", f"?id={PAST_CAP}&search={PAST_CAP}")
+    assert by_id(page, ids.ROW_SEARCH_TEXT).value == PAST_CAP  # shown as written; the search callback refuses it
+    message = text_of(row_search.search_view(FakeServices(), PAST_CAP, None))
+    assert message.startswith("Search 'xxx") and message.endswith(PAST_LINE)
+    assert "characters long" not in text_of(row_search.search_view(FakeServices(), AT_CAP, None))
+
+
+def test_a_what_if_value_at_the_cap_is_accepted_and_one_past_it_refused() -> None:
+    services = FakeServices()
+    names = list(services.feature_names())
+    values = whatif.reset_values(services, "C00005", names)
+    values[names.index("contract")] = PAST_CAP
+    error, _ = whatif.what_if_view(services, "C00005", names, values, "native")
+    assert error.startswith("A what-if value of 'contract' is 501 characters long")
+    values[names.index("contract")] = AT_CAP
+    error, _ = whatif.what_if_view(services, "C00005", names, values, "native")
+    assert "characters long" not in error

@@ -19,6 +19,7 @@ from portal.analyses import (
 from portal.figures import (
     drift_figure,
     error_over_time,
+    escaped,
     mean_change_figure,
     scale_label,
     share_over_time,
@@ -90,7 +91,7 @@ def _charts(inputs: ReportInputs, report, window: str, rows: str) -> tuple[Chart
         charts.append(
             Chart(
                 f"monitoring/change/{model.model}",
-                mean_change_figure(change, model.scale, x_range).update_layout(title_text=model.model),
+                mean_change_figure(change, model.scale, x_range).update_layout(title_text=escaped(model.model)),
                 f"{model.model}: the change of its mean prediction split by feature",
                 f"{model.model} · Scale: {scale_label(model.scale)} · {axis} · {caption}",
             )
