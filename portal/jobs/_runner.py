@@ -116,6 +116,7 @@ class JobRunner:
         self._cancelled: set[str] = set()
         self._slots = threading.BoundedSemaphore(max_jobs)  # the cap on jobs running at once
         self.window = window
+        self._closed = False  # set by shutdown(): no executor is made again, jobs stop where they are
 
     def submit(self, job: ExplanationJob) -> None:
         """Start ``job`` unless it is finished (its result checked: a damaged one is set aside and computed
@@ -252,6 +253,8 @@ class JobRunner:
                 if isinstance(error, BrokenProcessPool) and restarts < self.max_restarts and self.renew:
                     pending[:0] = indices  # a worker died mid-task: run its chunks again on new workers
                     restarts += self._renew_executor(future, broken_by)
+                    if self._closed:  # the workers were ended on purpose: stop here, resumable
+                        failure, pending = failure or JobCancelled(), []
                 elif error is not None:
                     failure = failure or error  # keep committing chunks that did finish: nothing is lost
                 else:
@@ -280,15 +283,24 @@ class JobRunner:
         """Replace the executor the future ran on if it is still the current one; 1 if this job renewed it."""
         broken = broken_by.pop(future)
         with self._lock:
-            if self.executor is not broken:
-                return 0  # another job already replaced it
+            if self.executor is not broken or self._closed:
+                return 0  # another job already replaced it, or the runner is shutting down
             self.executor = self.renew()
         shutdown_executor(broken)
         return 1
 
     def shutdown(self) -> None:
-        """Stop the current executor's workers (the server is going away)."""
-        shutdown_executor(self.executor)
+        """Stop the current executor's workers (the server is going away), and make no new ones.
+
+        Ending the workers breaks the futures of chunks in flight, which looks like a worker that died: a job
+        renewing the executor then would spawn workers as the process exits, and a child whose parent is gone
+        before it has read its start-up data prints a traceback (``EOFError``) after "stopping". Taken under the
+        lock, a renewal already under way finishes first and its workers are the ones ended here.
+        """
+        with self._lock:
+            self._closed = True
+            executor = self.executor
+        shutdown_executor(executor)
 
     def _assemble(self, job: ExplanationJob, seconds: float) -> bool:
         """Put the chunks back in data order as one set of arrays, then drop the chunks.
