@@ -101,6 +101,7 @@ def register(app: Registrar, services: PortalServices) -> None:
         Input(ids.COHORT, "data"),
         Input(ids.MODEL_CHOOSER, "value"),
         State(ids.AGREEMENT_GRAPH, "className"),
+        memo=True,
     )
     def _agreement(statistic, k, ready, sampled, class_name, scale, levels, cohort, shown, drawn):
         if needless_redraw(dash.ctx.triggered_prop_ids.values(), scale, drawn):

@@ -175,6 +175,7 @@ def register(app: Registrar, services: PortalServices) -> None:
         Input(ids.COHORT, "data"),
         Input(ids.MODEL_CHOOSER, "value"),
         State(ids.IMPORTANCE_GRAPH, "className"),
+        memo=True,
     )
     def _importance(mode, ready, sampled, class_name, scale, levels, cohort, shown, drawn):
         if needless_redraw(dash.ctx.triggered_prop_ids.values(), scale, drawn):
@@ -205,6 +206,7 @@ def register(app: Registrar, services: PortalServices) -> None:
         Input(ids.MODEL_CHOOSER, "value"),
         State(ids.beeswarm_pane(MATCH), "id"),
         State(ids.beeswarm_pane(MATCH), "className"),
+        memo=True,
     )
     def _beeswarm(ready, sampled, class_name, scale, levels, cohort, shown, pane_id, drawn):
         if needless_redraw(dash.ctx.triggered_prop_ids.values(), scale, drawn):

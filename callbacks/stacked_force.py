@@ -132,6 +132,7 @@ def register(app: Registrar, services: PortalServices) -> None:
         Input(ids.COMMON_LEVELS, "data"),
         Input(ids.COHORT, "data"),
         State(ids.STACKED_PANES, "className"),
+        memo=True,
     )
     def _stacked(model, beside, by, ready, sampled, class_name, scale, levels, cohort, drawn):
         if needless_redraw(dash.ctx.triggered_prop_ids.values(), scale, drawn):

@@ -58,14 +58,19 @@ class Registrar:
     def __init__(self, app: dash.Dash) -> None:
         self.app = app
         self._roles: dict[str, Role] = {}
+        self._memo: set[str] = set()
 
-    def callback(self, role: Role, *args: Any, **kwargs: Any) -> Callable[[Callable], Callable]:
+    def callback(self, role: Role, *args: Any, memo: bool = False, **kwargs: Any) -> Callable[[Callable], Callable]:
+        """``memo=True``: the callback's answer depends only on its request and the project's job state, so an
+        identical request may be answered from memory (:mod:`portal.web._response_memo`)."""
         _require_role(role, args)
         before = set(self.app.callback_map)
         decorate = self.app.callback(*args, **kwargs)
 
         def register(func: Callable) -> Callable:
             wrapped = decorate(func)
+            if memo:
+                self._memo |= set(self.app.callback_map) - before
             self._record(before, role)
             for cancel in _listed(kwargs.get("cancel")):  # Dash adds its cancel callback on the first request
                 self._roles[str(dash.Output(cancel.component_id, "id"))] = role
@@ -88,6 +93,11 @@ class Registrar:
     def roles(self) -> Mapping[str, Role]:
         """Each ``callback_map`` key (the ``output`` of a callback request) and its lowest role."""
         return MappingProxyType(self._roles)
+
+    @property
+    def memoized(self) -> frozenset[str]:
+        """The output keys of the callbacks registered with ``memo=True``."""
+        return frozenset(self._memo)
 
     def check_complete(self) -> None:
         """Raise :class:`UndeclaredRole` naming the first callback of the app that declares no role."""

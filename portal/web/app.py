@@ -23,6 +23,7 @@ from portal.figures import model_colors
 from portal.web._auth import RoleOf, protect
 from portal.web._background import background_manager
 from portal.web._headers import secure_headers
+from portal.web._response_memo import job_state, remember_responses
 from portal.web._roles import ANALYST, VIEWER_PAGES, Registrar, guard_callbacks
 from portal.web._services import PortalServices
 
@@ -55,6 +56,7 @@ def create_app(
     auth = auth or AuthConfig()
     role_of = protect(app, auth, secret_dir or default_cache_dir())
     guard_callbacks(app, registrar.roles, role_of)
+    remember_responses(app, registrar.memoized, lambda: job_state(services))
     secure_headers(app)
     app.layout = _shell(services) if auth.mode == "none" else _layout_by_role(services, role_of)
     return app
