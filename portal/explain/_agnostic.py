@@ -30,6 +30,8 @@ from portal.explain._base import (
     class_names,
 )
 from portal.explain._coalitions import Prepared, exact_shapley, permutation_shapley
+from portal.explain._ebm import is_ebm
+from portal.explain._ebm_cells import ebm_prepared
 from portal.explain._preparation import Preparation, split_model
 from portal.explain._thresholded import thresholded_prepared
 from portal.results import PROBABILITY, RAW, ExplanationBatch
@@ -214,6 +216,8 @@ def _prepared(model: Any, task: str, background: pd.DataFrame) -> Prepared | Non
     if isinstance(model, GroupThresholdClassifier):  # its base's road plus a group column (see _thresholded)
         return thresholded_prepared(model, background, lambda base, frame: _prepared(base, task, frame))
     preparing, estimator = split_model(model)
+    if is_ebm(estimator):
+        return ebm_prepared(model, preparing, estimator, task, background)
     if preparing is None:
         return None
     try:

@@ -27,6 +27,7 @@ from math import factorial
 
 import numpy as np
 import pandas as pd
+from numba import njit
 
 from portal.explain._base import import_shap
 
@@ -69,9 +70,21 @@ class Pool:
         """The model's output on the hybrid rows ``positions`` describe: ``(m, columns)`` -> ``(m[, k])``."""
         if self.prepared is None:
             return np.asarray(output(self.pick(positions)), dtype=np.float64)
-        picked = np.asarray(positions).astype(np.intp)[:, self.prepared.origins]
-        matrix = self.matrix[picked, np.arange(self.prepared.origins.size)]
+        matrix = hybrid_matrix(self.matrix, np.ascontiguousarray(positions), self.prepared.origins.astype(np.intp))
         return np.asarray(self.prepared.output(matrix), dtype=np.float64)
+
+
+@njit(cache=True, nogil=True)
+def hybrid_matrix(pool, positions, origins):
+    """The prepared hybrid rows: column j of row i is column j of the pool row ``positions[i, origins[j]]``.
+
+    One compiled pass, instead of numpy's fancy indexing through an index array of every cell (26 MB of int64
+    for one sampled-permutation row of the churn demo's booster): measured 29 ms of its 100 ms a row."""
+    out = np.empty((positions.shape[0], origins.shape[0]))
+    for i in range(positions.shape[0]):
+        for j in range(origins.shape[0]):
+            out[i, j] = pool[int(positions[i, origins[j]]), j]
+    return out
 
 
 def exact_shapley(

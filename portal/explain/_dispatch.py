@@ -13,7 +13,7 @@ from portal.explain._agnostic import Budget, model_agnostic_explainer
 from portal.explain._average import voting_explainer
 from portal.explain._base import UNSUPPORTED, ModelExplainer, UnsupportedModelError, check_scale, check_task
 from portal.explain._boosters import booster_explainer, is_lightgbm, is_xgboost
-from portal.explain._ebm import ebm_explainer
+from portal.explain._ebm import ebm_explainer, is_ebm
 from portal.explain._preparation import Preparation, split_model
 from portal.explain._tree import PROBABILITY_TREES, TREE_MODELS, interventional_tree_explainer, tree_explainer
 
@@ -92,12 +92,3 @@ def families() -> tuple[Family, ...]:
         Family("XGBoost / LightGBM", lambda m: is_xgboost(m) or is_lightgbm(m), booster_explainer),
         Family("EBM", is_ebm, ebm_explainer),
     )
-
-
-def is_ebm(estimator: Any) -> bool:
-    """An Explainable Boosting Machine; interpret is imported only for its own models."""
-    if not type(estimator).__module__.startswith("interpret"):
-        return False
-    from interpret.glassbox import ExplainableBoostingClassifier, ExplainableBoostingRegressor
-
-    return isinstance(estimator, (ExplainableBoostingClassifier, ExplainableBoostingRegressor))

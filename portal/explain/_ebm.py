@@ -90,9 +90,7 @@ class EbmShapleyExplainer(Unbudgeted):
 def ebm_explainer(ebm: Any, preparation: Preparation, background: pd.DataFrame) -> EbmShapleyExplainer:
     """Share out every term against ``background`` once, so explaining many chunks stays cheap."""
     scale = _output_scale(ebm)
-    tables = [_with_score_axis(table, term) for table, term in zip(ebm.term_scores_, ebm.term_features_)]
-    locator = copy.copy(ebm)  # shallow: only the tables are replaced
-    locator.term_scores_ = [_cell_numbers(table, original) for table, original in zip(tables, ebm.term_scores_)]
+    locator, tables = cell_locator(ebm)
     data = preparation.prepare(background)
     cells = cell_indices(locator, data)
     _check_lookup(ebm, tables, data, cells)
@@ -102,6 +100,24 @@ def ebm_explainer(ebm: Any, preparation: Preparation, background: pd.DataFrame) 
     return EbmShapleyExplainer(
         scale, preparation, ebm, locator, features, tuple(s for s, _ in shared), base_value, class_names(ebm)
     )
+
+
+def is_ebm(estimator: Any) -> bool:
+    """An Explainable Boosting Machine; interpret is imported only for its own models."""
+    if not type(estimator).__module__.startswith("interpret"):
+        return False
+    from interpret.glassbox import ExplainableBoostingClassifier, ExplainableBoostingRegressor
+
+    return isinstance(estimator, (ExplainableBoostingClassifier, ExplainableBoostingRegressor))
+
+
+def cell_locator(ebm: Any) -> tuple[Any, list[np.ndarray]]:
+    """The EBM with tables holding their own cell numbers (for :func:`cell_indices`), and its tables with a
+    trailing score axis."""
+    tables = [_with_score_axis(table, term) for table, term in zip(ebm.term_scores_, ebm.term_features_)]
+    locator = copy.copy(ebm)  # shallow: only the tables are replaced
+    locator.term_scores_ = [_cell_numbers(table, original) for table, original in zip(tables, ebm.term_scores_)]
+    return locator, tables
 
 
 def cell_indices(locator: Any, data: pd.DataFrame | np.ndarray) -> np.ndarray:
