@@ -34,6 +34,7 @@ from portal.explain._ebm import is_ebm
 from portal.explain._ebm_cells import ebm_prepared
 from portal.explain._preparation import Preparation, split_model
 from portal.explain._thresholded import thresholded_prepared
+from portal.explain._tree_differences import tree_output
 from portal.results import PROBABILITY, RAW, ExplanationBatch
 
 OVER_ROWS = (
@@ -227,7 +228,7 @@ def _prepared(model: Any, task: str, background: pd.DataFrame) -> Prepared | Non
         return None
     if not isinstance(matrix, np.ndarray) or matrix.dtype.kind not in "biuf":
         return None  # a frame out (set_output) or text left in: the estimator wants it as it is
-    output, _ = _output(estimator, task)
+    output = tree_output(estimator, task, stride=len(background)) or _output(estimator, task)[0]
     return Prepared(lambda frame: preparation.prepare(frame), preparation.origins, output)
 
 

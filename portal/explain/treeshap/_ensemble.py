@@ -51,6 +51,7 @@ class TreeEnsemble:
     float32_inputs: bool
     column_of_feature: np.ndarray | None = field(default=None, repr=False)
     preprocess: Callable[[np.ndarray], np.ndarray] | None = field(default=None, repr=False)
+    base: np.ndarray | None = field(default=None, repr=False)  # per output: the score before any tree
 
     @classmethod
     def from_model(cls, model: Any) -> TreeEnsemble:
@@ -70,6 +71,7 @@ class TreeEnsemble:
             float32_inputs=reading.float32_inputs,
             column_of_feature=reading.column_of_feature,
             preprocess=reading.preprocess,
+            base=np.asarray(reading.base, dtype=np.float64),
         )
 
 
