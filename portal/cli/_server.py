@@ -25,7 +25,7 @@ def serve_project(config: ProjectConfig, *, host: str, port: int, workers: int =
     check_serving(config.auth, host)  # an address this machine has: beyond loopback only with logins
     started = time.perf_counter()
     project = open_project(config)
-    project.start_explanations()
+    project.start_explanations(every_row=True)  # /local then reads any row in probability once they are done
     if workers > 1:
         from portal.cli._gunicorn import serve_workers
 

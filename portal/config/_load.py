@@ -49,7 +49,7 @@ def parse_config(raw: Mapping[str, Any], *, base_dir: Path) -> ProjectConfig:
     models = parse_models(raw.get("models"), data, base_dir)
     cache_dir, size_limit = parse_cache(read_table(raw, "cache", "[cache]", required=False), base_dir)
     title = _title(raw)
-    sample, exact_up_to = parse_explain(read_table(raw, "explain", "[explain]", required=False))
+    sample, exact_up_to, all_rows_up_to = parse_explain(read_table(raw, "explain", "[explain]", required=False))
     fairness = parse_fairness(read_table(raw, "fairness", "[fairness]", required=False), data.protected)
     monitoring = None
     if "monitoring" in raw:
@@ -63,6 +63,7 @@ def parse_config(raw: Mapping[str, Any], *, base_dir: Path) -> ProjectConfig:
         cache_size_limit=size_limit,
         common_sample_rows=sample,
         max_exact_features=exact_up_to,
+        common_all_rows_up_to=all_rows_up_to,
         fairness=fairness,
         monitoring=monitoring,
         redis_url=scale_out_url(),

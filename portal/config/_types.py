@@ -18,6 +18,7 @@ AVERAGE_KIND = "average"
 THRESHOLD_OPTIMIZER_KIND = "threshold_optimizer"
 #: Rows a classification project explains in the common scale (probability) when [explain] does not say.
 DEFAULT_COMMON_SAMPLE_ROWS = 500
+DEFAULT_COMMON_ALL_ROWS_UP_TO = 20_000  # rows of data up to which the server explains them all in probability
 #: How /fairness speaks of a decision other than the positive class: ``selection`` (the default: "not decided
 #: 'Yes'", from the positive class's name) or ``lending`` ("declined", "adverse-action reasons", "applicant").
 OUTCOME_WORDS = ("selection", "lending")
@@ -144,6 +145,7 @@ class ProjectConfig:
     cache_size_limit: int | None = None  # bytes; None: no limit
     common_sample_rows: int = DEFAULT_COMMON_SAMPLE_ROWS  # [explain]: rows in the common scale (probability)
     max_exact_features: int = 10  # [explain]: the model-agnostic method is exact up to this many columns
+    common_all_rows_up_to: int = DEFAULT_COMMON_ALL_ROWS_UP_TO  # [explain]: all rows in probability up to this many
     fairness: FairnessConfig = field(default_factory=FairnessConfig)  # [fairness]
     monitoring: MonitoringConfig | None = None  # [monitoring]; None: the project is not monitored over time
     redis_url: str | None = None  # $PORTAL_REDIS_URL: run jobs and background callbacks on Celery (scale_out_url)

@@ -175,12 +175,13 @@ class Project:
         return JobFiles(str(data_path), str(background_path), str(order_path), batch_paths)
 
     # --- jobs -----------------------------------------------------------------------------
-    def start_explanations(self, common: bool = True) -> None:
+    def start_explanations(self, common: bool = True, every_row: bool = False) -> None:
         """Queue every model's explanation job (finished ones are found in the store and skipped), then,
-        unless ``common`` is False, the common-scale jobs once those have ended."""
+        unless ``common`` is False, the common-scale jobs once those have ended; with ``every_row`` (the server)
+        the every-row common jobs after those (``[explain] common_all_rows_up_to``)."""
         self.explanations.start()
         if common:
-            self.common.submit_after_own()
+            self.common.submit_after_own(every_row=every_row)
 
     def warm_up(self):
         """Compile the common scale's kernels in a background thread now, not on the first visit to /local."""

@@ -88,7 +88,7 @@ class SingleRows:
             return None if native is None else take(native, [position])
         index = self._common.sample.index_of(position)
         if index is None or not self._common.is_done(model_name):
-            return None
+            return self._common.all_rows_row(model_name, position)  # None until every row is explained
         common = self._common.explanation(model_name)
         return None if common is None else take(common, [index])
 

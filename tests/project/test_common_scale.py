@@ -246,6 +246,8 @@ def test_precompute_summarises_the_common_jobs_and_cache_info_lists_them(project
         ("common_sample_rows = 0", "[explain] common_sample_rows: 0 is not a positive whole number. Fix: write e.g."),
         ("common_sample_rows = 2.5", "[explain] common_sample_rows: 2.5 is not a positive whole number"),
         ("common_sample = 5", "[explain] common_sample: is not a known field. Fix: did you mean 'common_sample_rows'?"),
+        ("common_all_rows_up_to = -1", "[explain] common_all_rows_up_to: -1 is not a whole number of rows. Fix:"),
+        ("common_all_rows_up_to = true", "[explain] common_all_rows_up_to: True is not a whole number of rows"),
     ],
 )
 def test_a_wrong_explain_table_is_one_line_naming_the_field(folder: Path, explain: str, message: str) -> None:
@@ -259,3 +261,31 @@ def test_a_wrong_explain_table_is_one_line_naming_the_field(folder: Path, explai
 def test_without_an_explain_table_the_sample_is_500_rows(folder: Path) -> None:
     (folder / "default.toml").write_text(project_text("bought", FOREST, sample=None))
     assert load_config(folder / "default.toml").common_sample_rows == 500
+
+
+def test_the_every_row_jobs_exist_up_to_the_configured_size(folder: Path, project: Project) -> None:
+    assert set(project.common.all_rows) == {"Boosted", "Glass box"}
+    job = project.common.all_rows["Boosted"]
+    own = project.models.entries["Boosted"].job
+    assert (job.scale, job.n_rows, job.data_path, job.order_path) == ("common", 300, own.data_path, own.order_path)
+    assert job.key not in (own.key, project.common.jobs["Boosted"].job.key)
+    assert job.background_path == project.common.jobs["Boosted"].job.background_path
+    text = project_text("bought", FOREST, BOOSTED, sample=None) + "[explain]\ncommon_all_rows_up_to = 299\n"
+    assert open_project(folder, text, start=False).common.all_rows == {}  # 300 rows: more than allowed
+    (folder / "default.toml").write_text(project_text("bought", FOREST, sample=None))
+    assert load_config(folder / "default.toml").common_all_rows_up_to == 20_000
+
+
+def test_once_every_row_is_explained_a_row_outside_the_sample_is_read_not_computed(project: Project) -> None:
+    ids, features, sample = project.dataset.ids, project.dataset.features, project.common.sample
+    outside = [i for i in range(300) if sample.index_of(i) is None][5]
+    assert project.common.all_rows_row("Glass box", outside) is None  # not run yet: explained on request
+    project.common.submit_all_rows()  # inline: runs now
+    before = len(project.single_rows.kept)
+    for name in ("Boosted", "Glass box"):
+        expected = project.common.jobs[name].explainer.explain(features.iloc[[outside]])
+        row = project.explain_row(name, ids[outside], "common")
+        np.testing.assert_allclose(row.values, expected.values[0], rtol=0, atol=1e-12)
+        assert (row.row_id, row.output_scale) == (str(ids[outside]), PROBABILITY)
+        assert row.provenance.method == project.common.jobs[name].explainer.method
+    assert len(project.single_rows.kept) == before  # read from the job, nothing computed on the request
