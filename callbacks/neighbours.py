@@ -5,6 +5,7 @@ from __future__ import annotations
 import dash
 from dash import Input, Output, State
 
+from callbacks._common import too_long
 from callbacks._ready import of_class, ready_explanations
 from layouts import ids
 from layouts.neighbours import ALL_MODELS, similar_table
@@ -27,6 +28,8 @@ def similar_view(
     names), of ``class_name`` when multi-class; links keep the page's query string ``search``."""
     if not row_id:
         return ""
+    if line := too_long(row_id, "row id"):
+        return line  # a crafted request: nothing looked up
     explanations = ready_explanations(services, ready)
     if basis and basis != ALL_MODELS:
         explanations = [e for e in explanations if e.model_name == basis]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dash
 
-from callbacks import cohort, local, local_charts, row_search, shell, whatif
+from callbacks import cohort, local, local_charts, neighbours, row_search, shell, whatif
 from layouts import ids
 from layouts.cohort_bar import ERROR
 from portal.analyses import MAX_TEXT
@@ -116,3 +116,11 @@ def test_a_what_if_value_at_the_cap_is_accepted_and_one_past_it_refused() -> Non
     values[names.index("contract")] = AT_CAP
     error, _ = whatif.what_if_view(services, "C00005", names, values, "native")
     assert "characters long" not in error
+
+
+def test_similar_rows_of_a_row_id_past_the_cap_are_one_line_and_at_the_cap_are_looked_up() -> None:
+    services = FakeServices()
+    ready = list(services.model_names)
+    line = neighbours.similar_view(services, PAST_CAP, None, ready)
+    assert isinstance(line, str) and line.startswith("Row id 'xxx") and line.endswith(PAST_LINE)
+    assert PAST_LINE not in str(neighbours.similar_view(services, AT_CAP, None, ready))
