@@ -245,4 +245,6 @@ def _add_users(commands) -> None:
     remove.add_argument("name", help="the login name")
     listing = actions.add_parser("list", help="each user and their role (never a password or hash)")
     for action in (add, remove, listing):
-        action.add_argument("--file", type=Path, default=Path("users.toml"), help="the users file (default users.toml)")
+        where = action.add_mutually_exclusive_group()
+        where.add_argument("--file", type=Path, default=None, help="the users file (default users.toml)")
+        where.add_argument("--config", type=Path, default=None, help="the project file whose [auth] users file to use")

@@ -1,4 +1,5 @@
-"""``python -m portal users add|remove|list [--file users.toml]``: the users file of ``[auth] mode = "basic"``.
+"""``python -m portal users add|remove|list [--file users.toml | --config project.toml]``: the users file of
+``[auth] mode = "basic"`` (``--config``: the one the project's ``[auth] users`` names).
 
 ``add`` reads the password from stdin (``--password-stdin``), never from an option: options land in the shell's
 history and in ``ps`` for every user of the machine. Nothing here prints a password or a hash.
@@ -11,20 +12,33 @@ import sys
 from pathlib import Path
 
 from portal.cli._shared import EXIT_CONFIG_ERROR, EXIT_OK
-from portal.config import ConfigError, new_user, read_users, write_users
+from portal.config import ConfigError, load_config, new_user, read_users, write_users
 
 NO_STDIN = (
     "error: --password-stdin is required: pipe the password, e.g. printf %s 'secret' | python -m portal users add"
 )
 
 
+NO_USERS_FILE = 'write [auth] mode = "basic" and users = "users.toml" in the project file, or pass --file'
+
+
 def run(args: argparse.Namespace) -> int:
-    path = args.file
+    path = users_file(args.file, args.config)
     if args.users_command == "add":
         return add(path, args.name, args.role, args.password_stdin)
     if args.users_command == "remove":
         return remove(path, args.name)
     return show(path)
+
+
+def users_file(file: Path | None, config: Path | None) -> Path:
+    """``--file``, else the users file the project's ``[auth]`` names (``--config``), else ``users.toml``."""
+    if config is None:
+        return file or Path("users.toml")
+    users = load_config(config).auth.users
+    if users is None:
+        raise ConfigError("[auth] users", f"{config} names no users file", NO_USERS_FILE)
+    return users
 
 
 def add(path: Path, name: str, role: str, from_stdin: bool) -> int:

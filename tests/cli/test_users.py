@@ -73,3 +73,37 @@ def test_help_lists_the_users_command(capsys: pytest.CaptureFixture) -> None:
         main(["--help"])
     text = " ".join(capsys.readouterr().out.split())
     assert ' users add, remove or list the people who may log in ([auth] mode = "basic")' in text
+
+
+PROJECT = """\
+[data]
+source = "table.csv"
+target = "bought"
+
+[[models]]
+name = "Forest"
+kind = "random_forest"
+
+[auth]
+mode = "basic"
+users = "people/users.toml"
+"""
+
+
+def test_config_finds_the_users_file_the_project_names(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    (tmp_path / "people").mkdir()
+    (tmp_path / "project.toml").write_text(PROJECT)
+    config = str(tmp_path / "project.toml")
+    assert _users(monkeypatch, "add", "ann", "--role", "admin", "--password-stdin", "--config", config, stdin="pw") == 0
+    assert read_users(tmp_path / "people" / "users.toml")["ann"].verify("pw")  # relative to the project file
+    assert _users(monkeypatch, "list", "--config", config) == 0
+    assert "  ann: admin" in capsys.readouterr().out
+
+
+def test_config_without_a_users_file_is_one_line_and_exit_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys):
+    (tmp_path / "project.toml").write_text(PROJECT.split("[auth]")[0])
+    assert _users(monkeypatch, "list", "--config", str(tmp_path / "project.toml")) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: [auth] users:") and "names no users file" in err and len(err.splitlines()) == 1
+    with pytest.raises(SystemExit):  # one place or the other, not both
+        _users(monkeypatch, "list", "--config", "a.toml", "--file", "b.toml")
