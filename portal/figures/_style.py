@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import plotly.graph_objects as go
+import plotly.io as pio
 
 from portal.results import LOG_ODDS, LOGIT, PROBABILITY, RAW, AverageMember, Provenance
 
@@ -186,6 +187,18 @@ def in_template(text: str) -> str:
     return escaped(text).replace("%", PERCENT)
 
 
+def house_template(fig: go.Figure) -> None:
+    """Give ``fig`` plotly's "plotly_white" template as plotly gives a new figure its default one: without
+    validating the registered (already valid) template again. ``update_layout(template="plotly_white")`` did, and
+    took 7.6 ms of the 16 ms every finished figure cost; this takes about 1 ms, and the figure is the same."""
+    layout = fig.layout
+    layout._validate = False  # plotly's own road in BaseFigure._initialize_layout_template
+    try:
+        layout.template = pio.templates["plotly_white"]
+    finally:
+        layout._validate = fig._validate
+
+
 def finish(fig: go.Figure, title: str, subtitle: str = "", height: int | None = None) -> go.Figure:
     """Apply the house template, a left-aligned title and subtitle, and margins that fit the labels.
 
@@ -197,8 +210,8 @@ def finish(fig: go.Figure, title: str, subtitle: str = "", height: int | None = 
     else:
         head = {"text": subtitle, "font": {"color": MUTED, "size": 13}}
     top = 80 if title and subtitle else 45 if title or subtitle else 15
+    house_template(fig)
     fig.update_layout(
-        template="plotly_white",
         font={"family": FONT, "size": 13, "color": INK},
         title={
             **head,
