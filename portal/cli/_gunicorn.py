@@ -35,7 +35,10 @@ WORKER_TIMEOUT_S = 120
 def serve_workers(project: Project, config: ProjectConfig, *, host: str, port: int, workers: int) -> int:
     """Serve the portal from ``workers`` gunicorn processes until Ctrl+C or SIGTERM; ``project`` (opened here,
     its jobs started) keeps running the explanations. Exit code 0."""
+    import gunicorn.http.wsgi
     from gunicorn.app.base import BaseApplication
+
+    gunicorn.http.wsgi.SERVER = ""  # its "Server: gunicorn" on every answer names the software: sent empty instead
 
     class PortalApplication(BaseApplication):
         """gunicorn's own application class, configured from code rather than from the command line."""

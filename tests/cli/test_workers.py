@@ -35,3 +35,46 @@ def test_a_worker_opens_the_project_itself_and_serves_its_pages(tmp_path: Path) 
     server = worker_app(load_config(tmp_path / "project.toml"))
     answer = server.test_client().get("/global")
     assert answer.status_code == 200 and b"_dash-config" in answer.data
+
+
+def test_several_workers_serve_behind_the_same_headers_with_no_server_banner(tmp_path: Path) -> None:
+    """gunicorn names itself in a Server header on every answer; the portal sends it empty."""
+    import http.client
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from tests.cli.test_mistakes import ROOT, _free_port
+
+    synthetic_table().to_csv(tmp_path / "table.csv", index=False)
+    (tmp_path / "project.toml").write_text(project_text("bought", FOREST, cache=str(tmp_path / "cache")))
+    port = _free_port()
+    command = [sys.executable, "-m", "portal", "serve", "--config", str(tmp_path / "project.toml")]
+    server = subprocess.Popen(
+        [*command, "--port", str(port), "--workers", "2"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        ready = 0
+        for line in server.stdout:
+            ready += line.startswith("worker ready")
+            if ready == 2:
+                break
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        connection.request("GET", "/global")
+        answer = connection.getresponse()
+        answer.read()
+        connection.close()
+        assert answer.status == 200
+        assert answer.getheader("Server", "") == "" and answer.getheader("X-Frame-Options") == "DENY"
+    finally:
+        os.killpg(server.pid, signal.SIGINT)
+        try:
+            server.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
