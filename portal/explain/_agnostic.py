@@ -206,7 +206,9 @@ def model_agnostic_explainer(
     width = np.shape(output(frame.iloc[:1]))  # also proves the model takes the frame
     if len(width) == 2 and not names:  # several outputs from a model that does not name its classes
         names = tuple(str(k) for k in range(width[1]))
-    return ModelAgnosticExplainer(method, scale, model, output, frame, budget, names, _prepared(model, task, frame))
+    prepared = _prepared(model, task, frame)
+    prepared = None if prepared is None else prepared.with_background(frame)
+    return ModelAgnosticExplainer(method, scale, model, output, frame, budget, names, prepared)
 
 
 def _prepared(model: Any, task: str, background: pd.DataFrame) -> Prepared | None:

@@ -15,7 +15,7 @@ from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import OneHotEncoder
 
 from portal.explain import EXACT_ENUMERATION, PERMUTATION, Budget, model_agnostic_explainer
-from portal.explain._coalitions import row_seeds
+from portal.explain._coalitions import Pool, row_seeds
 
 
 def table(n: int = 240, seed: int = 3) -> tuple[pd.DataFrame, np.ndarray]:
@@ -76,3 +76,17 @@ def test_a_rows_sampled_values_are_the_same_in_any_batch(pipeline) -> None:
     seeds = row_seeds(rows, 0)
     assert len(set(seeds.tolist())) == len(rows)  # each row its own permutations ...
     np.testing.assert_array_equal(row_seeds(rows.iloc[[3, 3]], 0), seeds[[3, 3]])  # ... from its values alone
+
+
+def test_the_background_is_prepared_once_and_pools_match_a_whole_preparation(pipeline) -> None:
+    model, frame = pipeline
+    explainer = model_agnostic_explainer(model, task="classification", background=frame.iloc[:30])
+    prepared = explainer.prepared
+    assert prepared.background is not None and prepared.background.shape[0] == 30
+    seen: list[int] = []
+    counting = replace(prepared, prepare=lambda rows: seen.append(len(rows)) or prepared.prepare(rows))
+    rows = frame.iloc[100:103].reset_index(drop=True)
+    pool = Pool(explainer.background, rows, counting)
+    whole = Pool(explainer.background, rows, replace(prepared, background=None))
+    np.testing.assert_array_equal(pool.matrix, whole.matrix)
+    assert seen == [3]  # only the explained rows, not the 30 background rows again
