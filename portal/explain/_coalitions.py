@@ -54,8 +54,8 @@ class Prepared:
 
     def with_background(self, background: pd.DataFrame) -> Prepared:
         """The same road with ``background`` prepared once: a preparation works row by row, so a pool's matrix
-        is this, then its explained rows prepared. Preparing the 200 rows again on every call cost the churn
-        demo's booster about 10 ms of its row (a ColumnTransformer on 201 rows)."""
+        is this, then its explained rows prepared. Measured on the churn demo's booster: its ColumnTransformer takes
+        10.3 ms on 201 rows and 7.6 ms on one (mostly fixed cost), so this saves about 3 ms of a 65-70 ms row."""
         return replace(self, background=np.asarray(self.prepare(background), dtype=np.float64))
 
 
