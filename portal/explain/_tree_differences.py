@@ -2,13 +2,16 @@
 
 The model-agnostic method evaluates the model on hybrid rows built coalition by coalition against the same
 background rows, so a hybrid row usually differs from the one ``stride`` rows before it (the same background
-row, the previous coalition) in one or two columns. A tree that splits on none of them gives the same leaf, so
-its value is copied and only the trees a changed column reaches are walked again. The leaves and the order in
+row, the previous coalition) in one or two columns. A tree keeps its leaf unless one of its nodes splits on a
+changed column at a threshold between the old and the new value (a decision that flips), so only those trees
+are walked again (each column's thresholds are sorted once, with their trees). The leaves and the order in
 which they are added are scikit-learn's own (the init score, then each stage's learning-rate-scaled leaf in
 stage order), so the scores are the model's ``decision_function`` to the last bit; the walk is the TreeSHAP
 kernel's (:mod:`portal.explain.treeshap`), with scikit-learn's float32 rounding, missing values and categories.
 Measured on the churn demo's gradient boosting (200 trees of depth 3, 18 columns, sampled permutations against
-200 background rows, one core): about 95 ms a row through ``predict_proba``, about 20 ms this way.
+200 background rows, one core): the model's part of a row, ten calls on 7,400 hybrid rows each, took 8.5 ms a
+call through ``predict_proba`` and 4.6 ms this way; the whole row 96 ms before, 62-70 ms now (the rest is shap's
+permutation loop and the preparation).
 
 Binary classifiers (probability: the logistic of the score) and regressors with one output take this road;
 forests (already exact in probability), multi-class boosters and models the kernel cannot read keep theirs.
