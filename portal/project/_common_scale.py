@@ -226,17 +226,17 @@ class CommonScale:
         own = [entry.job for entry in self._models.entries.values()]
 
         def wait_then_submit() -> None:
-            while any(self._runner.progress(job).state in WAITING for job in own):
-                time.sleep(every)
+            self._wait_until_ended(own, every)
             self.submit()
-            samples = [common.job for common in self.jobs.values()]
-            if not (every_row and self.all_rows):
-                return
-            while any(self._runner.progress(job).state in WAITING for job in samples):
-                time.sleep(every)
-            self.submit_all_rows()
+            if every_row and self.all_rows:
+                self._wait_until_ended([common.job for common in self.jobs.values()], every)
+                self.submit_all_rows()
 
         threading.Thread(target=wait_then_submit, daemon=True, name="common-scale-jobs").start()
+
+    def _wait_until_ended(self, jobs: list[ExplanationJob], every: float) -> None:
+        while any(self._runner.progress(job).state in WAITING for job in jobs):
+            time.sleep(every)
 
     def submit(self, model_name: str | None = None) -> None:
         for name, common in self.jobs.items():

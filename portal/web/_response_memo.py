@@ -26,9 +26,9 @@ from collections.abc import Callable, Collection, Hashable
 import dash
 import flask
 
+from portal.web._roles import UPDATE_ROUTE
 from portal.web._services import PortalServices
 
-UPDATE_ROUTE = "_dash-update-component"
 MAX_BYTES = 64 * 1024 * 1024  # the beeswarm answers are about 0.2 MB each: hundreds of views' worth
 
 

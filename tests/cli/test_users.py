@@ -9,6 +9,8 @@ import pytest
 
 from portal.cli import main
 from portal.config import read_users
+from tests.project.test_averages import FOREST
+from tests.project.test_common_scale import project_text
 
 PASSWORD = "correct horse battery"
 
@@ -75,19 +77,7 @@ def test_help_lists_the_users_command(capsys: pytest.CaptureFixture) -> None:
     assert ' users add, remove or list the people who may log in ([auth] mode = "basic")' in text
 
 
-PROJECT = """\
-[data]
-source = "table.csv"
-target = "bought"
-
-[[models]]
-name = "Forest"
-kind = "random_forest"
-
-[auth]
-mode = "basic"
-users = "people/users.toml"
-"""
+PROJECT = project_text("bought", FOREST, sample=None) + '[auth]\nmode = "basic"\nusers = "people/users.toml"\n'
 
 
 def test_config_finds_the_users_file_the_project_names(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
