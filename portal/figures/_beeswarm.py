@@ -102,11 +102,15 @@ def beeswarm(
     return narrow(fig.update_layout(margin_t=62 + extra, height=fig.layout.height + extra))
 
 
+#: The layout of a figure in a side-by-side pane (about 280 px wide at a 1,000 px window): the x title is centred
+#: on a small plot area and ran past the right edge ("SHAP value (probabili"). A wider right margin moves its
+#: centre left, a slightly smaller font shortens it. The toolbar stands upright in that margin, off the subtitle.
+NARROW = {"margin": {"r": 44}, "modebar": {"orientation": "v"}, "xaxis": {"title": {"font": {"size": 12}}}}
+
+
 def narrow(fig: go.Figure) -> go.Figure:
-    """A figure for a side-by-side pane (about 280 px wide at a 1,000 px window): the x title is centred on a
-    small plot area and ran past the right edge ("SHAP value (probabili"). A wider right margin moves its centre
-    left, a slightly smaller font shortens it. The toolbar stands upright in that margin, off the subtitle."""
-    return fig.update_layout(margin_r=44, modebar_orientation="v").update_xaxes(title_font_size=12)
+    """A figure for a side-by-side pane: :data:`NARROW` laid on it (on every x axis)."""
+    return fig.update_layout({key: NARROW[key] for key in ("margin", "modebar")}).update_xaxes(NARROW["xaxis"])
 
 
 def _colouring(

@@ -23,8 +23,9 @@ from portal.figures._style import (
     MUTED,
     WARNING,
     escaped,
-    finish,
+    house_figure,
     in_template,
+    merged,
     model_styles,
     placeholder,
     scale_and_class,
@@ -70,11 +71,20 @@ def _short(value: object) -> str:
     return text if len(text) <= 18 else text[:17] + "…"
 
 
-def _frame(fig: go.Figure, ticks: list[str], local: LocalExplanation, caption: str) -> go.Figure:
-    fig.update_yaxes(tickvals=list(range(len(ticks))), ticktext=ticks, showgrid=True, range=[-0.4, len(ticks) - 0.6])
-    fig.update_xaxes(title=f"model output ({escaped(scale_and_class(local.output_scale, local.explained_class))})")
-    fig = finish(fig, "", caption, height=150 + 30 * len(ticks))
-    return fig.update_layout(margin={"t": 40 if not caption else 64 if "<br>" in caption else 45})
+def _framed(traces: list[dict], ticks: list[str], local: LocalExplanation, caption: str, **layout) -> go.Figure:
+    """The finished figure: the features up the y axis, the scale on the x axis, ``caption`` on top."""
+    scale = escaped(scale_and_class(local.output_scale, local.explained_class))
+    frame = {
+        "yaxis": {
+            "tickvals": list(range(len(ticks))),
+            "ticktext": ticks,
+            "showgrid": True,
+            "range": [-0.4, len(ticks) - 0.6],
+        },
+        "xaxis": {"title": {"text": f"model output ({scale})"}},
+        "margin": {"t": 40 if not caption else 64 if "<br>" in caption else 45},
+    }
+    return house_figure(traces, merged(frame, layout), "", caption, height=150 + 30 * len(ticks))
 
 
 def decision_models(
@@ -92,24 +102,25 @@ def decision_models(
         return placeholder(SCALES_DIFFER.format(scales=", ".join(scales)), height=200)
     shown, rest = decision_order(locals_, max_features)
     styles = model_styles(colors)
-    fig = go.Figure()
+    traces = []
     for local in locals_:
         path = decision_path(local, shown, rest)
         style = styles.get(local.model_name) or model_styles([local.model_name])[local.model_name]
-        fig.add_trace(
-            go.Scatter(
-                x=path,
-                y=np.arange(len(path)),
-                mode="lines+markers",
-                name=escaped(local.model_name),
-                line={"color": colors.get(local.model_name, style.color), "dash": style.dash, "width": 2.5},
-                marker={"symbol": style.symbol, "size": [6] * (len(path) - 1) + [12]},
-                hovertemplate=f"{in_template(local.model_name)}<br>%{{x:.4g}}<extra></extra>",
-            )
+        traces.append(
+            {
+                "type": "scatter",
+                "x": path,
+                "y": np.arange(len(path)),
+                "mode": "lines+markers",
+                "name": escaped(local.model_name),
+                "line": {"color": colors.get(local.model_name, style.color), "dash": style.dash, "width": 2.5},
+                "marker": {"symbol": style.symbol, "size": [6] * (len(path) - 1) + [12]},
+                "hovertemplate": f"{in_template(local.model_name)}<br>%{{x:.4g}}<extra></extra>",
+            }
         )
     ticks = _ticks(locals_[0], shown, rest, feature_values or {})
-    fig.update_layout(legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0, "xanchor": "left"})
-    return _frame(fig, ticks, locals_[0], "")
+    legend = {"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0, "xanchor": "left"}
+    return _framed(traces, ticks, locals_[0], "", legend=legend)
 
 
 def decision_rows(
@@ -129,31 +140,32 @@ def decision_rows(
     outputs = np.array([loc.output for loc in locals_])
     low, high = float(outputs.min()), float(outputs.max())
     colours = _colours(outputs, low, high)
-    fig = go.Figure()
+    traces = []
     for local, colour, bad in sorted(zip(locals_, colours, wrong), key=lambda t: t[2]):  # misclassified on top
         path, row = decision_path(local, shown, rest), escaped(local.row_id)  # the user's id: plotly reads markup
-        fig.add_trace(
-            go.Scatter(
-                x=path,
-                y=np.arange(len(path)),
-                mode="lines",
-                name=f"row {row}" + (" (misclassified)" if bad else ""),
-                line={
+        traces.append(
+            {
+                "type": "scatter",
+                "x": path,
+                "y": np.arange(len(path)),
+                "mode": "lines",
+                "name": f"row {row}" + (" (misclassified)" if bad else ""),
+                "line": {
                     "color": WARNING if bad else colour,
                     "dash": "dash" if bad else "solid",
                     "width": 2 if bad else 1.3,
                 },
-                opacity=1.0 if bad else 0.75,
-                showlegend=False,
-                meta="misclassified" if bad else "row",
-                hovertemplate=f"row {in_template(local.row_id)}{' · misclassified' if bad else ''}<br>%{{x:.4g}}"
+                "opacity": 1.0 if bad else 0.75,
+                "showlegend": False,
+                "meta": "misclassified" if bad else "row",
+                "hovertemplate": f"row {in_template(local.row_id)}{' · misclassified' if bad else ''}<br>%{{x:.4g}}"
                 "<extra></extra>",
-            )
+            }
         )
-    fig.add_trace(_colour_bar(low, high))
+    traces.append(_colour_bar(low, high))
     words = f"{sum(wrong)} misclassified (dashed red)" if misclassified is not None else "labels not known"
     caption = f"{escaped(locals_[0].model_name)}: {of_rows or f'{len(locals_)} rows'}<br>{words}; colour = prediction."
-    return _frame(fig, _ticks(locals_[0], shown, rest, {}), locals_[0], caption)
+    return _framed(traces, _ticks(locals_[0], shown, rest, {}), locals_[0], caption)
 
 
 SCALE = "Viridis"
@@ -164,15 +176,16 @@ def _colours(outputs: np.ndarray, low: float, high: float) -> list[str]:
     return sample_colorscale(SCALE, t.tolist())
 
 
-def _colour_bar(low: float, high: float) -> go.Scatter:
+def _colour_bar(low: float, high: float) -> dict:
     """An invisible trace that carries the colour bar: prediction, low to high."""
-    return go.Scatter(
-        x=[None],
-        y=[None],
-        mode="markers",
-        showlegend=False,
-        hoverinfo="skip",
-        marker={
+    return {
+        "type": "scatter",
+        "x": [None],
+        "y": [None],
+        "mode": "markers",
+        "showlegend": False,
+        "hoverinfo": "skip",
+        "marker": {
             "color": [low, high],
             "cmin": low,
             "cmax": high,
@@ -180,5 +193,5 @@ def _colour_bar(low: float, high: float) -> go.Scatter:
             "showscale": True,
             "colorbar": {"title": {"text": "prediction", "side": "right"}, "thickness": 12, "len": 0.8},
         },
-        line={"color": MUTED},
-    )
+        "line": {"color": MUTED},
+    }

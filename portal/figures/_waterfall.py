@@ -13,8 +13,18 @@ from collections.abc import Mapping
 import numpy as np
 import plotly.graph_objects as go
 
-from portal.figures._beeswarm import narrow
-from portal.figures._style import INK, MUTED, PUSH_DOWN, PUSH_UP, class_label, escaped, finish, scale_and_class
+from portal.figures._beeswarm import NARROW
+from portal.figures._style import (
+    INK,
+    MUTED,
+    PUSH_DOWN,
+    PUSH_UP,
+    class_label,
+    escaped,
+    house_figure,
+    merged,
+    scale_and_class,
+)
 from portal.results import LOG_ODDS, LocalExplanation
 
 OTHER = "other {n} features"
@@ -36,57 +46,73 @@ def waterfall(
     own range and the scale, for the page's shared-axis switch.
     """
     labels, deltas = _bars(local, feature_values or {}, max_features)
-    fig = go.Figure([_steps(local, labels, deltas), _ends(local)])
-    for x, dash in ((local.base_value, "dot"), (local.output, "dash")):
-        fig.add_vline(x=x, line={"dash": dash, "color": MUTED, "width": 1})
     own = x_range_of(local, max_features)
-    fig.update_xaxes(
-        title=f"model output ({escaped(scale_and_class(local.output_scale, local.explained_class))})",
-        range=list(x_range or own),
-        autorange=False,
-        automargin=True,
-    )
-    fig.update_yaxes(showgrid=False, categoryorder="array", categoryarray=[BASE, *labels, PREDICTION], automargin=True)
-    fig.update_layout(showlegend=False, meta={"own": list(own), "scale": local.output_scale})
+    layout = {
+        "shapes": [_vline(local.base_value, "dot"), _vline(local.output, "dash")],
+        "xaxis": {
+            "title": {"text": f"model output ({escaped(scale_and_class(local.output_scale, local.explained_class))})"},
+            "range": list(x_range or own),
+            "autorange": False,
+            "automargin": True,
+        },
+        "yaxis": {
+            "showgrid": False,
+            "categoryorder": "array",
+            "categoryarray": [BASE, *labels, PREDICTION],
+            "automargin": True,
+        },
+        "showlegend": False,
+        "meta": {"own": list(own), "scale": local.output_scale},
+    }
     parts = (local.model_name, f"row {local.row_id}", class_label(local.explained_class))
-    title = escaped(" · ".join(p for p in parts if p))
-    title = title if titled else ""
-    fig = finish(fig, title, escaped(prediction_text(local)) if titled else "", height=130 + 38 * (len(deltas) + 2))
-    return fig if titled else narrow(fig)
-
-
-def _steps(local: LocalExplanation, labels: list[str], deltas: list[float]) -> go.Waterfall:
-    return go.Waterfall(
-        orientation="h",
-        measure=["relative"] * len(deltas),
-        y=labels,
-        x=deltas,
-        base=local.base_value,
-        text=[_signed(d) for d in deltas],
-        textposition="outside",
-        textfont={"size": 11},
-        cliponaxis=False,
-        increasing={"marker": {"color": PUSH_UP}},
-        decreasing={"marker": {"color": PUSH_DOWN}},
-        connector={"line": {"color": "#ADB5BD", "width": 1, "dash": "dot"}},
-        hovertemplate="%{y}<br>contribution %{customdata:+.4g}<extra></extra>",
-        customdata=deltas,
+    title = escaped(" · ".join(p for p in parts if p)) if titled else ""
+    subtitle = escaped(prediction_text(local)) if titled else ""
+    traces = [_steps(local, labels, deltas), _ends(local)]
+    return house_figure(
+        traces, layout if titled else merged(layout, NARROW), title, subtitle, 130 + 38 * (len(deltas) + 2)
     )
 
 
-def _ends(local: LocalExplanation) -> go.Scatter:
+def _vline(x: float, dash: str) -> dict:
+    """A vertical line across the plot at ``x`` (what ``add_vline`` draws)."""
+    line = {"dash": dash, "color": MUTED, "width": 1}
+    return {"type": "line", "x0": x, "x1": x, "xref": "x", "y0": 0, "y1": 1, "yref": "y domain", "line": line}
+
+
+def _steps(local: LocalExplanation, labels: list[str], deltas: list[float]) -> dict:
+    return {
+        "type": "waterfall",
+        "orientation": "h",
+        "measure": ["relative"] * len(deltas),
+        "y": labels,
+        "x": deltas,
+        "base": local.base_value,
+        "text": [_signed(d) for d in deltas],
+        "textposition": "outside",
+        "textfont": {"size": 11},
+        "cliponaxis": False,
+        "increasing": {"marker": {"color": PUSH_UP}},
+        "decreasing": {"marker": {"color": PUSH_DOWN}},
+        "connector": {"line": {"color": "#ADB5BD", "width": 1, "dash": "dot"}},
+        "hovertemplate": "%{y}<br>contribution %{customdata:+.4g}<extra></extra>",
+        "customdata": deltas,
+    }
+
+
+def _ends(local: LocalExplanation) -> dict:
     """Markers for the base value and the prediction, on rows of their own."""
-    return go.Scatter(
-        y=[BASE, PREDICTION],
-        x=[local.base_value, local.output],
-        mode="markers+text",
-        marker={"symbol": "diamond", "size": 11, "color": INK},
-        cliponaxis=False,
-        text=[_number(local.base_value), _number(local.output)],
-        textposition="middle right",
-        textfont={"color": INK},
-        hovertemplate="%{y} %{x:.4g}<extra></extra>",
-    )
+    return {
+        "type": "scatter",
+        "y": [BASE, PREDICTION],
+        "x": [local.base_value, local.output],
+        "mode": "markers+text",
+        "marker": {"symbol": "diamond", "size": 11, "color": INK},
+        "cliponaxis": False,
+        "text": [_number(local.base_value), _number(local.output)],
+        "textposition": "middle right",
+        "textfont": {"color": INK},
+        "hovertemplate": "%{y} %{x:.4g}<extra></extra>",
+    }
 
 
 def prediction_text(local: LocalExplanation) -> str:

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from portal.figures._style import MUTED, bar_pattern, escaped, finish, pattern_of, scale_label
+from portal.figures._style import MUTED, bar_pattern, escaped, house_figure, pattern_of, scale_label
 from portal.results import LocalExplanation
 
 TOP_FEATURES = 8
@@ -37,39 +37,51 @@ def what_if_bars(
     shown = shown[: max(TOP_FEATURES, len(changed))][::-1]
     labels = [_label(names[i], changed, values_before or {}, values_after or {}) for i in shown]
     unit = scale_label(after.output_scale)
-    fig = go.Figure(
-        [
-            go.Bar(
-                y=labels,
-                x=before.values[shown],
-                orientation="h",
-                name="as it is",
-                marker_color=MUTED,
-                opacity=0.55,
-                hovertemplate="%{y}<br>as it is: %{x:+.3g} " + unit + "<extra></extra>",
-            ),
-            go.Bar(
-                y=labels,
-                x=after.values[shown],
-                orientation="h",
-                name="edited",
-                marker={"color": color, "pattern": bar_pattern(pattern_of(color))},
-                hovertemplate="%{y}<br>edited: %{x:+.3g} " + unit + "<extra></extra>",
-            ),
-        ]
-    )
-    # No legend (it overprinted the axis title in a narrow pane): the subtitle says which bar is which, by place.
-    fig.update_layout(barmode="group", bargap=0.25, showlegend=False)
-    fig.update_xaxes(title=f"contribution<br>({unit})", zeroline=True, zerolinecolor=MUTED, tickangle=0, nticks=5)
-    fig.update_yaxes(tickfont={"size": 12})
+    bars = [
+        {
+            "type": "bar",
+            "y": labels,
+            "x": before.values[shown],
+            "orientation": "h",
+            "name": "as it is",
+            "marker": {"color": MUTED},
+            "opacity": 0.55,
+            "hovertemplate": "%{y}<br>as it is: %{x:+.3g} " + unit + "<extra></extra>",
+        },
+        {
+            "type": "bar",
+            "y": labels,
+            "x": after.values[shown],
+            "orientation": "h",
+            "name": "edited",
+            "marker": {"color": color, "pattern": bar_pattern(pattern_of(color))},
+            "hovertemplate": "%{y}<br>edited: %{x:+.3g} " + unit + "<extra></extra>",
+        },
+    ]
     title = f"{before.output:.3g} → {after.output:.3g} ({unit})"
     subtitle = (
         f"base value {after.base_value:.3g}; changed: {escaped(', '.join(changed)) or 'nothing yet'}"
         "<br>top bar: edited · grey, below: as it is"
     )
-    fig = finish(fig, title, subtitle, height=170 + 34 * len(shown))
-    # The toolbar stands upright at the right edge, beside the title rather than over it.
-    return fig.update_layout(title_font_size=15, modebar_orientation="v", margin={"t": 95, "r": 34})
+    layout = {
+        # No legend (it overprinted the axis title in a narrow pane): the subtitle says which bar is which, by place.
+        "barmode": "group",
+        "bargap": 0.25,
+        "showlegend": False,
+        "xaxis": {
+            "title": {"text": f"contribution<br>({unit})"},
+            "zeroline": True,
+            "zerolinecolor": MUTED,
+            "tickangle": 0,
+            "nticks": 5,
+        },
+        "yaxis": {"tickfont": {"size": 12}},
+        # The toolbar stands upright at the right edge, beside the title rather than over it.
+        "title": {"font": {"size": 15}},
+        "modebar": {"orientation": "v"},
+        "margin": {"t": 95, "r": 34},
+    }
+    return house_figure(bars, layout, title, subtitle, height=170 + 34 * len(shown))
 
 
 def _label(name: str, changed: Sequence[str], before: Mapping[str, object], after: Mapping[str, object]) -> str:
