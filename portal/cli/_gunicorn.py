@@ -28,6 +28,12 @@ from portal.project import Project, open_project
 #: Threads per worker: the callbacks of one page view at once (a page sends up to eight) without more
 #: threads than one core serves well.
 WORKER_THREADS = 4
+#: No keep-alive: every request is a new connection, taken by whichever worker is free. With keep-alive a
+#: connection stays with the worker that accepted it, and one worker accepted most: 44 of 50 users' connections
+#: in a load run, so one process (one core, one GIL) served nearly everyone while two idled, and the edited
+#: what-if's p95 swung between 1.1 and 3.2 s from run to run. A reverse proxy in front (the README's deployment)
+#: opens a connection per request to its upstream by default anyway; on loopback a connection costs microseconds.
+KEEPALIVE_S = 0
 #: A request may take this long before gunicorn restarts its worker: what-if at 50 users takes seconds.
 WORKER_TIMEOUT_S = 120
 
@@ -50,6 +56,7 @@ def serve_workers(project: Project, config: ProjectConfig, *, host: str, port: i
                 "worker_class": "gthread",
                 "threads": WORKER_THREADS,
                 "timeout": WORKER_TIMEOUT_S,
+                "keepalive": KEEPALIVE_S,
                 "preload_app": False,
                 "loglevel": "warning",
             }
