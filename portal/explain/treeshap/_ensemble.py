@@ -21,6 +21,7 @@ from sklearn.ensemble import (
 from portal.explain.treeshap._forest import Forest, build_forest
 from portal.explain.treeshap._forests import read_forest, read_gradient_boosting
 from portal.explain.treeshap._hist import read_hist_gradient_boosting
+from portal.explain.treeshap._patterns import Tables, tabulate
 from portal.explain.treeshap._reading import Reading, unsupported
 
 #: Model classes and the adapter reading each; an extension appends its own pair.
@@ -52,6 +53,7 @@ class TreeEnsemble:
     column_of_feature: np.ndarray | None = field(default=None, repr=False)
     preprocess: Callable[[np.ndarray], np.ndarray] | None = field(default=None, repr=False)
     base: np.ndarray | None = field(default=None, repr=False)  # per output: the score before any tree
+    tables: Tables | None = field(default=None, repr=False)  # the trees explained by decision tables
 
     @classmethod
     def from_model(cls, model: Any) -> TreeEnsemble:
@@ -72,6 +74,7 @@ class TreeEnsemble:
             column_of_feature=reading.column_of_feature,
             preprocess=reading.preprocess,
             base=np.asarray(reading.base, dtype=np.float64),
+            tables=tabulate(forest),
         )
 
 

@@ -9,6 +9,7 @@ import numpy as np
 
 from portal.explain.treeshap._ensemble import TreeEnsemble
 from portal.explain.treeshap._kernel import shap_rows
+from portal.explain.treeshap._patterns import table_rows
 
 BAD_MATRIX = "X must be a 2-d matrix with {expected} columns, not shape {shape}"
 #: Blocks per thread: enough that one slow block does not leave a core idle at the end.
@@ -50,13 +51,23 @@ def _run(matrix: np.ndarray, out: np.ndarray, ensemble: TreeEnsemble, n_threads:
     """Contiguous row blocks on a thread pool; the kernel releases the GIL, so threads run in parallel."""
     n_blocks = min(matrix.shape[0], n_threads * BLOCKS_PER_THREAD)
     if n_threads <= 1 or n_blocks <= 1:
-        shap_rows(matrix, out, ensemble.forest)
+        _solve(matrix, out, ensemble)
         return
     bounds = np.linspace(0, matrix.shape[0], n_blocks + 1).astype(int)
     with ThreadPoolExecutor(max_workers=n_threads) as pool:
-        jobs = [pool.submit(shap_rows, matrix[a:b], out[a:b], ensemble.forest) for a, b in zip(bounds, bounds[1:])]
+        jobs = [pool.submit(_solve, matrix[a:b], out[a:b], ensemble) for a, b in zip(bounds, bounds[1:])]
         for job in jobs:
             job.result()
+
+
+def _solve(matrix: np.ndarray, out: np.ndarray, ensemble: TreeEnsemble) -> None:
+    """One block of rows: the tabulated trees by their tables, the others by the sweeps (both release the GIL)."""
+    tables, forest = ensemble.tables, ensemble.forest
+    if tables is not None:
+        table_rows(matrix, out, forest, tables.groups)
+    skip = tables.skip if tables is not None else np.zeros(forest.tree_start.shape[0] - 1, dtype=np.bool_)
+    if not skip.all():
+        shap_rows(matrix, out, forest, skip)
 
 
 def _callers_shape(ensemble: TreeEnsemble, solved: np.ndarray) -> np.ndarray:

@@ -28,14 +28,17 @@ FAST = {"reassoc", "contract", "nsz"}
 
 
 @njit(cache=True, nogil=True)
-def shap_rows(X, out, forest):
-    """Add every tree's contributions for rows ``X`` (float64) into ``out`` (rows, features, outputs)."""
+def shap_rows(X, out, forest, skip):
+    """Add the contributions of every tree not in ``skip`` (bool per tree: those another road explains) for
+    rows ``X`` (float64) into ``out`` (rows, features, outputs)."""
     sizes = forest.tree_start[1:] - forest.tree_start[:-1]
     nodes, points = sizes.max() + 1, forest.t.shape[1]  # + 1: the sentinel row, index -1
     down, up, p = np.empty((nodes, points)), np.empty((nodes, points)), np.empty(nodes)
     above, below = np.zeros((nodes, points)), np.zeros((nodes, points))
     p[-1] = 1.0  # what prev = -1 reads: a first edge on a feature has a "previous edge" the row followed
     for tree in range(sizes.shape[0]):
+        if skip[tree]:
+            continue
         _explain_tree(X, out, forest, tree, down, up, above, below, p)
 
 
