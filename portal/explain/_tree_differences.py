@@ -47,7 +47,7 @@ def tree_output(estimator: Any, task: str, stride: int) -> Callable[[np.ndarray]
     """The estimator's output (probability of class 1, or the prediction) on a prepared matrix, by differences
     between rows ``stride`` apart; None when it is not a one-output booster the kernel reads."""
     try:
-        ensemble = TreeEnsemble.from_model(estimator)
+        ensemble = TreeEnsemble.from_model(estimator, tables=False)
     except (UnsupportedEnsembleError, AttributeError, ValueError):
         return None
     wanted = LOG_ODDS if task == "classification" else RAW

@@ -121,7 +121,8 @@ def warm_up() -> None:
 
     rows = np.arange(8.0).reshape(4, 2)
     forest = RandomForestRegressor(n_estimators=1, max_depth=2, random_state=0).fit(rows, [0.0, 1.0, 0.0, 1.0])
-    shap_values(TreeEnsemble.from_model(forest), rows, n_threads=1)
+    shap_values(TreeEnsemble.from_model(forest), rows, n_threads=1)  # the decision tables' kernels
+    shap_values(TreeEnsemble.from_model(forest, tables=False), rows, n_threads=1)  # the sweeps'
 
 
 def shutdown_executor(pool: Executor) -> None:

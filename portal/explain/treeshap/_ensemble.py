@@ -56,8 +56,9 @@ class TreeEnsemble:
     tables: Tables | None = field(default=None, repr=False)  # the trees explained by decision tables
 
     @classmethod
-    def from_model(cls, model: Any) -> TreeEnsemble:
-        """Read a fitted scikit-learn forest or boosting model (classifier or regressor)."""
+    def from_model(cls, model: Any, *, tables: bool = True) -> TreeEnsemble:
+        """Read a fitted scikit-learn forest or boosting model (classifier or regressor); ``tables=False`` skips
+        the decision tables (for a caller that only walks the trees, as the booster's differences road does)."""
         reading = _read(model)
         n_outputs = len(reading.base)
         forest, tree_sums = build_forest(reading, width=_solved_width(reading))
@@ -74,7 +75,7 @@ class TreeEnsemble:
             column_of_feature=reading.column_of_feature,
             preprocess=reading.preprocess,
             base=np.asarray(reading.base, dtype=np.float64),
-            tables=tabulate(forest),
+            tables=tabulate(forest) if tables else None,
         )
 
 
